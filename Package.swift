@@ -1,0 +1,72 @@
+// swift-tools-version:6.0
+// FieldTally: live, exact survey tallies from Kafka. Layers, bottom up:
+//   Crdkafka (C, librdkafka via pkg-config) → FieldTallyKafka (the only importer of Crdkafka)
+//   SurveyEngine (instrument, validation, coding, aggregation: no Kafka, no I/O)
+//   → executables (thin: configuration + wiring).
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "FieldTally",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tally", targets: ["tally"]),
+        .library(name: "SurveyEngine", targets: ["SurveyEngine"]),
+        .library(name: "FieldTallyKafka", targets: ["FieldTallyKafka"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "Crdkafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev (2.8 or newer: run Deploy/setup.sh)"])]
+        ),
+        .target(
+            name: "FieldTallyKafka",
+            dependencies: ["Crdkafka", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SurveyEngine",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "FieldTallyTestKit",
+            dependencies: ["FieldTallyKafka", "SurveyEngine"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tally",
+            dependencies: [
+                "SurveyEngine", "FieldTallyKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "fieldtally-bench",
+            dependencies: [
+                "SurveyEngine", "FieldTallyKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FieldTallyKafkaTests",
+            dependencies: ["FieldTallyKafka", "FieldTallyTestKit"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SurveyEngineTests",
+            dependencies: ["SurveyEngine", "FieldTallyTestKit"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

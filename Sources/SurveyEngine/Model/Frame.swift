@@ -1,0 +1,69 @@
+/// The population frame: every unit that may respond, with the region it belongs to.
+///
+/// Loaded from a CSV whose header names at least `respondent_id` and `region`
+/// (other columns are kept as attributes). Fields are plain (no quoted commas).
+public struct Frame: Sendable, Hashable {
+    public struct Unit: Sendable, Hashable {
+        public var id: String
+        public var region: String
+        public var attributes: [String: String]
+    }
+
+    /// Units in file order.
+    public private(set) var units: [Unit]
+    private var index: [String: Int]
+
+    /// Number of units: the base of the response rate.
+    public var count: Int { units.count }
+
+    /// The unit with this id, or `nil` when it is not in the frame.
+    public func unit(_ id: String) -> Unit? { index[id].map { units[$0] } }
+
+    /// Whether `id` is in the frame.
+    public func contains(_ id: String) -> Bool { index[id] != nil }
+
+    /// Regions in first-seen order with the number of units in each.
+    public var regions: [(name: String, size: Int)] {
+        var order: [String] = []
+        var sizes: [String: Int] = [:]
+        for u in units {
+            if sizes[u.region] == nil { order.append(u.region) }
+            sizes[u.region, default: 0] += 1
+        }
+        return order.map { ($0, sizes[$0]!) }
+    }
+
+    public init(units: [Unit]) {
+        self.units = units
+        self.index = Dictionary(units.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Parses frame CSV text.
+    /// - Throws: `SurveyDefinitionError` naming the line when the header lacks a column or a row is short.
+    public init(csv: String, source: String = "frame") throws(SurveyDefinitionError) {
+        var lines = csv.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+        guard !lines.isEmpty else { throw SurveyDefinitionError(file: source, message: "the frame is empty") }
+        let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
+        guard let idColumn = header.firstIndex(of: "respondent_id"), let regionColumn = header.firstIndex(of: "region") else {
+            throw SurveyDefinitionError(file: source, message: "the header must name the columns respondent_id and region; it has \(header)")
+        }
+        var units: [Unit] = []
+        units.reserveCapacity(lines.count)
+        for (n, line) in lines.enumerated() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
+            guard cells.count == header.count else {
+                throw SurveyDefinitionError(file: source, message: "line \(n + 2) has \(cells.count) fields, the header \(header.count)")
+            }
+            var attributes: [String: String] = [:]
+            for (i, name) in header.enumerated() where i != idColumn && i != regionColumn { attributes[name] = cells[i] }
+            units.append(Unit(id: cells[idColumn], region: cells[regionColumn], attributes: attributes))
+        }
+        self.init(units: units)
+    }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> String {
+        String(self.drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
+    }
+}

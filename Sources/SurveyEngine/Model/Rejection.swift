@@ -1,0 +1,60 @@
+/// Why a message was not counted: a stable machine-readable code (DESIGN.md's reasons).
+public enum RejectionReason: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Not valid UTF-8, not JSON, or breaks an instrument rule (see `problems`).
+    case invalid
+    /// `respondent_id` is not in the population frame.
+    case unknownRespondent = "unknown_respondent"
+    /// `deprecated_id` does not name the respondent's current head instance.
+    case staleEdit = "stale_edit"
+    /// A fresh submission for a respondent that already has a head version.
+    case duplicateRespondent = "duplicate_respondent"
+    /// `instance_id` already seen with different content.
+    case instanceConflict = "instance_conflict"
+}
+
+/// The kind of one validation problem (DESIGN.md's problem codes, plus size caps).
+public enum ProblemCode: String, Sendable, Hashable, Codable, CaseIterable {
+    case invalidUTF8 = "invalid_utf8"
+    case invalidJSON = "invalid_json"
+    case required
+    case typeMismatch = "type_mismatch"
+    case tooManyItems = "too_many_items"
+    case unknownOption = "unknown_option"
+    case outOfRange = "out_of_range"
+    /// A text or the whole message is over its cap.
+    case tooLarge = "too_large"
+    /// `form_id`/`form_version` name no instrument this engine knows.
+    case unknownForm = "unknown_form"
+}
+
+/// One problem with a message: where (RFC 6901 JSON pointer, `""` = the whole value),
+/// what (a stable code) and a sentence a person can act on.
+public struct Problem: Sendable, Hashable, Codable {
+    public var pointer: String
+    public var code: ProblemCode
+    public var message: String
+
+    public init(pointer: String, code: ProblemCode, message: String) {
+        self.pointer = pointer
+        self.code = code
+        self.message = message
+    }
+}
+
+/// A message that will not be counted, with every reason found.
+public struct Rejection: Sendable, Hashable {
+    public var reason: RejectionReason
+    /// For `.invalid`: one entry per problem; otherwise usually one explanatory entry or none.
+    public var problems: [Problem]
+    /// The respondent, where the message named one.
+    public var respondentId: String?
+    /// The instance, where the message named one.
+    public var instanceId: String?
+
+    public init(reason: RejectionReason, problems: [Problem] = [], respondentId: String? = nil, instanceId: String? = nil) {
+        self.reason = reason
+        self.problems = problems
+        self.respondentId = respondentId
+        self.instanceId = instanceId
+    }
+}

@@ -1,0 +1,31 @@
+/// A submission that passed validation: the OpenRosa-style envelope of DESIGN.md plus its answers.
+public struct Submission: Sendable, Hashable {
+    /// Instrument id, e.g. `wwc-csc-2018`.
+    public var formId: String
+    /// A version the instrument declares, e.g. `2018.1`.
+    public var formVersion: String
+    /// `uuid:` + UUID, unique per version.
+    public var instanceId: String
+    /// On an edit: the `instance_id` this version replaces.
+    public var deprecatedId: String?
+    /// The unit of the population frame (ONS code for the LA survey).
+    public var respondentId: String
+    /// RFC 3339 timestamp with offset, as the client wrote it.
+    public var submittedAt: String
+    /// The `answers` object.
+    public var answers: JSONValue
+
+    public init(formId: String, formVersion: String, instanceId: String, deprecatedId: String? = nil,
+                respondentId: String, submittedAt: String, answers: JSONValue) {
+        self.formId = formId
+        self.formVersion = formVersion
+        self.instanceId = instanceId
+        self.deprecatedId = deprecatedId
+        self.respondentId = respondentId
+        self.submittedAt = submittedAt
+        self.answers = answers
+    }
+
+    /// The calendar day of `submittedAt` as written (`YYYY-MM-DD`, the respondent's local date).
+    public var submittedDay: String { String(submittedAt.prefix(10)) }
+}

@@ -1,0 +1,1 @@
+print("tally: subcommands arrive with the survey engine")
