@@ -1,0 +1,162 @@
+import Foundation
+
+/// The additive tally of one or more partitions: counts, bases, numeric multisets, cross-tab
+/// cells, respondents by region and paradata. The value of `survey.tallies` (key
+/// `<form_id>/<partition>`); a reader keeps the newest partial per partition and merges them.
+///
+/// Exact: every member is a sum over respondents (or messages), so `merging` partials of
+/// disjoint partitions in any order gives the tally of their union. Nothing is rounded or
+/// suppressed here; that happens only when a `TallyDocument` is rendered.
+public struct PartialTally: Sendable, Hashable, Codable {
+    /// Counts for one tallied field.
+    public struct FieldCounts: Sendable, Hashable, Codable {
+        /// Counted respondents who answered the field (the answered base).
+        public var answered: Int = 0
+        /// Respondents per code; only non-zero counts are kept.
+        public var codes: [String: Int] = [:]
+
+        /// No counts.
+        public init() {}
+    }
+
+    /// The wire format version this engine writes (`format`).
+    public static let currentFormat = 1
+
+    /// Wire format version; readers refuse versions they do not know.
+    public var format: Int = PartialTally.currentFormat
+    /// The instrument id, e.g. `wwc-csc-2018`.
+    public var formId: String
+    /// The partitions covered, each with the sequence number of its snapshot (monotonic per
+    /// partition: the number of messages the partition has counted).
+    public var partitions: [Int: UInt64]
+    /// When the snapshot was taken (RFC 3339, UTC), set by the publishing worker; for a merge,
+    /// the latest.
+    public var asOf: String?
+    /// Counted respondents (those with a head version).
+    public var counted: Int = 0
+    /// Keyed by plan field name.
+    public var fields: [String: FieldCounts] = [:]
+    /// Keyed by numeric summary name.
+    public var numeric: [String: NumericMultiset] = [:]
+    /// Counted respondents who answered each free text.
+    public var freeTextAnswered: [String: Int] = [:]
+    /// Cross-tab name → row code → column code → respondents; non-zero cells only.
+    public var crosstabs: [String: [String: [String: Int]]] = [:]
+    /// Counted respondents per frame region.
+    public var respondedByRegion: [String: Int] = [:]
+    /// What happened to the partition's messages.
+    public var paradata = ParadataCounts()
+    /// Counted head versions per `form_version`.
+    public var formVersions: [String: Int] = [:]
+    /// Counted head versions per codebook version.
+    public var codebookVersions: [String: Int] = [:]
+
+    /// An empty tally of `partitions` (partition → sequence number).
+    public init(formId: String, partitions: [Int: UInt64] = [:]) {
+        self.formId = formId
+        self.partitions = partitions
+    }
+
+    /// Adds (`sign` = 1) or retracts (`sign` = -1) one head version's contribution.
+    public mutating func add(_ contribution: Contribution, sign: Int = 1, crosstabs plans: [CrossTabPlan]) {
+        counted += sign
+        for (name, value) in contribution.fields {
+            var counts = fields[name] ?? FieldCounts()
+            if value.answered { counts.answered += sign }
+            ParadataCounts.add(Dictionary(uniqueKeysWithValues: value.codes.map { ($0, 1) }), into: &counts.codes, sign: sign)
+            fields[name] = counts.answered == 0 && counts.codes.isEmpty ? nil : counts
+        }
+        for (name, value) in contribution.numbers {
+            var values = numeric[name] ?? NumericMultiset()
+            if sign > 0 { values.insert(value) } else { values.remove(value) }
+            numeric[name] = values.isEmpty ? nil : values
+        }
+        ParadataCounts.add(Dictionary(uniqueKeysWithValues: contribution.freeTextAnswered.map { ($0, 1) }), into: &freeTextAnswered, sign: sign)
+        for plan in plans {
+            let rows = contribution.fields[plan.rows]?.codes ?? [], columns = contribution.fields[plan.columns]?.codes ?? []
+            var table = crosstabs[plan.name] ?? [:]
+            for row in rows {
+                ParadataCounts.add(Dictionary(uniqueKeysWithValues: columns.map { ($0, 1) }), into: &table[row, default: [:]], sign: sign)
+                if table[row]?.isEmpty == true { table[row] = nil }
+            }
+            crosstabs[plan.name] = table.isEmpty ? nil : table
+        }
+        ParadataCounts.add([contribution.region: 1], into: &respondedByRegion, sign: sign)
+        ParadataCounts.add([contribution.formVersion: 1], into: &formVersions, sign: sign)
+        ParadataCounts.add([contribution.codebookVersion: 1], into: &codebookVersions, sign: sign)
+    }
+
+    /// The tally of both partials' partitions.
+    /// - Throws: `TallyError` `.formMismatch` when the forms differ, `.overlappingPartitions`
+    ///   when both cover a partition (take the newest partial per partition first:
+    ///   `PartialTallySet`).
+    public func merging(_ other: PartialTally) throws(TallyError) -> PartialTally {
+        guard formId == other.formId else {
+            throw TallyError(.formMismatch, "cannot merge tallies of form '\(formId)' and form '\(other.formId)'")
+        }
+        let shared = Set(partitions.keys).intersection(other.partitions.keys)
+        guard shared.isEmpty else {
+            throw TallyError(.overlappingPartitions, "both tallies cover partition(s) \(shared.sorted()); keep only the newest partial per partition before merging")
+        }
+        var merged = self
+        merged.format = Swift.max(format, other.format)
+        merged.partitions.merge(other.partitions) { a, _ in a }
+        merged.asOf = [asOf, other.asOf].compactMap { $0 }.max()
+        merged.counted += other.counted
+        for (name, counts) in other.fields {
+            var mine = merged.fields[name] ?? FieldCounts()
+            mine.answered += counts.answered
+            ParadataCounts.add(counts.codes, into: &mine.codes, sign: 1)
+            merged.fields[name] = mine
+        }
+        for (name, values) in other.numeric { merged.numeric[name, default: NumericMultiset()].formUnion(values) }
+        ParadataCounts.add(other.freeTextAnswered, into: &merged.freeTextAnswered, sign: 1)
+        for (name, table) in other.crosstabs {
+            for (row, cells) in table { ParadataCounts.add(cells, into: &merged.crosstabs[name, default: [:]][row, default: [:]], sign: 1) }
+        }
+        ParadataCounts.add(other.respondedByRegion, into: &merged.respondedByRegion, sign: 1)
+        merged.paradata.add(other.paradata)
+        ParadataCounts.add(other.formVersions, into: &merged.formVersions, sign: 1)
+        ParadataCounts.add(other.codebookVersions, into: &merged.codebookVersions, sign: 1)
+        return merged
+    }
+
+    /// The tally of every partial's partitions (an empty tally of `formId` for none).
+    /// - Throws: `TallyError` as `merging(_:)` does.
+    public static func merge(_ partials: some Sequence<PartialTally>, formId: String) throws(TallyError) -> PartialTally {
+        var total = PartialTally(formId: formId)
+        for partial in partials { total = try total.merging(partial) }
+        return total
+    }
+
+    /// The wire bytes (JSON, keys sorted so equal tallies give equal bytes).
+    public func encoded() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding plain numbers, strings and dictionaries cannot fail.
+        return (try? encoder.encode(self)) ?? Data()
+    }
+
+    /// Reads wire bytes.
+    /// - Throws: `TallyError.undecodable` for bytes that are not a partial tally of a known format.
+    public init(decoding data: Data) throws(TallyError) {
+        do {
+            self = try JSONDecoder().decode(PartialTally.self, from: data)
+        } catch {
+            throw TallyError(.undecodable, "not a partial tally: \(error)")
+        }
+        guard format <= Self.currentFormat else {
+            throw TallyError(.undecodable, "partial tally format \(format) is newer than this reader (\(Self.currentFormat)); upgrade the reader")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, partitions, counted, fields, numeric, crosstabs, paradata
+        case formId = "form_id"
+        case asOf = "as_of"
+        case freeTextAnswered = "free_text_answered"
+        case respondedByRegion = "responded_by_region"
+        case formVersions = "form_versions"
+        case codebookVersions = "codebook_versions"
+    }
+}

@@ -1,0 +1,31 @@
+/// A tally could not be merged, restored or rendered: a stable code and a sentence naming what
+/// to fix.
+public struct TallyError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong, as a stable machine-readable code.
+    public enum Code: String, Sendable, Hashable, Codable {
+        /// Partials of different forms were merged.
+        case formMismatch = "form_mismatch"
+        /// Two partials cover the same partition: merging them would count it twice.
+        case overlappingPartitions = "overlapping_partitions"
+        /// Bytes (a partial, a changelog record) could not be decoded.
+        case undecodable
+        /// A changelog record belongs to another partition or respondent than its key says.
+        case misplacedRecord = "misplaced_record"
+        /// A partial does not fit the plan or frame it is rendered with.
+        case planMismatch = "plan_mismatch"
+    }
+
+    /// The stable code.
+    public var code: Code
+    /// What failed and what to do, in words.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `code: message`.
+    public var description: String { "\(code.rawValue): \(message)" }
+}
