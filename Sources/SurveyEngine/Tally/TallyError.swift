@@ -11,8 +11,6 @@ public struct TallyError: Error, Sendable, Hashable, CustomStringConvertible {
         case undecodable
         /// A changelog record belongs to another partition or respondent than its key says.
         case misplacedRecord = "misplaced_record"
-        /// A partial does not fit the plan or frame it is rendered with.
-        case planMismatch = "plan_mismatch"
     }
 
     /// The stable code.

@@ -72,7 +72,8 @@ extension TallyPlan {
         }
         let crosstabs = (raw.crosstabs ?? []).map { CrossTabPlan(name: $0.name, rows: $0.rows, columns: $0.columns) }
         try self.init(planVersion: raw.plan_version, formId: raw.form_id, referenceDate: raw.reference_date,
-                      fields: fields, numeric: numeric, freeText: freeText, crosstabs: crosstabs, source: source)
+                      fields: fields, numeric: numeric, freeText: freeText, crosstabs: crosstabs,
+                      regionOrder: raw.region_order ?? [], source: source)
     }
 
     /// Reads and parses the plan file at `url`.
@@ -116,6 +117,7 @@ private struct RawPlan: Decodable {
     var numeric: [RawNumeric]?
     var free_text: [RawFreeText]?
     var crosstabs: [RawCrossTab]?
+    var region_order: [String]?
 }
 
 private struct RawField: Decodable {

@@ -18,6 +18,9 @@ public struct TallyPlan: Sendable, Hashable {
     public var freeText: [FreeTextPlan]
     /// Cross-tabs of two tallied fields.
     public var crosstabs: [CrossTabPlan]
+    /// The order regions are shown in (`region_order`); regions of the frame not listed follow
+    /// in frame order. Default: empty (frame order).
+    public var regionOrder: [String]
 
     /// The field named `name`, or `nil`.
     public func field(named name: String) -> TallyField? { fields.first { $0.name == name } }
@@ -27,7 +30,7 @@ public struct TallyPlan: Sendable, Hashable {
     ///   repeated codes, bands overlap, or a cross-tab names a field the plan lacks.
     public init(planVersion: Int = 1, formId: String, referenceDate: String, fields: [TallyField],
                 numeric: [NumericSummaryPlan] = [], freeText: [FreeTextPlan] = [], crosstabs: [CrossTabPlan] = [],
-                source: String = "tally plan") throws(SurveyDefinitionError) {
+                regionOrder: [String] = [], source: String = "tally plan") throws(SurveyDefinitionError) {
         guard planVersion == 1 else {
             throw SurveyDefinitionError(file: source, message: "plan_version \(planVersion) is not supported; this engine reads plan_version 1")
         }
@@ -44,6 +47,7 @@ public struct TallyPlan: Sendable, Hashable {
         self.numeric = numeric
         self.freeText = freeText
         self.crosstabs = crosstabs
+        self.regionOrder = regionOrder
         try check(source: source)
     }
 
@@ -54,6 +58,7 @@ public struct TallyPlan: Sendable, Hashable {
         if let name = Self.firstRepeat(numeric.map(\.name)) { throw fail("the numeric summary '\(name)' appears more than once under numeric:") }
         if let name = Self.firstRepeat(freeText.map(\.name)) { throw fail("the free text '\(name)' appears more than once under free_text:") }
         if let name = Self.firstRepeat(crosstabs.map(\.name)) { throw fail("the cross-tab '\(name)' appears more than once under crosstabs:") }
+        if let name = Self.firstRepeat(regionOrder) { throw fail("the region '\(name)' appears more than once under region_order:") }
         for field in fields {
             guard !field.codes.isEmpty else { throw fail("the field '\(field.name)' lists no codes") }
             if let code = Self.firstRepeat(field.codes) { throw fail("the field '\(field.name)' lists the code '\(code)' more than once") }
@@ -64,6 +69,13 @@ public struct TallyPlan: Sendable, Hashable {
                 throw fail("the cross-tab '\(tab.name)' names the field '\(axis)', which is not under fields:")
             }
         }
+    }
+
+    /// `frame`'s regions in the plan's `regionOrder`, then the rest in frame order.
+    public func orderedRegions(of frame: Frame) -> [(name: String, size: Int)] {
+        let regions = frame.regions
+        let listed = regionOrder.compactMap { name in regions.first { $0.name == name } }
+        return listed + regions.filter { !regionOrder.contains($0.name) }
     }
 
     static func firstRepeat(_ names: [String]) -> String? {
