@@ -11,20 +11,12 @@ import SurveyEngine
 public struct TallySample: Sendable {
     /// One line of the stream.
     public struct Line: Sendable {
-        /// What reaches the aggregator.
-        public enum Message: Sendable {
-            /// A valid submission with its coding: for `Aggregator.apply`.
-            case coded(CodedSubmission)
-            /// A message rejected before aggregation: for `Aggregator.recordUpstreamRejection`.
-            case rejectedUpstream(Rejection)
-        }
-
         /// 1-based line number.
         public var number: Int
         /// The Kafka key (respondent id, or empty).
         public var key: String
         /// The message.
-        public var message: Message
+        public var message: TallyInput
         /// `message_outcomes[n].outcome` (`accepted`, `noop`, `rejected`).
         public var expectedOutcome: String
         /// `kind` for accepted lines (`first`, `edit`), `reason` for the others.
@@ -83,7 +75,7 @@ public struct TallySample: Sendable {
             let value = Data(raw[raw.index(after: tab)...])
             let verdict = outcome["outcome"]?.stringValue ?? ""
             let detail = outcome["kind"]?.stringValue ?? outcome["reason"]?.stringValue ?? ""
-            let message: Line.Message
+            let message: TallyInput
             if verdict == "rejected", detail == RejectionReason.invalid.rawValue {
                 let problems = (outcome["problems"]?.arrayValue ?? []).compactMap { problem -> Problem? in
                     guard let code = problem["code"]?.stringValue.flatMap(ProblemCode.init(rawValue:)) else { return nil }
@@ -139,12 +131,7 @@ public struct TallySample: Sendable {
 
     /// Applies every line to `aggregator` (a single partition), returning each line's outcome.
     public func apply(to aggregator: inout Aggregator) -> [Outcome] {
-        lines.map { line in
-            switch line.message {
-            case .coded(let coded): aggregator.apply(coded)
-            case .rejectedUpstream(let rejection): aggregator.recordUpstreamRejection(rejection)
-            }
-        }
+        lines.map { $0.message.apply(to: &aggregator) }
     }
 }
 

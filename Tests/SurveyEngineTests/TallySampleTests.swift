@@ -48,11 +48,7 @@ import Testing
         let sample = try TallySample()
         var aggregators = (0..<4).map { Aggregator(plan: sample.plan, frame: sample.frame, partition: $0) }
         for line in sample.lines {
-            let partition = line.key.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF } % 4
-            switch line.message {
-            case .coded(let coded): _ = aggregators[partition].apply(coded)
-            case .rejectedUpstream(let rejection): aggregators[partition].recordUpstreamRejection(rejection)
-            }
+            line.message.apply(to: &aggregators[TallyInput.partition(forKey: line.key, count: 4)])
         }
         let document = try TallyDocument(partials: aggregators.reversed().map { $0.snapshot() }, plan: sample.plan, frame: sample.frame)
         #expect(document.partitions.count == 4)
@@ -64,10 +60,7 @@ import Testing
         let sample = try TallySample()
         var aggregator = Aggregator(plan: sample.plan, frame: sample.frame)
         // Drop the last line (an accepted first submission): one respondent fewer.
-        for line in sample.lines.dropLast() {
-            if case .coded(let coded) = line.message { _ = aggregator.apply(coded) }
-            if case .rejectedUpstream(let rejection) = line.message { aggregator.recordUpstreamRejection(rejection) }
-        }
+        for line in sample.lines.dropLast() { line.message.apply(to: &aggregator) }
         let document = try TallyDocument(partials: [aggregator.snapshot()], plan: sample.plan, frame: sample.frame)
         let differences = try TallyComparer().differences(expectedJSON: sample.expectedJSON, document: document)
         #expect(differences.contains("counted_respondents: expected 60, got 59"))
