@@ -10,10 +10,16 @@ import Foundation
 /// a respondent with a head is `duplicate_respondent`. An accepted edit retracts the old head's
 /// contribution and counts the new one.
 ///
-/// Durability: after applying a batch, write `takeChangelog()` to the compacted changelog, then
-/// publish `snapshot(asOf:)`, then commit the input offsets. On start, `restore(_:)` every
-/// changelog record: the partial tally is rebuilt exactly. Messages applied with an
-/// `InputPosition` are idempotent: a replay of an applied offset returns `.alreadyApplied`.
+/// Durability (exactly-once tallies from at-least-once delivery): for each batch, apply the
+/// messages with their `InputPosition`, produce the dead letters of `.rejected` outcomes, then
+/// write `takeChangelog()` to the compacted changelog, then publish `snapshot(asOf:)`, and
+/// commit the input offsets only after all of these are acknowledged. On start, `restore(_:)`
+/// every changelog record of the partition (any order of keys; a later record of a key wins):
+/// the partial tally is rebuilt exactly, and replayed messages whose offsets the records
+/// already reflect return `.alreadyApplied` and change nothing. Each message changes exactly
+/// one record (its respondent's, or the partition's paradata record), so a crash after any
+/// subset of a batch's changelog writes still recovers exactly. Count only upstream rejections
+/// with `recordUpstreamRejection`, never the aggregator's own dead letters read back.
 public struct Aggregator: Sendable {
     /// What is tallied.
     public let plan: TallyPlan
