@@ -8,21 +8,22 @@ import Synchronization
 /// groups each (``uniqueName(_:)``, ``createTopic(_:partitions:config:)``). The
 /// broker is stopped when released, at process exit, and by a watchdog shell if
 /// the process is killed, so no broker outlives its run.
+///
+/// Set `TALLY_TEST_BROKERS=host:port[,…]` to run against an existing cluster
+/// (e.g. Apache Kafka) instead; nothing is started or stopped then.
 public final class TestBroker: Sendable {
-    /// The broker's loopback port.
-    public let port: Int
-    /// Where the broker writes its output.
-    public let logFile: URL
-    private let process: Process
+    /// Where the brokers are.
+    public let bootstrapServers: [String]
+    /// Where the started broker writes its output (nil for an external cluster).
+    public let logFile: URL?
+    private let process: Process?
     private let counter = Atomic<Int>(0)
     private let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
 
-    /// `["127.0.0.1:<port>"]`.
-    public var bootstrapServers: [String] { ["127.0.0.1:\(port)"] }
-
     private static let sharedBroker = SharedBroker()
 
-    /// The broker shared by every test of this process, started on first use.
+    /// The broker shared by every test of this process, started on first use
+    /// (or the cluster named by `TALLY_TEST_BROKERS`).
     public static func shared() async throws -> TestBroker {
         try await sharedBroker.get()
     }
@@ -32,7 +33,14 @@ public final class TestBroker: Sendable {
 
         func get() async throws -> TestBroker {
             if let starting { return try await starting.value }
-            let task = Task { try await TestBroker.start() }
+            let task = Task {
+                if let external = ProcessInfo.processInfo.environment["TALLY_TEST_BROKERS"], !external.isEmpty {
+                    let broker = TestBroker(external: external.split(separator: ",").map(String.init))
+                    try await broker.waitUntilServing(timeout: .seconds(30))
+                    return broker
+                }
+                return try await TestBroker.start()
+            }
             starting = task
             return try await task.value
         }
@@ -50,15 +58,16 @@ public final class TestBroker: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // The shell runs the broker and kills it when this process disappears
-        // (even by SIGKILL) or when the shell itself is terminated.
+        // (even by SIGKILL) or when the shell itself is terminated. SIGKILL,
+        // because Tansu ignores SIGTERM and SIGINT; it keeps nothing on disk.
         let listener = "tcp://127.0.0.1:\(port)"
         process.arguments = [
             "-c",
             """
             "$0" broker --listener-url \(listener) --advertised-listener-url \(listener) & b=$!
-            trap 'kill $b 2>/dev/null; exit 0' TERM INT HUP
+            trap 'kill -9 $b 2>/dev/null; exit 0' TERM INT HUP
             while kill -0 \(getpid()) 2>/dev/null && kill -0 $b 2>/dev/null; do sleep 0.5; done
-            kill $b 2>/dev/null; wait $b
+            kill -9 $b 2>/dev/null; wait $b
             """,
             binary.path,
         ]
@@ -74,9 +83,20 @@ public final class TestBroker: Sendable {
     }
 
     private init(port: Int, process: Process, logFile: URL) {
-        self.port = port
+        bootstrapServers = ["127.0.0.1:\(port)"]
         self.process = process
         self.logFile = logFile
+    }
+
+    /// True when this fixture started Tansu (false for a `TALLY_TEST_BROKERS` cluster),
+    /// for expectations Tansu is known not to meet.
+    public var isTansu: Bool { process != nil }
+
+    /// Uses an existing cluster.
+    public init(external bootstrapServers: [String]) {
+        self.bootstrapServers = bootstrapServers
+        process = nil
+        logFile = nil
     }
 
     deinit {
@@ -85,6 +105,7 @@ public final class TestBroker: Sendable {
 
     /// Stops the broker (idempotent).
     public func stop() {
+        guard let process else { return }
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
@@ -99,7 +120,7 @@ public final class TestBroker: Sendable {
         let admin = try KafkaAdmin(configuration: configuration)
         var lastError: (any Error)?
         while ContinuousClock.now < deadline {
-            guard process.isRunning else { break }
+            if let process, !process.isRunning { break }
             do {
                 try await admin.createTopics([KafkaTopicSpec(name: "fieldtally-broker-ready", partitions: 1)])
                 return
@@ -108,10 +129,11 @@ public final class TestBroker: Sendable {
                 try await Task.sleep(for: .milliseconds(200))
             }
         }
-        let tail = (try? String(contentsOf: logFile, encoding: .utf8)).map { String($0.suffix(2000)) } ?? ""
+        let tail = logFile.flatMap { try? String(contentsOf: $0, encoding: .utf8) }.map { String($0.suffix(2000)) } ?? ""
         stop()
         throw BrokerError(
-            "Tansu on port \(port) did not serve requests within \(timeout) (last error: \(lastError.map { "\($0)" } ?? "broker exited")); log \(logFile.path):\n\(tail)")
+            "broker \(bootstrapServers.joined(separator: ",")) did not serve requests within \(timeout) "
+                + "(last error: \(lastError.map { "\($0)" } ?? "broker exited")); log \(logFile?.path ?? "-"):\n\(tail)")
     }
 
     /// A name no other test of this run uses: `<prefix>-<run>-<n>`.

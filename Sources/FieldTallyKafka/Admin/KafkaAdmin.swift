@@ -17,8 +17,10 @@ public final class KafkaAdmin: Sendable {
         self.configuration = configuration
         let (_, continuation) = AsyncStream.makeStream(of: KafkaClientEvent.self, bufferingPolicy: .bufferingNewest(1))
         let description = "admin \(configuration.clientID) (brokers \(configuration.bootstrapServers.joined(separator: ",")))"
+        // A consumer-type handle: its metadata requests never auto-create topics
+        // (a producer's may, on brokers that allow it).
         client = try RDKafkaClient(
-            kind: .producer, properties: configuration.librdkafkaProperties,
+            kind: .consumer, properties: configuration.librdkafkaProperties,
             callbacks: RDKafkaCallbacks(clientDescription: description, logger: logger, events: continuation))
     }
 

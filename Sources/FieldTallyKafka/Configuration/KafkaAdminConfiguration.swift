@@ -19,6 +19,7 @@ public struct KafkaAdminConfiguration: Sendable {
         var properties: [String: String] = [
             "bootstrap.servers": bootstrapServers.joined(separator: ","),
             "client.id": clientID,
+            "allow.auto.create.topics": "false",
         ]
         properties.merge(additionalProperties) { _, passedThrough in passedThrough }
         return properties

@@ -61,17 +61,17 @@ public struct KafkaTopicReader: Sendable {
     ) -> KafkaError? {
         let rk = client.pointer
         let timeout = configuration.requestTimeout.timeoutMilliseconds
-        var pending: Set<Int> = []
-        var assignment: [KafkaTopicPartitionOffset] = []
+        // The end is found by end-of-partition events, not by asking for watermarks:
+        // some brokers (Tansu 0.x) answer ListOffsets(latest) with the wrong offset.
+        let partitions: [Int]
         do {
-            for partition in try client.partitions(of: topic, timeoutMilliseconds: timeout) {
-                let (low, high) = try client.watermarks(topic: topic, partition: partition, timeoutMilliseconds: timeout)
-                guard high > low else { continue }  // empty: nothing to read
-                pending.insert(partition)
-                assignment.append(KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: fieldtally_offset_beginning))
-            }
+            partitions = try client.partitions(of: topic, timeoutMilliseconds: timeout)
         } catch {
             return error
+        }
+        var pending = Set(partitions)
+        let assignment = partitions.map {
+            KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: fieldtally_offset_beginning)
         }
         guard !pending.isEmpty else { return nil }
         let list = RDKafkaTopicPartitionList(assignment)
