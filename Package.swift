@@ -67,9 +67,15 @@ let package = Package(
         .executableTarget(
             name: "fieldtally-bench",
             dependencies: [
-                "SurveyEngine", "FieldTallyKafka",
+                "SurveyEngine", "FieldTallyKafka", "FieldTallyTestKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        // Consumes and commits until killed: the crash-recovery test launches it and sends SIGKILL.
+        .executableTarget(
+            name: "fieldtally-kafka-probe",
+            dependencies: ["FieldTallyKafka"],
             swiftSettings: strict
         ),
         .testTarget(
