@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -37,6 +40,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "TallyWorker",
+            dependencies: [
+                "SurveyEngine", "FieldTallyKafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "FieldTallyTestKit",
             dependencies: ["FieldTallyKafka", "SurveyEngine"],
             swiftSettings: strict
@@ -52,9 +67,15 @@ let package = Package(
         .executableTarget(
             name: "fieldtally-bench",
             dependencies: [
-                "SurveyEngine", "FieldTallyKafka",
+                "SurveyEngine", "FieldTallyKafka", "FieldTallyTestKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        // Consumes and commits until killed: the crash-recovery test launches it and sends SIGKILL.
+        .executableTarget(
+            name: "fieldtally-kafka-probe",
+            dependencies: ["FieldTallyKafka"],
             swiftSettings: strict
         ),
         .testTarget(

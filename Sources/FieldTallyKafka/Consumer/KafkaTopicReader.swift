@@ -1,0 +1,101 @@
+import Crdkafka
+import Logging
+import Synchronization
+
+/// Reads whole topics from the beginning to their current end without joining a
+/// consumer group (manual assignment, nothing committed): for example a
+/// worker restoring its state from a compacted changelog on start.
+public struct KafkaTopicReader: Sendable {
+    /// The reader's settings.
+    public var configuration: KafkaReaderConfiguration
+    private let logger: Logger
+
+    /// Creates a reader; it connects on each read.
+    public init(configuration: KafkaReaderConfiguration, logger: Logger = Logger(label: "fieldtally.kafka.reader")) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Reads every partition of `topic` from its oldest record to the end it had
+    /// when reached, handing batches to `body` in partition order per partition.
+    ///
+    /// - Returns: the number of records read.
+    /// - Throws: ``KafkaError`` when the topic does not exist or the brokers do not
+    ///   answer within `requestTimeout`; or what `body` throws.
+    public func readToEnd(
+        topic: String, _ body: (KafkaBatch) async throws -> Void
+    ) async throws -> Int {
+        let configuration = configuration
+        let description = "reader \(configuration.clientID) of topic '\(topic)' (brokers \(configuration.bootstrapServers.joined(separator: ",")))"
+        let (_, continuation) = AsyncStream.makeStream(of: KafkaClientEvent.self, bufferingPolicy: .bufferingNewest(1))
+        let client = try RDKafkaClient(
+            kind: .consumer, properties: configuration.librdkafkaProperties,
+            callbacks: RDKafkaCallbacks(clientDescription: description, logger: logger, events: continuation))
+        let channel = BatchChannel(capacity: configuration.batching.bufferedBatches)
+        let stop = StopFlag()
+        let thread = DedicatedThread(name: "kafka-reader") {
+            channel.finish(Self.drain(topic: topic, client: client, channel: channel, configuration: configuration, stop: stop))
+        }
+        var count = 0
+        do {
+            while let batch = try await channel.next() {
+                count += batch.count
+                try await body(batch)
+            }
+        } catch {
+            stop.flag.store(true, ordering: .releasing)
+            await thread.join()
+            throw error
+        }
+        await thread.join()
+        return count
+    }
+
+    private final class StopFlag: Sendable {
+        let flag = Atomic<Bool>(false)
+    }
+
+    /// Runs on the reader thread; returns the error that ended it, if any.
+    private static func drain(
+        topic: String, client: RDKafkaClient, channel: BatchChannel, configuration: KafkaReaderConfiguration, stop: StopFlag
+    ) -> KafkaError? {
+        let rk = client.pointer
+        let timeout = configuration.requestTimeout.timeoutMilliseconds
+        // The end is found by end-of-partition events, not by asking for watermarks:
+        // some brokers (Tansu 0.x) answer ListOffsets(latest) with the wrong offset.
+        let partitions: [Int]
+        do {
+            partitions = try client.partitions(of: topic, timeoutMilliseconds: timeout)
+        } catch {
+            return error
+        }
+        var pending = Set(partitions)
+        let assignment = partitions.map {
+            KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: fieldtally_offset_beginning)
+        }
+        guard !pending.isEmpty else { return nil }
+        let list = RDKafkaTopicPartitionList(assignment)
+        let err = rd_kafka_assign(rk, list.pointer)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { return KafkaError(err, "\(client.callbacks.clientDescription): assign \(assignment)") }
+        defer { rd_kafka_assign(rk, nil) }
+        let queue = rd_kafka_queue_get_consumer(rk)
+        defer { if let queue { rd_kafka_queue_destroy(queue) } }
+        let capacity = max(1, configuration.batching.maxRecords)
+        let buffer = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        let batcher = MessageBatcher(clientDescription: client.callbacks.clientDescription)
+        let wait = configuration.batching.maxWait.timeoutMilliseconds
+        while !pending.isEmpty && !stop.flag.load(ordering: .acquiring) {
+            let count = rd_kafka_consume_batch_queue(queue, wait, buffer, capacity)
+            if count < 0 { return KafkaError(rd_kafka_last_error(), "\(client.callbacks.clientDescription): consume") }
+            guard count > 0 else { continue }
+            let output = batcher.convert(buffer, count: count)
+            if let error = output.errors.first { return error }
+            for end in output.endsOfPartition { pending.remove(end.partition) }
+            if !output.batch.isEmpty, !channel.put(output.batch, shouldStop: { stop.flag.load(ordering: .acquiring) }) {
+                return nil
+            }
+        }
+        return nil
+    }
+}

@@ -1,1 +1,0 @@
-// librdkafka binding.

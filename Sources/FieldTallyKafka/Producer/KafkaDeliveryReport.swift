@@ -1,0 +1,16 @@
+/// Where the broker stored a record it acknowledged.
+public struct KafkaDeliveryReport: Sendable, Hashable {
+    /// The partition the record went to.
+    public var partition: Int
+    /// The record's offset in that partition; -1 when the broker gave none (`acks=0`).
+    public var offset: Int64
+
+    /// Creates a report.
+    public init(partition: Int, offset: Int64) {
+        self.partition = partition
+        self.offset = offset
+    }
+}
+
+/// The outcome of one record of a batch: its report, or why it was not delivered.
+public typealias KafkaDeliveryResult = Result<KafkaDeliveryReport, KafkaError>

@@ -1,0 +1,13 @@
+/// Why a ``TestBroker`` could not be started.
+public struct BrokerError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong and what to do about it.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
+}

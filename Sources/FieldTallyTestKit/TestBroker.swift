@@ -1,0 +1,194 @@
+import FieldTallyKafka
+import Foundation
+import Synchronization
+
+/// A Tansu broker on a free loopback port, for tests and benchmarks.
+///
+/// Tests share one broker per process (``shared()``) and use fresh topics and
+/// groups each (``uniqueName(_:)``, ``createTopic(_:partitions:config:)``). The
+/// broker is stopped when released, at process exit, and by a watchdog shell if
+/// the process is killed, so no broker outlives its run.
+///
+/// Set `TALLY_TEST_BROKERS=host:port[,…]` to run against an existing cluster
+/// (e.g. Apache Kafka) instead; nothing is started or stopped then.
+public final class TestBroker: Sendable {
+    /// Where the brokers are.
+    public let bootstrapServers: [String]
+    /// Where the started broker writes its output (nil for an external cluster).
+    public let logFile: URL?
+    private let process: Process?
+    private let counter = Atomic<Int>(0)
+    private let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+
+    private static let sharedBroker = SharedBroker()
+
+    /// The broker shared by every test of this process, started on first use
+    /// (or the cluster named by `TALLY_TEST_BROKERS`).
+    public static func shared() async throws -> TestBroker {
+        try await sharedBroker.get()
+    }
+
+    private actor SharedBroker {
+        private var starting: Task<TestBroker, any Error>?
+
+        func get() async throws -> TestBroker {
+            if let starting { return try await starting.value }
+            let task = Task {
+                if let external = ProcessInfo.processInfo.environment["TALLY_TEST_BROKERS"], !external.isEmpty {
+                    let broker = TestBroker(external: external.split(separator: ",").map(String.init))
+                    try await broker.waitUntilServing(timeout: .seconds(30))
+                    return broker
+                }
+                return try await TestBroker.start()
+            }
+            starting = task
+            return try await task.value
+        }
+    }
+
+    /// Starts a new broker and waits until it serves requests (at most `timeout`).
+    ///
+    /// - Throws: ``BrokerError`` when the binary is missing (run `Deploy/setup.sh`)
+    ///   or the broker does not answer in time (with its log's tail).
+    public static func start(timeout: Duration = .seconds(30)) async throws -> TestBroker {
+        let binary = try BrokerBinary.locate()
+        let port = try freeLoopbackPort()
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("fieldtally-tansu-\(port).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // The shell runs the broker and kills it when this process disappears
+        // (even by SIGKILL) or when the shell itself is terminated. SIGKILL,
+        // because Tansu ignores SIGTERM and SIGINT; it keeps nothing on disk.
+        let listener = "tcp://127.0.0.1:\(port)"
+        process.arguments = [
+            "-c",
+            """
+            "$0" broker --listener-url \(listener) --advertised-listener-url \(listener) & b=$!
+            trap 'kill -9 $b 2>/dev/null; exit 0' TERM INT HUP
+            while kill -0 \(getpid()) 2>/dev/null && kill -0 $b 2>/dev/null; do sleep 0.5; done
+            kill -9 $b 2>/dev/null; wait $b
+            """,
+            binary.path,
+        ]
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        BrokerProcessRegistry.register(process.processIdentifier)
+        let broker = TestBroker(port: port, process: process, logFile: log)
+        try await broker.waitUntilServing(timeout: timeout)
+        return broker
+    }
+
+    private init(port: Int, process: Process, logFile: URL) {
+        bootstrapServers = ["127.0.0.1:\(port)"]
+        self.process = process
+        self.logFile = logFile
+    }
+
+    /// True when this fixture started Tansu (false for a `TALLY_TEST_BROKERS` cluster),
+    /// for expectations Tansu is known not to meet.
+    public var isTansu: Bool { process != nil }
+
+    /// Uses an existing cluster.
+    public init(external bootstrapServers: [String]) {
+        self.bootstrapServers = bootstrapServers
+        process = nil
+        logFile = nil
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// Stops the broker (idempotent).
+    public func stop() {
+        guard let process else { return }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        BrokerProcessRegistry.unregister(process.processIdentifier)
+    }
+
+    private func waitUntilServing(timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var configuration = KafkaAdminConfiguration(bootstrapServers: bootstrapServers)
+        configuration.requestTimeout = .seconds(2)
+        let admin = try KafkaAdmin(configuration: configuration)
+        var lastError: (any Error)?
+        while ContinuousClock.now < deadline {
+            if let process, !process.isRunning { break }
+            do {
+                try await admin.createTopics([KafkaTopicSpec(name: "fieldtally-broker-ready", partitions: 1)])
+                return
+            } catch {
+                lastError = error
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        let tail = logFile.flatMap { try? String(contentsOf: $0, encoding: .utf8) }.map { String($0.suffix(2000)) } ?? ""
+        stop()
+        throw BrokerError(
+            "broker \(bootstrapServers.joined(separator: ",")) did not serve requests within \(timeout) "
+                + "(last error: \(lastError.map { "\($0)" } ?? "broker exited")); log \(logFile?.path ?? "-"):\n\(tail)")
+    }
+
+    /// A name no other test of this run uses: `<prefix>-<run>-<n>`.
+    public func uniqueName(_ prefix: String) -> String {
+        "\(prefix)-\(runID)-\(counter.add(1, ordering: .relaxed).newValue)"
+    }
+
+    /// Creates a fresh topic with a unique name and returns the name.
+    public func createTopic(_ prefix: String = "test", partitions: Int = 1, config: [String: String] = [:]) async throws -> String {
+        let name = uniqueName(prefix)
+        try await admin().createTopics([KafkaTopicSpec(name: name, partitions: partitions, config: config)])
+        return name
+    }
+
+    /// An admin client for this broker.
+    public func admin() throws -> KafkaAdmin {
+        try KafkaAdmin(configuration: KafkaAdminConfiguration(bootstrapServers: bootstrapServers))
+    }
+
+    /// Producer defaults for tests: this broker, 10 s delivery timeout.
+    public func producerConfiguration() -> KafkaProducerConfiguration {
+        var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
+        configuration.deliveryTimeout = .seconds(10)
+        return configuration
+    }
+
+    /// Consumer defaults for tests: this broker, a fresh group unless given, and
+    /// short group timeouts (6 s session, 500 ms heartbeat: joins in ~3 s on Tansu).
+    public func consumerConfiguration(topics: [String], groupID: String? = nil) -> KafkaConsumerConfiguration {
+        var configuration = KafkaConsumerConfiguration(
+            bootstrapServers: bootstrapServers, groupID: groupID ?? uniqueName("group"), topics: topics)
+        Self.applyShortGroupTimeouts(to: &configuration)
+        return configuration
+    }
+
+    /// Sets 6 s session and 500 ms heartbeat timeouts (Tansu joins in ~3 s with them, ~23 s without).
+    public static func applyShortGroupTimeouts(to configuration: inout KafkaConsumerConfiguration) {
+        configuration.group.sessionTimeout = .seconds(6)
+        configuration.group.heartbeatInterval = .milliseconds(500)
+    }
+}
+
+/// A loopback TCP port nobody listens on right now.
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw BrokerError("socket() failed: errno \(errno)") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw BrokerError("could not bind a loopback port: errno \(errno)") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

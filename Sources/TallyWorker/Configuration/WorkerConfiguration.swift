@@ -1,0 +1,69 @@
+import FieldTallyKafka
+
+/// Everything a FieldTally worker needs to run, resolved from flags and environment variables.
+///
+/// Each property documents its default; `WorkerOptions` maps flags (`--brokers`) and environment
+/// variables (`TALLY_BROKERS`) onto it, flags winning.
+public struct WorkerConfiguration: Sendable {
+    /// Topic names; DESIGN.md's defaults.
+    public struct Topics: Sendable {
+        /// Default: `survey.submissions`.
+        public var submissions = "survey.submissions"
+        /// Default: `survey.valid`.
+        public var valid = "survey.valid"
+        /// Default: `survey.coded`.
+        public var coded = "survey.coded"
+        /// Default: `survey.rejected`.
+        public var rejected = "survey.rejected"
+        /// Default: `survey.tallies` (compacted).
+        public var tallies = "survey.tallies"
+        /// Default: `survey.aggregate-changelog` (compacted).
+        public var changelog = "survey.aggregate-changelog"
+        /// Partitions for topics this worker creates when they are missing. Default: 6.
+        public var partitions = 6
+
+        public init() {}
+    }
+
+    /// How log lines are written.
+    public enum LogFormat: String, Sendable, CaseIterable {
+        /// One JSON object per line (the default: for log shippers).
+        case json
+        /// A readable line per event, for a person at a terminal.
+        case human
+    }
+
+    /// Bootstrap servers, comma-separated `host:port`. Default: `127.0.0.1:9092`.
+    public var brokers = "127.0.0.1:9092"
+    /// The survey definitions folder. Default: `Schemas`.
+    public var schemas = "Schemas"
+    /// Topic names and partitioning.
+    public var topics = Topics()
+    /// Consumer group id. Default: the worker's name (e.g. `tally-validate`).
+    public var group: String
+    /// Static membership id (`group.instance.id`), or `nil` for dynamic membership. Default: `nil`.
+    public var instanceID: String?
+    /// Port for `/healthz` and `/metrics`; 0 picks a free port. Default: 9464.
+    public var httpPort = 9464
+    /// Address the HTTP server binds. Default: `0.0.0.0` (containers); tests use `127.0.0.1`.
+    public var httpHost = "0.0.0.0"
+    /// Any librdkafka property (TLS, SASL, timeouts), applied to every client last, so it wins.
+    /// Default: none.
+    public var kafkaProperties: [String: String] = [:]
+    /// Log line format. Default: `.json`.
+    public var logFormat = LogFormat.json
+    /// Log level name (`trace` … `critical`). Default: `info`.
+    public var logLevel = "info"
+    /// Most records handled as one batch (one produce-and-commit round). Default: 2,000.
+    public var maxBatch = 2_000
+    /// How long SIGTERM may take before the worker gives up on in-flight work, in seconds. Default: 20.
+    public var shutdownGraceSeconds = 20.0
+    /// The worker's name, as it appears in logs, dead letters and the default group id.
+    public var workerName: String
+
+    /// A configuration with every default, for the worker `workerName`.
+    public init(workerName: String) {
+        self.workerName = workerName
+        self.group = workerName
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+
+/// The flags every worker shares, each backed by an environment variable (`TALLY_…`);
+/// a flag wins over its variable, and the variable over the default.
+public struct WorkerOptions: ParsableArguments, Sendable {
+    @Option(help: "Kafka bootstrap servers, comma-separated host:port. Env: TALLY_BROKERS. Default: 127.0.0.1:9092.")
+    public var brokers: String?
+
+    @Option(help: "Survey definitions folder (instrument, codebook, tally plan, frame). Env: TALLY_SCHEMAS. Default: Schemas.")
+    public var schemas: String?
+
+    @Option(help: "Consumer group id. Env: TALLY_GROUP. Default: the worker's name.")
+    public var group: String?
+
+    @Option(name: .customLong("instance-id"), help: "Static group membership id (group.instance.id). Env: TALLY_INSTANCE_ID.")
+    public var instanceID: String?
+
+    @Option(name: .customLong("http-port"), help: "Port for /healthz and /metrics (0 = any free port). Env: TALLY_HTTP_PORT. Default: 9464.")
+    public var httpPort: Int?
+
+    @Option(name: .customLong("http-host"), help: "Address for the HTTP server. Env: TALLY_HTTP_HOST. Default: 0.0.0.0.")
+    public var httpHost: String?
+
+    @Option(name: .customLong("topic-submissions"), help: "Env: TALLY_TOPIC_SUBMISSIONS. Default: survey.submissions.")
+    public var topicSubmissions: String?
+    @Option(name: .customLong("topic-valid"), help: "Env: TALLY_TOPIC_VALID. Default: survey.valid.")
+    public var topicValid: String?
+    @Option(name: .customLong("topic-coded"), help: "Env: TALLY_TOPIC_CODED. Default: survey.coded.")
+    public var topicCoded: String?
+    @Option(name: .customLong("topic-rejected"), help: "Env: TALLY_TOPIC_REJECTED. Default: survey.rejected.")
+    public var topicRejected: String?
+    @Option(name: .customLong("topic-tallies"), help: "Env: TALLY_TOPIC_TALLIES. Default: survey.tallies.")
+    public var topicTallies: String?
+    @Option(name: .customLong("topic-changelog"), help: "Env: TALLY_TOPIC_CHANGELOG. Default: survey.aggregate-changelog.")
+    public var topicChangelog: String?
+    @Option(help: "Partitions for topics created at start when missing. Env: TALLY_PARTITIONS. Default: 6.")
+    public var partitions: Int?
+
+    @Option(name: .customLong("kafka-property"), help: ArgumentHelp(
+        "Any librdkafka property as key=value (repeatable; TLS, SASL, timeouts). Env: TALLY_KAFKA_PROPERTIES (comma-separated key=value).",
+        valueName: "key=value"))
+    public var kafkaProperty: [String] = []
+
+    @Option(name: .customLong("log-format"), help: "json or human. Env: TALLY_LOG_FORMAT. Default: json.")
+    public var logFormat: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical. Env: TALLY_LOG_LEVEL. Default: info.")
+    public var logLevel: String?
+
+    @Option(name: .customLong("max-batch"), help: "Most records per batch. Env: TALLY_MAX_BATCH. Default: 2000.")
+    public var maxBatch: Int?
+
+    public init() {}
+
+    /// Resolves flags, then environment variables, then defaults into a configuration.
+    /// - Throws: `ValidationError` naming the flag or variable whose value is unusable.
+    public func resolve(workerName: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WorkerConfiguration {
+        var c = WorkerConfiguration(workerName: workerName)
+        func pick(_ flag: String?, _ env: String) -> String? { flag ?? environment[env].flatMap { $0.isEmpty ? nil : $0 } }
+        func pickInt(_ flag: Int?, _ env: String, _ name: String) throws -> Int? {
+            if let flag { return flag }
+            guard let raw = environment[env], !raw.isEmpty else { return nil }
+            guard let v = Int(raw) else { throw ValidationError("\(env)=\(raw) is not a whole number (\(name))") }
+            return v
+        }
+        if let v = pick(brokers, "TALLY_BROKERS") { c.brokers = v }
+        if let v = pick(schemas, "TALLY_SCHEMAS") { c.schemas = v }
+        if let v = pick(group, "TALLY_GROUP") { c.group = v }
+        c.instanceID = pick(instanceID, "TALLY_INSTANCE_ID")
+        if let v = try pickInt(httpPort, "TALLY_HTTP_PORT", "--http-port") { c.httpPort = v }
+        if let v = pick(httpHost, "TALLY_HTTP_HOST") { c.httpHost = v }
+        if let v = pick(topicSubmissions, "TALLY_TOPIC_SUBMISSIONS") { c.topics.submissions = v }
+        if let v = pick(topicValid, "TALLY_TOPIC_VALID") { c.topics.valid = v }
+        if let v = pick(topicCoded, "TALLY_TOPIC_CODED") { c.topics.coded = v }
+        if let v = pick(topicRejected, "TALLY_TOPIC_REJECTED") { c.topics.rejected = v }
+        if let v = pick(topicTallies, "TALLY_TOPIC_TALLIES") { c.topics.tallies = v }
+        if let v = pick(topicChangelog, "TALLY_TOPIC_CHANGELOG") { c.topics.changelog = v }
+        if let v = try pickInt(partitions, "TALLY_PARTITIONS", "--partitions") {
+            guard v > 0 else { throw ValidationError("partitions must be at least 1, not \(v)") }
+            c.topics.partitions = v
+        }
+        if let v = try pickInt(maxBatch, "TALLY_MAX_BATCH", "--max-batch") {
+            guard v > 0 else { throw ValidationError("--max-batch must be at least 1, not \(v)") }
+            c.maxBatch = v
+        }
+        if let v = pick(logFormat, "TALLY_LOG_FORMAT") {
+            guard let f = WorkerConfiguration.LogFormat(rawValue: v) else {
+                throw ValidationError("log format '\(v)' is not one of: json, human")
+            }
+            c.logFormat = f
+        }
+        if let v = pick(logLevel, "TALLY_LOG_LEVEL") { c.logLevel = v }
+        var pairs = (environment["TALLY_KAFKA_PROPERTIES"] ?? "").split(separator: ",").map(String.init)
+        pairs += kafkaProperty
+        for pair in pairs where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw ValidationError("kafka property '\(pair)' is not key=value")
+            }
+            c.kafkaProperties[String(pair[..<eq]).trimmingCharacters(in: .whitespaces)] =
+                String(pair[pair.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+        }
+        return c
+    }
+}

@@ -1,0 +1,49 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// Whether a worker can serve: set by the worker runtime, read by `/healthz`.
+public final class Readiness: Sendable {
+    private let state = Mutex<(ready: Bool, reason: String)>((false, "starting"))
+
+    public init() {}
+
+    /// Marks the worker ready (assigned, state restored, caught up enough to serve).
+    public func markReady() { state.withLock { $0 = (true, "ready") } }
+
+    /// Marks the worker not ready, saying why (shown by `/healthz`).
+    public func markNotReady(_ reason: String) { state.withLock { $0 = (false, reason) } }
+
+    /// The current answer: ready or not, and why.
+    public var current: (ready: Bool, reason: String) { state.withLock { $0 } }
+}
+
+/// The worker's HTTP side: `GET /healthz` (200 `ready` or 503 with the reason) and
+/// `GET /metrics` (Prometheus text). Runs as a `Service` in the worker's service group.
+public enum HealthServer {
+    /// Builds the server application. `onListening` receives the bound port (useful with port 0).
+    public static func make(host: String, port: Int, readiness: Readiness, metrics: WorkerMetrics, logger: Logger,
+                            onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("healthz") { _, _ -> Response in
+            let (ready, reason) = readiness.current
+            return Response(status: ready ? .ok : .serviceUnavailable,
+                            headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: reason + "\n")))
+        }
+        router.get("metrics") { _, _ -> Response in
+            Response(status: .ok,
+                     headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+        var httpLogger = logger
+        httpLogger.logLevel = .warning
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "fieldtally"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: httpLogger
+        )
+    }
+}
