@@ -169,6 +169,7 @@ extension Instrument {
         case DecodingError.valueNotFound(let type, let context):
             return "\(path(context.codingPath)): expected \(Instrument.describe(type)), found nothing"
         case DecodingError.dataCorrupted(let context):
+            if let underlying = context.underlyingError { return "not a readable YAML file: \(underlying)" }
             return "\(path(context.codingPath)): \(context.debugDescription)"
         default:
             return "not a readable YAML file: \(error)"

@@ -184,7 +184,7 @@ extension Decoder {
             var message = "unknown key '\(key.stringValue)' in \(what)"
             if let near = Spelling.closest(to: key.stringValue, in: allowed) { message += "; did you mean '\(near)'?" }
             message += " Allowed keys: \(allowed.joined(separator: ", "))."
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key], debugDescription: message))
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: message))
         }
         return c
     }

@@ -2,7 +2,7 @@
 enum Spelling {
     /// The candidate nearest to `word` by edit distance, when it is close enough to be a likely typo.
     static func closest(to word: String, in candidates: [String]) -> String? {
-        let limit = max(2, word.count / 3)
+        let limit = max(2, word.count / 2)
         var best: (String, Int)?
         for candidate in candidates {
             let d = distance(word, candidate)

@@ -3,7 +3,7 @@
 /// Output is deterministic when `sortsKeys` is true (the default): object members are ordered by
 /// the UTF-8 bytes of their names, i.e. by Unicode code point, the same order any language gets
 /// from a byte-wise sort. Strings escape only `"`, `\` and control characters; other characters
-/// are written as raw UTF-8. Whole numbers below 2^53 in magnitude are written without a fraction
+/// are written as raw UTF-8. Whole numbers below 10^18 in magnitude are written as integers
 /// (`2018`, not `2018.0`; negative zero as `0`); other numbers use the shortest text that reads
 /// back to the same `Double`. Non-finite numbers cannot come from the parser and are written as `null`.
 public struct JSONWriter: Sendable {
@@ -73,7 +73,7 @@ public struct JSONWriter: Sendable {
             output.append(contentsOf: "null".utf8)
             return
         }
-        if number.rounded(.towardZero) == number && abs(number) < 9_007_199_254_740_992 {
+        if number.rounded(.towardZero) == number && abs(number) < 1e18 {
             output.append(contentsOf: String(Int64(number)).utf8)
         } else {
             // Swift's description is the shortest round-tripping form and is valid JSON (e.g. `1e-07`).

@@ -8,8 +8,8 @@ extension Validator {
             var unknown: [String] = []
             for name in answers.keys where !questionNames.contains(name) { unknown.append(name) }
             for name in unknown.sorted() {
-                var message = "'\(Validator.excerpt(name))' is not a question of \(instrument.formId)"
-                if let near = Spelling.closest(to: name, in: Array(questionNames)) { message += "; did you mean '\(near)'?" }
+                let message = Validator.sentence("'\(Validator.excerpt(name))' is not a question of \(instrument.formId)",
+                                                 suggesting: name, from: instrument.questions.map(\.name))
                 c.report(at: name, .unknownMember, message)
             }
         }
@@ -79,8 +79,7 @@ extension Validator {
 
     private func checkOption(_ q: CompiledQuestion, _ code: String, _ c: inout ProblemCollector) {
         guard let list = q.options, !list.contains(code) else { return }
-        var message = "'\(Validator.excerpt(code))' is not an option of \(q.name)"
-        if let near = Spelling.closest(to: code, in: list.codes) { message += "; did you mean '\(near)'?" }
+        let message = Validator.sentence("'\(Validator.excerpt(code))' is not an option of \(q.name)", suggesting: code, from: list.codes)
         c.report(.unknownOption, message + " Options: \(list.codes.joined(separator: ", ")).")
     }
 
@@ -114,8 +113,7 @@ extension Validator {
         var unknown: [String] = []
         for name in members.keys where !q.fieldNames.contains(name) { unknown.append(name) }
         for name in unknown.sorted() {
-            var message = "'\(Validator.excerpt(name))' is not a field of \(q.name)"
-            if let near = Spelling.closest(to: name, in: q.fields.map(\.name)) { message += "; did you mean '\(near)'?" }
+            let message = Validator.sentence("'\(Validator.excerpt(name))' is not a field of \(q.name)", suggesting: name, from: q.fields.map(\.name))
             c.report(at: name, .unknownMember, message + " Fields: \(q.fields.map(\.name).joined(separator: ", ")).")
         }
     }
@@ -143,8 +141,8 @@ extension Validator {
         for key in members.keys where !list.contains(key) { others.append(key) }
         for key in others.sorted() {
             if !(chosen?.contains(key) ?? false) {
-                var message = "'\(Validator.excerpt(key))' is not an option of \(list.name), so \(q.name) cannot have a section for it"
-                if let near = Spelling.closest(to: key, in: list.codes) { message += "; did you mean '\(near)'?" }
+                let message = Validator.sentence("'\(Validator.excerpt(key))' is not an option of \(list.name), so \(q.name) cannot have a section for it",
+                                                 suggesting: key, from: list.codes)
                 c.report(at: key, .unknownOption, message)
             }
             checkEntry(key, members[key]!)
@@ -172,6 +170,12 @@ extension Validator {
         case .array(let items): return items.compactMap(\.stringValue)
         default: return nil
         }
+    }
+
+    /// `base` ended as a sentence, with "did you mean" when `word` is a likely typo of one of `candidates`.
+    static func sentence(_ base: String, suggesting word: String, from candidates: [String]) -> String {
+        if let near = Spelling.closest(to: word, in: candidates) { return base + "; did you mean '\(near)'?" }
+        return base + "."
     }
 
     static func format(_ number: Double) -> String {
