@@ -55,7 +55,7 @@ public final class WorkerMetrics: Sendable {
             gauges[key] = g
             return g
         }
-        gauge.set(Double(value))
+        gauge.set(value)
     }
 
     private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {

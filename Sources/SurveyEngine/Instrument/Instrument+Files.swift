@@ -1,0 +1,38 @@
+import Foundation
+
+/// Loading an instrument and its frame from files under `Schemas/`.
+extension Instrument {
+    /// Loads the instrument file at `path`; `frameFile` is then resolved against its folder.
+    /// - Throws: `SurveyDefinitionError` when the file cannot be read, and as `init(yaml:source:)`.
+    public init(contentsOfFile path: String) throws(SurveyDefinitionError) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SurveyDefinitionError(file: path, message: "cannot read the instrument file: \(error.localizedDescription)")
+        }
+        try self.init(yaml: text, source: path)
+        directory = (path as NSString).deletingLastPathComponent
+    }
+
+    /// The path of the frame CSV: `frameFile` resolved against `directory` (or `folder` when given).
+    public func framePath(relativeTo folder: String? = nil) -> String {
+        if frameFile.hasPrefix("/") { return frameFile }
+        guard let base = folder ?? directory, !base.isEmpty else { return frameFile }
+        return (base as NSString).appendingPathComponent(frameFile)
+    }
+
+    /// Loads the population frame the instrument names.
+    /// - Parameter folder: the folder `frameFile` is relative to. Default: `directory`, the instrument file's folder.
+    /// - Throws: `SurveyDefinitionError` when the CSV cannot be read or lacks `respondent_id`/`region`.
+    public func loadFrame(relativeTo folder: String? = nil) throws(SurveyDefinitionError) -> Frame {
+        let path = framePath(relativeTo: folder)
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SurveyDefinitionError(file: path, message: "cannot read the frame named by \(source): \(error.localizedDescription)")
+        }
+        return try Frame(csv: text, source: path)
+    }
+}

@@ -1,0 +1,69 @@
+/// The wire form of a coding result (inside `survey.coded` records), written and read through
+/// `JSONValue` so the hot path needs no `JSONDecoder`:
+///
+/// ```json
+/// {"codebook_version": "…",
+///  "fields": {"whole_system_model": {"answered": true, "codes": ["signs_of_safety"],
+///             "evidence": [{"code": "signs_of_safety", "rule": "…", "source": "…", "start": 0, "end": 3, "matched": "SoS"}]}},
+///  "numbers": {"duration_weeks": {"value": 12, "evidence": {…}}}}
+/// ```
+extension CodingResult {
+    /// The result as a JSON document (see the type's extension doc for the shape).
+    public var jsonValue: JSONValue {
+        var fields: [String: JSONValue] = [:]
+        for (name, field) in self.fields {
+            fields[name] = .object([
+                "answered": .bool(field.answered),
+                "codes": .array(field.codes.map { .string($0) }),
+                "evidence": .array(field.evidence.map(\.jsonValue)),
+            ])
+        }
+        var numbers: [String: JSONValue] = [:]
+        for (name, number) in self.numbers {
+            numbers[name] = .object(["value": .number(number.value), "evidence": number.evidence.jsonValue])
+        }
+        return .object(["codebook_version": .string(codebookVersion), "fields": .object(fields), "numbers": .object(numbers)])
+    }
+
+    /// Reads the JSON form back.
+    /// - Throws: `SurveyDefinitionError` (file `coding`) naming the first member that is missing or mistyped.
+    public init(jsonValue value: JSONValue) throws(SurveyDefinitionError) {
+        func fail(_ what: String) -> SurveyDefinitionError { SurveyDefinitionError(file: "coding", message: what) }
+        guard let version = value["codebook_version"]?.stringValue else { throw fail("codebook_version is missing") }
+        var fields: [String: CodedField] = [:]
+        for (name, field) in value["fields"]?.objectValue ?? [:] {
+            guard case .bool(let answered)? = field["answered"], let codes = field["codes"]?.arrayValue else {
+                throw fail("field '\(name)' lacks answered/codes")
+            }
+            var evidence: [Evidence] = []
+            for item in field["evidence"]?.arrayValue ?? [] { evidence.append(try Evidence(jsonValue: item)) }
+            fields[name] = CodedField(answered: answered, codes: codes.compactMap(\.stringValue), evidence: evidence)
+        }
+        var numbers: [String: CodedNumber] = [:]
+        for (name, number) in value["numbers"]?.objectValue ?? [:] {
+            guard let v = number["value"]?.numberValue, let e = number["evidence"] else { throw fail("number '\(name)' lacks value/evidence") }
+            numbers[name] = CodedNumber(value: v, evidence: try Evidence(jsonValue: e))
+        }
+        self.init(codebookVersion: version, fields: fields, numbers: numbers)
+    }
+}
+
+extension Evidence {
+    /// The evidence as a JSON object.
+    public var jsonValue: JSONValue {
+        .object([
+            "code": .string(code), "rule": .string(rule), "source": .string(source),
+            "start": .number(Double(start)), "end": .number(Double(end)), "matched": .string(matched),
+        ])
+    }
+
+    /// Reads the JSON form back.
+    /// - Throws: `SurveyDefinitionError` when a member is missing or mistyped.
+    public init(jsonValue value: JSONValue) throws(SurveyDefinitionError) {
+        guard let code = value["code"]?.stringValue, let rule = value["rule"]?.stringValue,
+              let source = value["source"]?.stringValue, let start = value["start"]?.numberValue,
+              let end = value["end"]?.numberValue, let matched = value["matched"]?.stringValue
+        else { throw SurveyDefinitionError(file: "coding", message: "evidence lacks code/rule/source/start/end/matched") }
+        self.init(code: code, rule: rule, source: source, start: Int(start), end: Int(end), matched: matched)
+    }
+}

@@ -1,0 +1,103 @@
+/// Writes a `JSONValue` as compact RFC 8259 JSON (UTF-8, no insignificant whitespace).
+///
+/// Output is deterministic when `sortsKeys` is true (the default): object members are ordered by
+/// the UTF-8 bytes of their names, i.e. by Unicode code point, the same order any language gets
+/// from a byte-wise sort. Strings escape only `"`, `\` and control characters; other characters
+/// are written as raw UTF-8. Whole numbers below 10^18 in magnitude are written as integers
+/// (`2018`, not `2018.0`; negative zero as `0`); other numbers use the shortest text that reads
+/// back to the same `Double`. Non-finite numbers cannot come from the parser and are written as `null`.
+public struct JSONWriter: Sendable {
+    /// Whether object members are sorted by name. Default: `true` (deterministic output).
+    /// With `false` members come in `Dictionary` order, which differs between processes.
+    public var sortsKeys: Bool
+
+    /// Creates a writer; `sortsKeys` defaults to `true`.
+    public init(sortsKeys: Bool = true) {
+        self.sortsKeys = sortsKeys
+    }
+
+    /// The compact JSON bytes of `value`.
+    public func bytes(_ value: JSONValue) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        write(value, into: &output)
+        return output
+    }
+
+    /// The compact JSON text of `value`.
+    public func string(_ value: JSONValue) -> String {
+        String(decoding: bytes(value), as: UTF8.self)
+    }
+
+    /// Appends the compact JSON bytes of `value` to `output`.
+    public func write(_ value: JSONValue, into output: inout [UInt8]) {
+        switch value {
+        case .null:
+            output.append(contentsOf: "null".utf8)
+        case .bool(let flag):
+            output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number):
+            JSONWriter.writeNumber(number, into: &output)
+        case .string(let text):
+            JSONWriter.writeString(text, into: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (n, element) in elements.enumerated() {
+                if n > 0 { output.append(UInt8(ascii: ",")) }
+                write(element, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            var first = true
+            func member(_ name: String, _ member: JSONValue) {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
+                JSONWriter.writeString(name, into: &output)
+                output.append(UInt8(ascii: ":"))
+                write(member, into: &output)
+            }
+            if sortsKeys {
+                for name in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                    member(name, members[name]!)
+                }
+            } else {
+                for (name, value) in members { member(name, value) }
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func writeNumber(_ number: Double, into output: inout [UInt8]) {
+        guard number.isFinite else {
+            output.append(contentsOf: "null".utf8)
+            return
+        }
+        if number.rounded(.towardZero) == number && abs(number) < 1e18 {
+            output.append(contentsOf: String(Int64(number)).utf8)
+        } else {
+            // Swift's description is the shortest round-tripping form and is valid JSON (e.g. `1e-07`).
+            output.append(contentsOf: number.description.utf8)
+        }
+    }
+
+    static func writeString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(0x5C); output.append(UInt8(ascii: "\""))
+            case UInt8(ascii: "\\"): output.append(0x5C); output.append(UInt8(ascii: "\\"))
+            case 0x0A: output.append(0x5C); output.append(UInt8(ascii: "n"))
+            case 0x0D: output.append(0x5C); output.append(UInt8(ascii: "r"))
+            case 0x09: output.append(0x5C); output.append(UInt8(ascii: "t"))
+            case 0x08: output.append(0x5C); output.append(UInt8(ascii: "b"))
+            case 0x0C: output.append(0x5C); output.append(UInt8(ascii: "f"))
+            case 0..<0x20:
+                output.append(contentsOf: "\\u00".utf8)
+                output.append(contentsOf: JSONReader.hex(byte).lowercased().utf8)
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}

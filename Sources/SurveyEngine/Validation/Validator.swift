@@ -1,0 +1,102 @@
+/// Decides whether one message is a usable submission of an instrument, in DESIGN.md's order:
+/// size cap → UTF-8 → JSON → envelope and answers (every problem, not just the first) → frame.
+///
+/// Build once per instrument and frame; `validate` is safe to call from many tasks at once
+/// (`Sendable`, no shared mutable state), never throws and never traps on any input.
+/// Stateful rules (duplicates, edits, re-sends) are the aggregator's, not this type's.
+public struct Validator: Sendable {
+    /// The instrument submissions must follow.
+    public let instrument: Instrument
+    /// The population frame `respondent_id` must belong to.
+    public let frame: Frame
+    /// The JSON parser used (nesting limit 64).
+    public let parser: JSONParser
+
+    let questions: [CompiledQuestion]
+    let questionNames: Set<String>
+    let envelopeNames: Set<String>
+
+    /// Prepares a validator.
+    /// - Parameters:
+    ///   - instrument: the form's definition.
+    ///   - frame: the population frame (usually `instrument.loadFrame()`).
+    ///   - parser: the JSON parser. Default: `JSONParser()` (nesting limit 64).
+    public init(instrument: Instrument, frame: Frame, parser: JSONParser = JSONParser()) {
+        self.instrument = instrument
+        self.frame = frame
+        self.parser = parser
+        questions = instrument.questions.map { CompiledQuestion($0, in: instrument) }
+        questionNames = Set(instrument.questions.map(\.name))
+        let envelope = instrument.envelope
+        envelopeNames = Set((envelope.stringMembers + [envelope.answers]).map(\.member))
+    }
+
+    /// Validates one message value (raw Kafka bytes).
+    public func validate(_ bytes: UnsafeRawBufferPointer) -> ValidationOutcome {
+        guard bytes.count <= instrument.limits.messageBytes else {
+            return .rejected(Rejection(reason: .invalid, problems: [Problem(pointer: "", code: .tooLarge, message:
+                "the message has \(bytes.count) bytes; the limit is \(instrument.limits.messageBytes) bytes")]))
+        }
+        let document: JSONValue
+        do {
+            document = try parser.parse(bytes)
+        } catch {
+            return .rejected(Rejection(reason: .invalid, problems: [Problem(pointer: "", code: error.problemCode, message: error.message)]))
+        }
+        return validate(document: document)
+    }
+
+    /// Validates one message value (raw Kafka bytes).
+    public func validate(_ bytes: [UInt8]) -> ValidationOutcome {
+        bytes.withUnsafeBytes { validate($0) }
+    }
+
+    /// Validates one message value from any byte collection (contiguous storage is not copied).
+    public func validate(_ bytes: some Collection<UInt8>) -> ValidationOutcome {
+        if let outcome = bytes.withContiguousStorageIfAvailable({ validate(UnsafeRawBufferPointer($0)) }) { return outcome }
+        return validate(Array(bytes))
+    }
+
+    /// Validates one message given as text.
+    public func validate(_ text: String) -> ValidationOutcome {
+        var text = text
+        return text.withUTF8 { validate(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Validates an already parsed document: envelope and answers, then the frame.
+    public func validate(document: JSONValue) -> ValidationOutcome {
+        var collector = ProblemCollector()
+        checkDocument(document, into: &collector)
+        let respondentId = document[instrument.envelope.respondentId.member]?.stringValue
+        let instanceId = document[instrument.envelope.instanceId.member]?.stringValue
+        guard collector.problems.isEmpty, let submission = submission(from: document) else {
+            return .rejected(Rejection(reason: .invalid, problems: collector.problems, respondentId: respondentId, instanceId: instanceId))
+        }
+        guard frame.contains(submission.respondentId) else {
+            return .rejected(Rejection(reason: .unknownRespondent, respondentId: respondentId, instanceId: instanceId))
+        }
+        return .valid(submission)
+    }
+
+    /// Every envelope and answer problem of `document` (empty when it follows the instrument).
+    /// The frame is not consulted.
+    public func problems(in document: JSONValue) -> [Problem] {
+        var collector = ProblemCollector()
+        checkDocument(document, into: &collector)
+        return collector.problems
+    }
+
+    /// The submission a problem-free document describes.
+    func submission(from document: JSONValue) -> Submission? {
+        let e = instrument.envelope
+        guard let formId = document[e.formId.member]?.stringValue,
+              let formVersion = document[e.formVersion.member]?.stringValue,
+              let instanceId = document[e.instanceId.member]?.stringValue,
+              let respondentId = document[e.respondentId.member]?.stringValue,
+              let submittedAt = document[e.submittedAt.member]?.stringValue,
+              let answers = document[e.answers.member], answers.objectValue != nil else { return nil }
+        return Submission(formId: formId, formVersion: formVersion, instanceId: instanceId,
+                          deprecatedId: document[e.deprecatedId.member]?.stringValue,
+                          respondentId: respondentId, submittedAt: submittedAt, answers: answers)
+    }
+}

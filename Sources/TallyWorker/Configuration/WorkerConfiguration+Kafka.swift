@@ -1,0 +1,55 @@
+import FieldTallyKafka
+
+extension WorkerConfiguration {
+    /// The bootstrap servers as a list.
+    public var bootstrapServers: [String] {
+        brokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The group consumer's configuration: at-least-once offsets, batches of `maxBatch`, the
+    /// worker's name as client id, then every `--kafka-property` (which wins).
+    public func consumerConfiguration(topics: [String]) -> KafkaConsumerConfiguration {
+        var c = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: group, topics: topics)
+        c.clientID = workerName
+        c.groupInstanceID = instanceID
+        c.batching.maxRecords = maxBatch
+        c.autoCommitInterval = .seconds(1)
+        c.additionalProperties = kafkaProperties
+        return c
+    }
+
+    /// The idempotent producer's configuration, then every `--kafka-property`.
+    public func producerConfiguration() -> KafkaProducerConfiguration {
+        var c = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
+        c.clientID = workerName
+        c.additionalProperties = kafkaProperties.filter { Self.appliesToProducer($0.key) }
+        return c
+    }
+
+    /// The admin client's configuration, then every `--kafka-property` that applies to it.
+    public func adminConfiguration() -> KafkaAdminConfiguration {
+        var c = KafkaAdminConfiguration(bootstrapServers: bootstrapServers)
+        c.clientID = workerName + "-admin"
+        c.additionalProperties = kafkaProperties.filter { Self.appliesToProducer($0.key) }
+        return c
+    }
+
+    /// The whole-topic reader's configuration (state restore), then every `--kafka-property`
+    /// that applies to a consumer without a group.
+    public func readerConfiguration() -> KafkaReaderConfiguration {
+        var c = KafkaReaderConfiguration(bootstrapServers: bootstrapServers)
+        c.clientID = workerName + "-restore"
+        c.additionalProperties = kafkaProperties.filter { !Self.groupOnly.contains($0.key) }
+        return c
+    }
+
+    /// Consumer-group properties that a producer or admin client would reject as unknown
+    /// for its kind (librdkafka warns about them).
+    static let groupOnly: Set<String> = [
+        "session.timeout.ms", "heartbeat.interval.ms", "group.instance.id", "max.poll.interval.ms",
+        "partition.assignment.strategy", "auto.offset.reset", "enable.auto.commit", "auto.commit.interval.ms",
+        "isolation.level", "group.protocol", "fetch.min.bytes", "fetch.wait.max.ms", "enable.auto.offset.store",
+    ]
+
+    static func appliesToProducer(_ key: String) -> Bool { !groupOnly.contains(key) }
+}

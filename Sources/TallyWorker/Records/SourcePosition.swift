@@ -1,0 +1,49 @@
+import FieldTallyKafka
+
+/// Where a submission was first read (`survey.submissions` topic, partition, offset), carried
+/// along the pipeline in the `fieldtally-source` header so the aggregator can recognise a
+/// message delivered twice inside the pipeline (after a worker crash) and count it once.
+public struct SourcePosition: Sendable, Hashable {
+    /// The header that carries it.
+    public static let header = "fieldtally-source"
+
+    public var topic: String
+    public var partition: Int
+    public var offset: Int64
+
+    public init(topic: String, partition: Int, offset: Int64) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+    }
+
+    /// The position of `record` itself.
+    public init(of record: KafkaRecord) {
+        self.init(topic: record.topic, partition: record.partition, offset: record.offset)
+    }
+
+    /// The position a record carries in its header, or the record's own position when it has none
+    /// (a record produced into a middle topic by someone else).
+    public static func carried(by record: KafkaRecord) -> SourcePosition {
+        if let value = record.header(header)?.value, let parsed = SourcePosition(text: String(decoding: value, as: UTF8.self)) {
+            return parsed
+        }
+        return SourcePosition(of: record)
+    }
+
+    /// Parses `topic/partition/offset`.
+    public init?(text: String) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 3, let p = Int(parts[1]), let o = Int64(parts[2]) else { return nil }
+        self.init(topic: String(parts[0]), partition: p, offset: o)
+    }
+
+    /// `topic/partition/offset`.
+    public var text: String { "\(topic)/\(partition)/\(offset)" }
+
+    /// As a Kafka header.
+    public var kafkaHeader: KafkaHeader { KafkaHeader(key: Self.header, string: text) }
+
+    /// As a dead letter's source.
+    public var deadLetterSource: DeadLetter.Source { .init(topic: topic, partition: partition, offset: offset) }
+}

@@ -1,0 +1,64 @@
+import FieldTallyKafka
+import Foundation
+
+/// Keeps a batch and a revocation from overlapping: the partitions a worker owns, and whether a
+/// batch is being processed.
+///
+/// The processing loop `admit`s a batch (dropping records of partitions it no longer owns) and
+/// `finish`es it once its output is acknowledged and its offsets stored; the rebalance callback
+/// `revoke`s partitions, which waits (blocking the consumer thread, as librdkafka expects) until
+/// no batch is in flight. So state is never released under a batch that still uses it.
+final class OwnershipGate: @unchecked Sendable {
+    // @unchecked: every member is read and written only under `condition`'s lock.
+    private let condition = NSCondition()
+    private var owned: Set<KafkaTopicPartition> = []
+    private var unprepared: Set<KafkaTopicPartition> = []
+    private var inFlight = false
+    private var everAssigned = false
+
+    /// Records newly assigned partitions; they need `prepare` before use.
+    func assign(_ partitions: [KafkaTopicPartition]) {
+        condition.withLock {
+            owned.formUnion(partitions)
+            unprepared.formUnion(partitions)
+            everAssigned = true
+        }
+    }
+
+    /// Removes partitions, after any batch in flight finished.
+    func revoke(_ partitions: [KafkaTopicPartition]) {
+        condition.lock()
+        defer { condition.unlock() }
+        owned.subtract(partitions)
+        unprepared.subtract(partitions)
+        while inFlight { condition.wait() }
+    }
+
+    /// Starts a batch: the records of owned partitions, and which of those still need preparing.
+    func admit(_ records: [KafkaRecord]) -> (records: [KafkaRecord], unprepared: [KafkaTopicPartition]) {
+        condition.withLock {
+            inFlight = true
+            let kept = records.filter { owned.contains($0.topicPartition) }
+            let needing = Set(kept.map(\.topicPartition)).intersection(unprepared)
+            return (kept, needing.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) })
+        }
+    }
+
+    /// Marks partitions prepared.
+    func prepared(_ partitions: [KafkaTopicPartition]) {
+        condition.withLock { unprepared.subtract(partitions) }
+    }
+
+    /// Ends the batch in flight.
+    func finish() {
+        condition.withLock {
+            inFlight = false
+            condition.broadcast()
+        }
+    }
+
+    /// Owned partitions still needing preparation, and whether any assignment was ever received.
+    var status: (owned: Set<KafkaTopicPartition>, unprepared: Set<KafkaTopicPartition>, everAssigned: Bool) {
+        condition.withLock { (owned, unprepared, everAssigned) }
+    }
+}

@@ -1,0 +1,50 @@
+import FieldTallyKafka
+
+/// What one batch turned into: records to produce, in phases, and counts for the metrics.
+///
+/// Each phase is acknowledged by the broker before the next is sent, and the input offsets are
+/// stored only after the last phase: a worker that must never lose a dead letter for a message
+/// whose state change is durable puts the dead letters in an earlier phase than the state.
+public struct BatchOutput: Sendable {
+    /// Records to produce, phase by phase.
+    public var phases: [[KafkaProducerRecord]]
+    /// Dead letters written, by reason code.
+    public var rejectedByReason: [String: Int]
+    /// Records written to output topics other than the dead-letter topic.
+    public var outputCount: Int
+
+    public init(phases: [[KafkaProducerRecord]] = [], rejectedByReason: [String: Int] = [:], outputCount: Int = 0) {
+        self.phases = phases
+        self.rejectedByReason = rejectedByReason
+        self.outputCount = outputCount
+    }
+}
+
+/// A worker's own work; the `WorkerService` runs the loop around it
+/// (consume → process → produce and await acknowledgements → store offsets).
+public protocol RecordProcessor: AnyObject, Sendable {
+    /// Topics the worker's consumer subscribes to.
+    var inputTopics: [String] { get }
+
+    /// Makes `partitions` ready before any of their records is processed (e.g. restores state
+    /// from a changelog). Called from the processing loop, never concurrently with `process`.
+    func prepare(_ partitions: [KafkaTopicPartition]) async throws
+
+    /// Forgets what is held for `partitions`, which are being revoked. Called on the consumer
+    /// thread after any batch in flight has been fully produced and its offsets stored.
+    func release(_ partitions: [KafkaTopicPartition])
+
+    /// Turns records into output. Must not throw for bad input: bad input is a dead letter.
+    /// Throws only for failures of the worker itself (the batch is then retried).
+    func process(_ records: [KafkaRecord]) async throws -> BatchOutput
+
+    /// Records to publish now that are not tied to an input batch (e.g. debounced tallies);
+    /// called periodically by the service. Default: none.
+    func periodicOutput() async -> [KafkaProducerRecord]
+}
+
+extension RecordProcessor {
+    public func prepare(_ partitions: [KafkaTopicPartition]) async throws {}
+    public func release(_ partitions: [KafkaTopicPartition]) {}
+    public func periodicOutput() async -> [KafkaProducerRecord] { [] }
+}

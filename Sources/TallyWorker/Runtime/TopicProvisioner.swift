@@ -1,0 +1,37 @@
+import FieldTallyKafka
+import Logging
+
+/// Creates the pipeline's topics when they are missing (idempotent): the submission, valid,
+/// coded and dead-letter topics, and the compacted tallies and changelog topics.
+public enum TopicProvisioner {
+    /// The topics of DESIGN.md's pipeline with `configuration`'s names and partition count.
+    public static func pipelineTopics(_ configuration: WorkerConfiguration) -> [KafkaTopicSpec] {
+        let t = configuration.topics
+        let compact = ["cleanup.policy": "compact"]
+        return [
+            KafkaTopicSpec(name: t.submissions, partitions: t.partitions),
+            KafkaTopicSpec(name: t.valid, partitions: t.partitions),
+            KafkaTopicSpec(name: t.coded, partitions: t.partitions),
+            KafkaTopicSpec(name: t.rejected, partitions: t.partitions),
+            KafkaTopicSpec(name: t.tallies, partitions: t.partitions, config: compact),
+            KafkaTopicSpec(name: t.changelog, partitions: t.partitions, config: compact),
+        ]
+    }
+
+    /// Creates every pipeline topic that does not exist yet.
+    /// - Throws: `KafkaError` when the brokers cannot be reached or refuse a topic.
+    public static func ensure(_ configuration: WorkerConfiguration, logger: Logger) async throws {
+        let admin = try KafkaAdmin(configuration: configuration.adminConfiguration(), logger: logger)
+        let specs = pipelineTopics(configuration)
+        try await admin.createTopics(specs)
+        logger.info("topics ready", metadata: ["topics": "\(specs.map(\.name))"])
+    }
+
+    /// The partition counts of `topics`, for checks such as co-partitioning.
+    public static func partitionCounts(_ topics: [String], configuration: WorkerConfiguration, logger: Logger) async throws -> [String: Int] {
+        let admin = try KafkaAdmin(configuration: configuration.adminConfiguration(), logger: logger)
+        var counts: [String: Int] = [:]
+        for topic in topics { counts[topic] = try await admin.describeTopic(topic).partitions.count }
+        return counts
+    }
+}

@@ -1,0 +1,178 @@
+import FieldTallyKafka
+import Logging
+import ServiceLifecycle
+
+/// The loop every worker runs, as a `Service`: consume a batch → let the `RecordProcessor`
+/// turn it into output → produce the output and await every acknowledgement (phase by phase)
+/// → store the batch's offsets (committed in the background, before a revocation and on
+/// close). Offsets are never stored before the output is acknowledged: at least once.
+///
+/// On graceful shutdown (SIGTERM) it finishes the batch in hand, commits, leaves the group and
+/// returns. Output that cannot be delivered is retried with back-off (the worker reports not
+/// ready meanwhile) rather than skipped: nothing is lost.
+public final class WorkerService: Service, Sendable {
+    private let configuration: WorkerConfiguration
+    private let processor: any RecordProcessor
+    private let metrics: WorkerMetrics
+    private let readiness: Readiness
+    private let logger: Logger
+    private let tuneConsumer: @Sendable (inout KafkaConsumerConfiguration) -> Void
+
+    /// A service running `processor` with `configuration`'s brokers, group and properties.
+    /// - Parameter tuneConsumer: adjusts the consumer configuration (e.g. the assignment strategy).
+    public init(configuration: WorkerConfiguration, processor: any RecordProcessor, metrics: WorkerMetrics,
+                readiness: Readiness, logger: Logger,
+                tuneConsumer: @escaping @Sendable (inout KafkaConsumerConfiguration) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.processor = processor
+        self.metrics = metrics
+        self.readiness = readiness
+        self.logger = logger
+        self.tuneConsumer = tuneConsumer
+    }
+
+    public func run() async throws {
+        let gate = OwnershipGate()
+        let processor = processor
+        let logger = logger
+        var consumerConfiguration = configuration.consumerConfiguration(topics: processor.inputTopics)
+        tuneConsumer(&consumerConfiguration)
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration, onRebalance: { event in
+            switch event {
+            case .assigned(let partitions):
+                gate.assign(partitions)
+            case .revoking(let partitions):
+                gate.revoke(partitions)
+                processor.release(partitions)
+                logger.info("released partitions", metadata: ["partitions": "\(partitions)"])
+            }
+        }, logger: logger)
+        let producer = try KafkaProducer(configuration: configuration.producerConfiguration(), logger: logger)
+        let lag = LagReporter(configuration: configuration, metrics: metrics, logger: logger)
+        readiness.markNotReady("waiting for a partition assignment")
+        logger.info("started", metadata: ["brokers": "\(configuration.brokers)", "group": "\(configuration.group)",
+                                          "topics": "\(processor.inputTopics)"])
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                // Periodic work: debounced output, readiness and lag, until the loop below ends.
+                var sinceLag = ContinuousClock.now
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    let records = await processor.periodicOutput()
+                    if !records.isEmpty { await self.deliver([records], producer: producer) }
+                    self.updateReadiness(gate)
+                    if ContinuousClock.now - sinceLag > .seconds(5) {
+                        sinceLag = .now
+                        await lag.report(owned: gate.status.owned)
+                    }
+                }
+            }
+            while !Task.isShuttingDownGracefully {
+                let next = try await cancelWhenGracefulShutdown { try await consumer.nextBatch() }
+                guard let batch = next else { break }
+                try await handle(batch, gate: gate, consumer: consumer, producer: producer, lag: lag)
+            }
+            logger.info("stopping: finishing output and committing")
+            let last = await processor.periodicOutput()
+            if !last.isEmpty { await deliver([last], producer: producer) }
+            do { try await consumer.commit() } catch {
+                metrics.commitFailures.increment()
+                logger.warning("final commit failed; uncommitted records will be processed again", metadata: ["error": "\(error)"])
+            }
+            await consumer.close()
+            await producer.close()
+            group.cancelAll()
+        }
+        readiness.markNotReady("stopped")
+        logger.info("stopped")
+    }
+
+    private func handle(_ batch: KafkaBatch, gate: OwnershipGate, consumer: KafkaConsumer, producer: KafkaProducer,
+                        lag: LagReporter) async throws {
+        let started = ContinuousClock.now
+        let (records, unprepared) = gate.admit(batch.records)
+        defer { gate.finish() }
+        metrics.recordsIn.increment(by: Int64(batch.count))
+        guard !records.isEmpty else { return }
+        if !unprepared.isEmpty {
+            readiness.markNotReady("restoring \(unprepared)")
+            try await processor.prepare(unprepared)
+            gate.prepared(unprepared)
+            logger.info("prepared partitions", metadata: ["partitions": "\(unprepared)"])
+        }
+        let output: BatchOutput
+        do {
+            output = try await processor.process(records)
+        } catch {
+            logger.error("processing failed; the batch will be read again", metadata: ["error": "\(error)"])
+            throw error
+        }
+        await deliver(output.phases, producer: producer)
+        var next: [KafkaTopicPartition: Int64] = [:]
+        for record in records { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
+        do {
+            try consumer.storeOffsets(next.map { KafkaTopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) })
+        } catch {
+            metrics.commitFailures.increment()
+            logger.warning("storing offsets failed; the records will be processed again", metadata: ["error": "\(error)"])
+        }
+        lag.processed(next)
+        metrics.recordsOut.increment(by: Int64(output.outputCount))
+        for (reason, n) in output.rejectedByReason { metrics.rejected(reason: reason, by: n) }
+        metrics.batchSeconds.record((ContinuousClock.now - started).seconds)
+        updateReadiness(gate)
+    }
+
+    /// Produces phase after phase, each fully acknowledged before the next; retries failures
+    /// with back-off until they are delivered (never drops a record).
+    private func deliver(_ phases: [[KafkaProducerRecord]], producer: KafkaProducer) async {
+        for phase in phases where !phase.isEmpty {
+            var pending = phase
+            var attempt = 0
+            while !pending.isEmpty {
+                let results: [KafkaDeliveryResult]
+                do {
+                    results = try await producer.sendAllResults(pending)
+                } catch {
+                    results = Array(repeating: .failure(error), count: pending.count)
+                }
+                var failed: [KafkaProducerRecord] = []
+                var firstError: KafkaError?
+                for (record, result) in zip(pending, results) {
+                    if case .failure(let error) = result {
+                        failed.append(record)
+                        firstError = firstError ?? error
+                    }
+                }
+                pending = failed
+                if let firstError {
+                    attempt += 1
+                    readiness.markNotReady("output not acknowledged: \(firstError.message)")
+                    logger.error("output not acknowledged; retrying", metadata: [
+                        "records": "\(failed.count)", "attempt": "\(attempt)", "error": "\(firstError.message)"])
+                    try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(attempt, 6))))
+                }
+            }
+        }
+    }
+
+    private func updateReadiness(_ gate: OwnershipGate) {
+        let status = gate.status
+        if !status.everAssigned {
+            readiness.markNotReady("waiting for a partition assignment")
+            metrics.ready.set(Int64(0))
+        } else if !status.unprepared.isEmpty && readiness.current.ready == false {
+            readiness.markNotReady("restoring \(status.unprepared.count) partition(s)")
+            metrics.ready.set(Int64(0))
+        } else {
+            readiness.markReady()
+            metrics.ready.set(Int64(1))
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
