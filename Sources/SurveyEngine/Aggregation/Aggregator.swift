@@ -110,7 +110,9 @@ public struct Aggregator: Sendable {
     /// - Returns: `.rejected(rejection, …)`, or `.alreadyApplied` for a replayed position.
     @discardableResult
     public mutating func recordUpstreamRejection(_ rejection: Rejection, at position: InputPosition? = nil) -> Outcome {
-        recordInPartition(rejection, at: position, detail: "rejected upstream: \(rejection.reason.rawValue)")
+        let problems = rejection.problems.map { "\($0.pointer.isEmpty ? "(message)" : $0.pointer) \($0.code.rawValue): \($0.message)" }
+        return recordInPartition(rejection, at: position,
+                                 detail: problems.isEmpty ? "rejected before aggregation: \(rejection.reason.rawValue)" : problems.joined(separator: "; "))
     }
 
     private func reject(_ reason: RejectionReason, _ submission: Submission, _ detail: String) -> Outcome {
