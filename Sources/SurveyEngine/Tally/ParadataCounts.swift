@@ -54,17 +54,10 @@ public struct ParadataCounts: Sendable, Hashable, Codable {
         acceptedFirstSubmissions += sign * other.acceptedFirstSubmissions
         acceptedEdits += sign * other.acceptedEdits
         noopIdenticalResends += sign * other.noopIdenticalResends
-        Self.add(other.rejectedByReason, into: &rejectedByReason, sign: sign)
-        Self.add(other.invalidMessagesByProblemCode, into: &invalidMessagesByProblemCode, sign: sign)
-        Self.add(other.invalidProblemsByCode, into: &invalidProblemsByCode, sign: sign)
-        Self.add(other.acceptedVersionsPerDay, into: &acceptedVersionsPerDay, sign: sign)
-    }
-
-    static func add(_ other: [String: Int], into counts: inout [String: Int], sign: Int) {
-        for (key, n) in other {
-            let total = counts[key, default: 0] + sign * n
-            counts[key] = total == 0 ? nil : total
-        }
+        rejectedByReason.addCounts(other.rejectedByReason, sign: sign)
+        invalidMessagesByProblemCode.addCounts(other.invalidMessagesByProblemCode, sign: sign)
+        invalidProblemsByCode.addCounts(other.invalidProblemsByCode, sign: sign)
+        acceptedVersionsPerDay.addCounts(other.acceptedVersionsPerDay, sign: sign)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -63,7 +63,7 @@ public struct PartialTally: Sendable, Hashable, Codable {
         for (name, value) in contribution.fields {
             var counts = fields[name] ?? FieldCounts()
             if value.answered { counts.answered += sign }
-            ParadataCounts.add(Dictionary(uniqueKeysWithValues: value.codes.map { ($0, 1) }), into: &counts.codes, sign: sign)
+            counts.codes.addCounts(of: value.codes, sign: sign)
             fields[name] = counts.answered == 0 && counts.codes.isEmpty ? nil : counts
         }
         for (name, value) in contribution.numbers {
@@ -71,19 +71,19 @@ public struct PartialTally: Sendable, Hashable, Codable {
             if sign > 0 { values.insert(value) } else { values.remove(value) }
             numeric[name] = values.isEmpty ? nil : values
         }
-        ParadataCounts.add(Dictionary(uniqueKeysWithValues: contribution.freeTextAnswered.map { ($0, 1) }), into: &freeTextAnswered, sign: sign)
+        freeTextAnswered.addCounts(of: contribution.freeTextAnswered, sign: sign)
         for plan in plans {
             let rows = contribution.fields[plan.rows]?.codes ?? [], columns = contribution.fields[plan.columns]?.codes ?? []
             var table = crosstabs[plan.name] ?? [:]
             for row in rows {
-                ParadataCounts.add(Dictionary(uniqueKeysWithValues: columns.map { ($0, 1) }), into: &table[row, default: [:]], sign: sign)
+                table[row, default: [:]].addCounts(of: columns, sign: sign)
                 if table[row]?.isEmpty == true { table[row] = nil }
             }
             crosstabs[plan.name] = table.isEmpty ? nil : table
         }
-        ParadataCounts.add([contribution.region: 1], into: &respondedByRegion, sign: sign)
-        ParadataCounts.add([contribution.formVersion: 1], into: &formVersions, sign: sign)
-        ParadataCounts.add([contribution.codebookVersion: 1], into: &codebookVersions, sign: sign)
+        respondedByRegion.addCounts(of: [contribution.region], sign: sign)
+        formVersions.addCounts(of: [contribution.formVersion], sign: sign)
+        codebookVersions.addCounts(of: [contribution.codebookVersion], sign: sign)
     }
 
     /// The tally of both partials' partitions.
@@ -106,18 +106,18 @@ public struct PartialTally: Sendable, Hashable, Codable {
         for (name, counts) in other.fields {
             var mine = merged.fields[name] ?? FieldCounts()
             mine.answered += counts.answered
-            ParadataCounts.add(counts.codes, into: &mine.codes, sign: 1)
+            mine.codes.addCounts(counts.codes)
             merged.fields[name] = mine
         }
         for (name, values) in other.numeric { merged.numeric[name, default: NumericMultiset()].formUnion(values) }
-        ParadataCounts.add(other.freeTextAnswered, into: &merged.freeTextAnswered, sign: 1)
+        merged.freeTextAnswered.addCounts(other.freeTextAnswered)
         for (name, table) in other.crosstabs {
-            for (row, cells) in table { ParadataCounts.add(cells, into: &merged.crosstabs[name, default: [:]][row, default: [:]], sign: 1) }
+            for (row, cells) in table { merged.crosstabs[name, default: [:]][row, default: [:]].addCounts(cells) }
         }
-        ParadataCounts.add(other.respondedByRegion, into: &merged.respondedByRegion, sign: 1)
+        merged.respondedByRegion.addCounts(other.respondedByRegion)
         merged.paradata.add(other.paradata)
-        ParadataCounts.add(other.formVersions, into: &merged.formVersions, sign: 1)
-        ParadataCounts.add(other.codebookVersions, into: &merged.codebookVersions, sign: 1)
+        merged.formVersions.addCounts(other.formVersions)
+        merged.codebookVersions.addCounts(other.codebookVersions)
         return merged
     }
 
