@@ -57,8 +57,9 @@ public struct Aggregator: Sendable {
             return recordInPartition(rejection, at: position,
                                      detail: "respondent_id '\(submission.respondentId)' is not in the population frame")
         }
-        var state = states[submission.respondentId] ?? RespondentState(respondentId: submission.respondentId)
-        if state.hasApplied(position) { return .alreadyApplied }
+        if states[submission.respondentId]?.hasApplied(position) == true { return .alreadyApplied }
+        // Taken out of the dictionary so it is uniquely referenced: no copy of its version map.
+        var state = states.removeValue(forKey: submission.respondentId) ?? RespondentState(respondentId: submission.respondentId)
 
         let fingerprint = ContentFingerprint(of: submission)
         let outcome: Outcome
@@ -81,7 +82,7 @@ public struct Aggregator: Sendable {
             outcome = .acceptedFirst
         }
 
-        tally.paradata.add(state.paradata, sign: -1)
+        var counted = ParadataCounts()
         switch outcome {
         case .acceptedFirst, .acceptedEdit:
             if let old = state.contribution { tally.add(old, sign: -1, crosstabs: plan.crosstabs) }
@@ -90,15 +91,16 @@ public struct Aggregator: Sendable {
             state.contribution = contribution
             state.headInstanceId = submission.instanceId
             state.versions[submission.instanceId] = fingerprint
-            state.paradata.countAccepted(edit: outcome != .acceptedFirst, day: submission.submittedDay)
+            counted.countAccepted(edit: outcome != .acceptedFirst, day: submission.submittedDay)
         case .noop:
-            state.paradata.countNoop()
+            counted.countNoop()
         case .rejected(let rejection, _):
-            state.paradata.countRejection(rejection)
+            counted.countRejection(rejection)
         case .alreadyApplied:
             break
         }
-        tally.paradata.add(state.paradata)
+        state.paradata.add(counted)
+        tally.paradata.add(counted)
         if let position { state.applied[position.stream] = position.offset }
         states[submission.respondentId] = state
         dirtyRespondents.insert(submission.respondentId)
