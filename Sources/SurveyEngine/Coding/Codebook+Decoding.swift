@@ -160,7 +160,7 @@ extension Codebook.Negation: Decodable {
 
 extension Codebook.Cue: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, direction, window, phrases, fields
+        case id, direction, window, phrases, fields, until
     }
 
     /// Decodes one negation cue.
@@ -177,7 +177,8 @@ extension Codebook.Cue: Decodable {
             direction = parsed
         }
         self.init(id: id, direction: direction, window: try c.decodeIfPresent(Int.self, forKey: .window),
-                  phrases: try c.list(.phrases), fields: try c.decodeIfPresent([String].self, forKey: .fields))
+                  phrases: try c.list(.phrases), fields: try c.decodeIfPresent([String].self, forKey: .fields),
+                  until: try c.list(.until))
     }
 }
 

@@ -89,14 +89,18 @@ extension Codebook {
         public var phrases: [String]
         /// Only these coded fields use the cue; `nil` = every field. Default: `nil`.
         public var fields: [String]?
+        /// Extra words that end this cue's forward scope ("replaced X *with* Y"). Default: none.
+        public var until: [String]
 
         /// Creates a cue.
-        public init(id: String, direction: Direction = .forward, window: Int? = nil, phrases: [String], fields: [String]? = nil) {
+        public init(id: String, direction: Direction = .forward, window: Int? = nil, phrases: [String],
+                    fields: [String]? = nil, until: [String] = []) {
             self.id = id
             self.direction = direction
             self.window = window
             self.phrases = phrases
             self.fields = fields
+            self.until = until
         }
     }
 

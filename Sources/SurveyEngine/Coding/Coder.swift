@@ -36,7 +36,6 @@ public final class Coder: Sendable {
     /// sorted by name; `evidence` lists every rule match in source order, then text order.
     /// A number is taken from the first source text (in codebook order) that states one.
     public func code(answers: JSONValue) -> CodingResult {
-        let root: JSONValue = .object(["answers": answers])
         var analysis = TextAnalysis()
         var fields: [String: CodedField] = [:]
         var numbers: [String: CodedNumber] = [:]
@@ -47,7 +46,7 @@ public final class Coder: Sendable {
             present.removeAll(keepingCapacity: true)
             present.append(contentsOf: repeatElement(false, count: field.labels.count))
             for source in field.sources {
-                source.forEachText(in: root) { path, text in
+                source.forEachText(in: answers) { path, text in
                     if Self.isBlank(text) { return }
                     answered = true
                     var text = text

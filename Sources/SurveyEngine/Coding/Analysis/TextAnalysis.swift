@@ -113,7 +113,7 @@ struct TextAnalysis {
                 while k < limit {
                     let token = tokens[Int(k)]
                     if !token.marksBefore.isDisjoint(with: book.breaks) { break }
-                    if token.id >= 0, book.forwardStops[Int(token.id)] { break }
+                    if token.id >= 0, book.forwardStops[Int(token.id)] || cue.until.contains(token.id) { break }
                     k += 1
                 }
                 if k > cueMatch.end { scopes.append((cueMatch.end, k)) }

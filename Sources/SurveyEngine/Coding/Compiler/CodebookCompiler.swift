@@ -88,7 +88,7 @@ struct CodebookCompiler {
             ruleIDs[id] = place
         }
         let fieldNames = Set(book.fields.map(\.name))
-        var cueParsed: [(cue: Codebook.Cue, phrases: [PhraseParser.Parsed])] = []
+        var cueParsed: [(cue: Codebook.Cue, phrases: [PhraseParser.Parsed], until: [Int32])] = []
         for (k, cue) in negation.cues.enumerated() {
             let place = "negation.cues[\(k)] \(cue.id)"
             try claim(cue.id, place)
@@ -102,7 +102,11 @@ struct CodebookCompiler {
             for (p, phrase) in cue.phrases.enumerated() {
                 phrases.append(try parser.parse(phrase, kind: .phrase(tolerant: false), context: "\(place) › phrases[\(p)]", into: &lexicon))
             }
-            cueParsed.append((cue, phrases))
+            var until: [Int32] = []
+            for (u, word) in cue.until.enumerated() {
+                until.append(try parser.singleWord(word, context: "\(place) › until[\(u)]", into: &lexicon))
+            }
+            cueParsed.append((cue, phrases, until))
         }
 
         // Fields.
@@ -130,10 +134,10 @@ struct CodebookCompiler {
             var cues: [FieldProgram.Cue] = []
             var program = PendingField(name: field.name, sources: sources, labels: labels, rules: [], cues: [])
             for parsed in pseudo { program.add(parsed, kind: .pseudo, target: -1) }
-            for (cue, phrases) in cueParsed where cue.fields == nil || cue.fields!.contains(field.name) {
+            for (cue, phrases, until) in cueParsed where cue.fields == nil || cue.fields!.contains(field.name) {
                 let index = Int32(cues.count)
                 cues.append(FieldProgram.Cue(id: cue.id, forward: cue.direction != .backward, backward: cue.direction != .forward,
-                                             window: cue.window ?? negation.window))
+                                             window: cue.window ?? negation.window, until: until))
                 for parsed in phrases { program.add(parsed, kind: .cue, target: index) }
             }
             program.cues = cues

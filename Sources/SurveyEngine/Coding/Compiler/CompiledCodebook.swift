@@ -40,6 +40,8 @@ struct FieldProgram: Sendable {
         var forward: Bool
         var backward: Bool
         var window: Int
+        /// Word ids that end this cue's forward scope.
+        var until: [Int32]
     }
 
     /// What a trie terminal stands for.
