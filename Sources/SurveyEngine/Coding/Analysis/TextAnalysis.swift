@@ -52,7 +52,6 @@ struct TextAnalysis {
         book.lexicon.tokenize(text, into: &tokens)
         if tokens.isEmpty { return }
         tokens.withUnsafeBufferPointer { field.trie.scan($0, lexicon: book.lexicon, breaks: book.breaks, into: &matches) }
-        if matches.isEmpty { return }
         sortMatches(field, text)
         findScopes(field, book)
         classify(field)
