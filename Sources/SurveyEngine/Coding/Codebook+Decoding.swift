@@ -83,12 +83,7 @@ extension Codebook: Decodable {
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "the codebook")
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let version: String
-        if let text = try? c.decode(String.self, forKey: .version) {
-            version = text
-        } else if let number = try? c.decode(Double.self, forKey: .version) {
-            throw CodebookProblem("version \(number) must be written as a quoted string, e.g. version: \"\(number)\"")
-        } else {
+        guard let version = try c.decodeIfPresent(String.self, forKey: .version) else {
             throw CodebookProblem("the key 'version' is required: add e.g. version: \"1.0.0\" and change it with every rule change")
         }
         self.init(

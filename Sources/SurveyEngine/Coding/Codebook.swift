@@ -113,6 +113,10 @@ public struct Codebook: Sendable, Hashable {
         case .valueNotFound(let type, let context):
             return "\(place(context.codingPath)): expected \(CodebookProblem.kind(of: type)) but the value is empty"
         case .dataCorrupted(let context):
+            // Yams wraps both syntax errors and errors thrown while decoding.
+            if let problem = context.underlyingError as? CodebookProblem { return problem.message }
+            if let syntax = context.underlyingError as? YamlError { return "is not valid YAML: \(describe(syntax))" }
+            if let nested = context.underlyingError as? DecodingError { return describe(nested) }
             return "\(place(context.codingPath)): \(context.debugDescription)"
         @unknown default:
             return "could not be decoded: \(error)"

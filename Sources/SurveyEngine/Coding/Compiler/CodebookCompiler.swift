@@ -95,7 +95,7 @@ struct CodebookCompiler {
             guard !cue.phrases.isEmpty else { throw fail("\(place): the cue has no phrases") }
             if let window = cue.window, !(1...30).contains(window) { throw fail("\(place): window must be between 1 and 30 words") }
             for name in cue.fields ?? [] where !fieldNames.contains(name) {
-                throw fail("\(place): fields names '\(name)', which the codebook does not declare; known fields: "
+                throw fail("\(place): lists the field '\(name)', which the codebook does not declare; known fields: "
                     + book.fields.map(\.name).joined(separator: ", "))
             }
             var phrases: [PhraseParser.Parsed] = []
