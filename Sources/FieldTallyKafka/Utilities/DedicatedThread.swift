@@ -27,7 +27,6 @@ final class DedicatedThread: Sendable {
             completion.finish()
         }
         thread.name = name
-        thread.stackSize = 1 << 20
         thread.start()
     }
 
