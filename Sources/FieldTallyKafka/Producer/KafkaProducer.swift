@@ -38,8 +38,8 @@ public final class KafkaProducer: Sendable {
     let client: RDKafkaClient
     let blocking: BlockingExecutor
     private let pollLoop: ProducerPollLoop
-    private let topics = Mutex<[String: RDKafkaTopic]>([:])
-    private let lifecycle = Mutex(Lifecycle())
+    private let topics = Lock<[String: RDKafkaTopic]>([:])
+    private let lifecycle = Lock(Lifecycle())
     private let logger: Logger
 
     /// Creates a producer and starts its poll thread. It connects lazily.
