@@ -15,6 +15,7 @@ public struct Validator: Sendable {
     let questions: [CompiledQuestion]
     let questionNames: Set<String>
     let envelopeNames: Set<String>
+    let envelopeMembers: [Envelope.Member]
 
     /// Prepares a validator.
     /// - Parameters:
@@ -29,6 +30,7 @@ public struct Validator: Sendable {
         questionNames = Set(instrument.questions.map(\.name))
         let envelope = instrument.envelope
         envelopeNames = Set((envelope.stringMembers + [envelope.answers]).map(\.member))
+        envelopeMembers = envelope.stringMembers
     }
 
     /// Validates one message value (raw Kafka bytes).
@@ -66,14 +68,12 @@ public struct Validator: Sendable {
     /// Validates an already parsed document: envelope and answers, then the frame.
     public func validate(document: JSONValue) -> ValidationOutcome {
         var collector = ProblemCollector()
-        checkDocument(document, into: &collector)
-        let respondentId = document[instrument.envelope.respondentId.member]?.stringValue
-        let instanceId = document[instrument.envelope.instanceId.member]?.stringValue
-        guard collector.problems.isEmpty, let submission = submission(from: document) else {
-            return .rejected(Rejection(reason: .invalid, problems: collector.problems, respondentId: respondentId, instanceId: instanceId))
+        let found = checkDocument(document, into: &collector)
+        guard collector.problems.isEmpty, let submission = found.submission else {
+            return .rejected(Rejection(reason: .invalid, problems: collector.problems, respondentId: found.respondentId, instanceId: found.instanceId))
         }
         guard frame.contains(submission.respondentId) else {
-            return .rejected(Rejection(reason: .unknownRespondent, respondentId: respondentId, instanceId: instanceId))
+            return .rejected(Rejection(reason: .unknownRespondent, respondentId: submission.respondentId, instanceId: submission.instanceId))
         }
         return .valid(submission)
     }
@@ -84,19 +84,5 @@ public struct Validator: Sendable {
         var collector = ProblemCollector()
         checkDocument(document, into: &collector)
         return collector.problems
-    }
-
-    /// The submission a problem-free document describes.
-    func submission(from document: JSONValue) -> Submission? {
-        let e = instrument.envelope
-        guard let formId = document[e.formId.member]?.stringValue,
-              let formVersion = document[e.formVersion.member]?.stringValue,
-              let instanceId = document[e.instanceId.member]?.stringValue,
-              let respondentId = document[e.respondentId.member]?.stringValue,
-              let submittedAt = document[e.submittedAt.member]?.stringValue,
-              let answers = document[e.answers.member], answers.objectValue != nil else { return nil }
-        return Submission(formId: formId, formVersion: formVersion, instanceId: instanceId,
-                          deprecatedId: document[e.deprecatedId.member]?.stringValue,
-                          respondentId: respondentId, submittedAt: submittedAt, answers: answers)
     }
 }
