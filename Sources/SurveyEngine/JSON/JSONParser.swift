@@ -191,9 +191,12 @@ struct JSONReader {
                 throw fail(at: memberOffsets[firstName &+ k], "duplicate member name \"\(name)\" in one object")
             }
         }
-        memberNames.removeLast(memberCount)
-        memberValues.removeLast(memberCount)
-        memberOffsets.removeLast(memberCount)
+        // One removeLast at a time: removeLast(_:) goes through the generic replaceSubrange.
+        for _ in 0..<memberCount {
+            memberNames.removeLast()
+            memberValues.removeLast()
+            memberOffsets.removeLast()
+        }
         depth &-= 1
         return .object(members)
     }
@@ -222,7 +225,7 @@ struct JSONReader {
             throw fail(at: index &- 1, "unexpected \(describe(index &- 1)), expected ',' or ']' after an array element")
         }
         let elements = Array(elementValues[first...])
-        elementValues.removeLast(elementValues.count &- first)
+        while elementValues.count > first { elementValues.removeLast() }
         depth &-= 1
         return .array(elements)
     }

@@ -4,21 +4,38 @@
 /// so a valid message builds no pointer strings.
 struct ProblemCollector {
     private(set) var problems: [Problem] = []
-    private var tokens: [String] = []
+    // The first levels live inline so a valid message allocates nothing for its path.
+    private var t0 = "", t1 = "", t2 = "", t3 = "", t4 = "", t5 = ""
+    private var deeper: [String] = []
+    private var depth = 0
 
-    init() {
-        tokens.reserveCapacity(8)
+    init() {}
+
+    mutating func push(_ token: String) {
+        switch depth {
+        case 0: t0 = token
+        case 1: t1 = token
+        case 2: t2 = token
+        case 3: t3 = token
+        case 4: t4 = token
+        case 5: t5 = token
+        default: deeper.append(token)
+        }
+        depth &+= 1
     }
 
-    mutating func push(_ token: String) { tokens.append(token) }
-    mutating func push(_ index: Int) { tokens.append(String(index)) }
-    mutating func pop() { tokens.removeLast() }
+    mutating func push(_ index: Int) { push(String(index)) }
+
+    mutating func pop() {
+        depth &-= 1
+        if depth >= 6 { deeper.removeLast() }
+    }
+
+    /// The reference tokens of the current position.
+    var tokens: [String] { Array([t0, t1, t2, t3, t4, t5].prefix(depth)) + deeper }
 
     /// The RFC 6901 pointer of the current position.
     var pointer: String { JSONPointer.make(tokens) }
-
-    /// The current member name (the last token), for messages.
-    var name: String { tokens.last ?? "the submission" }
 
     /// Reports a problem at the current position.
     mutating func report(_ code: ProblemCode, _ message: String) {
