@@ -4,12 +4,18 @@
 /// so a valid message builds no pointer strings.
 struct ProblemCollector {
     private(set) var problems: [Problem] = []
+    /// The most problems kept; hostile input (say, 100,000 unknown codes) must not make a huge dead letter.
+    let limit: Int
+    /// Problems found beyond `limit`.
+    private(set) var dropped = 0
     // The first levels live inline so a valid message allocates nothing for its path.
     private var t0 = "", t1 = "", t2 = "", t3 = "", t4 = "", t5 = ""
     private var deeper: [String] = []
     private var depth = 0
 
-    init() {}
+    init(limit: Int = 100) {
+        self.limit = limit
+    }
 
     mutating func push(_ token: String) {
         switch depth {
@@ -38,14 +44,25 @@ struct ProblemCollector {
     var pointer: String { JSONPointer.make(tokens) }
 
     /// Reports a problem at the current position.
-    mutating func report(_ code: ProblemCode, _ message: String) {
-        problems.append(Problem(pointer: pointer, code: code, message: message))
+    mutating func report(_ code: ProblemCode, _ message: @autoclosure () -> String) {
+        guard problems.count < limit else {
+            dropped &+= 1
+            return
+        }
+        problems.append(Problem(pointer: pointer, code: code, message: message()))
+    }
+
+    /// The problems, the last one saying how many more were found but not listed.
+    var reported: [Problem] {
+        guard dropped > 0, var last = problems.last else { return problems }
+        last.message += " (\(dropped) further problems were found and not listed)"
+        return problems.dropLast() + [last]
     }
 
     /// Reports a problem at the current position extended by `token`.
-    mutating func report(at token: String, _ code: ProblemCode, _ message: String) {
+    mutating func report(at token: String, _ code: ProblemCode, _ message: @autoclosure () -> String) {
         push(token)
-        report(code, message)
+        report(code, message())
         pop()
     }
 }

@@ -79,11 +79,13 @@ extension Validator {
 
     private func checkOption(_ q: CompiledQuestion, _ code: String, _ c: inout ProblemCollector) {
         guard let list = q.options, !list.contains(code) else { return }
-        let message = Validator.sentence("'\(Validator.excerpt(code))' is not an option of \(q.name)", suggesting: code, from: list.codes)
-        c.report(.unknownOption, message + " Options: \(list.codes.joined(separator: ", ")).")
+        c.report(.unknownOption, Validator.sentence("'\(Validator.excerpt(code))' is not an option of \(q.name)", suggesting: code, from: list.codes)
+            + " Options: \(list.codes.joined(separator: ", ")).")
     }
 
     private func checkItems(_ q: CompiledQuestion, _ items: [JSONValue], _ c: inout ProblemCollector) {
+        // Repeats: a linear look-back for the usual short answer, a set beyond that (no quadratic cost).
+        var seen: Set<String>? = q.distinct && items.count > 16 ? Set(minimumCapacity: items.count) : nil
         for index in items.indices {
             guard case .string(let code) = items[index] else {
                 c.push(index)
@@ -92,7 +94,12 @@ extension Validator {
                 continue
             }
             let known = q.options?.contains(code) ?? true
-            let repeated = q.distinct && items[..<index].contains(.string(code))
+            let repeated: Bool
+            if seen != nil {
+                repeated = !seen!.insert(code).inserted
+            } else {
+                repeated = q.distinct && items[..<index].contains(.string(code))
+            }
             guard !known || repeated else { continue }
             c.push(index)
             if !known { checkOption(q, code, &c) }
@@ -123,8 +130,8 @@ extension Validator {
     private func reportUnknown(in members: [String: JSONValue], declared: Set<String>, what: String, candidates: [String],
                                into c: inout ProblemCollector) {
         for name in members.keys.filter({ !declared.contains($0) }).sorted() {
-            let message = Validator.sentence("'\(Validator.excerpt(name))' is not \(what)", suggesting: name, from: candidates)
-            c.report(at: name, .unknownMember, message + " Declared: \(candidates.joined(separator: ", ")).")
+            c.report(at: name, .unknownMember, Validator.sentence("'\(Validator.excerpt(name))' is not \(what)", suggesting: name, from: candidates)
+                + " Declared: \(candidates.joined(separator: ", ")).")
         }
     }
 
@@ -148,9 +155,8 @@ extension Validator {
             let before = c.problems.count
             c.push(key)
             if !list.contains(key) && !(chosen?.contains(.string(key)) ?? false) {
-                let message = Validator.sentence("'\(Validator.excerpt(key))' is not an option of \(list.name), so \(q.name) cannot have a section for it",
-                                                 suggesting: key, from: list.codes)
-                c.report(.unknownOption, message)
+                c.report(.unknownOption, Validator.sentence("'\(Validator.excerpt(key))' is not an option of \(list.name), so \(q.name) cannot have a section for it",
+                                                            suggesting: key, from: list.codes))
             }
             if case .object(let section) = value {
                 checkSection(q, section, answers: answers, &c)

@@ -11,6 +11,8 @@ public struct Validator: Sendable {
     public let frame: Frame
     /// The JSON parser used (nesting limit 64).
     public let parser: JSONParser
+    /// The most problems listed for one message; the last one listed says how many more there were. Default: 100.
+    public let maxProblems: Int
 
     let questions: [CompiledQuestion]
     let questionNames: Set<String>
@@ -22,10 +24,12 @@ public struct Validator: Sendable {
     ///   - instrument: the form's definition.
     ///   - frame: the population frame (usually `instrument.loadFrame()`).
     ///   - parser: the JSON parser. Default: `JSONParser()` (nesting limit 64).
-    public init(instrument: Instrument, frame: Frame, parser: JSONParser = JSONParser()) {
+    ///   - maxProblems: the most problems listed per message. Default: 100.
+    public init(instrument: Instrument, frame: Frame, parser: JSONParser = JSONParser(), maxProblems: Int = 100) {
         self.instrument = instrument
         self.frame = frame
         self.parser = parser
+        self.maxProblems = max(1, maxProblems)
         questions = instrument.questions.map { CompiledQuestion($0, in: instrument) }
         questionNames = Set(instrument.questions.map(\.name))
         let envelope = instrument.envelope
@@ -67,10 +71,10 @@ public struct Validator: Sendable {
 
     /// Validates an already parsed document: envelope and answers, then the frame.
     public func validate(document: JSONValue) -> ValidationOutcome {
-        var collector = ProblemCollector()
+        var collector = ProblemCollector(limit: maxProblems)
         let found = checkDocument(document, into: &collector)
         guard collector.problems.isEmpty, let submission = found.submission else {
-            return .rejected(Rejection(reason: .invalid, problems: collector.problems, respondentId: found.respondentId, instanceId: found.instanceId))
+            return .rejected(Rejection(reason: .invalid, problems: collector.reported, respondentId: found.respondentId, instanceId: found.instanceId))
         }
         guard frame.contains(submission.respondentId) else {
             return .rejected(Rejection(reason: .unknownRespondent, respondentId: submission.respondentId, instanceId: submission.instanceId))
@@ -81,8 +85,8 @@ public struct Validator: Sendable {
     /// Every envelope and answer problem of `document` (empty when it follows the instrument).
     /// The frame is not consulted.
     public func problems(in document: JSONValue) -> [Problem] {
-        var collector = ProblemCollector()
+        var collector = ProblemCollector(limit: maxProblems)
         checkDocument(document, into: &collector)
-        return collector.problems
+        return collector.reported
     }
 }
