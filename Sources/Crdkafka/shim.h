@@ -30,3 +30,11 @@ static inline rd_kafka_resp_err_t fieldtally_produce(rd_kafka_t *rk, rd_kafka_to
                              RD_KAFKA_V_OPAQUE(opaque),
                              RD_KAFKA_V_END);
 }
+
+// ThreadSanitizer cannot see Swift's Synchronization.Mutex on Linux (it locks with
+// raw futex syscalls), so FieldTallyKafka's lock wrapper reports its critical
+// sections through these. Without TSan the weak symbols are null: a no-op.
+extern void __tsan_acquire(void *address) __attribute__((weak));
+extern void __tsan_release(void *address) __attribute__((weak));
+static inline void fieldtally_tsan_acquire(void *address) { if (__tsan_acquire) __tsan_acquire(address); }
+static inline void fieldtally_tsan_release(void *address) { if (__tsan_release) __tsan_release(address); }

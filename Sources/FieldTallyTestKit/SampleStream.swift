@@ -20,6 +20,7 @@ public struct SampleStream: Sendable {
         public var pointer: String
         /// Problem code, e.g. `required`.
         public var code: String
+        /// `(pointer, code)`, for test messages.
         public var description: String { "(\(pointer.isEmpty ? "\"\"" : pointer), \(code))" }
 
         /// Creates an expected problem.
@@ -59,6 +60,7 @@ public struct SampleStream: Sendable {
 
     /// Why the sample could not be loaded.
     public struct LoadError: Error, CustomStringConvertible {
+        /// What could not be loaded and why.
         public var description: String
     }
 

@@ -176,8 +176,8 @@ public final class TestBroker: Sendable {
     }
 }
 
-/// A loopback TCP port nobody listens on right now.
-func freeLoopbackPort() throws -> Int {
+/// A loopback TCP port nobody listens on right now (e.g. to point a client at a dead broker).
+public func freeLoopbackPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw BrokerError("socket() failed: errno \(errno)") }
     defer { close(fd) }

@@ -132,4 +132,12 @@ import Testing
             #expect(checkInvariants(Array(text.utf8), "case \(n)"), "case \(n) must be rejected as invalid")
         }
     }
+
+    @Test func aFloodOfProblemsIsCappedAndSaysSo() throws {
+        var document = try JSONParser().parse(validLines[0])
+        document.set(["answers", "top_approaches"], .array((0..<50_000).map { .string("code\($0)") }))
+        let problems = try #require(validator.validate(JSONWriter().bytes(document)).rejection?.problems)
+        #expect(problems.count == 100)
+        #expect(problems.last?.message.hasSuffix("further problems were found and not listed)") == true)
+    }
 }

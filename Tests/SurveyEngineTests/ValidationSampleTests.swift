@@ -63,4 +63,18 @@ import Testing
             #expect(submission.deprecatedId?.hasPrefix("uuid:") == true, "line \(message.line)")
         }
     }
+
+    @Test func reEmittedSubmissionsValidateToTheSameSubmission() throws {
+        var reEmitted = 0
+        for message in sample.messages {
+            guard let submission = validator.validate(message.value).submission else { continue }
+            let bytes = JSONWriter().bytes(submission.jsonValue(envelope: validator.instrument.envelope))
+            #expect(validator.validate(bytes).submission == submission, "line \(message.line)")
+            // Canonical: writing the re-read submission gives the same bytes.
+            let again = try #require(validator.validate(bytes).submission)
+            #expect(JSONWriter().bytes(again.jsonValue()) == bytes, "line \(message.line)")
+            reEmitted += 1
+        }
+        #expect(reEmitted == 74)
+    }
 }

@@ -27,7 +27,7 @@ final class BatchChannel: Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    private let state = Lock(State())
     /// Free buffer slots.
     private let space: DispatchSemaphore
 

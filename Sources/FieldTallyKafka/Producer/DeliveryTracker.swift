@@ -21,13 +21,13 @@ final class DeliveryTracker: Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state: Mutex<State>
+    private let state: Lock<State>
     private let slots: SendableOpaquePointer?
     let count: Int
 
     init(count: Int) {
         self.count = count
-        state = Mutex(State(partitions: Array(repeating: -1, count: count), offsets: Array(repeating: -1, count: count), remaining: count))
+        state = Lock(State(partitions: Array(repeating: -1, count: count), offsets: Array(repeating: -1, count: count), remaining: count))
         if count > 0 {
             slots = SendableOpaquePointer(OpaquePointer(UnsafeMutablePointer<Slot>.allocate(capacity: count)))
         } else {

@@ -17,10 +17,17 @@ import Synchronization
 /// try await producer.close()
 /// ```
 public final class KafkaProducer: Sendable {
-    private enum Lifecycle {
-        case open
-        case closing
-        case closed
+    private struct Lifecycle {
+        enum Phase {
+            case open
+            case closing
+            case closed
+        }
+
+        var phase = Phase.open
+        /// Calls inside `enqueue`: close waits for them, so no record is enqueued
+        /// after the poll thread stopped serving delivery reports.
+        var enqueuers = 0
     }
 
     /// Statistics and background errors (see ``KafkaClientEvent``).
@@ -31,8 +38,8 @@ public final class KafkaProducer: Sendable {
     let client: RDKafkaClient
     let blocking: BlockingExecutor
     private let pollLoop: ProducerPollLoop
-    private let topics = Mutex<[String: RDKafkaTopic]>([:])
-    private let lifecycle = Mutex<Lifecycle>(.open)
+    private let topics = Lock<[String: RDKafkaTopic]>([:])
+    private let lifecycle = Lock(Lifecycle())
     private let logger: Logger
 
     /// Creates a producer and starts its poll thread. It connects lazily.
@@ -102,7 +109,14 @@ public final class KafkaProducer: Sendable {
     /// the returned delivery rather than here.
     /// - Throws: ``KafkaError/Code/closed`` or ``KafkaError/Code/fatal`` before enqueueing anything.
     public func enqueue(_ records: some Collection<KafkaProducerRecord>) async throws(KafkaError) -> KafkaPendingDelivery {
-        try checkUsable("send")
+        let entered = lifecycle.withLock { state -> Bool in
+            guard case .open = state.phase else { return false }
+            state.enqueuers += 1
+            return true
+        }
+        guard entered else { throw KafkaError.closed("\(client.callbacks.clientDescription): send") }
+        defer { lifecycle.withLock { $0.enqueuers -= 1 } }
+        if let fatal = client.callbacks.fatal { throw fatal }
         let tracker = DeliveryTracker(count: records.count)
         let rk = client.pointer
         var deadline: ContinuousClock.Instant?
@@ -196,11 +210,15 @@ public final class KafkaProducer: Sendable {
     /// ``KafkaError/Code/closed``. Calling it again does nothing.
     public func close(timeout: Duration = .seconds(30)) async {
         let proceed = lifecycle.withLock { state -> Bool in
-            guard case .open = state else { return false }
-            state = .closing
+            guard case .open = state.phase else { return false }
+            state.phase = .closing
             return true
         }
         guard proceed else { return }
+        // Sends already inside `enqueue` finish enqueueing (bounded by enqueueTimeout).
+        while lifecycle.withLock({ $0.enqueuers }) > 0 {
+            await pollLoop.waitForProgress()
+        }
         do {
             try await flush(timeout: timeout)
         } catch {
@@ -209,15 +227,15 @@ public final class KafkaProducer: Sendable {
         pollLoop.stop()
         await pollLoop.join()
         topics.withLock { $0.removeAll() }
-        lifecycle.withLock { $0 = .closed }
+        lifecycle.withLock { $0.phase = .closed }
     }
 
     /// The fatal error that stopped this producer, if any.
     public var fatalError: KafkaError? { client.callbacks.fatal }
 
     func checkUsable(_ operation: String) throws(KafkaError) {
-        let state = lifecycle.withLock { $0 }
-        guard case .open = state else { throw KafkaError.closed("\(client.callbacks.clientDescription): \(operation)") }
+        let phase = lifecycle.withLock { $0.phase }
+        guard case .open = phase else { throw KafkaError.closed("\(client.callbacks.clientDescription): \(operation)") }
         if let fatal = client.callbacks.fatal { throw fatal }
     }
 

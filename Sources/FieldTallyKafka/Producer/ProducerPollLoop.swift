@@ -8,7 +8,7 @@ final class ProducerPollLoop: Sendable {
     private final class Signals: Sendable {
         let stopRequested = Atomic<Bool>(false)
         /// nil once the thread has ended: later waiters return at once.
-        let waiters = Mutex<[CheckedContinuation<Void, Never>]?>([])
+        let waiters = Lock<[CheckedContinuation<Void, Never>]?>([])
         let waiterCount = Atomic<Int>(0)
 
         func wakeWaiters(final: Bool = false) {

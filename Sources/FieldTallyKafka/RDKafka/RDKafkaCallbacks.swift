@@ -17,8 +17,8 @@ final class RDKafkaCallbacks: Sendable {
     let clientDescription: String
     let events: AsyncStream<KafkaClientEvent>.Continuation
     let rebalance: RebalanceHandler?
-    private let lastError = Mutex<KafkaError?>(nil)
-    private let fatalError = Mutex<KafkaError?>(nil)
+    private let lastError = Lock<KafkaError?>(nil)
+    private let fatalError = Lock<KafkaError?>(nil)
 
     init(
         clientDescription: String, logger: Logger, events: AsyncStream<KafkaClientEvent>.Continuation,

@@ -7,7 +7,7 @@ import Synchronization
 final class DedicatedThread: Sendable {
     private final class Completion: Sendable {
         /// Waiters until the loop returns, then nil.
-        let waiters = Mutex<[CheckedContinuation<Void, Never>]?>([])
+        let waiters = Lock<[CheckedContinuation<Void, Never>]?>([])
 
         func finish() {
             let waiters = waiters.withLock { waiters in
@@ -27,7 +27,6 @@ final class DedicatedThread: Sendable {
             completion.finish()
         }
         thread.name = name
-        thread.stackSize = 1 << 20
         thread.start()
     }
 

@@ -2,6 +2,8 @@
 enum Spelling {
     /// The candidate nearest to `word` by edit distance, when it is close enough to be a likely typo.
     static func closest(to word: String, in candidates: [String]) -> String? {
+        // Typos are short; this also bounds the work a hostile message can cause.
+        guard word.utf8.count <= 80 else { return nil }
         let limit = max(2, word.count / 2)
         var best: (String, Int)?
         for candidate in candidates {

@@ -43,5 +43,6 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
         return "\(what) at byte \(offset) (line \(line), column \(column)): \(reason)"
     }
 
+    /// The same as `message`.
     public var description: String { message }
 }

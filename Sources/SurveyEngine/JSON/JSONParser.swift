@@ -78,6 +78,11 @@ struct JSONReader {
     var depth = 0
     /// Reused for strings with escapes.
     var scratch: [UInt8] = []
+    /// Members and elements of the open containers, innermost last (built into a value on close).
+    var memberNames: [String] = []
+    var memberValues: [JSONValue] = []
+    var memberOffsets: [Int] = []
+    var elementValues: [JSONValue] = []
 
     init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         self.base = base
@@ -144,28 +149,28 @@ struct JSONReader {
         try enterContainer()
         index &+= 1
         skipWhitespace()
-        var members: [String: JSONValue] = [:]
         if index < count && base[index] == UInt8(ascii: "}") {
             index &+= 1
             depth &-= 1
-            return .object(members)
+            return .object([:])
         }
+        // Members collect on shared stacks so the dictionary is built once at its final size.
+        // A member's name is pushed before its value is parsed, so the stacks are offset while nested.
+        let first = memberValues.count
+        let firstName = memberNames.count
         while true {
             guard index < count else { throw fail("unexpected end of input inside an object, expected a member name") }
             guard base[index] == UInt8(ascii: "\"") else {
                 throw fail("unexpected \(describe(index)), expected a member name in double quotes")
             }
-            let keyStart = index
-            let key = try parseString()
+            memberOffsets.append(index)
+            memberNames.append(try parseString())
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input, expected ':' after a member name") }
             guard base[index] == UInt8(ascii: ":") else { throw fail("unexpected \(describe(index)), expected ':' after a member name") }
             index &+= 1
             skipWhitespace()
-            let value = try parseValue()
-            if members.updateValue(value, forKey: key) != nil {
-                throw fail(at: keyStart, "duplicate member name \"\(key)\" in one object")
-            }
+            memberValues.append(try parseValue())
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input inside an object, expected ',' or '}'") }
             let c = base[index]
@@ -177,6 +182,21 @@ struct JSONReader {
             if c == UInt8(ascii: "}") { break }
             throw fail(at: index &- 1, "unexpected \(describe(index &- 1)), expected ',' or '}' after an object member")
         }
+        let memberCount = memberValues.count &- first
+        var members: [String: JSONValue] = [:]
+        members.reserveCapacity(memberCount)
+        for k in 0..<memberCount {
+            let name = memberNames[firstName &+ k]
+            if members.updateValue(memberValues[first &+ k], forKey: name) != nil {
+                throw fail(at: memberOffsets[firstName &+ k], "duplicate member name \"\(name)\" in one object")
+            }
+        }
+        // One removeLast at a time: removeLast(_:) goes through the generic replaceSubrange.
+        for _ in 0..<memberCount {
+            memberNames.removeLast()
+            memberValues.removeLast()
+            memberOffsets.removeLast()
+        }
         depth &-= 1
         return .object(members)
     }
@@ -185,14 +205,14 @@ struct JSONReader {
         try enterContainer()
         index &+= 1
         skipWhitespace()
-        var elements: [JSONValue] = []
         if index < count && base[index] == UInt8(ascii: "]") {
             index &+= 1
             depth &-= 1
-            return .array(elements)
+            return .array([])
         }
+        let first = elementValues.count
         while true {
-            elements.append(try parseValue())
+            elementValues.append(try parseValue())
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input inside an array, expected ',' or ']'") }
             let c = base[index]
@@ -204,6 +224,8 @@ struct JSONReader {
             if c == UInt8(ascii: "]") { break }
             throw fail(at: index &- 1, "unexpected \(describe(index &- 1)), expected ',' or ']' after an array element")
         }
+        let elements = Array(elementValues[first...])
+        while elementValues.count > first { elementValues.removeLast() }
         depth &-= 1
         return .array(elements)
     }

@@ -57,15 +57,19 @@ public struct JSONWriter: Sendable {
                 output.append(UInt8(ascii: ":"))
                 write(member, into: &output)
             }
-            if sortsKeys {
-                for name in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                    member(name, members[name]!)
-                }
+            if sortsKeys && members.count > 1 {
+                for (name, value) in members.sorted(by: { JSONWriter.precedes($0.key, $1.key) }) { member(name, value) }
             } else {
                 for (name, value) in members { member(name, value) }
             }
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Code point order, which for UTF-8 is byte order.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in x.lexicographicallyPrecedes(y) } }
     }
 
     static func writeNumber(_ number: Double, into output: inout [UInt8]) {
@@ -83,20 +87,29 @@ public struct JSONWriter: Sendable {
 
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(0x5C); output.append(UInt8(ascii: "\""))
-            case UInt8(ascii: "\\"): output.append(0x5C); output.append(UInt8(ascii: "\\"))
-            case 0x0A: output.append(0x5C); output.append(UInt8(ascii: "n"))
-            case 0x0D: output.append(0x5C); output.append(UInt8(ascii: "r"))
-            case 0x09: output.append(0x5C); output.append(UInt8(ascii: "t"))
-            case 0x08: output.append(0x5C); output.append(UInt8(ascii: "b"))
-            case 0x0C: output.append(0x5C); output.append(UInt8(ascii: "f"))
-            case 0..<0x20:
-                output.append(contentsOf: "\\u00".utf8)
-                output.append(contentsOf: JSONReader.hex(byte).lowercased().utf8)
-            default: output.append(byte)
+        var text = text
+        text.withUTF8 { bytes in
+            // Copy runs that need no escaping in one go.
+            var runStart = 0
+            for i in 0..<bytes.count {
+                let byte = bytes[i]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                if i > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                runStart = i + 1
+                output.append(0x5C)
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
+                case 0x0A: output.append(UInt8(ascii: "n"))
+                case 0x0D: output.append(UInt8(ascii: "r"))
+                case 0x09: output.append(UInt8(ascii: "t"))
+                case 0x08: output.append(UInt8(ascii: "b"))
+                case 0x0C: output.append(UInt8(ascii: "f"))
+                default:
+                    output.append(contentsOf: "u00".utf8)
+                    output.append(contentsOf: JSONReader.hex(byte).lowercased().utf8)
+                }
             }
+            if bytes.count > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
         }
         output.append(UInt8(ascii: "\""))
     }

@@ -1,10 +1,11 @@
 /// A `Question` prepared for fast checking: option lists resolved, caps settled, names indexed.
-struct CompiledQuestion: Sendable {
+/// A class so walking the questions retains one reference rather than copying every field.
+final class CompiledQuestion: Sendable {
     let name: String
     let type: QuestionType
     let required: Bool
-    let requiredWhen: (question: String, includes: Set<String>)?
-    let options: OptionList?
+    let requiredWhen: (question: String, includes: [String])?
+    let options: CompiledOptions?
     let min: Double?
     let max: Double?
     let minItems: Int?
@@ -20,8 +21,8 @@ struct CompiledQuestion: Sendable {
         name = q.name
         type = q.type
         required = q.required
-        requiredWhen = q.requiredWhen.map { ($0.question, Set($0.includes)) }
-        options = q.options.flatMap(instrument.optionList(named:))
+        requiredWhen = q.requiredWhen.map { ($0.question, $0.includes) }
+        options = q.options.flatMap(instrument.optionList(named:)).map(CompiledOptions.init)
         min = q.min
         max = q.max
         minItems = q.minItems

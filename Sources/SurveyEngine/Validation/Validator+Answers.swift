@@ -1,17 +1,18 @@
 /// The answer checks: each question of the instrument against `answers`, collecting every problem.
+///
+/// Hot path: a valid submission hashes each member name about once and allocates nothing here;
+/// sorting and message building happen only when there is a problem to report.
 extension Validator {
     func checkAnswers(_ answers: [String: JSONValue], into c: inout ProblemCollector) {
+        var present = 0
         for q in questions {
-            check(q, answers[q.name], answers: answers, into: &c)
+            let value = answers[q.name]
+            if value != nil { present &+= 1 }
+            check(q, value, answers: answers, into: &c)
         }
-        if instrument.unknownAnswers == .reject, answers.count > 0 {
-            var unknown: [String] = []
-            for name in answers.keys where !questionNames.contains(name) { unknown.append(name) }
-            for name in unknown.sorted() {
-                let message = Validator.sentence("'\(Validator.excerpt(name))' is not a question of \(instrument.formId)",
-                                                 suggesting: name, from: instrument.questions.map(\.name))
-                c.report(at: name, .unknownMember, message)
-            }
+        if instrument.unknownAnswers == .reject && present != answers.count {
+            reportUnknown(in: answers, declared: questionNames, what: "a question of \(instrument.formId)",
+                          candidates: instrument.questions.map(\.name), into: &c)
         }
     }
 
@@ -19,25 +20,24 @@ extension Validator {
     func check(_ q: CompiledQuestion, _ value: JSONValue?, answers: [String: JSONValue], into c: inout ProblemCollector) {
         c.push(q.name)
         defer { c.pop() }
-        let required = q.required || conditionHolds(q, answers)
         guard let value, value != .null else {
             if q.required {
                 c.report(.required, "\(q.name) is required")
-            } else if required, let condition = q.requiredWhen {
-                c.report(.required, "\(q.name) is required when \(condition.question) includes \(condition.includes.sorted().joined(separator: " or "))")
+            } else if let condition = q.requiredWhen, conditionHolds(condition, answers) {
+                c.report(.required, "\(q.name) is required when \(condition.question) includes \(condition.includes.joined(separator: " or "))")
             }
             return
         }
         switch q.type {
         case .text:
             guard case .string(let text) = value else { return mismatch(q, "text (a JSON string)", value, &c) }
-            if required && Validator.isBlank(text) {
-                c.report(.required, "\(q.name) is required and must not be blank")
-            } else if text.utf8.count > q.maxLength {
+            if text.utf8.count > q.maxLength {
                 let characters = text.unicodeScalars.count
                 if characters > q.maxLength {
                     c.report(.tooLarge, "\(q.name) has \(characters) characters; the limit is \(q.maxLength)")
                 }
+            } else if (q.required || q.requiredWhen.map { conditionHolds($0, answers) } == true) && Validator.isBlank(text) {
+                c.report(.required, "\(q.name) is required and must not be blank")
             }
         case .integer:
             guard case .number(let number) = value else { return mismatch(q, "a whole number", value, &c) }
@@ -79,23 +79,32 @@ extension Validator {
 
     private func checkOption(_ q: CompiledQuestion, _ code: String, _ c: inout ProblemCollector) {
         guard let list = q.options, !list.contains(code) else { return }
-        let message = Validator.sentence("'\(Validator.excerpt(code))' is not an option of \(q.name)", suggesting: code, from: list.codes)
-        c.report(.unknownOption, message + " Options: \(list.codes.joined(separator: ", ")).")
+        c.report(.unknownOption, Validator.sentence("'\(Validator.excerpt(code))' is not an option of \(q.name)", suggesting: code, from: list.codes)
+            + " Options: \(list.codes.joined(separator: ", ")).")
     }
 
     private func checkItems(_ q: CompiledQuestion, _ items: [JSONValue], _ c: inout ProblemCollector) {
-        var seen: Set<String> = []
-        for (index, item) in items.enumerated() {
-            c.push(index)
-            defer { c.pop() }
-            guard case .string(let code) = item else {
-                c.report(.typeMismatch, "each item of \(q.name) must be an option code (a JSON string), found \(Validator.describe(item))")
+        // Repeats: a linear look-back for the usual short answer, a set beyond that (no quadratic cost).
+        var seen: Set<String>? = q.distinct && items.count > 16 ? Set(minimumCapacity: items.count) : nil
+        for index in items.indices {
+            guard case .string(let code) = items[index] else {
+                c.push(index)
+                c.report(.typeMismatch, "each item of \(q.name) must be an option code (a JSON string), found \(Validator.describe(items[index]))")
+                c.pop()
                 continue
             }
-            checkOption(q, code, &c)
-            if q.distinct && !seen.insert(code).inserted {
-                c.report(.duplicateItem, "'\(Validator.excerpt(code))' is chosen more than once in \(q.name)")
+            let known = q.options?.contains(code) ?? true
+            let repeated: Bool
+            if seen != nil {
+                repeated = !seen!.insert(code).inserted
+            } else {
+                repeated = q.distinct && items[..<index].contains(.string(code))
             }
+            guard !known || repeated else { continue }
+            c.push(index)
+            if !known { checkOption(q, code, &c) }
+            if repeated { c.report(.duplicateItem, "'\(Validator.excerpt(code))' is chosen more than once in \(q.name)") }
+            c.pop()
         }
         if let maxItems = q.maxItems, items.count > maxItems {
             c.report(.tooManyItems, "\(q.name) has \(items.count) items; choose at most \(maxItems)")
@@ -106,15 +115,23 @@ extension Validator {
     }
 
     private func checkSection(_ q: CompiledQuestion, _ members: [String: JSONValue], answers: [String: JSONValue], _ c: inout ProblemCollector) {
+        var present = 0
         for field in q.fields {
-            check(field, members[field.name], answers: answers, into: &c)
+            let value = members[field.name]
+            if value != nil { present &+= 1 }
+            check(field, value, answers: answers, into: &c)
         }
-        guard q.unknownFields == .reject, members.count > 0 else { return }
-        var unknown: [String] = []
-        for name in members.keys where !q.fieldNames.contains(name) { unknown.append(name) }
-        for name in unknown.sorted() {
-            let message = Validator.sentence("'\(Validator.excerpt(name))' is not a field of \(q.name)", suggesting: name, from: q.fields.map(\.name))
-            c.report(at: name, .unknownMember, message + " Fields: \(q.fields.map(\.name).joined(separator: ", ")).")
+        if q.unknownFields == .reject && present != members.count {
+            reportUnknown(in: members, declared: q.fieldNames, what: "a field of \(q.name)", candidates: q.fields.map(\.name), into: &c)
+        }
+    }
+
+    /// Reports every member of `members` not in `declared`, sorted by name.
+    private func reportUnknown(in members: [String: JSONValue], declared: Set<String>, what: String, candidates: [String],
+                               into c: inout ProblemCollector) {
+        for name in members.keys.filter({ !declared.contains($0) }).sorted() {
+            c.report(at: name, .unknownMember, Validator.sentence("'\(Validator.excerpt(name))' is not \(what)", suggesting: name, from: candidates)
+                + " Declared: \(candidates.joined(separator: ", ")).")
         }
     }
 
@@ -123,33 +140,43 @@ extension Validator {
     /// declared code chosen in `sectionsFor`; sections for codes not chosen are accepted.
     private func checkSectionMap(_ q: CompiledQuestion, _ members: [String: JSONValue], answers: [String: JSONValue], _ c: inout ProblemCollector) {
         guard let list = q.options else { return }
-        let chosen = q.sectionsFor.flatMap { chosenCodes(answers[$0]) }
-        func checkEntry(_ key: String, _ value: JSONValue) {
+        let chosen: [JSONValue]? = q.sectionsFor.flatMap { source in
+            switch answers[source] {
+            case .array(let items): items
+            case .string(let code): [.string(code)]
+            default: nil
+            }
+        }
+        // Entries are checked in dictionary order; if any reports a problem, the map's problems
+        // are put in list order (unknown keys last, by name) so output is deterministic.
+        let start = c.problems.count
+        var unordered = false
+        for (key, value) in members {
+            let before = c.problems.count
             c.push(key)
-            defer { c.pop() }
-            guard value != .null else { return }
-            guard case .object(let section) = value else {
-                return c.report(.typeMismatch, "\(q.name)/\(key) must be a section (a JSON object), found \(Validator.describe(value))")
+            if !list.contains(key) && !(chosen?.contains(.string(key)) ?? false) {
+                c.report(.unknownOption, Validator.sentence("'\(Validator.excerpt(key))' is not an option of \(list.name), so \(q.name) cannot have a section for it",
+                                                            suggesting: key, from: list.codes))
             }
-            checkSection(q, section, answers: answers, &c)
-        }
-        // Declared codes in list order, then other keys sorted: a deterministic problem order.
-        for code in list.codes {
-            if let value = members[code] { checkEntry(code, value) }
-        }
-        var others: [String] = []
-        for key in members.keys where !list.contains(key) { others.append(key) }
-        for key in others.sorted() {
-            if !(chosen?.contains(key) ?? false) {
-                let message = Validator.sentence("'\(Validator.excerpt(key))' is not an option of \(list.name), so \(q.name) cannot have a section for it",
-                                                 suggesting: key, from: list.codes)
-                c.report(at: key, .unknownOption, message)
+            if case .object(let section) = value {
+                checkSection(q, section, answers: answers, &c)
+            } else if value != .null {
+                c.report(.typeMismatch, "\(q.name)/\(key) must be a section (a JSON object), found \(Validator.describe(value))")
             }
-            checkEntry(key, members[key]!)
+            c.pop()
+            if c.problems.count != before { unordered = true }
+        }
+        if unordered {
+            let prefix = c.pointer + "/"
+            c.reorderProblems(from: start) { problem in
+                let token = problem.pointer.dropFirst(prefix.count).prefix { $0 != "/" }
+                let key = JSONPointer.tokens("/" + token)?.first ?? String(token)
+                return (list.position(of: key) ?? list.codes.count, key)
+            }
         }
         if let chosen, let source = q.sectionsFor {
-            var reported: Set<String> = []
-            for code in chosen where list.contains(code) && reported.insert(code).inserted {
+            for index in chosen.indices {
+                guard case .string(let code) = chosen[index], list.contains(code), !chosen[..<index].contains(chosen[index]) else { continue }
                 if members[code] == nil || members[code] == .null {
                     c.report(at: code, .required, "\(q.name) needs a section for '\(code)', which is chosen in \(source)")
                 }
@@ -157,18 +184,12 @@ extension Validator {
         }
     }
 
-    /// Whether `q.requiredWhen` holds for these answers (never, when the deciding answer is missing or malformed).
-    private func conditionHolds(_ q: CompiledQuestion, _ answers: [String: JSONValue]) -> Bool {
-        guard let condition = q.requiredWhen, let chosen = chosenCodes(answers[condition.question]) else { return false }
-        return chosen.contains(where: condition.includes.contains)
-    }
-
-    /// The string codes an option answer holds: a single string, or the strings of an array.
-    private func chosenCodes(_ value: JSONValue?) -> [String]? {
-        switch value {
-        case .string(let code): return [code]
-        case .array(let items): return items.compactMap(\.stringValue)
-        default: return nil
+    /// Whether `condition` holds for these answers (never, when the deciding answer is missing or malformed).
+    private func conditionHolds(_ condition: (question: String, includes: [String]), _ answers: [String: JSONValue]) -> Bool {
+        switch answers[condition.question] {
+        case .string(let code): return condition.includes.contains(code)
+        case .array(let items): return items.contains { item in item.stringValue.map(condition.includes.contains) ?? false }
+        default: return false
         }
     }
 

@@ -11,24 +11,30 @@ public struct Validator: Sendable {
     public let frame: Frame
     /// The JSON parser used (nesting limit 64).
     public let parser: JSONParser
+    /// The most problems listed for one message; the last one listed says how many more there were. Default: 100.
+    public let maxProblems: Int
 
     let questions: [CompiledQuestion]
     let questionNames: Set<String>
     let envelopeNames: Set<String>
+    let envelopeMembers: [Envelope.Member]
 
     /// Prepares a validator.
     /// - Parameters:
     ///   - instrument: the form's definition.
     ///   - frame: the population frame (usually `instrument.loadFrame()`).
     ///   - parser: the JSON parser. Default: `JSONParser()` (nesting limit 64).
-    public init(instrument: Instrument, frame: Frame, parser: JSONParser = JSONParser()) {
+    ///   - maxProblems: the most problems listed per message. Default: 100.
+    public init(instrument: Instrument, frame: Frame, parser: JSONParser = JSONParser(), maxProblems: Int = 100) {
         self.instrument = instrument
         self.frame = frame
         self.parser = parser
+        self.maxProblems = max(1, maxProblems)
         questions = instrument.questions.map { CompiledQuestion($0, in: instrument) }
         questionNames = Set(instrument.questions.map(\.name))
         let envelope = instrument.envelope
         envelopeNames = Set((envelope.stringMembers + [envelope.answers]).map(\.member))
+        envelopeMembers = envelope.stringMembers
     }
 
     /// Validates one message value (raw Kafka bytes).
@@ -65,15 +71,13 @@ public struct Validator: Sendable {
 
     /// Validates an already parsed document: envelope and answers, then the frame.
     public func validate(document: JSONValue) -> ValidationOutcome {
-        var collector = ProblemCollector()
-        checkDocument(document, into: &collector)
-        let respondentId = document[instrument.envelope.respondentId.member]?.stringValue
-        let instanceId = document[instrument.envelope.instanceId.member]?.stringValue
-        guard collector.problems.isEmpty, let submission = submission(from: document) else {
-            return .rejected(Rejection(reason: .invalid, problems: collector.problems, respondentId: respondentId, instanceId: instanceId))
+        var collector = ProblemCollector(limit: maxProblems)
+        let found = checkDocument(document, into: &collector)
+        guard collector.problems.isEmpty, let submission = found.submission else {
+            return .rejected(Rejection(reason: .invalid, problems: collector.reported, respondentId: found.respondentId, instanceId: found.instanceId))
         }
         guard frame.contains(submission.respondentId) else {
-            return .rejected(Rejection(reason: .unknownRespondent, respondentId: respondentId, instanceId: instanceId))
+            return .rejected(Rejection(reason: .unknownRespondent, respondentId: submission.respondentId, instanceId: submission.instanceId))
         }
         return .valid(submission)
     }
@@ -81,22 +85,8 @@ public struct Validator: Sendable {
     /// Every envelope and answer problem of `document` (empty when it follows the instrument).
     /// The frame is not consulted.
     public func problems(in document: JSONValue) -> [Problem] {
-        var collector = ProblemCollector()
+        var collector = ProblemCollector(limit: maxProblems)
         checkDocument(document, into: &collector)
-        return collector.problems
-    }
-
-    /// The submission a problem-free document describes.
-    func submission(from document: JSONValue) -> Submission? {
-        let e = instrument.envelope
-        guard let formId = document[e.formId.member]?.stringValue,
-              let formVersion = document[e.formVersion.member]?.stringValue,
-              let instanceId = document[e.instanceId.member]?.stringValue,
-              let respondentId = document[e.respondentId.member]?.stringValue,
-              let submittedAt = document[e.submittedAt.member]?.stringValue,
-              let answers = document[e.answers.member], answers.objectValue != nil else { return nil }
-        return Submission(formId: formId, formVersion: formVersion, instanceId: instanceId,
-                          deprecatedId: document[e.deprecatedId.member]?.stringValue,
-                          respondentId: respondentId, submittedAt: submittedAt, answers: answers)
+        return collector.reported
     }
 }

@@ -1,0 +1,269 @@
+/// A code found in a text: which rule, over which tokens `start..<end`.
+struct Finding {
+    var label: Int32
+    var rule: Int32
+    var start: Int32
+    var end: Int32
+}
+
+/// A number found in a text, over tokens `start..<end`.
+struct NumberFinding {
+    var number: Int32
+    var value: Double
+    var start: Int32
+    var end: Int32
+}
+
+/// Buffers reused across the texts of one call, so coding a submission allocates little.
+struct TextAnalysis {
+    private(set) var tokens: [Token] = []
+    private var matches: [RawMatch] = []
+    private var pseudo: [RawMatch] = []
+    private var cueMatches: [RawMatch] = []
+    private var scopes: [(start: Int32, end: Int32)] = []
+    private var exclusions: [RawMatch] = []
+    private var ruleMatches: [RawMatch] = []
+    private var guards: [RawMatch] = []
+    private var present: [Bool] = []
+    /// Codes found, in text order.
+    private(set) var positives: [Finding] = []
+    /// Codes mentioned inside a negation scope.
+    private(set) var negated: [Finding] = []
+    /// Numbers found, at most one per number rule.
+    private(set) var numbers: [NumberFinding] = []
+
+    init() {
+        tokens.reserveCapacity(512)
+        matches.reserveCapacity(64)
+    }
+
+    /// The UTF-8 byte span of tokens `start..<end`.
+    func byteSpan(_ start: Int32, _ end: Int32) -> Range<Int> {
+        Int(tokens[Int(start)].start)..<Int(tokens[Int(end) - 1].end)
+    }
+
+    /// Codes one text for one field; results are in ``positives``, ``negated`` and ``numbers``.
+    mutating func run(_ field: FieldProgram, on text: UnsafeBufferPointer<UInt8>, in book: CompiledCodebook) {
+        tokens.removeAll(keepingCapacity: true)
+        matches.removeAll(keepingCapacity: true)
+        positives.removeAll(keepingCapacity: true)
+        negated.removeAll(keepingCapacity: true)
+        numbers.removeAll(keepingCapacity: true)
+        book.lexicon.tokenize(text, into: &tokens)
+        if tokens.isEmpty { return }
+        tokens.withUnsafeBufferPointer { field.trie.scan($0, lexicon: book.lexicon, breaks: book.breaks, into: &matches) }
+        sortMatches(field, text)
+        findScopes(field, book)
+        classify(field)
+        applyImplications(field)
+        if !field.numbers.isEmpty { readNumbers(field) }
+    }
+
+    /// Sorts by (entry, start, end), keeps the shortest match per (entry, start), drops
+    /// case-sensitive abbreviations written in another case, and splits matches by kind.
+    private mutating func sortMatches(_ field: FieldProgram, _ text: UnsafeBufferPointer<UInt8>) {
+        matches.sort { ($0.entry, $0.start, $0.end) < ($1.entry, $1.start, $1.end) }
+        pseudo.removeAll(keepingCapacity: true)
+        cueMatches.removeAll(keepingCapacity: true)
+        exclusions.removeAll(keepingCapacity: true)
+        ruleMatches.removeAll(keepingCapacity: true)
+        guards.removeAll(keepingCapacity: true)
+        var previous: RawMatch? = nil
+        for match in matches {
+            if let p = previous, p.entry == match.entry, p.start == match.start { continue }
+            previous = match
+            let entry = field.entries[Int(match.entry)]
+            if let exact = entry.exactCase, !hasExactCase(match, exact, text) { continue }
+            switch entry.kind {
+            case .rule: ruleMatches.append(match)
+            case .exclusion: exclusions.append(match)
+            case .cue: cueMatches.append(match)
+            case .pseudo: pseudo.append(match)
+            case .numberBefore, .numberAfter: guards.append(match)
+            }
+        }
+        ruleMatches.sort { ($0.start, $0.end, $0.entry) < ($1.start, $1.end, $1.entry) }
+    }
+
+    private func hasExactCase(_ match: RawMatch, _ exact: [[UInt8]], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard Int(match.end - match.start) == exact.count else { return false }
+        for (k, word) in exact.enumerated() {
+            let token = tokens[Int(match.start) + k]
+            guard Int(token.end - token.start) == word.count else { return false }
+            for (offset, byte) in word.enumerated() where text[Int(token.start) + offset] != byte { return false }
+        }
+        return true
+    }
+
+    @inline(__always)
+    private static func overlaps(_ a: RawMatch, _ b: RawMatch) -> Bool { a.start < b.end && b.start < a.end }
+
+    /// Turns cue matches (outside pseudo-negations) into token ranges that are negated.
+    private mutating func findScopes(_ field: FieldProgram, _ book: CompiledCodebook) {
+        scopes.removeAll(keepingCapacity: true)
+        let n = Int32(tokens.count)
+        for cueMatch in cueMatches {
+            if pseudo.contains(where: { Self.overlaps($0, cueMatch) }) { continue }
+            let cue = field.cues[Int(field.entries[Int(cueMatch.entry)].target)]
+            let window = Int32(cue.window)
+            if cue.forward {
+                var k = cueMatch.end
+                let limit = min(n, cueMatch.end + window)
+                while k < limit {
+                    let token = tokens[Int(k)]
+                    if !token.marksBefore.isDisjoint(with: book.breaks) { break }
+                    if token.id >= 0, book.forwardStops[Int(token.id)] || cue.until.contains(token.id) { break }
+                    k += 1
+                }
+                if k > cueMatch.end { scopes.append((cueMatch.end, k)) }
+            }
+            if cue.backward, tokens[Int(cueMatch.start)].marksBefore.isDisjoint(with: book.breaks) {
+                var k = cueMatch.start
+                let lower = max(0, cueMatch.start - window)
+                while k > lower {
+                    let token = tokens[Int(k - 1)]
+                    if token.id >= 0, book.backwardStops[Int(token.id)] { break }
+                    k -= 1
+                    if !token.marksBefore.isDisjoint(with: book.breaks) { break }
+                }
+                if k < cueMatch.start { scopes.append((k, cueMatch.start)) }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func isNegated(_ position: Int32) -> Bool {
+        scopes.contains { position >= $0.start && position < $0.end }
+    }
+
+    /// Drops excluded matches and sorts the rest into found and negated codes.
+    private mutating func classify(_ field: FieldProgram) {
+        present.removeAll(keepingCapacity: true)
+        present.append(contentsOf: repeatElement(false, count: field.labels.count))
+        for match in ruleMatches {
+            let ruleIndex = field.entries[Int(match.entry)].target
+            let label = field.rules[Int(ruleIndex)].label
+            let excluded = exclusions.contains {
+                field.entries[Int($0.entry)].target == label && Self.overlaps($0, match)
+            }
+            if excluded { continue }
+            let finding = Finding(label: label, rule: ruleIndex, start: match.start, end: match.end)
+            if isNegated(match.start) {
+                negated.append(finding)
+            } else {
+                positives.append(finding)
+                present[Int(label)] = true
+            }
+        }
+    }
+
+    /// Evaluates `implied_by` rules in codebook order over the codes found so far.
+    private mutating func applyImplications(_ field: FieldProgram) {
+        for ruleIndex in field.impliedRules {
+            let rule = field.rules[Int(ruleIndex)]
+            guard let implied = rule.implied else { continue }
+            var count = 0
+            var start = Int32.max, end = Int32.min
+            for label in implied.of where present[Int(label)] {
+                count += 1
+                if let first = positives.first(where: { $0.label == label }) {
+                    start = min(start, first.start)
+                    end = max(end, first.end)
+                }
+            }
+            if count >= implied.atLeast, start < end {
+                positives.append(Finding(label: rule.label, rule: ruleIndex, start: start, end: end))
+                present[Int(rule.label)] = true
+            }
+        }
+    }
+
+    // MARK: Numbers
+
+    /// Reads the first acceptable quantity for every number rule of the field.
+    private mutating func readNumbers(_ field: FieldProgram) {
+        for (index, number) in field.numbers.enumerated() {
+            if let found = firstQuantity(number, Int32(index), field) { numbers.append(found) }
+        }
+    }
+
+    private func firstQuantity(_ number: FieldProgram.Number, _ index: Int32, _ field: FieldProgram) -> NumberFinding? {
+        let n = tokens.count
+        var i = 0
+        while i < n {
+            guard let (first, afterFirst) = readValue(at: i) else { i += 1; continue }
+            var low = 0.0, high = 0.0, end = 0
+            if let factor = unitFactor(number, at: afterFirst) {
+                low = first * factor
+                high = low
+                end = afterFirst + 1
+                if number.take != nil, let next = joiner(number, at: end), let (second, afterSecond) = readValue(at: next),
+                   let secondFactor = unitFactor(number, at: afterSecond) {
+                    high = second * secondFactor
+                    end = afterSecond + 1
+                }
+            } else if number.take != nil, let next = joiner(number, at: afterFirst), let (second, afterSecond) = readValue(at: next),
+                      let factor = unitFactor(number, at: afterSecond) {
+                low = first * factor
+                high = second * factor
+                end = afterSecond + 1
+            } else {
+                i = afterFirst
+                continue
+            }
+            var value: Double
+            switch number.take {
+            case .low?: value = Swift.min(low, high)
+            case .high?: value = Swift.max(low, high)
+            case .midpoint?, nil: value = (low + high) / 2
+            }
+            if number.round { value = value.rounded(.toNearestOrAwayFromZero) }
+            let blocked = guards.contains { g in
+                let entry = field.entries[Int(g.entry)]
+                guard entry.target == index else { return false }
+                return entry.kind == .numberBefore ? g.end == Int32(i) : g.start == Int32(end)
+            }
+            if !blocked, !isNegated(Int32(i)), value >= number.min, value <= number.max {
+                return NumberFinding(number: index, value: value, start: Int32(i), end: Int32(end))
+            }
+            i = end
+        }
+        return nil
+    }
+
+    /// A number at `i` ("12", "twelve", "twenty-four"): its value and the index after it.
+    private func readValue(at i: Int) -> (Double, Int)? {
+        guard i < tokens.count else { return nil }
+        let token = tokens[i]
+        guard !token.value.isNaN else { return nil }
+        if !token.isDigits, token.value >= 20, token.value < 100, token.value.truncatingRemainder(dividingBy: 10) == 0,
+           i + 1 < tokens.count {
+            let next = tokens[i + 1]
+            if !next.isDigits, next.value >= 1, next.value <= 9, next.value == next.value.rounded(),
+               next.marksBefore.isSubset(of: .hyphen) {
+                return (token.value + next.value, i + 2)
+            }
+        }
+        return (token.value, i + 1)
+    }
+
+    /// The factor of a unit word at `k` written right after a number ("12 weeks", "12-week", "12+ weeks").
+    private func unitFactor(_ number: FieldProgram.Number, at k: Int) -> Double? {
+        guard k < tokens.count else { return nil }
+        let token = tokens[k]
+        guard token.id >= 0, token.marksBefore.isSubset(of: [.hyphen, .plus]) else { return nil }
+        return number.units[token.id]
+    }
+
+    /// Where the second number of a range starts if a joiner is at `k` ("-", "to", "and").
+    private func joiner(_ number: FieldProgram.Number, at k: Int) -> Int? {
+        guard k < tokens.count else { return nil }
+        let token = tokens[k]
+        if number.hyphenJoins, token.marksBefore == .hyphen { return k }
+        if token.marksBefore.isEmpty, token.id >= 0, number.joiners.contains(token.id), k + 1 < tokens.count,
+           tokens[k + 1].marksBefore.isEmpty {
+            return k + 1
+        }
+        return nil
+    }
+}

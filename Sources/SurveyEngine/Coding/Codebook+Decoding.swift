@@ -1,0 +1,330 @@
+import Foundation
+
+// Decoding of the YAML codebook. Every section rejects keys it does not know, so that a typo
+// such as `phrase:` for `phrases:` is an error with a suggestion, never a silently empty rule.
+
+/// A problem found while decoding a codebook, with the place it was found.
+struct CodebookProblem: Error {
+    var message: String
+
+    init(_ message: String) { self.message = message }
+
+    init(at path: [any CodingKey], _ message: String) {
+        let place = Self.place(path)
+        self.message = place.isEmpty ? message : "at \(place): \(message)"
+    }
+
+    /// `fields[0].codes[2].rules` from a coding path.
+    static func place(_ path: [any CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text
+    }
+
+    /// "a list", "a string", … for a Swift type in a decoding error.
+    static func kind(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type: return "a whole number"
+        case is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        case is [String].Type: return "a list of strings"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return "a list" }
+            if name.hasPrefix("Dictionary") { return "a mapping" }
+            return "a mapping (\(name))"
+        }
+    }
+}
+
+/// Any YAML key, for listing the keys a mapping actually has.
+private struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Decoder {
+    /// Throws when the mapping being decoded has a key outside `Keys`, suggesting the nearest one.
+    fileprivate func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_: Keys.Type, in what: String) throws {
+        let present = try container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        let known = Keys.allCases.map(\.stringValue)
+        for key in present where !known.contains(key) {
+            let nearest = known.min { EditDistance.between(key, $0) < EditDistance.between(key, $1) }
+            var message = "unknown key '\(key)' in \(what)"
+            if let nearest, EditDistance.between(key, nearest) <= 3 { message += " (did you mean '\(nearest)'?)" }
+            message += "; known keys: \(known.joined(separator: ", "))"
+            throw CodebookProblem(at: codingPath, message)
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    fileprivate func list<T: Decodable>(_ key: Key) throws -> [T] {
+        try decodeIfPresent([T].self, forKey: key) ?? []
+    }
+}
+
+extension Codebook: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case survey, version, description, text, numberWords = "number_words", negation, fields
+    }
+
+    /// Decodes the YAML layout documented in `Schemas/CODEBOOK.md`.
+    /// - Throws: a decoding problem naming the place and the unknown, missing or mistyped key.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "the codebook")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let version = try c.decodeIfPresent(String.self, forKey: .version) else {
+            throw CodebookProblem("the key 'version' is required: add e.g. version: \"1.0.0\" and change it with every rule change")
+        }
+        self.init(
+            survey: try c.decode(String.self, forKey: .survey),
+            version: version,
+            description: try c.decodeIfPresent(String.self, forKey: .description),
+            text: try c.decodeIfPresent(TextSettings.self, forKey: .text) ?? TextSettings(),
+            numberWords: try c.decodeIfPresent([String: Double].self, forKey: .numberWords) ?? [:],
+            negation: try c.decodeIfPresent(Negation.self, forKey: .negation) ?? Negation(),
+            fields: try c.decode([Field].self, forKey: .fields)
+        )
+    }
+}
+
+extension Codebook.TextSettings: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case sentenceBreaks = "sentence_breaks", tolerance, sameFirstLetter = "same_first_letter"
+        case joinHyphenated = "join_hyphenated"
+    }
+
+    /// Decodes `text:`; absent keys take their defaults.
+    /// - Throws: a decoding problem for unknown keys or wrong types.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "text")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Self()
+        self.init(
+            sentenceBreaks: try c.decodeIfPresent([String].self, forKey: .sentenceBreaks) ?? defaults.sentenceBreaks,
+            tolerance: try c.decodeIfPresent([Codebook.Tolerance].self, forKey: .tolerance) ?? defaults.tolerance,
+            sameFirstLetter: try c.decodeIfPresent(Bool.self, forKey: .sameFirstLetter) ?? defaults.sameFirstLetter,
+            joinHyphenated: try c.decodeIfPresent(Bool.self, forKey: .joinHyphenated) ?? defaults.joinHyphenated
+        )
+    }
+}
+
+extension Codebook.Tolerance: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case minLength = "min_length", maxEdits = "max_edits"
+    }
+
+    /// Decodes one tolerance tier.
+    /// - Throws: a decoding problem for unknown or missing keys.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "a tolerance tier")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(minLength: try c.decode(Int.self, forKey: .minLength), maxEdits: try c.decode(Int.self, forKey: .maxEdits))
+    }
+}
+
+extension Codebook.Negation: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case window, forwardStops = "forward_stops", backwardStops = "backward_stops", pseudo, cues
+    }
+
+    /// Decodes `negation:`.
+    /// - Throws: a decoding problem for unknown keys or wrong types.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "negation")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            window: try c.decodeIfPresent(Int.self, forKey: .window) ?? 6,
+            forwardStops: try c.list(.forwardStops),
+            backwardStops: try c.list(.backwardStops),
+            pseudo: try c.list(.pseudo),
+            cues: try c.list(.cues)
+        )
+    }
+}
+
+extension Codebook.Cue: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, direction, window, phrases, fields, until
+    }
+
+    /// Decodes one negation cue.
+    /// - Throws: a decoding problem for unknown keys, a missing id or an unknown direction.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "a negation cue")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let id = try c.decode(String.self, forKey: .id)
+        var direction = Codebook.Direction.forward
+        if let text = try c.decodeIfPresent(String.self, forKey: .direction) {
+            guard let parsed = Codebook.Direction(rawValue: text) else {
+                throw CodebookProblem(at: c.codingPath, "negation cue \(id): direction '\(text)' is not one of forward, backward, both")
+            }
+            direction = parsed
+        }
+        self.init(id: id, direction: direction, window: try c.decodeIfPresent(Int.self, forKey: .window),
+                  phrases: try c.list(.phrases), fields: try c.decodeIfPresent([String].self, forKey: .fields),
+                  until: try c.list(.until))
+    }
+}
+
+extension Codebook.Field: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, label, sources, codes, numbers
+    }
+
+    /// Decodes one field.
+    /// - Throws: a decoding problem for unknown keys or a missing name, sources or codes.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "a field")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name),
+            label: try c.decodeIfPresent(String.self, forKey: .label),
+            sources: try c.decode([String].self, forKey: .sources),
+            codes: try c.decode([Codebook.Code].self, forKey: .codes),
+            numbers: try c.list(.numbers)
+        )
+    }
+}
+
+extension Codebook.Code: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case code, label, description, report, rules, exclude
+    }
+
+    /// Decodes one code.
+    /// - Throws: a decoding problem for unknown keys or a missing `code`.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "a code")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            code: try c.decode(String.self, forKey: .code),
+            label: try c.decodeIfPresent(String.self, forKey: .label),
+            description: try c.decodeIfPresent(String.self, forKey: .description),
+            report: try c.decodeIfPresent(Bool.self, forKey: .report) ?? true,
+            rules: try c.list(.rules),
+            exclude: try c.list(.exclude)
+        )
+    }
+}
+
+extension Codebook.Rule: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, phrases, misspellings, abbreviations, caseSensitive = "case_sensitive", fuzzy
+        case impliedBy = "implied_by"
+    }
+
+    /// Decodes one rule.
+    /// - Throws: a decoding problem for unknown keys or a missing id.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "a rule")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(String.self, forKey: .id),
+            phrases: try c.list(.phrases),
+            misspellings: try c.list(.misspellings),
+            abbreviations: try c.list(.abbreviations),
+            caseSensitive: try c.decodeIfPresent(Bool.self, forKey: .caseSensitive) ?? false,
+            fuzzy: try c.decodeIfPresent(Bool.self, forKey: .fuzzy) ?? true,
+            impliedBy: try c.decodeIfPresent(Codebook.Implication.self, forKey: .impliedBy)
+        )
+    }
+}
+
+extension Codebook.Implication: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case atLeast = "at_least", of
+    }
+
+    /// Decodes `implied_by: {at_least: N, of: [...]}`.
+    /// - Throws: a decoding problem for unknown or missing keys.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "implied_by")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(atLeast: try c.decode(Int.self, forKey: .atLeast), of: try c.decode([String].self, forKey: .of))
+    }
+}
+
+extension Codebook.NumberRule: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, id, units, range, round, min, max, notPrecededBy = "not_preceded_by", notFollowedBy = "not_followed_by"
+    }
+
+    /// Decodes one number rule.
+    /// - Throws: a decoding problem for unknown keys or a missing name, id or units.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "a number rule")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name),
+            id: try c.decode(String.self, forKey: .id),
+            units: try c.decode([Codebook.Unit].self, forKey: .units),
+            range: try c.decodeIfPresent(Codebook.RangeRule.self, forKey: .range),
+            round: try c.decodeIfPresent(Bool.self, forKey: .round) ?? true,
+            min: try c.decodeIfPresent(Double.self, forKey: .min),
+            max: try c.decodeIfPresent(Double.self, forKey: .max),
+            notPrecededBy: try c.list(.notPrecededBy),
+            notFollowedBy: try c.list(.notFollowedBy)
+        )
+    }
+}
+
+extension Codebook.Unit: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case words, factor
+    }
+
+    /// Decodes a unit; `factor` is a number or a fraction string such as `"52/12"`.
+    /// - Throws: a decoding problem for unknown keys or a factor that is not a positive number.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "a unit")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let words = try c.decode([String].self, forKey: .words)
+        let factor: Double
+        if let number = try? c.decode(Double.self, forKey: .factor) {
+            factor = number
+        } else {
+            let text = try c.decode(String.self, forKey: .factor)
+            let parts = text.split(separator: "/").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, let top = parts[0], let bottom = parts[1], bottom != 0 else {
+                throw CodebookProblem(at: c.codingPath, "unit factor '\(text)' must be a number or a fraction like \"52/12\"")
+            }
+            factor = top / bottom
+        }
+        guard factor > 0, factor.isFinite else {
+            throw CodebookProblem(at: c.codingPath, "unit factor must be a positive number")
+        }
+        self.init(words: words, factor: factor)
+    }
+}
+
+extension Codebook.RangeRule: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case joiners, take
+    }
+
+    /// Decodes `range: {joiners: [...], take: midpoint}`.
+    /// - Throws: a decoding problem for unknown keys or an unknown `take`.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "range")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        var take = Take.midpoint
+        if let text = try c.decodeIfPresent(String.self, forKey: .take) {
+            guard let parsed = Take(rawValue: text) else {
+                throw CodebookProblem(at: c.codingPath, "range take '\(text)' is not one of low, high, midpoint")
+            }
+            take = parsed
+        }
+        self.init(joiners: try c.decode([String].self, forKey: .joiners), take: take)
+    }
+}

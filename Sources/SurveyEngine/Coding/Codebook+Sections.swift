@@ -1,0 +1,285 @@
+extension Codebook {
+    /// How text is cut into words, and how tolerant word matching is.
+    public struct TextSettings: Sendable, Hashable {
+        /// Punctuation that ends a sentence: a phrase never spans it and a negation scope stops at it.
+        /// Names: `.` `,` `;` `:` `!` `?` `-` `(` `)` `/` `&` `+` `"` and `newline` (also bullets).
+        /// Default: `.`, `!`, `?`, `;`, `newline`.
+        public var sentenceBreaks: [String]
+        /// Misspelling tolerance by word length: a phrase word at least `minLength` letters long
+        /// also matches a text word within `maxEdits` edits (insert, delete, substitute, or swap
+        /// two neighbouring letters). The tier with the largest `minLength` that fits applies.
+        /// Default: one tier, 6 letters, 1 edit.
+        public var tolerance: [Tolerance]
+        /// Whether a tolerated misspelling must keep the first letter (keeps matching fast and
+        /// avoids most false friends). Default: `true`.
+        public var sameFirstLetter: Bool
+        /// Whether a phrase written with a hyphen ("multi-agency") also matches the joined word
+        /// ("multiagency"). Text hyphens always match spaces. Default: `true`.
+        public var joinHyphenated: Bool
+
+        /// Creates text settings; every parameter has the documented default.
+        public init(sentenceBreaks: [String] = [".", "!", "?", ";", "newline"],
+                    tolerance: [Tolerance] = [Tolerance(minLength: 6, maxEdits: 1)],
+                    sameFirstLetter: Bool = true, joinHyphenated: Bool = true) {
+            self.sentenceBreaks = sentenceBreaks
+            self.tolerance = tolerance
+            self.sameFirstLetter = sameFirstLetter
+            self.joinHyphenated = joinHyphenated
+        }
+    }
+
+    /// One misspelling tolerance tier (see ``TextSettings/tolerance``).
+    public struct Tolerance: Sendable, Hashable {
+        /// Phrase words at least this many letters long get this tolerance.
+        public var minLength: Int
+        /// How many edits (1...3) such a word may be away from the text word.
+        public var maxEdits: Int
+
+        /// Creates a tier.
+        public init(minLength: Int, maxEdits: Int) {
+            self.minLength = minLength
+            self.maxEdits = maxEdits
+        }
+    }
+
+    /// Negation: cues that cancel a code mentioned inside their scope.
+    public struct Negation: Sendable, Hashable {
+        /// How many words a cue reaches when it does not say. Default: 6.
+        public var window: Int
+        /// Words that end a forward scope early ("now", "but", "we"). Default: none.
+        public var forwardStops: [String]
+        /// Words that end a backward scope early. Default: none.
+        public var backwardStops: [String]
+        /// Phrases that contain a cue but do not negate ("not only", "no wrong door"):
+        /// a cue inside one of them is ignored. Default: none.
+        public var pseudo: [String]
+        /// The cues. Default: none.
+        public var cues: [Cue]
+
+        /// Creates negation settings; every parameter has the documented default.
+        public init(window: Int = 6, forwardStops: [String] = [], backwardStops: [String] = [],
+                    pseudo: [String] = [], cues: [Cue] = []) {
+            self.window = window
+            self.forwardStops = forwardStops
+            self.backwardStops = backwardStops
+            self.pseudo = pseudo
+            self.cues = cues
+        }
+    }
+
+    /// Which way a negation cue reaches.
+    public enum Direction: String, Sendable, Hashable, CaseIterable {
+        /// The words after the cue ("no longer use Signs of Safety").
+        case forward
+        /// The words before the cue, back to the sentence start ("Signs of Safety was discontinued").
+        case backward
+        /// Both ways.
+        case both
+    }
+
+    /// One negation cue.
+    public struct Cue: Sendable, Hashable {
+        /// Rule id, unique in the codebook, e.g. `neg.no_longer`.
+        public var id: String
+        /// Which way the scope reaches. Default: `forward`.
+        public var direction: Direction
+        /// How many words the scope reaches; `nil` = ``Negation/window``.
+        public var window: Int?
+        /// The cue phrases (same syntax as rule phrases).
+        public var phrases: [String]
+        /// Only these coded fields use the cue; `nil` = every field. Default: `nil`.
+        public var fields: [String]?
+        /// Extra words that end this cue's forward scope ("replaced X *with* Y"). Default: none.
+        public var until: [String]
+
+        /// Creates a cue.
+        public init(id: String, direction: Direction = .forward, window: Int? = nil, phrases: [String],
+                    fields: [String]? = nil, until: [String] = []) {
+            self.id = id
+            self.direction = direction
+            self.window = window
+            self.phrases = phrases
+            self.fields = fields
+            self.until = until
+        }
+    }
+
+    /// A coded field: where its texts come from, its codes and numbers.
+    public struct Field: Sendable, Hashable {
+        /// Field name reported in tallies, e.g. `whole_system_model`.
+        public var name: String
+        /// A human label. Default: `nil`.
+        public var label: String?
+        /// Dotted paths from the submission root (`answers.approaches.whole_system.description`);
+        /// a `*` step matches every member of an object (`answers.approaches.*.evidence`).
+        /// The field is the union over every source text; it is answered when any source is a
+        /// non-blank string.
+        public var sources: [String]
+        /// The codes, in report order, plus helper codes with `report: false`.
+        public var codes: [Code]
+        /// Numbers read from the same texts (e.g. `duration_weeks`). Default: none.
+        public var numbers: [NumberRule]
+
+        /// Creates a field.
+        public init(name: String, label: String? = nil, sources: [String], codes: [Code], numbers: [NumberRule] = []) {
+            self.name = name
+            self.label = label
+            self.sources = sources
+            self.codes = codes
+            self.numbers = numbers
+        }
+    }
+
+    /// One code of a field and how to recognise it.
+    public struct Code: Sendable, Hashable {
+        /// The code, e.g. `signs_of_safety` (lower case letters, digits and `_`).
+        public var code: String
+        /// A human label. Default: `nil`.
+        public var label: String?
+        /// The coding instruction a human coder would follow. Default: `nil`.
+        public var description: String?
+        /// `false` for a helper code that only feeds `implied_by` rules and is never reported
+        /// (e.g. the named practice models counted by `multi_model`). Default: `true`.
+        public var report: Bool
+        /// The matching rules; any one that fires assigns the code.
+        public var rules: [Rule]
+        /// Phrases that look like the code but are not it: a match of this code that overlaps
+        /// one of them is dropped ("children and young people" is not an adolescent service).
+        /// Default: none.
+        public var exclude: [String]
+
+        /// Creates a code.
+        public init(code: String, label: String? = nil, description: String? = nil, report: Bool = true,
+                    rules: [Rule], exclude: [String] = []) {
+            self.code = code
+            self.label = label
+            self.description = description
+            self.report = report
+            self.rules = rules
+            self.exclude = exclude
+        }
+    }
+
+    /// One matching rule; its id is recorded as evidence.
+    public struct Rule: Sendable, Hashable {
+        /// Rule id, unique in the codebook, e.g. `wsm.sos.phrase`.
+        public var id: String
+        /// Phrases, matched case-insensitively with misspelling tolerance (see `CODEBOOK.md`
+        /// for `~N` gaps, `*` one word, `#lo..hi` numbers). Default: none.
+        public var phrases: [String]
+        /// Known misspellings, matched like phrases (kept apart so reviewers see them). Default: none.
+        public var misspellings: [String]
+        /// Abbreviations, matched as whole words without misspelling tolerance. Default: none.
+        public var abbreviations: [String]
+        /// Whether abbreviations must match letter case exactly (for an abbreviation that is
+        /// also an English word, e.g. `MASH`, `FAST`). Default: `false`.
+        public var caseSensitive: Bool
+        /// Whether phrase words may match misspellings. Default: `true`.
+        public var fuzzy: Bool
+        /// Assign the code when at least `atLeast` of the listed codes (of the same field,
+        /// reported or helper) are found, not negated, in the same text. Default: `nil`.
+        public var impliedBy: Implication?
+
+        /// Creates a rule.
+        public init(id: String, phrases: [String] = [], misspellings: [String] = [], abbreviations: [String] = [],
+                    caseSensitive: Bool = false, fuzzy: Bool = true, impliedBy: Implication? = nil) {
+            self.id = id
+            self.phrases = phrases
+            self.misspellings = misspellings
+            self.abbreviations = abbreviations
+            self.caseSensitive = caseSensitive
+            self.fuzzy = fuzzy
+            self.impliedBy = impliedBy
+        }
+    }
+
+    /// A declarative rule: a code implied by several others (`implied_by: {at_least: 2, of: [...]}`).
+    public struct Implication: Sendable, Hashable {
+        /// How many distinct listed codes must be present (at least 1, at most `of.count`).
+        public var atLeast: Int
+        /// Codes of the same field.
+        public var of: [String]
+
+        /// Creates an implication.
+        public init(atLeast: Int, of: [String]) {
+            self.atLeast = atLeast
+            self.of = of
+        }
+    }
+
+    /// How a number with a unit is read from text ("12 weeks", "a 12-week programme",
+    /// "three months", "8-12 weeks") and converted to one value.
+    public struct NumberRule: Sendable, Hashable {
+        /// Number name in results and tallies, e.g. `duration_weeks`.
+        public var name: String
+        /// Rule id recorded as evidence, unique in the codebook.
+        public var id: String
+        /// Unit words with their factor to the number's unit.
+        public var units: [Unit]
+        /// How ranges are read. Default: `nil` (a range is read as its first quantity).
+        public var range: RangeRule?
+        /// Whether to round the converted value to the nearest whole number (halves away from zero).
+        /// Default: `true`.
+        public var round: Bool
+        /// Values outside `min...max` (after conversion) are ignored as implausible. Default: no bounds.
+        public var min: Double?
+        /// See ``min``.
+        public var max: Double?
+        /// Phrases that, right before the number, mean it is not this quantity ("every 6 weeks"). Default: none.
+        public var notPrecededBy: [String]
+        /// Phrases that, right after the unit, mean it is not this quantity ("7 days a week"). Default: none.
+        public var notFollowedBy: [String]
+
+        /// Creates a number rule.
+        public init(name: String, id: String, units: [Unit], range: RangeRule? = nil, round: Bool = true,
+                    min: Double? = nil, max: Double? = nil, notPrecededBy: [String] = [], notFollowedBy: [String] = []) {
+            self.name = name
+            self.id = id
+            self.units = units
+            self.range = range
+            self.round = round
+            self.min = min
+            self.max = max
+            self.notPrecededBy = notPrecededBy
+            self.notFollowedBy = notFollowedBy
+        }
+    }
+
+    /// Unit words and their conversion factor (`factor: 52/12` for months to weeks).
+    public struct Unit: Sendable, Hashable {
+        /// Single words, e.g. `month`, `months`, `mths`.
+        public var words: [String]
+        /// Multiplier to the number's unit; YAML accepts a number or a fraction `"52/12"`.
+        public var factor: Double
+
+        /// Creates a unit.
+        public init(words: [String], factor: Double) {
+            self.words = words
+            self.factor = factor
+        }
+    }
+
+    /// How "8-12 weeks", "8 to 12 weeks" or "6 weeks to 3 months" become one value.
+    public struct RangeRule: Sendable, Hashable {
+        /// Which value of a range to keep.
+        public enum Take: String, Sendable, Hashable, CaseIterable {
+            /// The lower bound.
+            case low
+            /// The upper bound.
+            case high
+            /// The midpoint of the two bounds (after unit conversion, before rounding).
+            case midpoint
+        }
+
+        /// Words between the two numbers (`to`, `and`); `-` stands for a hyphen or dash.
+        public var joiners: [String]
+        /// Which value to keep. Default: `midpoint`.
+        public var take: Take
+
+        /// Creates a range rule.
+        public init(joiners: [String], take: Take = .midpoint) {
+            self.joiners = joiners
+            self.take = take
+        }
+    }
+}

@@ -1,0 +1,33 @@
+/// What the codebook made of one text for one field (see ``Coder/code(text:field:source:)``).
+public struct CodedText: Sendable, Hashable {
+    /// The coded field, e.g. `whole_system_model`.
+    public var field: String
+    /// The source path recorded in the evidence.
+    public var source: String
+    /// Whether the text is a non-blank answer.
+    public var answered: Bool
+    /// The codes assigned, sorted by name, no repeats (helper codes are never reported).
+    public var codes: [String]
+    /// One piece of evidence per rule match that assigned a code, in text order.
+    public var evidence: [Evidence]
+    /// Mentions cancelled by a negation cue ("we no longer use Signs of Safety"), for codes
+    /// that were not also assigned elsewhere in the text. The rule id is the matching rule.
+    public var negated: [Evidence]
+    /// Numbers read from the text, keyed by number name (`duration_weeks`).
+    public var numbers: [String: CodedNumber]
+
+    /// Creates a coded text.
+    public init(field: String, source: String, answered: Bool, codes: [String], evidence: [Evidence],
+                negated: [Evidence], numbers: [String: CodedNumber]) {
+        self.field = field
+        self.source = source
+        self.answered = answered
+        self.codes = codes
+        self.evidence = evidence
+        self.negated = negated
+        self.numbers = numbers
+    }
+
+    /// The codes cancelled by negation, sorted, no repeats.
+    public var negatedCodes: [String] { Array(Set(negated.map(\.code))).sorted() }
+}

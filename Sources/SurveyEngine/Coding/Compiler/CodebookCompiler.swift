@@ -1,0 +1,257 @@
+import Foundation
+
+/// Checks a ``Codebook`` and compiles it into a ``CompiledCodebook``.
+///
+/// Every problem is reported with its place in the codebook (`fields[0] whole_system_model ›
+/// codes[3] multi_model › rules[1] wsm.multi.implied`) and what to change.
+struct CodebookCompiler {
+    let codebook: Codebook
+
+    private struct PendingField {
+        var name: String
+        var sources: [SourcePath]
+        var labels: [FieldProgram.Label]
+        var rules: [FieldProgram.Rule]
+        var cues: [FieldProgram.Cue]
+        var entries: [FieldProgram.Entry] = []
+        var patterns: [(elements: [PatternElement], entry: Int32)] = []
+        var numbers: [FieldProgram.Number] = []
+
+        mutating func add(_ parsed: PhraseParser.Parsed, kind: FieldProgram.Entry.Kind, target: Int32) {
+            let entry = Int32(entries.count)
+            entries.append(FieldProgram.Entry(kind: kind, target: target, exactCase: parsed.exactCase))
+            for variant in parsed.variants { patterns.append((variant, entry)) }
+        }
+    }
+
+    private func fail(_ message: String) -> SurveyDefinitionError {
+        SurveyDefinitionError(file: "codebook", message: message)
+    }
+
+    private static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+    }
+
+    /// Validates and compiles.
+    /// - Throws: `SurveyDefinitionError` (file `codebook`) for the first problem found.
+    func compile() throws(SurveyDefinitionError) -> CompiledCodebook {
+        let book = codebook
+        guard !book.survey.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("'survey' is empty: name the instrument this codebook codes") }
+        guard !book.version.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("'version' is empty: give the codebook a version, e.g. \"1.0.0\"") }
+
+        // Text settings.
+        var breaks: Marks = []
+        for name in book.text.sentenceBreaks {
+            guard let mark = Marks.named(name) else {
+                throw fail("text.sentence_breaks: '\(name)' is not a mark the tokenizer tracks; use any of "
+                    + Marks.names.map(\.name).joined(separator: " "))
+            }
+            breaks.formUnion(mark)
+        }
+        for (k, tier) in book.text.tolerance.enumerated() {
+            guard (1...3).contains(tier.maxEdits) else { throw fail("text.tolerance[\(k)]: max_edits must be 1, 2 or 3") }
+            guard tier.minLength >= tier.maxEdits + 3 else {
+                throw fail("text.tolerance[\(k)]: min_length \(tier.minLength) is too short for \(tier.maxEdits) edit(s); "
+                    + "use at least \(tier.maxEdits + 3) so short words are not confused")
+            }
+        }
+        let parser = PhraseParser(breaks: breaks, joinHyphenated: book.text.joinHyphenated)
+        var lexicon = LexiconBuilder()
+
+        // Number words.
+        for (word, value) in book.numberWords.sorted(by: { $0.key < $1.key }) {
+            guard value.isFinite else { throw fail("number_words.\(word): the value must be a finite number") }
+            let id = try parser.singleWord(word, context: "number_words", into: &lexicon)
+            if TextScanner.isDigit(lexicon.words[Int(id)][0]) { throw fail("number_words.\(word): digits are numbers already; list words only") }
+            lexicon.setNumber(id, value)
+        }
+
+        // Negation, shared by every field (cues may be restricted to some fields).
+        let negation = book.negation
+        guard (1...30).contains(negation.window) else { throw fail("negation.window must be between 1 and 30 words") }
+        var forwardStopIDs: [Int32] = [], backwardStopIDs: [Int32] = []
+        for (k, word) in negation.forwardStops.enumerated() {
+            forwardStopIDs.append(try parser.singleWord(word, context: "negation.forward_stops[\(k)]", into: &lexicon))
+        }
+        for (k, word) in negation.backwardStops.enumerated() {
+            backwardStopIDs.append(try parser.singleWord(word, context: "negation.backward_stops[\(k)]", into: &lexicon))
+        }
+        var pseudo: [PhraseParser.Parsed] = []
+        for (k, phrase) in negation.pseudo.enumerated() {
+            pseudo.append(try parser.parse(phrase, kind: .phrase(tolerant: false), context: "negation.pseudo[\(k)]", into: &lexicon))
+        }
+        var ruleIDs: [String: String] = [:]
+        func claim(_ id: String, _ place: String) throws(SurveyDefinitionError) {
+            guard !id.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("\(place): the id is empty; give every rule a unique id") }
+            if let other = ruleIDs[id] { throw fail("\(place): rule id '\(id)' is already used at \(other); rule ids must be unique") }
+            ruleIDs[id] = place
+        }
+        let fieldNames = Set(book.fields.map(\.name))
+        var cueParsed: [(cue: Codebook.Cue, phrases: [PhraseParser.Parsed], until: [Int32])] = []
+        for (k, cue) in negation.cues.enumerated() {
+            let place = "negation.cues[\(k)] \(cue.id)"
+            try claim(cue.id, place)
+            guard !cue.phrases.isEmpty else { throw fail("\(place): the cue has no phrases") }
+            if let window = cue.window, !(1...30).contains(window) { throw fail("\(place): window must be between 1 and 30 words") }
+            for name in cue.fields ?? [] where !fieldNames.contains(name) {
+                throw fail("\(place): lists the field '\(name)', which the codebook does not declare; known fields: "
+                    + book.fields.map(\.name).joined(separator: ", "))
+            }
+            var phrases: [PhraseParser.Parsed] = []
+            for (p, phrase) in cue.phrases.enumerated() {
+                phrases.append(try parser.parse(phrase, kind: .phrase(tolerant: false), context: "\(place) › phrases[\(p)]", into: &lexicon))
+            }
+            var until: [Int32] = []
+            for (u, word) in cue.until.enumerated() {
+                until.append(try parser.singleWord(word, context: "\(place) › until[\(u)]", into: &lexicon))
+            }
+            cueParsed.append((cue, phrases, until))
+        }
+
+        // Fields.
+        guard !book.fields.isEmpty else { throw fail("'fields' is empty: declare at least one coded field") }
+        var pending: [PendingField] = []
+        var numberNames: [String: String] = [:]
+        for (f, field) in book.fields.enumerated() {
+            let place = "fields[\(f)] \(field.name)"
+            guard Self.isIdentifier(field.name) else { throw fail("\(place): a field name uses lower-case letters, digits and _ and starts with a letter") }
+            if pending.contains(where: { $0.name == field.name }) { throw fail("\(place): the field name is declared twice") }
+            guard !field.sources.isEmpty else { throw fail("\(place): the field has no sources; list the answer paths it codes") }
+            var sources: [SourcePath] = []
+            for (s, path) in field.sources.enumerated() {
+                sources.append(try SourcePath(path, context: "\(place) › sources[\(s)]"))
+            }
+            guard !field.codes.isEmpty else { throw fail("\(place): the field has no codes") }
+            var labels: [FieldProgram.Label] = []
+            for (c, code) in field.codes.enumerated() {
+                guard Self.isIdentifier(code.code) else {
+                    throw fail("\(place) › codes[\(c)] '\(code.code)': a code uses lower-case letters, digits and _ and starts with a letter")
+                }
+                if labels.contains(where: { $0.name == code.code }) { throw fail("\(place) › codes[\(c)] \(code.code): the code is declared twice in this field") }
+                labels.append(FieldProgram.Label(name: code.code, report: code.report))
+            }
+            var cues: [FieldProgram.Cue] = []
+            var program = PendingField(name: field.name, sources: sources, labels: labels, rules: [], cues: [])
+            for parsed in pseudo { program.add(parsed, kind: .pseudo, target: -1) }
+            for (cue, phrases, until) in cueParsed where cue.fields == nil || cue.fields!.contains(field.name) {
+                let index = Int32(cues.count)
+                cues.append(FieldProgram.Cue(id: cue.id, forward: cue.direction != .backward, backward: cue.direction != .forward,
+                                             window: cue.window ?? negation.window, until: until))
+                for parsed in phrases { program.add(parsed, kind: .cue, target: index) }
+            }
+            program.cues = cues
+
+            for (c, code) in field.codes.enumerated() {
+                let codePlace = "\(place) › codes[\(c)] \(code.code)"
+                let label = Int32(c)
+                guard !code.rules.isEmpty else {
+                    throw fail("\(codePlace): the code has no rules; add a rule with phrases, abbreviations, misspellings or implied_by")
+                }
+                for (r, rule) in code.rules.enumerated() {
+                    let rulePlace = "\(codePlace) › rules[\(r)] \(rule.id)"
+                    try claim(rule.id, rulePlace)
+                    guard !(rule.phrases.isEmpty && rule.misspellings.isEmpty && rule.abbreviations.isEmpty && rule.impliedBy == nil) else {
+                        throw fail("\(rulePlace): the rule has no phrases; give it phrases, misspellings, abbreviations or implied_by")
+                    }
+                    let ruleIndex = Int32(program.rules.count)
+                    var implied: FieldProgram.Implied? = nil
+                    if let implication = rule.impliedBy {
+                        var of: [Int32] = []
+                        for name in implication.of {
+                            guard let index = labels.firstIndex(where: { $0.name == name }) else {
+                                throw fail("\(rulePlace) › implied_by: unknown code '\(name)' in field \(field.name); known codes: "
+                                    + labels.map(\.name).joined(separator: ", "))
+                            }
+                            guard index != c else { throw fail("\(rulePlace) › implied_by: a code cannot imply itself ('\(name)')") }
+                            if of.contains(Int32(index)) { throw fail("\(rulePlace) › implied_by: '\(name)' is listed twice") }
+                            of.append(Int32(index))
+                        }
+                        guard implication.atLeast >= 1, implication.atLeast <= of.count else {
+                            throw fail("\(rulePlace) › implied_by: at_least must be between 1 and the \(of.count) listed codes")
+                        }
+                        implied = FieldProgram.Implied(atLeast: implication.atLeast, of: of)
+                    }
+                    program.rules.append(FieldProgram.Rule(id: rule.id, label: label, implied: implied))
+                    for (p, phrase) in rule.phrases.enumerated() {
+                        let parsed = try parser.parse(phrase, kind: .phrase(tolerant: rule.fuzzy), context: "\(rulePlace) › phrases[\(p)]", into: &lexicon)
+                        program.add(parsed, kind: .rule, target: ruleIndex)
+                    }
+                    for (p, phrase) in rule.misspellings.enumerated() {
+                        let parsed = try parser.parse(phrase, kind: .phrase(tolerant: rule.fuzzy), context: "\(rulePlace) › misspellings[\(p)]", into: &lexicon)
+                        program.add(parsed, kind: .rule, target: ruleIndex)
+                    }
+                    for (p, phrase) in rule.abbreviations.enumerated() {
+                        let parsed = try parser.parse(phrase, kind: .abbreviation(caseSensitive: rule.caseSensitive),
+                                                      context: "\(rulePlace) › abbreviations[\(p)]", into: &lexicon)
+                        program.add(parsed, kind: .rule, target: ruleIndex)
+                    }
+                }
+                for (p, phrase) in code.exclude.enumerated() {
+                    let parsed = try parser.parse(phrase, kind: .phrase(tolerant: false), context: "\(codePlace) › exclude[\(p)]", into: &lexicon)
+                    program.add(parsed, kind: .exclusion, target: label)
+                }
+            }
+
+            for (k, number) in field.numbers.enumerated() {
+                let numberPlace = "\(place) › numbers[\(k)] \(number.name)"
+                guard Self.isIdentifier(number.name) else { throw fail("\(numberPlace): a number name uses lower-case letters, digits and _") }
+                if let other = numberNames[number.name] { throw fail("\(numberPlace): the number name is already used at \(other)") }
+                numberNames[number.name] = numberPlace
+                try claim(number.id, numberPlace)
+                guard !number.units.isEmpty else { throw fail("\(numberPlace): the number has no units; list e.g. {words: [week, weeks], factor: 1}") }
+                var units: [Int32: Double] = [:]
+                for (u, unit) in number.units.enumerated() {
+                    guard !unit.words.isEmpty else { throw fail("\(numberPlace) › units[\(u)]: the unit has no words") }
+                    for word in unit.words {
+                        let id = try parser.singleWord(word, context: "\(numberPlace) › units[\(u)]", into: &lexicon)
+                        if units[id] != nil { throw fail("\(numberPlace) › units[\(u)]: '\(word)' is listed in two units") }
+                        units[id] = unit.factor
+                    }
+                }
+                var hyphenJoins = false
+                var joiners: [Int32] = []
+                if let range = number.range {
+                    guard !range.joiners.isEmpty else { throw fail("\(numberPlace) › range: list the joiners, e.g. [\"-\", to, and]") }
+                    for word in range.joiners {
+                        if word == "-" { hyphenJoins = true; continue }
+                        joiners.append(try parser.singleWord(word, context: "\(numberPlace) › range.joiners", into: &lexicon))
+                    }
+                }
+                let low = number.min ?? -.infinity, high = number.max ?? .infinity
+                guard low <= high else { throw fail("\(numberPlace): min must not exceed max") }
+                let index = Int32(program.numbers.count)
+                program.numbers.append(FieldProgram.Number(name: number.name, ruleID: number.id, units: units, hyphenJoins: hyphenJoins,
+                                                           joiners: joiners, take: number.range?.take, round: number.round,
+                                                           min: low, max: high))
+                for (p, phrase) in number.notPrecededBy.enumerated() {
+                    let parsed = try parser.parse(phrase, kind: .phrase(tolerant: false), context: "\(numberPlace) › not_preceded_by[\(p)]", into: &lexicon)
+                    program.add(parsed, kind: .numberBefore, target: index)
+                }
+                for (p, phrase) in number.notFollowedBy.enumerated() {
+                    let parsed = try parser.parse(phrase, kind: .phrase(tolerant: false), context: "\(numberPlace) › not_followed_by[\(p)]", into: &lexicon)
+                    program.add(parsed, kind: .numberAfter, target: index)
+                }
+            }
+            pending.append(program)
+        }
+
+        let built = lexicon.build(tolerance: book.text.tolerance, sameFirstLetter: book.text.sameFirstLetter)
+        var forwardStops = [Bool](repeating: false, count: built.count)
+        var backwardStops = [Bool](repeating: false, count: built.count)
+        for id in forwardStopIDs { forwardStops[Int(id)] = true }
+        for id in backwardStopIDs { backwardStops[Int(id)] = true }
+        let fields = pending.map { field in
+            FieldProgram(
+                name: field.name, sources: field.sources, labels: field.labels, rules: field.rules,
+                impliedRules: field.rules.indices.filter { field.rules[$0].implied != nil }.map { Int32($0) },
+                cues: field.cues, entries: field.entries, numbers: field.numbers,
+                trie: PhraseTrie(patterns: field.patterns, wordCount: built.count),
+                reportOrder: field.labels.indices.filter { field.labels[$0].report }
+                    .sorted { field.labels[$0].name < field.labels[$1].name }.map { Int32($0) }
+            )
+        }
+        return CompiledCodebook(version: book.version, lexicon: built, fields: fields, breaks: breaks,
+                                forwardStops: forwardStops, backwardStops: backwardStops)
+    }
+}

@@ -1,0 +1,174 @@
+/// One element of a compiled phrase.
+enum PatternElement: Hashable {
+    /// A lexicon word; `tolerant` lets a misspelling match.
+    case word(Int32, tolerant: Bool)
+    /// Any number (digits or number word) in `low...high`.
+    case number(low: Double, high: Double)
+    /// Between `min` and `max` arbitrary words (never across a sentence break).
+    case gap(min: Int, max: Int)
+}
+
+/// Where a pattern matched: entry id and the token range `start..<end`.
+struct RawMatch: Hashable {
+    var entry: Int32
+    var start: Int32
+    var end: Int32
+}
+
+/// All patterns of one coded field (rules, exclusions, negation cues, number guards) in one
+/// trie over lexicon ids, so a text is matched against every pattern in a single pass.
+///
+/// Flat arrays, no per-node allocation; the root is dispatched by word id.
+struct PhraseTrie: Sendable {
+    struct Edge: Sendable {
+        enum Kind: UInt8, Sendable { case exact, tolerant, number, gap }
+        var kind: Kind
+        var word: Int32
+        var low: Double
+        var high: Double
+        var next: Int32
+    }
+
+    private let edgeStart: [Int32]
+    private let edges: [Edge]
+    private let terminalStart: [Int32]
+    private let terminals: [Int32]
+    /// Root edges grouped by word id: `rootEdges[rootStart[id]..<rootStart[id + 1]]`.
+    private let rootStart: [Int32]
+    private let rootEdges: [Edge]
+    private let rootNumberEdges: [Edge]
+
+    /// Builds the trie. `patterns` pairs each element list with its entry id; lists never start
+    /// or end with a gap (the compiler checks).
+    init(patterns: [(elements: [PatternElement], entry: Int32)], wordCount: Int) {
+        var nodeEdges: [[Edge]] = [[]]
+        var nodeTerminals: [[Int32]] = [[]]
+        for (elements, entry) in patterns {
+            var node = 0
+            for element in elements {
+                let probe: Edge
+                switch element {
+                case .word(let id, let tolerant):
+                    probe = Edge(kind: tolerant ? .tolerant : .exact, word: id, low: 0, high: 0, next: -1)
+                case .number(let low, let high):
+                    probe = Edge(kind: .number, word: -1, low: low, high: high, next: -1)
+                case .gap(let min, let max):
+                    probe = Edge(kind: .gap, word: -1, low: Double(min), high: Double(max), next: -1)
+                }
+                if let existing = nodeEdges[node].first(where: {
+                    $0.kind == probe.kind && $0.word == probe.word && $0.low == probe.low && $0.high == probe.high
+                }) {
+                    node = Int(existing.next)
+                } else {
+                    var edge = probe
+                    edge.next = Int32(nodeEdges.count)
+                    nodeEdges.append([])
+                    nodeTerminals.append([])
+                    nodeEdges[node].append(edge)
+                    node = Int(edge.next)
+                }
+            }
+            if !nodeTerminals[node].contains(entry) { nodeTerminals[node].append(entry) }
+        }
+        var edgeStart: [Int32] = [0], edges: [Edge] = []
+        var terminalStart: [Int32] = [0], terminals: [Int32] = []
+        for (outgoing, ends) in zip(nodeEdges, nodeTerminals) {
+            edges.append(contentsOf: outgoing)
+            edgeStart.append(Int32(edges.count))
+            terminals.append(contentsOf: ends)
+            terminalStart.append(Int32(terminals.count))
+        }
+        var byWord = [[Edge]](repeating: [], count: wordCount)
+        var numberEdges: [Edge] = []
+        for edge in nodeEdges[0] {
+            switch edge.kind {
+            case .exact, .tolerant: byWord[Int(edge.word)].append(edge)
+            case .number: numberEdges.append(edge)
+            case .gap: break // rejected by the compiler
+            }
+        }
+        var rootStart: [Int32] = [0], rootEdges: [Edge] = []
+        for list in byWord {
+            rootEdges.append(contentsOf: list)
+            rootStart.append(Int32(rootEdges.count))
+        }
+        self.edgeStart = edgeStart
+        self.edges = edges
+        self.terminalStart = terminalStart
+        self.terminals = terminals
+        self.rootStart = rootStart
+        self.rootEdges = rootEdges
+        self.rootNumberEdges = numberEdges
+    }
+
+    /// Appends every match of every pattern in `tokens` to `matches` (unordered, possibly with
+    /// several ends for one start).
+    func scan(_ tokens: UnsafeBufferPointer<Token>, lexicon: Lexicon, breaks: Marks, into matches: inout [RawMatch]) {
+        for i in 0..<tokens.count {
+            let token = tokens[i]
+            if token.id >= 0 {
+                let id = Int(token.id)
+                for k in Int(rootStart[id])..<Int(rootStart[id + 1]) {
+                    walk(rootEdges[k].next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                }
+                for neighbour in lexicon.neighbours(token.id) {
+                    rootTolerant(neighbour, from: i, tokens, lexicon, breaks, &matches)
+                }
+            } else {
+                if token.alternative0 >= 0 { rootTolerant(token.alternative0, from: i, tokens, lexicon, breaks, &matches) }
+                if token.alternative1 >= 0 { rootTolerant(token.alternative1, from: i, tokens, lexicon, breaks, &matches) }
+            }
+            if !token.value.isNaN {
+                for edge in rootNumberEdges where token.value >= edge.low && token.value <= edge.high {
+                    walk(edge.next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func rootTolerant(_ word: Int32, from i: Int, _ tokens: UnsafeBufferPointer<Token>, _ lexicon: Lexicon,
+                              _ breaks: Marks, _ matches: inout [RawMatch]) {
+        let id = Int(word)
+        for k in Int(rootStart[id])..<Int(rootStart[id + 1]) where rootEdges[k].kind == .tolerant {
+            walk(rootEdges[k].next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+        }
+    }
+
+    private func walk(_ node: Int32, at j: Int, from start: Int, _ tokens: UnsafeBufferPointer<Token>, _ lexicon: Lexicon,
+                      _ breaks: Marks, _ matches: inout [RawMatch]) {
+        let n = Int(node)
+        for k in Int(terminalStart[n])..<Int(terminalStart[n + 1]) {
+            matches.append(RawMatch(entry: terminals[k], start: Int32(start), end: Int32(j)))
+        }
+        let first = Int(edgeStart[n]), last = Int(edgeStart[n + 1])
+        guard first < last, j < tokens.count else { return }
+        let token = tokens[j]
+        if !token.marksBefore.isDisjoint(with: breaks) { return }
+        for k in first..<last {
+            let edge = edges[k]
+            switch edge.kind {
+            case .exact:
+                if token.id == edge.word { walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches) }
+            case .tolerant:
+                if token.matches(tolerant: edge.word, in: lexicon) {
+                    walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches)
+                }
+            case .number:
+                if token.value >= edge.low && token.value <= edge.high {
+                    walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches)
+                }
+            case .gap:
+                let minimum = Int(edge.low), maximum = Int(edge.high)
+                var p = j
+                var skipped = 0
+                while skipped <= maximum, p < tokens.count {
+                    if skipped >= minimum { walk(edge.next, at: p, from: start, tokens, lexicon, breaks, &matches) }
+                    p += 1
+                    skipped += 1
+                    if p < tokens.count, !tokens[p].marksBefore.isDisjoint(with: breaks) { break }
+                }
+            }
+        }
+    }
+}
