@@ -44,14 +44,6 @@ struct CodebookProblem: Error {
     }
 }
 
-/// Any YAML key, for listing the keys a mapping actually has.
-private struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
-
 extension Decoder {
     /// Throws when the mapping being decoded has a key outside `Keys`, suggesting the nearest one.
     fileprivate func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_: Keys.Type, in what: String) throws {
