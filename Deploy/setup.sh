@@ -73,4 +73,9 @@ fi
 mkdir -p "$TOOLS/bin"
 ln -sf $(ls $TANSU) "$TOOLS/bin/tansu"
 chmod +x "$TOOLS/bin/tansu"
+# The JSON Schema cross-check test runs python3 with the jsonschema package.
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+  log "installing the Python jsonschema package (for the submission schema cross-check)"
+  python3 -m pip install -q --disable-pip-version-check jsonschema
+fi
 log "tansu at .tools/bin/tansu; kcat $(kcat -V 2>&1 | head -1)"
