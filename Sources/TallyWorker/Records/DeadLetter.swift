@@ -24,6 +24,9 @@ public struct DeadLetter: Codable, Sendable, Hashable {
     public var reason: String
     /// Every problem found (JSON pointer, code, message); may be empty for stateful reasons.
     public var problems: [Problem]
+    /// A sentence for the person reading it, where the problems do not say it all
+    /// (e.g. which head a stale edit should have named).
+    public var detail: String?
     /// The worker that rejected it, e.g. `tally-validate`.
     public var worker: String
     /// The input record's coordinates.
@@ -42,7 +45,7 @@ public struct DeadLetter: Codable, Sendable, Hashable {
     public var rejectedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case reason, problems, worker, source, key, value
+        case reason, problems, detail, worker, source, key, value
         case valueBase64 = "value_base64"
         case respondentID = "respondent_id"
         case instanceID = "instance_id"
@@ -50,9 +53,11 @@ public struct DeadLetter: Codable, Sendable, Hashable {
     }
 
     /// A dead letter for `rejection` of the record `key`/`value` read at `source` by `worker`.
-    public init(rejection: Rejection, worker: String, source: Source, key: [UInt8]?, value: [UInt8], at date: Date = Date()) {
+    public init(rejection: Rejection, detail: String? = nil, worker: String, source: Source, key: [UInt8]?, value: [UInt8],
+                at date: Date = Date()) {
         reason = rejection.reason.rawValue
         problems = rejection.problems
+        self.detail = detail
         self.worker = worker
         self.source = source
         self.key = key.map { String(decoding: $0, as: UTF8.self) }

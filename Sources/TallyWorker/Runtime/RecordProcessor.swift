@@ -38,6 +38,9 @@ public protocol RecordProcessor: AnyObject, Sendable {
     /// Throws only for failures of the worker itself (the batch is then retried).
     func process(_ records: [KafkaRecord]) async throws -> BatchOutput
 
+    /// Called after every phase of the last `process` output was acknowledged.
+    func didDeliver()
+
     /// Records to publish now that are not tied to an input batch (e.g. debounced tallies);
     /// called periodically by the service. Default: none.
     func periodicOutput() async -> [KafkaProducerRecord]
@@ -47,4 +50,5 @@ extension RecordProcessor {
     public func prepare(_ partitions: [KafkaTopicPartition]) async throws {}
     public func release(_ partitions: [KafkaTopicPartition]) {}
     public func periodicOutput() async -> [KafkaProducerRecord] { [] }
+    public func didDeliver() {}
 }

@@ -109,6 +109,7 @@ public final class WorkerService: Service, Sendable {
             throw error
         }
         await deliver(output.phases, producer: producer)
+        processor.didDeliver()
         var next: [KafkaTopicPartition: Int64] = [:]
         for record in records { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
         do {

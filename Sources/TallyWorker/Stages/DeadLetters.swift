@@ -23,9 +23,9 @@ public struct DeadLetters: Sendable {
     /// The dead letter for `rejection` of the input `record` whose submission was first read at `source`.
     /// Keyed by the respondent when known (so it lands beside the respondent's other records), else by
     /// the input key.
-    public func record(for rejection: Rejection, input record: KafkaRecord, source: SourcePosition,
+    public func record(for rejection: Rejection, detail: String? = nil, input record: KafkaRecord, source: SourcePosition,
                        value: [UInt8]? = nil) -> KafkaProducerRecord {
-        let letter = DeadLetter(rejection: rejection, worker: worker, source: source.deadLetterSource,
+        let letter = DeadLetter(rejection: rejection, detail: detail, worker: worker, source: source.deadLetterSource,
                                 key: record.key, value: value ?? record.value ?? [])
         let bytes = (try? Self.encoder.encode(letter)).map(Array.init) ?? []
         let key = rejection.respondentId.map { Array($0.utf8) } ?? record.key

@@ -1,0 +1,198 @@
+import FieldTallyKafka
+import Foundation
+import Logging
+import SurveyEngine
+import Synchronization
+
+/// `tally-aggregate`: reads `survey.coded` and `survey.rejected` (co-partitioned), keeps one
+/// `Aggregator` per partition, writes each changed respondent's state to the compacted
+/// `survey.aggregate-changelog` (explicitly to the input's partition) before the input offsets are
+/// stored, dead-letters duplicates, stale edits and conflicts, and publishes a debounced partial
+/// tally per partition to `survey.tallies` (key `<form_id>/<partition>`).
+///
+/// Exactly-once tallies under at-least-once delivery: each message changes exactly one changelog
+/// record, which remembers the message's source position; a message delivered again (after any
+/// worker's crash) is recognised and changes nothing. State is restored from the changelog
+/// before a newly assigned partition's first record is processed.
+public final class AggregateProcessor: RecordProcessor {
+    private let plan: TallyPlan
+    private let frame: Frame
+    private let validator: Validator
+    private let configuration: WorkerConfiguration
+    private let deadLetters: DeadLetters
+    private let logger: Logger
+    private let parser = JSONParser()
+    private let writer = JSONWriter()
+    private let debounce: Duration
+
+    private struct PartitionState: Sendable {
+        var aggregator: Aggregator
+        /// The snapshot whose changelog writes were acknowledged, and whether it is published.
+        var durable: PartialTally?
+        var pending: PartialTally?
+        var published = false
+        var lastPublished = ContinuousClock.now - .seconds(3_600)
+    }
+
+    private let partitions = Mutex<[Int: PartitionState]>([:])
+
+    public var inputTopics: [String] { [configuration.topics.coded, configuration.topics.rejected] }
+
+    /// - Parameter debounce: least time between two partials of one partition. Default: 100 ms.
+    public init(plan: TallyPlan, frame: Frame, validator: Validator, configuration: WorkerConfiguration, logger: Logger,
+                debounce: Duration = .milliseconds(100)) {
+        self.plan = plan
+        self.frame = frame
+        self.validator = validator
+        self.configuration = configuration
+        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName)
+        self.logger = logger
+        self.debounce = debounce
+    }
+
+    public func prepare(_ assigned: [KafkaTopicPartition]) async throws {
+        let wanted = Set(assigned.map(\.partition)).subtracting(partitions.withLock { Set($0.keys) })
+        guard !wanted.isEmpty else { return }
+        var restored: [Int: Aggregator] = [:]
+        for p in wanted { restored[p] = Aggregator(plan: plan, frame: frame, partition: p) }
+        let reader = KafkaTopicReader(configuration: configuration.readerConfiguration(), logger: logger)
+        let started = ContinuousClock.now
+        var count = 0
+        _ = try await reader.readToEnd(topic: configuration.topics.changelog) { batch in
+            for record in batch.records where wanted.contains(record.partition) {
+                guard let key = record.keyString, let value = record.value else { continue }
+                try restored[record.partition]!.restore(ChangelogRecord(key: key, value: Data(value)))
+                count += 1
+            }
+        }
+        partitions.withLock { held in
+            for (p, aggregator) in restored {
+                let snapshot = aggregator.snapshot()
+                held[p] = PartitionState(aggregator: aggregator, durable: snapshot)
+            }
+        }
+        logger.info("restored state from the changelog", metadata: [
+            "partitions": "\(wanted.sorted())", "records": "\(count)", "seconds": "\((ContinuousClock.now - started).seconds)"])
+    }
+
+    public func release(_ revoked: [KafkaTopicPartition]) {
+        partitions.withLock { held in
+            for tp in revoked { held[tp.partition] = nil }
+        }
+    }
+
+    public func process(_ records: [KafkaRecord]) async throws -> BatchOutput {
+        let topics = configuration.topics
+        var letters: [KafkaProducerRecord] = []
+        var changelog: [KafkaProducerRecord] = []
+        var reasons: [String: Int] = [:]
+        try partitions.withLock { (held: inout [Int: PartitionState]) throws in
+            var touched: Set<Int> = []
+            for record in records {
+                guard var state = held[record.partition] else {
+                    throw WorkerError("partition \(record.partition) was not prepared before its records arrived")
+                }
+                if record.topic == topics.coded {
+                    if let letter = apply(coded: record, to: &state.aggregator) {
+                        letters.append(letter.record)
+                        reasons[letter.reason, default: 0] += 1
+                    }
+                } else {
+                    countUpstream(deadLetter: record, in: &state.aggregator)
+                }
+                held[record.partition] = state
+                touched.insert(record.partition)
+            }
+            for p in touched.sorted() {
+                for entry in held[p]!.aggregator.takeChangelog() {
+                    changelog.append(KafkaProducerRecord(topic: topics.changelog, key: Array(entry.key.utf8),
+                                                         value: Array(entry.value), partition: p))
+                }
+                held[p]!.pending = held[p]!.aggregator.snapshot()
+            }
+        }
+        // Dead letters first: a message whose state change is durable must already have its dead letter.
+        return BatchOutput(phases: [letters, changelog], rejectedByReason: reasons, outputCount: changelog.count)
+    }
+
+    public func didDeliver() {
+        partitions.withLock { held in
+            for p in held.keys where held[p]!.pending != nil {
+                held[p]!.durable = held[p]!.pending
+                held[p]!.pending = nil
+                held[p]!.published = false
+            }
+        }
+    }
+
+    public func periodicOutput() async -> [KafkaProducerRecord] {
+        let now = ContinuousClock.now
+        let asOf = Date().formatted(.iso8601)
+        return partitions.withLock { held in
+            var out: [KafkaProducerRecord] = []
+            for p in held.keys.sorted() {
+                guard let durable = held[p]!.durable, !held[p]!.published, now - held[p]!.lastPublished >= debounce else { continue }
+                var partial = durable
+                partial.asOf = asOf
+                out.append(KafkaProducerRecord(topic: configuration.topics.tallies, key: Array("\(plan.formId)/\(p)".utf8),
+                                               value: Array(partial.encoded())))
+                held[p]!.published = true
+                held[p]!.lastPublished = now
+            }
+            return out
+        }
+    }
+
+    /// Applies one coded record; returns the dead letter to write, if any.
+    private func apply(coded record: KafkaRecord, to aggregator: inout Aggregator) -> (record: KafkaProducerRecord, reason: String)? {
+        let bytes = record.value ?? []
+        let decoded: CodedRecord
+        do {
+            decoded = try CodedRecord(bytes: bytes, parser: parser)
+        } catch {
+            // Not a coded record (someone else wrote to the topic): counted as invalid and dead-lettered.
+            let source = SourcePosition(of: record)
+            let rejection = Rejection(reason: .invalid, problems: [Problem(pointer: "", code: .invalidJSON, message: error.message)])
+            let outcome = aggregator.recordUpstreamRejection(rejection, at: InputPosition(stream: "raw:\(record.topic)/\(record.partition)", offset: record.offset))
+            guard case .rejected = outcome else { return nil }
+            return (deadLetters.record(for: rejection, input: record, source: source), rejection.reason.rawValue)
+        }
+        let position = InputPosition(stream: "\(decoded.source.topic)/\(decoded.source.partition)", offset: decoded.source.offset)
+        let submissionBytes = writer.bytes(decoded.submission)
+        switch validator.validate(document: decoded.submission) {
+        case .rejected(let rejection):
+            let outcome = aggregator.recordUpstreamRejection(rejection, at: position)
+            guard case .rejected = outcome else { return nil }
+            return (deadLetters.record(for: rejection, input: record, source: decoded.source, value: submissionBytes), rejection.reason.rawValue)
+        case .valid(let submission):
+            let outcome = aggregator.apply(CodedSubmission(submission: submission, coding: decoded.coding), at: position)
+            guard case .rejected(let rejection, let detail) = outcome else { return nil }
+            return (deadLetters.record(for: rejection, detail: detail, input: record, source: decoded.source, value: submissionBytes),
+                    rejection.reason.rawValue)
+        }
+    }
+
+    private static let decoder = JSONDecoder()
+
+    /// Counts a dead letter written by an earlier stage (its own are already counted).
+    private func countUpstream(deadLetter record: KafkaRecord, in aggregator: inout Aggregator) {
+        guard let value = record.value, let letter = try? Self.decoder.decode(DeadLetter.self, from: Data(value)) else {
+            logger.warning("skipping a record of the dead-letter topic that is not a dead letter",
+                           metadata: ["partition": "\(record.partition)", "offset": "\(record.offset)"])
+            return
+        }
+        guard letter.worker != configuration.workerName, let rejection = letter.rejection else { return }
+        let position = InputPosition(stream: "\(letter.worker):\(letter.source.topic)/\(letter.source.partition)", offset: letter.source.offset)
+        aggregator.recordUpstreamRejection(rejection, at: position)
+    }
+}
+
+/// A failure of the worker itself (not of its input), with a sentence saying what went wrong.
+public struct WorkerError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension SurveyDefinitionError {
+    var message: String { description }
+}

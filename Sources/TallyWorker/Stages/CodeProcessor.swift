@@ -1,0 +1,45 @@
+import FieldTallyKafka
+import SurveyEngine
+
+/// `tally-code`: reads `survey.valid`, codes each submission's free text against the codebook
+/// and writes a coded record (submission as submitted, codes, evidence, codebook version) to
+/// `survey.coded`. A record that no longer validates (e.g. produced into `survey.valid` by
+/// someone else) goes to `survey.rejected` with its problems. Stateless.
+public final class CodeProcessor: RecordProcessor {
+    private let validator: Validator
+    private let coder: Coder
+    private let topics: WorkerConfiguration.Topics
+    private let deadLetters: DeadLetters
+    private let writer = JSONWriter()
+
+    public var inputTopics: [String] { [topics.valid] }
+
+    public init(validator: Validator, coder: Coder, configuration: WorkerConfiguration) {
+        self.validator = validator
+        self.coder = coder
+        self.topics = configuration.topics
+        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName)
+    }
+
+    public func process(_ records: [KafkaRecord]) async throws -> BatchOutput {
+        var coded: [KafkaProducerRecord] = []
+        var rejected: [KafkaProducerRecord] = []
+        var reasons: [String: Int] = [:]
+        coded.reserveCapacity(records.count)
+        for record in records {
+            let value = record.value ?? []
+            let source = SourcePosition.carried(by: record)
+            switch validator.validate(value) {
+            case .valid(let submission):
+                let coding = coder.code(answers: submission.answers)
+                let bytes = CodedRecord.encode(source: source, coding: coding, submissionBytes: value, writer: writer)
+                coded.append(KafkaProducerRecord(topic: topics.coded, key: Array(submission.respondentId.utf8), value: bytes,
+                                                 headers: [source.kafkaHeader]))
+            case .rejected(let rejection):
+                rejected.append(deadLetters.record(for: rejection, input: record, source: source))
+                reasons[rejection.reason.rawValue, default: 0] += 1
+            }
+        }
+        return BatchOutput(phases: [coded + rejected], rejectedByReason: reasons, outputCount: coded.count)
+    }
+}
