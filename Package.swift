@@ -12,6 +12,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tally", targets: ["tally"]),
+        .executable(name: "tally-validate", targets: ["tally-validate"]),
+        .executable(name: "tally-code", targets: ["tally-code"]),
+        .executable(name: "tally-aggregate", targets: ["tally-aggregate"]),
         .library(name: "SurveyEngine", targets: ["SurveyEngine"]),
         .library(name: "FieldTallyKafka", targets: ["FieldTallyKafka"]),
     ],
@@ -62,6 +65,21 @@ let package = Package(
                 "SurveyEngine", "FieldTallyKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tally-validate",
+            dependencies: ["TallyWorker", "SurveyEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tally-code",
+            dependencies: ["TallyWorker", "SurveyEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tally-aggregate",
+            dependencies: ["TallyWorker", "SurveyEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -196,3 +196,21 @@ public struct WorkerError: Error, CustomStringConvertible, Sendable {
 extension SurveyDefinitionError {
     var message: String { description }
 }
+
+extension AggregateProcessor {
+    /// The aggregator needs partition p of the coded and dead-letter topics on one instance:
+    /// the range assignor gives that when both have the same partition count.
+    public static let tuneConsumer: @Sendable (inout KafkaConsumerConfiguration) -> Void = {
+        $0.group.assignmentStrategies = ["range"]
+    }
+
+    /// Checks that the coded, dead-letter and changelog topics have the same partition count.
+    /// - Throws: `WorkerError` naming the counts, with what to do about it.
+    public static func checkCoPartitioning(_ configuration: WorkerConfiguration, logger: Logger) async throws {
+        let t = configuration.topics
+        let counts = try await TopicProvisioner.partitionCounts([t.coded, t.rejected, t.changelog], configuration: configuration, logger: logger)
+        guard Set(counts.values).count == 1 else {
+            throw WorkerError("tally-aggregate needs \(t.coded), \(t.rejected) and \(t.changelog) to have the same number of partitions; they have \(counts.sorted { $0.key < $1.key }). Recreate them with one count (tally topics create --partitions N).")
+        }
+    }
+}

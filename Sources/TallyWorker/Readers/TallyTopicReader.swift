@@ -1,0 +1,70 @@
+import FieldTallyKafka
+import Foundation
+import Logging
+import SurveyEngine
+
+/// Reads the tallies topic once to its end and merges the newest partial of every partition:
+/// what `tally tallies`, `tally watch`, the dashboard and the store show.
+public struct TallyTopicReader: Sendable {
+    private let configuration: WorkerConfiguration
+    private let formId: String
+    private let logger: Logger
+
+    public init(configuration: WorkerConfiguration, formId: String, logger: Logger) {
+        self.configuration = configuration
+        self.formId = formId
+        self.logger = logger
+    }
+
+    /// The newest partial of each partition of the form, as published so far.
+    /// Records of other forms or that are not partial tallies are skipped (and logged).
+    /// - Throws: `KafkaError` when the topic cannot be read.
+    public func read() async throws -> PartialTallySet {
+        var set = PartialTallySet(formId: formId)
+        let reader = KafkaTopicReader(configuration: configuration.readerConfiguration(), logger: logger)
+        let prefix = formId + "/"
+        _ = try await reader.readToEnd(topic: configuration.topics.tallies) { batch in
+            for record in batch.records {
+                guard let key = record.keyString, key.hasPrefix(prefix), let value = record.value else { continue }
+                do {
+                    try set.offer(PartialTally(decoding: Data(value)))
+                } catch {
+                    logger.warning("skipping an unreadable partial tally", metadata: ["key": "\(key)", "error": "\(error)"])
+                }
+            }
+        }
+        return set
+    }
+}
+
+/// Reads every dead letter in the dead-letter topic once, skipping re-sends of one rejection
+/// (same worker and source position) that at-least-once delivery can write twice.
+public struct DeadLetterReader: Sendable {
+    private let configuration: WorkerConfiguration
+    private let logger: Logger
+
+    public init(configuration: WorkerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The dead letters in topic order per partition, de-duplicated.
+    /// - Throws: `KafkaError` when the topic cannot be read.
+    public func read() async throws -> [DeadLetter] {
+        let reader = KafkaTopicReader(configuration: configuration.readerConfiguration(), logger: logger)
+        let decoder = JSONDecoder()
+        var seen: Set<String> = []
+        var letters: [DeadLetter] = []
+        _ = try await reader.readToEnd(topic: configuration.topics.rejected) { batch in
+            for record in batch.records {
+                guard let value = record.value, let letter = try? decoder.decode(DeadLetter.self, from: Data(value)) else {
+                    logger.warning("skipping a record that is not a dead letter", metadata: ["partition": "\(record.partition)", "offset": "\(record.offset)"])
+                    continue
+                }
+                let identity = "\(letter.worker)|\(letter.source.topic)/\(letter.source.partition)/\(letter.source.offset)"
+                if seen.insert(identity).inserted { letters.append(letter) }
+            }
+        }
+        return letters
+    }
+}
