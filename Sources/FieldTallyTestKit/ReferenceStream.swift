@@ -11,12 +11,18 @@ import SurveyEngine
 public struct ReferenceStream: Sendable {
     /// What a message was made to be.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// A first submission, an edit of the head, an edit naming a non-head, an identical re-send of an
+        /// accepted version, a changed version under an accepted instance id, a fresh submission for a
+        /// respondent with a head, a re-send of a rejected message, a respondent outside the frame, and
+        /// a message rejected before aggregation.
         case first, edit, staleEdit, resend, conflict, duplicate, resendRejected, unknownRespondent, invalid
     }
 
     /// The outcome a message must get.
     public enum Expected: Sendable, Hashable {
+        /// Counted as the first version, counted as an edit, or an identical re-send.
         case acceptedFirst, acceptedEdit, noop
+        /// Rejected for `reason`.
         case rejected(RejectionReason)
 
         /// Whether `outcome` is this.

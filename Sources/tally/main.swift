@@ -1,1 +1,2 @@
-print("tally: subcommands arrive with the survey engine")
+// The operator CLI: configuration and wiring only; the work is in SurveyEngine.
+TallyCommand.main()

@@ -1,0 +1,45 @@
+/// The whole pipeline in one process, for a file of messages (`tally offline`): validate, code,
+/// aggregate, exactly as the workers do over Kafka, on one partition.
+public struct OfflineTally: Sendable {
+    /// What happened to one message.
+    public struct Result: Sendable {
+        /// The message's line number in its file (0 when not from a file).
+        public var line: Int
+        /// The message key as text.
+        public var key: String
+        /// What the aggregator did with it (rejections by the validator included).
+        public var outcome: Outcome
+    }
+
+    /// The survey.
+    public let survey: SurveyDefinition
+    /// The aggregator holding the tally so far.
+    public private(set) var aggregator: Aggregator
+    /// Messages processed so far.
+    public private(set) var processed = 0
+
+    /// An empty run for `survey`.
+    public init(survey: SurveyDefinition) {
+        self.survey = survey
+        self.aggregator = Aggregator(plan: survey.plan, frame: survey.frame)
+    }
+
+    /// Validates, codes and counts one message.
+    @discardableResult
+    public mutating func process(_ message: KeyedMessage) -> Result {
+        processed += 1
+        let outcome: Outcome
+        switch survey.validator.validate(message.value) {
+        case .rejected(let rejection):
+            outcome = aggregator.recordUpstreamRejection(rejection)
+        case .valid(let submission):
+            outcome = aggregator.apply(CodedSubmission(submission: submission, coding: survey.coder.code(submission: submission)))
+        }
+        return Result(line: message.line, key: message.keyString, outcome: outcome)
+    }
+
+    /// The tally document of everything processed.
+    public func document(options: TallyDocument.Options = TallyDocument.Options()) -> TallyDocument {
+        TallyDocument(merged: aggregator.snapshot(), plan: survey.plan, frame: survey.frame, options: options)
+    }
+}
