@@ -62,7 +62,8 @@ let package = Package(
         .executableTarget(
             name: "tally",
             dependencies: [
-                "SurveyEngine", "FieldTallyKafka",
+                "SurveyEngine", "FieldTallyKafka", "TallyWorker",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

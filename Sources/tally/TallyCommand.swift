@@ -1,10 +1,17 @@
 import ArgumentParser
 
-/// `tally`: the FieldTally operator command.
-struct TallyCommand: ParsableCommand {
+/// `tally`: the FieldTally operator command (configuration and wiring only; the work is in SurveyEngine and TallyWorker).
+@main
+struct TallyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tally",
-        abstract: "Exact survey tallies: run the pipeline offline over a message file.",
-        subcommands: [OfflineCommand.self]
+        abstract: "FieldTally's operator command: exact survey tallies, offline or from Kafka.",
+        discussion: """
+            Offline: `tally offline FILE` runs validation, coding and aggregation in one process.
+            On Kafka (--brokers / TALLY_BROKERS): create the topics, submit messages, watch the tallies \
+            grow, print them, list dead letters, and replay history after a codebook change.
+            """,
+        subcommands: [OfflineCommand.self, TopicsCommand.self, SubmitCommand.self, WatchCommand.self,
+                      TalliesCommand.self, RejectedCommand.self, ReplayCommand.self]
     )
 }

@@ -181,7 +181,9 @@ public final class AggregateProcessor: RecordProcessor {
                            metadata: ["partition": "\(record.partition)", "offset": "\(record.offset)"])
             return
         }
-        guard letter.worker != configuration.workerName, let rejection = letter.rejection else { return }
+        // Aggregators' own dead letters (this one's, or a replay's) are already counted in respondent records.
+        guard letter.worker != configuration.workerName, !letter.worker.hasPrefix("tally-aggregate"),
+              let rejection = letter.rejection else { return }
         let position = InputPosition(stream: "\(letter.worker):\(letter.source.topic)/\(letter.source.partition)", offset: letter.source.offset)
         aggregator.recordUpstreamRejection(rejection, at: position)
     }
