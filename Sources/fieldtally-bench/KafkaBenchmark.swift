@@ -92,13 +92,16 @@ struct KafkaBenchmark: AsyncParsableCommand {
             readerConfiguration.additionalProperties = properties(consumerProperties)
             let readerStart = ContinuousClock.now
             var readBytes = 0
+            var firstBatchAt: ContinuousClock.Instant?
             let read = try await KafkaTopicReader(configuration: readerConfiguration).readToEnd(topic: swiftTopic) { batch in
+                if firstBatchAt == nil { firstBatchAt = ContinuousClock.now }
                 for record in batch.records { readBytes &+= record.value?.count ?? 0 }
             }
             swiftRead.append(ContinuousClock.now - readerStart)
             precondition(read == messages, "read \(read) of \(messages)")
-            print(String(format: "  round %d: produce kcat %.2f s, Swift %.2f s; drain kcat %.2f s, Swift reader %.2f s",
-                         round, kcatProduce.last!.seconds, swiftProduce.last!.seconds, kcatConsume.last!.seconds, swiftRead.last!.seconds))
+            print(String(format: "  round %d: produce kcat %.2f s, Swift %.2f s; drain kcat %.2f s, Swift reader %.2f s (first batch after %.2f s)",
+                         round, kcatProduce.last!.seconds, swiftProduce.last!.seconds, kcatConsume.last!.seconds, swiftRead.last!.seconds,
+                         ((firstBatchAt ?? readerStart) - readerStart).seconds))
         }
 
         // (b) the Swift group consumer on the last Swift topic (join time reported apart).
