@@ -23,8 +23,6 @@ public struct KafkaReaderConfiguration: Sendable {
         var properties: [String: String] = [
             "bootstrap.servers": bootstrapServers.joined(separator: ","),
             "client.id": clientID,
-            // librdkafka needs a group for manual assignment; it is never joined or committed to.
-            "group.id": "\(clientID)-\(UInt64.random(in: 0...UInt64.max))",
             "allow.auto.create.topics": "false",
             "isolation.level": isolation.rawValue,
             "enable.auto.commit": "false",

@@ -70,16 +70,26 @@ public struct KafkaTopicReader: Sendable {
             return error
         }
         var pending = Set(partitions)
-        let assignment = partitions.map {
-            KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: fieldtally_offset_beginning)
+        // The simple (legacy) consumer API, as kcat uses: no group coordinator
+        // involved, every partition fetched into one queue from its beginning.
+        guard let queue = rd_kafka_queue_new(rk) else {
+            return KafkaError(code: .state, message: "\(client.callbacks.clientDescription): could not create a queue")
         }
-        guard !pending.isEmpty else { return nil }
-        let list = RDKafkaTopicPartitionList(assignment)
-        let err = rd_kafka_assign(rk, list.pointer)
-        if err != RD_KAFKA_RESP_ERR_NO_ERROR { return KafkaError(err, "\(client.callbacks.clientDescription): assign \(assignment)") }
-        defer { rd_kafka_assign(rk, nil) }
-        let queue = rd_kafka_queue_get_consumer(rk)
-        defer { if let queue { rd_kafka_queue_destroy(queue) } }
+        defer { rd_kafka_queue_destroy(queue) }
+        let topicHandle: RDKafkaTopic
+        do {
+            topicHandle = try RDKafkaTopic(client: client, name: topic)
+        } catch {
+            return error
+        }
+        var started: [Int32] = []
+        defer { for partition in started { rd_kafka_consume_stop(topicHandle.pointer, partition) } }
+        for partition in partitions {
+            if rd_kafka_consume_start_queue(topicHandle.pointer, Int32(partition), fieldtally_offset_beginning, queue) == -1 {
+                return KafkaError(rd_kafka_last_error(), "\(client.callbacks.clientDescription): start reading \(topic)[\(partition)]")
+            }
+            started.append(Int32(partition))
+        }
         let capacity = max(1, configuration.batching.maxRecords)
         let buffer = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
