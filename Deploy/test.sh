@@ -15,5 +15,5 @@ echo "[test] running tests" >&2
 swift test --skip-build "$@"
 if [ "$#" -eq 0 ]; then
   echo "[test] Kafka binding tests under the thread sanitizer" >&2
-  swift test --sanitize=thread --scratch-path .build-tsan --filter FieldTallyKafkaTests
+  bash Tests/TSan/run.sh
 fi
