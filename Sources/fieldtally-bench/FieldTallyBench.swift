@@ -6,7 +6,7 @@ import ArgumentParser
 struct FieldTallyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fieldtally-bench",
-        abstract: "FieldTally throughput benchmarks.",
-        subcommands: [KafkaBenchmark.self]
+        abstract: "FieldTally throughput and latency benchmarks.",
+        subcommands: [KafkaBenchmark.self, EngineBenchmark.self, WorkersBenchmark.self, LatencyBenchmark.self]
     )
 }
