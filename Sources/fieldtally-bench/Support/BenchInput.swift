@@ -25,9 +25,41 @@ struct BenchInput {
         return BenchInput(messages: messages, schemas: schemas, summary: "\(messages.count) messages from \(path)")
     }
 
-    /// `count` generated submissions of about `size` bytes.
-    static func synthetic(count: Int, size: Int) throws -> BenchInput {
-        throw BenchError("synthetic input needs SyntheticStream (wip/crash); pass --stream FILE --schemas DIR meanwhile")
+    /// `count` generated submissions of about `size` bytes: the shared sample repeated with fresh
+    /// respondents (`SyntheticStream`; each copy keeps the sample's mix of accepted, edited,
+    /// re-sent and rejected messages), cut to `count`, with a schemas copy whose frame lists the
+    /// synthetic respondents (written under the temporary folder).
+    static func synthetic(count: Int, size: Int, seed: UInt64 = 2018) throws -> BenchInput {
+        let survey = SampleStream.schemasDirectory.appendingPathComponent("wwc-csc-2018")
+        let probe = try SyntheticStream.sample()
+        let copies = max(1, (count + probe.sourceCount - 1) / probe.sourceCount)
+        let stream = try SyntheticStream.sample(SyntheticStream.Options(copies: copies, padTo: size, seed: seed))
+        var messages: [KeyedMessage] = []
+        messages.reserveCapacity(count)
+        copying: for copy in 1...copies {
+            for index in 0..<stream.sourceCount {
+                guard messages.count < count else { break copying }
+                messages.append(stream.message(copy: copy, index: index))
+            }
+        }
+        let schemas = try writeSchemas(of: survey, frameCSV: stream.frameCSV, copies: copies)
+        return BenchInput(messages: messages, schemas: schemas.path,
+                          summary: "\(messages.count) synthetic submissions (sample × \(copies), padded to ~\(size) B)")
+    }
+
+    /// A copy of the survey folder with the synthetic frame, in the temporary folder.
+    private static func writeSchemas(of survey: URL, frameCSV: String, copies: Int) throws -> URL {
+        let files = FileManager.default
+        let target = files.temporaryDirectory.appendingPathComponent("fieldtally-bench-schemas-\(getpid())-\(copies)")
+            .appendingPathComponent(survey.lastPathComponent)
+        try? files.removeItem(at: target)
+        try files.createDirectory(at: target, withIntermediateDirectories: true)
+        let frameFile = try Instrument(contentsOfFile: survey.appendingPathComponent(SurveyDefinition.instrumentFile).path).frameFile
+        for name in try files.contentsOfDirectory(atPath: survey.path) where name != frameFile {
+            try files.copyItem(at: survey.appendingPathComponent(name), to: target.appendingPathComponent(name))
+        }
+        try Data(frameCSV.utf8).write(to: target.appendingPathComponent(frameFile))
+        return target
     }
 
     /// The input as a `key<TAB>value` file for kcat and `tally submit`.
