@@ -56,7 +56,7 @@ let package = Package(
         ),
         .target(
             name: "FieldTallyTestKit",
-            dependencies: ["FieldTallyKafka", "SurveyEngine"],
+            dependencies: ["FieldTallyKafka", "SurveyEngine", "TallyWorker"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -106,6 +106,13 @@ let package = Package(
         .testTarget(
             name: "CrashTests",
             dependencies: ["SurveyEngine", "FieldTallyKafka", "FieldTallyTestKit", "TallyWorker"],
+            swiftSettings: strict
+        ),
+        // Starts the worker executables as processes on a Tansu broker: build them first
+        // (`swift build --build-tests`).
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["FieldTallyTestKit", "TallyWorker", "SurveyEngine", "FieldTallyKafka"],
             swiftSettings: strict
         ),
         .testTarget(
