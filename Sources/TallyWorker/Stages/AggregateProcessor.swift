@@ -88,7 +88,9 @@ public final class AggregateProcessor: RecordProcessor {
         try partitions.withLock { (held: inout [Int: PartitionState]) throws in
             var touched: Set<Int> = []
             for record in records {
-                guard var state = held[record.partition] else {
+                // Taken out while it changes, so its aggregator's storage is uniquely referenced: a copy
+                // left in `held` made every record copy the partition's whole respondent table.
+                guard var state = held.removeValue(forKey: record.partition) else {
                     throw WorkerError("partition \(record.partition) was not prepared before its records arrived")
                 }
                 if record.topic == topics.coded {
