@@ -14,8 +14,9 @@ struct CompiledCodebook: Sendable {
     func fieldIndex(_ name: String) -> Int? { fields.firstIndex { $0.name == name } }
 }
 
-/// One coded field, compiled.
-struct FieldProgram: Sendable {
+/// One coded field, compiled. A class: the coder reads every field of the codebook for every
+/// submission, and a struct of a dozen arrays was copied (a dozen retains and releases) each time.
+final class FieldProgram: Sendable {
     /// A code (reported or helper).
     struct Label: Sendable {
         var name: String
@@ -96,4 +97,18 @@ struct FieldProgram: Sendable {
     let trie: PhraseTrie
     /// Reported labels, sorted by code name (the order of `CodedField.codes`).
     let reportOrder: [Int32]
+
+    init(name: String, sources: [SourcePath], labels: [Label], rules: [Rule], impliedRules: [Int32], cues: [Cue],
+         entries: [Entry], numbers: [Number], trie: PhraseTrie, reportOrder: [Int32]) {
+        self.name = name
+        self.sources = sources
+        self.labels = labels
+        self.rules = rules
+        self.impliedRules = impliedRules
+        self.cues = cues
+        self.entries = entries
+        self.numbers = numbers
+        self.trie = trie
+        self.reportOrder = reportOrder
+    }
 }
