@@ -6,13 +6,15 @@ extension WorkerConfiguration {
         brokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// The group consumer's configuration: at-least-once offsets, batches of `maxBatch`, the
-    /// worker's name as client id, then every `--kafka-property` (which wins).
+    /// The group consumer's configuration: at-least-once offsets, batches of `maxBatch` (waiting
+    /// at most `maxBatchWait` to fill), the worker's name as client id, then every
+    /// `--kafka-property` (which wins).
     public func consumerConfiguration(topics: [String]) -> KafkaConsumerConfiguration {
         var c = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: group, topics: topics)
         c.clientID = workerName
         c.groupInstanceID = instanceID
         c.batching.maxRecords = maxBatch
+        c.batching.maxWait = maxBatchWait
         c.autoCommitInterval = .seconds(1)
         c.additionalProperties = kafkaProperties
         return c

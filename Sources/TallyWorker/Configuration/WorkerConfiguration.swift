@@ -56,6 +56,10 @@ public struct WorkerConfiguration: Sendable {
     public var logLevel = "info"
     /// Most records handled as one batch (one produce-and-commit round). Default: 2,000.
     public var maxBatch = 2_000
+    /// Longest a partly filled batch waits for more records before it is handled. Each worker
+    /// on the way to a tally adds up to this much latency at low rates; at high rates batches
+    /// fill before it passes. Default: 100 ms.
+    public var maxBatchWait: Duration = .milliseconds(100)
     /// How long SIGTERM may take before the worker gives up on in-flight work, in seconds. Default: 20.
     public var shutdownGraceSeconds = 20.0
     /// The worker's name, as it appears in logs, dead letters and the default group id.

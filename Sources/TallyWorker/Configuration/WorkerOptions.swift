@@ -51,6 +51,9 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("max-batch"), help: "Most records per batch. Env: TALLY_MAX_BATCH. Default: 2000.")
     public var maxBatch: Int?
 
+    @Option(name: .customLong("max-batch-wait-ms"), help: "Longest a partly filled batch waits for more records, in milliseconds. Env: TALLY_MAX_BATCH_WAIT_MS. Default: 100.")
+    public var maxBatchWaitMilliseconds: Int?
+
     public init() {}
 
     /// Resolves flags, then environment variables, then defaults into a configuration.
@@ -83,6 +86,10 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         if let v = try pickInt(maxBatch, "TALLY_MAX_BATCH", "--max-batch") {
             guard v > 0 else { throw ValidationError("--max-batch must be at least 1, not \(v)") }
             c.maxBatch = v
+        }
+        if let v = try pickInt(maxBatchWaitMilliseconds, "TALLY_MAX_BATCH_WAIT_MS", "--max-batch-wait-ms") {
+            guard v >= 0 else { throw ValidationError("--max-batch-wait-ms must not be negative, not \(v)") }
+            c.maxBatchWait = .milliseconds(v)
         }
         if let v = pick(logFormat, "TALLY_LOG_FORMAT") {
             guard let f = WorkerConfiguration.LogFormat(rawValue: v) else {

@@ -23,9 +23,10 @@ final class WorkerProcess: Sendable {
         var lines = 0
     }
 
-    /// Launches `executable` with `arguments`; its log goes to `logDirectory/<name>-<pid>.log`.
-    init(executable: URL, arguments: [String], logDirectory: URL) throws {
-        name = executable.lastPathComponent
+    /// Launches `executable` with `arguments`; its log goes to `logDirectory/<name>-<id>.log`.
+    /// `name` defaults to the executable's (pass it when a wrapper such as perf runs the worker).
+    init(executable: URL, arguments: [String], logDirectory: URL, name: String? = nil) throws {
+        self.name = name ?? executable.lastPathComponent
         process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -33,7 +34,7 @@ final class WorkerProcess: Sendable {
         process.standardOutput = FileHandle.nullDevice
         let pipe = Pipe()
         process.standardError = pipe
-        logFile = logDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).log")
+        logFile = logDirectory.appendingPathComponent("\(self.name)-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
         pipe.fileHandleForReading.readabilityHandler = { [self] handle in

@@ -38,6 +38,9 @@ struct WorkersBenchmark: AsyncParsableCommand {
     @Option(help: "The survey folder the --stream messages follow.")
     var schemas: String?
 
+    @Option(help: "Run this worker's single run under `perf record -g` (e.g. tally-code); the profile is written beside the logs.")
+    var profile: String?
+
     @Flag(help: "Skip the three-worker pipeline run.")
     var skipPipeline = false
 
@@ -65,7 +68,8 @@ struct WorkersBenchmark: AsyncParsableCommand {
         let file = work.appendingPathComponent("input.tsv")
         try input.write(to: file)
         let context = WorkerBench(broker: broker, servers: servers, schemas: input.schemas, formId: survey.instrument.formId,
-                              bin: bin, logs: work, kcat: Kcat(executable: kcat), extraFlags: workerFlags)
+                              bin: bin, logs: work, kcat: Kcat(executable: kcat), extraFlags: workerFlags,
+                                  profile: profile)
         print("workers benchmark: \(input.summary), mean value \(Figure.count(input.meanValueBytes)) B; \(partitions) partitions; brokers \(servers)\(brokers == nil ? " (Tansu, started here)" : ""); workers from \(bin.path); logs in \(work.path)")
         print("start: \(loadAtStart)")
 
@@ -155,11 +159,18 @@ struct WorkerBench {
     var logs: URL
     var kcat: Kcat
     var extraFlags: [String]
+    /// The worker whose single run is profiled with `perf record`.
+    var profile: String? = nil
 
-    func launch(_ name: String, topics: PipelineTopics) throws -> WorkerProcess {
-        try WorkerProcess(executable: WorkerBinaries.executable(name, in: bin),
-                          arguments: topics.workerArguments(brokers: servers, schemas: schemas, group: broker.uniqueName(name), extra: extraFlags),
-                          logDirectory: logs)
+    func launch(_ name: String, topics: PipelineTopics, profiled: Bool = false) throws -> WorkerProcess {
+        let executable = try WorkerBinaries.executable(name, in: bin)
+        let arguments = topics.workerArguments(brokers: servers, schemas: schemas, group: broker.uniqueName(name), extra: extraFlags)
+        guard profiled else { return try WorkerProcess(executable: executable, arguments: arguments, logDirectory: logs) }
+        let output = logs.appendingPathComponent("\(name).perf.data")
+        print("  profiling \(name) into \(output.path) (its CPU figure then counts perf, not the worker)")
+        return try WorkerProcess(executable: URL(fileURLWithPath: "/usr/bin/perf"),
+                                 arguments: ["record", "-F", "499", "-g", "-o", output.path, "--", executable.path] + arguments,
+                                 logDirectory: logs, name: name)
     }
 
     /// `kcat -C … -e | kcat -P …` from `source` to `target`.
@@ -177,7 +188,7 @@ struct WorkerBench {
     /// Runs worker `name` until it has read `expectedIn` records and gone idle; its rate runs
     /// from its first batch to the last record it wrote to `outputs`.
     func solo(_ name: String, topics: PipelineTopics, expectedIn: Int, outputs: [String]) async throws -> SoloRun {
-        let worker = try launch(name, topics: topics)
+        let worker = try launch(name, topics: topics, profiled: profile == name)
         do {
             try await worker.waitUntilReady()
             let cpuAtStart = worker.cpuSeconds
