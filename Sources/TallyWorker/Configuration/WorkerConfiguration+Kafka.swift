@@ -7,8 +7,8 @@ extension WorkerConfiguration {
     }
 
     /// The group consumer's configuration: at-least-once offsets, batches of `maxBatch` (waiting
-    /// at most `maxBatchWait` to fill), the worker's name as client id, then every
-    /// `--kafka-property` (which wins).
+    /// at most `maxBatchWait` to fill), fetches held at most `fetchWait`, the worker's name as
+    /// client id, then every `--kafka-property` (which wins).
     public func consumerConfiguration(topics: [String]) -> KafkaConsumerConfiguration {
         var c = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: group, topics: topics)
         c.clientID = workerName
@@ -16,9 +16,12 @@ extension WorkerConfiguration {
         c.batching.maxRecords = maxBatch
         c.batching.maxWait = maxBatchWait
         c.autoCommitInterval = .seconds(1)
-        c.additionalProperties = kafkaProperties
+        c.additionalProperties = ["fetch.wait.max.ms": fetchWaitMilliseconds]
+            .merging(kafkaProperties) { _, passedThrough in passedThrough }
         return c
     }
+
+    private var fetchWaitMilliseconds: String { String(Int((fetchWait / .milliseconds(1)).rounded())) }
 
     /// The idempotent producer's configuration, then every `--kafka-property`.
     public func producerConfiguration() -> KafkaProducerConfiguration {
@@ -41,7 +44,11 @@ extension WorkerConfiguration {
     public func readerConfiguration() -> KafkaReaderConfiguration {
         var c = KafkaReaderConfiguration(bootstrapServers: bootstrapServers)
         c.clientID = workerName + "-restore"
-        c.additionalProperties = kafkaProperties.filter { !Self.groupOnly.contains($0.key) }
+        c.batching.maxWait = maxBatchWait
+        // Not a group property, but a reader needs it too: an empty changelog took 2 s to read on
+        // Tansu with librdkafka's 500 ms (every fetch of an empty partition is held that long).
+        c.additionalProperties = ["fetch.wait.max.ms": fetchWaitMilliseconds]
+            .merging(kafkaProperties.filter { !Self.groupOnly.contains($0.key) || $0.key == "fetch.wait.max.ms" }) { _, passedThrough in passedThrough }
         return c
     }
 

@@ -51,7 +51,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("max-batch"), help: "Most records per batch. Env: TALLY_MAX_BATCH. Default: 2000.")
     public var maxBatch: Int?
 
-    @Option(name: .customLong("max-batch-wait-ms"), help: "Longest a partly filled batch waits for more records, in milliseconds. Env: TALLY_MAX_BATCH_WAIT_MS. Default: 100.")
+    @Option(name: .customLong("max-batch-wait-ms"), help: "Longest a partly filled batch waits for more records, in milliseconds. Env: TALLY_MAX_BATCH_WAIT_MS. Default: 20.")
     public var maxBatchWaitMilliseconds: Int?
 
     public init() {}

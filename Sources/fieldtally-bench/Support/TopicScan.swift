@@ -20,6 +20,9 @@ struct TopicScan {
         var configuration = KafkaReaderConfiguration(bootstrapServers: brokers)
         configuration.clientID = "fieldtally-bench-scan"
         configuration.batching.maxRecords = 5_000
+        configuration.batching.maxWait = .milliseconds(20)
+        // Tansu holds a fetch of an empty partition for the whole wait (librdkafka's default: 500 ms).
+        configuration.additionalProperties["fetch.wait.max.ms"] = "20"
         var scan = TopicScan()
         _ = try await KafkaTopicReader(configuration: configuration).readToEnd(topic: topic) { batch in
             for record in batch.records {
