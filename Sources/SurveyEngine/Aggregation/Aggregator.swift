@@ -51,8 +51,25 @@ public struct Aggregator: Sendable {
     ///   or below the last one applied to the record it changes) returns `.alreadyApplied` and
     ///   changes nothing. Pass `nil` when there is no replay (offline runs).
     public mutating func apply(_ coded: CodedSubmission, at position: InputPosition? = nil) -> Outcome {
+        apply(prepare(coded), at: position)
+    }
+
+    /// What `apply` reads from a coded submission, worked out without touching the aggregator's
+    /// state: a worker prepares a batch's submissions on every core (each submission's parsed
+    /// document is then freed on the thread that made it), then applies them in order.
+    public func prepare(_ coded: CodedSubmission) -> PreparedSubmission {
         let submission = coded.submission
-        guard let unit = frame.unit(submission.respondentId) else {
+        let unit = frame.unit(submission.respondentId)
+        return PreparedSubmission(
+            respondentId: submission.respondentId, instanceId: submission.instanceId, deprecatedId: submission.deprecatedId,
+            submittedDay: submission.submittedDay, inFrame: unit != nil, fingerprint: ContentFingerprint(of: submission),
+            contribution: unit.map { Contribution(of: coded, plan: plan, region: $0.region) })
+    }
+
+    /// Applies one prepared submission (see `prepare(_:)`) and returns what happened to it; the
+    /// same as applying the coded submission it was prepared from.
+    public mutating func apply(_ submission: PreparedSubmission, at position: InputPosition? = nil) -> Outcome {
+        guard submission.inFrame, let contribution = submission.contribution else {
             let rejection = Rejection(reason: .unknownRespondent, respondentId: submission.respondentId, instanceId: submission.instanceId)
             return recordInPartition(rejection, at: position,
                                      detail: "respondent_id '\(submission.respondentId)' is not in the population frame")
@@ -61,7 +78,7 @@ public struct Aggregator: Sendable {
         // Taken out of the dictionary so it is uniquely referenced: no copy of its version map.
         var state = states.removeValue(forKey: submission.respondentId) ?? RespondentState(respondentId: submission.respondentId)
 
-        let fingerprint = ContentFingerprint(of: submission)
+        let fingerprint = submission.fingerprint
         let outcome: Outcome
         if let seen = state.versions[submission.instanceId] {
             outcome = seen == fingerprint
@@ -86,7 +103,6 @@ public struct Aggregator: Sendable {
         switch outcome {
         case .acceptedFirst, .acceptedEdit:
             if let old = state.contribution { tally.add(old, sign: -1, crosstabs: plan.crosstabs) }
-            let contribution = Contribution(of: coded, plan: plan, region: unit.region)
             tally.add(contribution, crosstabs: plan.crosstabs)
             state.contribution = contribution
             state.headInstanceId = submission.instanceId
@@ -117,7 +133,7 @@ public struct Aggregator: Sendable {
                                  detail: problems.isEmpty ? "rejected before aggregation: \(rejection.reason.rawValue)" : problems.joined(separator: "; "))
     }
 
-    private func reject(_ reason: RejectionReason, _ submission: Submission, _ detail: String) -> Outcome {
+    private func reject(_ reason: RejectionReason, _ submission: PreparedSubmission, _ detail: String) -> Outcome {
         .rejected(Rejection(reason: reason, respondentId: submission.respondentId, instanceId: submission.instanceId), detail: detail)
     }
 

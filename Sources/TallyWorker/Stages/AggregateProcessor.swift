@@ -23,6 +23,8 @@ public final class AggregateProcessor: RecordProcessor {
     private let logger: Logger
     private let writer = JSONWriter()
     private let debounce: Duration
+    /// An empty aggregator of the plan and frame, for `prepare` (which reads no state).
+    private let preparer: Aggregator
 
     private struct PartitionState: Sendable {
         var aggregator: Aggregator
@@ -48,6 +50,7 @@ public final class AggregateProcessor: RecordProcessor {
         self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName)
         self.logger = logger
         self.debounce = debounce
+        self.preparer = Aggregator(plan: plan, frame: frame)
     }
 
     public func prepare(_ assigned: [KafkaTopicPartition]) async throws {
@@ -86,21 +89,22 @@ public final class AggregateProcessor: RecordProcessor {
         var letters: [KafkaProducerRecord] = []
         var changelog: [KafkaProducerRecord] = []
         var reasons: [String: Int] = [:]
+        // Decoding, validating and preparing are independent per record: done on every core
+        // first (each parsed document freed where it was made); applying, in input order, is serial.
+        let intakes = await records.concurrentMap { self.intake($0) }
         try partitions.withLock { (held: inout [Int: PartitionState]) throws in
             var touched: Set<Int> = []
-            for record in records {
+            for (record, intake) in zip(records, intakes) {
                 // Taken out while it changes, so its aggregator's storage is uniquely referenced: a copy
                 // left in `held` made every record copy the partition's whole respondent table.
                 guard var state = held.removeValue(forKey: record.partition) else {
                     throw WorkerError("partition \(record.partition) was not prepared before its records arrived")
                 }
-                if record.topic == topics.coded {
-                    if let letter = apply(coded: record, to: &state.aggregator) {
-                        letters.append(letter.record)
-                        reasons[letter.reason, default: 0] += 1
-                    }
-                } else {
-                    countUpstream(deadLetter: record, in: &state.aggregator)
+                if case .deadLetter(let letter) = intake {
+                    countUpstream(letter, of: record, in: &state.aggregator)
+                } else if let letter = apply(intake, of: record, to: &state.aggregator) {
+                    letters.append(letter.record)
+                    reasons[letter.reason, default: 0] += 1
                 }
                 held[record.partition] = state
                 touched.insert(record.partition)
@@ -145,43 +149,76 @@ public final class AggregateProcessor: RecordProcessor {
         }
     }
 
-    /// Applies one coded record; returns the dead letter to write, if any.
-    private func apply(coded record: KafkaRecord, to aggregator: inout Aggregator) -> (record: KafkaProducerRecord, reason: String)? {
+    /// A record taken in before it meets an aggregator: decoded, validated and prepared.
+    private enum Intake: Sendable {
+        /// A record of the coded topic that is not a coded record (someone else wrote it).
+        case notCoded(SurveyDefinitionError)
+        /// A coded record whose submission no longer validates, with the submission's bytes.
+        case invalid(SourcePosition, InputPosition, Rejection, submission: [UInt8])
+        case prepared(SourcePosition, InputPosition, PreparedSubmission)
+        /// A record of the dead-letter topic, `nil` when it is not a dead letter.
+        case deadLetter(DeadLetter?)
+    }
+
+    /// Takes in one record; needs no aggregator state, so records are taken in on any core.
+    private func intake(_ record: KafkaRecord) -> Intake {
+        guard record.topic == configuration.topics.coded else {
+            guard let value = record.value else { return .deadLetter(nil) }
+            return .deadLetter(try? Self.decoder.decode(DeadLetter.self, from: Data(value)))
+        }
         let bytes = record.value ?? []
         let decoded: CodedRecord
         do {
             decoded = try CodedRecord(bytes: bytes, parser: validator.parser)
         } catch {
+            return .notCoded(error)
+        }
+        let position = InputPosition(stream: "\(decoded.source.topic)/\(decoded.source.partition)", offset: decoded.source.offset)
+        switch validator.validate(document: decoded.submission) {
+        case .rejected(let rejection):
+            return .invalid(decoded.source, position, rejection, submission: submissionBytes(of: decoded, in: bytes))
+        case .valid(let submission):
+            return .prepared(decoded.source, position, preparer.prepare(CodedSubmission(submission: submission, coding: decoded.coding)))
+        }
+    }
+
+    /// The submission as submitted, byte for byte (what a dead letter holds).
+    private func submissionBytes(of decoded: CodedRecord, in bytes: [UInt8]) -> [UInt8] {
+        decoded.originalSubmissionBytes(in: bytes, parser: validator.parser) ?? writer.bytes(decoded.submission)
+    }
+
+    /// Applies one coded record's intake; returns the dead letter to write, if any.
+    private func apply(_ intake: Intake, of record: KafkaRecord, to aggregator: inout Aggregator) -> (record: KafkaProducerRecord, reason: String)? {
+        switch intake {
+        case .notCoded(let error):
             // Not a coded record (someone else wrote to the topic): counted as invalid and dead-lettered.
             let source = SourcePosition(of: record)
             let rejection = Rejection(reason: .invalid, problems: [Problem(pointer: "", code: .invalidJSON, message: error.message)])
             let outcome = aggregator.recordUpstreamRejection(rejection, at: InputPosition(stream: "raw:\(record.topic)/\(record.partition)", offset: record.offset))
             guard case .rejected = outcome else { return nil }
             return (deadLetters.record(for: rejection, input: record, source: source), rejection.reason.rawValue)
-        }
-        let position = InputPosition(stream: "\(decoded.source.topic)/\(decoded.source.partition)", offset: decoded.source.offset)
-        // Only a rejection needs them: the submission as submitted, byte for byte.
-        var submissionBytes: [UInt8] {
-            decoded.originalSubmissionBytes(in: bytes, parser: validator.parser) ?? writer.bytes(decoded.submission)
-        }
-        switch validator.validate(document: decoded.submission) {
-        case .rejected(let rejection):
+        case .invalid(let source, let position, let rejection, let submission):
             let outcome = aggregator.recordUpstreamRejection(rejection, at: position)
             guard case .rejected = outcome else { return nil }
-            return (deadLetters.record(for: rejection, input: record, source: decoded.source, value: submissionBytes), rejection.reason.rawValue)
-        case .valid(let submission):
-            let outcome = aggregator.apply(CodedSubmission(submission: submission, coding: decoded.coding), at: position)
+            return (deadLetters.record(for: rejection, input: record, source: source, value: submission), rejection.reason.rawValue)
+        case .prepared(let source, let position, let prepared):
+            let outcome = aggregator.apply(prepared, at: position)
             guard case .rejected(let rejection, let detail) = outcome else { return nil }
-            return (deadLetters.record(for: rejection, detail: detail, input: record, source: decoded.source, value: submissionBytes),
+            // Rare (duplicates, stale edits, conflicts): the record is decoded again for the original bytes.
+            let bytes = record.value ?? []
+            let submission = (try? CodedRecord(bytes: bytes, parser: validator.parser)).map { submissionBytes(of: $0, in: bytes) } ?? bytes
+            return (deadLetters.record(for: rejection, detail: detail, input: record, source: source, value: submission),
                     rejection.reason.rawValue)
+        case .deadLetter:
+            return nil
         }
     }
 
     private static let decoder = JSONDecoder()
 
     /// Counts a dead letter written by an earlier stage (its own are already counted).
-    private func countUpstream(deadLetter record: KafkaRecord, in aggregator: inout Aggregator) {
-        guard let value = record.value, let letter = try? Self.decoder.decode(DeadLetter.self, from: Data(value)) else {
+    private func countUpstream(_ letter: DeadLetter?, of record: KafkaRecord, in aggregator: inout Aggregator) {
+        guard let letter else {
             logger.warning("skipping a record of the dead-letter topic that is not a dead letter",
                            metadata: ["partition": "\(record.partition)", "offset": "\(record.offset)"])
             return
