@@ -19,7 +19,7 @@ struct RawMatch: Hashable {
 /// trie over lexicon ids, so a text is matched against every pattern in a single pass.
 ///
 /// Flat arrays, no per-node allocation; the root is dispatched by word id.
-struct PhraseTrie: Sendable {
+final class PhraseTrie: Sendable {
     struct Edge: Sendable {
         enum Kind: UInt8, Sendable { case exact, tolerant, number, gap }
         var kind: Kind
@@ -111,8 +111,8 @@ struct PhraseTrie: Sendable {
                 for k in Int(rootStart[id])..<Int(rootStart[id + 1]) {
                     walk(rootEdges[k].next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
                 }
-                for neighbour in lexicon.neighbours(token.id) {
-                    rootTolerant(neighbour, from: i, tokens, lexicon, breaks, &matches)
+                for k in lexicon.neighbourRange(token.id) {
+                    rootTolerant(lexicon.neighbour(at: k), from: i, tokens, lexicon, breaks, &matches)
                 }
             } else {
                 if token.alternative0 >= 0 { rootTolerant(token.alternative0, from: i, tokens, lexicon, breaks, &matches) }
