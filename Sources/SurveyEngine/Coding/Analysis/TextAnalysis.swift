@@ -68,7 +68,7 @@ struct TextAnalysis {
     /// Sorts by (entry, start, end), keeps the shortest match per (entry, start), drops
     /// case-sensitive abbreviations written in another case, and splits matches by kind.
     private mutating func sortMatches(_ field: FieldProgram, _ text: UnsafeBufferPointer<UInt8>) {
-        matches.sort { ($0.entry, $0.start, $0.end) < ($1.entry, $1.start, $1.end) }
+        if matches.count > 1 { matches.sort { $0.entryOrder < $1.entryOrder } }
         pseudo.removeAll(keepingCapacity: true)
         cueMatches.removeAll(keepingCapacity: true)
         exclusions.removeAll(keepingCapacity: true)
@@ -88,7 +88,7 @@ struct TextAnalysis {
             case .numberBefore, .numberAfter: guards.append(match)
             }
         }
-        ruleMatches.sort { ($0.start, -$0.end, $0.entry) < ($1.start, -$1.end, $1.entry) }
+        if ruleMatches.count > 1 { ruleMatches.sort { $0.textOrder < $1.textOrder } }
     }
 
     private func hasExactCase(_ match: RawMatch, _ exact: [[UInt8]], _ text: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -13,6 +13,14 @@ struct RawMatch: Hashable {
     var entry: Int32
     var start: Int32
     var end: Int32
+
+    /// Orders by entry, then start, then end (one integer comparison).
+    @inline(__always)
+    var entryOrder: UInt64 { UInt64(UInt32(entry)) << 42 | UInt64(UInt32(start)) << 21 | UInt64(UInt32(end)) }
+
+    /// Orders by start, then longest first, then entry.
+    @inline(__always)
+    var textOrder: UInt64 { UInt64(UInt32(start)) << 42 | UInt64(0x1F_FFFF - UInt32(end)) << 21 | UInt64(UInt32(entry)) }
 }
 
 /// All patterns of one coded field (rules, exclusions, negation cues, number guards) in one
