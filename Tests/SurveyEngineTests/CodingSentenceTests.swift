@@ -179,6 +179,7 @@ import SurveyEngine
         eoc("Our Family Intervention Project works with families for 6-9 months.", ["intensive_family_work"], weeks: 33),
         eoc("Families are supported for three to six months.", [], weeks: 20),
         eoc("The service has worked with 120 families since 2015.", []),
+        eoc("The service has been running for 18 months and supports families for 16 weeks.", [], weeks: 16),
         eoc("A short-term intensive service (4-6 wks) followed by step down to early help for 3 months.", ["intensive_family_work"], weeks: 5),
     ]
 
