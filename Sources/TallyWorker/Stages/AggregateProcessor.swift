@@ -44,7 +44,8 @@ public final class AggregateProcessor: RecordProcessor {
         self.frame = frame
         self.validator = validator
         self.configuration = configuration
-        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName)
+        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName,
+                                       maxRecordBytes: configuration.maxRecordBytes)
         self.logger = logger
         self.debounce = debounce
     }
