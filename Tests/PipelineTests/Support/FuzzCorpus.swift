@@ -40,7 +40,8 @@ struct FuzzCorpus {
         /// `nil` for a line of the sample.
         var kind: Kind?
         var message: KeyedMessage
-        /// Sample lines this entry must follow (a mutation comes after its original).
+        /// The index of the sample line this entry goes just before (the line count: after the last);
+        /// a mutation's slot is after its original's line.
         var slot: Int
     }
 
