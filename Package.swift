@@ -56,7 +56,7 @@ let package = Package(
         ),
         .target(
             name: "FieldTallyTestKit",
-            dependencies: ["FieldTallyKafka", "SurveyEngine"],
+            dependencies: ["FieldTallyKafka", "SurveyEngine", "TallyWorker"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -100,6 +100,13 @@ let package = Package(
         .testTarget(
             name: "FieldTallyKafkaTests",
             dependencies: ["FieldTallyKafka", "FieldTallyTestKit"],
+            swiftSettings: strict
+        ),
+        // Starts the worker executables as processes on a Tansu broker: build them first
+        // (`swift build --build-tests`).
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["FieldTallyTestKit", "TallyWorker", "SurveyEngine", "FieldTallyKafka"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Prometheus
+import SurveyEngine
 import Synchronization
 
 /// The Prometheus metrics every worker exposes on `/metrics`.
@@ -31,6 +32,8 @@ public final class WorkerMetrics: Sendable {
             buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
         commitFailures = registry.makeCounter(descriptor: Self.name("commit_failures", "total", "Failed offset commits or transactions"))
         ready = registry.makeGauge(descriptor: Self.name("ready", "", "1 when assigned and caught up enough to serve"))
+        // Every reason from the start, at 0: a rate or alert on a reason works before its first dead letter.
+        for reason in RejectionReason.allCases { rejected(reason: reason.rawValue, by: 0) }
     }
 
     /// Counts `n` dead letters for `reason` (a stable rejection code).

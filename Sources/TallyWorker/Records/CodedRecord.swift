@@ -30,10 +30,14 @@ public struct CodedRecord: Sendable {
     }
 
     /// Decodes a coded record.
+    ///
+    /// `parser` is the parser the submission was validated with: the record is parsed with one
+    /// more level of nesting allowed, since it wraps the submission in an object, so a
+    /// submission at the validator's depth limit still decodes.
     /// - Throws: `SurveyDefinitionError` (file `survey.coded`) when the bytes are not a coded record.
     public init(bytes: [UInt8], parser: JSONParser = JSONParser()) throws(SurveyDefinitionError) {
         let document: JSONValue
-        do { document = try parser.parse(bytes) } catch {
+        do { document = try JSONParser(maxDepth: parser.maxDepth + 1).parse(bytes) } catch {
             throw SurveyDefinitionError(file: "survey.coded", message: "not JSON: \(error)")
         }
         guard let sourceText = document["source"]?.stringValue, let source = SourcePosition(text: sourceText),
@@ -42,5 +46,38 @@ public struct CodedRecord: Sendable {
         self.source = source
         self.coding = try CodingResult(jsonValue: coding)
         self.submission = submission
+    }
+}
+
+extension CodedRecord {
+    private static let submissionMember = Array(#","submission":"#.utf8)
+
+    /// The submission's bytes exactly as they were submitted, cut out of `bytes` (a record
+    /// `encode` wrote, where the submission is the last member), or `nil` when `bytes` is laid out
+    /// otherwise or the cut-out bytes do not parse to this record's `submission`.
+    ///
+    /// Dead letters keep the original bytes; re-serialising the parsed submission would reorder
+    /// its members and reformat its numbers.
+    public func originalSubmissionBytes(in bytes: [UInt8], parser: JSONParser = JSONParser()) -> [UInt8]? {
+        let member = Self.submissionMember
+        guard bytes.count > member.count + 1, var end = bytes.lastIndex(of: UInt8(ascii: "}")) else { return nil }
+        // A quote only ever appears unescaped as a delimiter, so this finds the record's own
+        // member (source and coding come first and hold no `submission` key).
+        var start: Int?
+        var i = 0
+        while i + member.count <= end {
+            if bytes[i] == member[0], bytes[i..<(i + member.count)].elementsEqual(member) {
+                start = i + member.count
+                break
+            }
+            i += 1
+        }
+        guard let start else { return nil }
+        while end > start, [UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")].contains(bytes[end - 1]) {
+            end -= 1
+        }
+        let slice = Array(bytes[start..<end])
+        guard let parsed = try? parser.parse(slice), parsed == submission else { return nil }
+        return slice
     }
 }

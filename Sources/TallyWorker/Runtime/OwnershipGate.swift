@@ -13,6 +13,7 @@ final class OwnershipGate: @unchecked Sendable {
     private let condition = NSCondition()
     private var owned: Set<KafkaTopicPartition> = []
     private var unprepared: Set<KafkaTopicPartition> = []
+    private var preparing: Set<KafkaTopicPartition> = []
     private var inFlight = false
     private var everAssigned = false
 
@@ -31,6 +32,7 @@ final class OwnershipGate: @unchecked Sendable {
         defer { condition.unlock() }
         owned.subtract(partitions)
         unprepared.subtract(partitions)
+        preparing.subtract(partitions)
         while inFlight { condition.wait() }
     }
 
@@ -44,9 +46,17 @@ final class OwnershipGate: @unchecked Sendable {
         }
     }
 
+    /// Notes that `partitions` are being prepared (e.g. their state restored) right now.
+    func preparing(_ partitions: [KafkaTopicPartition]) {
+        condition.withLock { preparing.formUnion(partitions) }
+    }
+
     /// Marks partitions prepared.
     func prepared(_ partitions: [KafkaTopicPartition]) {
-        condition.withLock { unprepared.subtract(partitions) }
+        condition.withLock {
+            unprepared.subtract(partitions)
+            preparing.subtract(partitions)
+        }
     }
 
     /// Ends the batch in flight.
@@ -57,8 +67,10 @@ final class OwnershipGate: @unchecked Sendable {
         }
     }
 
-    /// Owned partitions still needing preparation, and whether any assignment was ever received.
-    var status: (owned: Set<KafkaTopicPartition>, unprepared: Set<KafkaTopicPartition>, everAssigned: Bool) {
-        condition.withLock { (owned, unprepared, everAssigned) }
+    /// Owned partitions, those still needing preparation (done when their first record comes),
+    /// those being prepared now, and whether any assignment was ever received.
+    var status: (owned: Set<KafkaTopicPartition>, unprepared: Set<KafkaTopicPartition>, preparing: Set<KafkaTopicPartition>,
+                 everAssigned: Bool) {
+        condition.withLock { (owned, unprepared, preparing, everAssigned) }
     }
 }

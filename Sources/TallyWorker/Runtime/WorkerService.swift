@@ -96,6 +96,7 @@ public final class WorkerService: Service, Sendable {
         metrics.recordsIn.increment(by: Int64(batch.count))
         guard !records.isEmpty else { return }
         if !unprepared.isEmpty {
+            gate.preparing(unprepared)
             readiness.markNotReady("restoring \(unprepared)")
             try await processor.prepare(unprepared)
             gate.prepared(unprepared)
@@ -163,8 +164,10 @@ public final class WorkerService: Service, Sendable {
         if !status.everAssigned {
             readiness.markNotReady("waiting for a partition assignment")
             metrics.ready.set(Int64(0))
-        } else if !status.unprepared.isEmpty && readiness.current.ready == false {
-            readiness.markNotReady("restoring \(status.unprepared.count) partition(s)")
+        } else if !status.preparing.isEmpty {
+            // Partitions are prepared when their first record comes (an idle partition needs
+            // nothing), so only a restore in progress makes the worker unready.
+            readiness.markNotReady("restoring \(status.preparing.count) partition(s)")
             metrics.ready.set(Int64(0))
         } else {
             readiness.markReady()

@@ -21,7 +21,6 @@ public final class AggregateProcessor: RecordProcessor {
     private let configuration: WorkerConfiguration
     private let deadLetters: DeadLetters
     private let logger: Logger
-    private let parser = JSONParser()
     private let writer = JSONWriter()
     private let debounce: Duration
 
@@ -52,7 +51,8 @@ public final class AggregateProcessor: RecordProcessor {
         self.frame = frame
         self.validator = validator
         self.configuration = configuration
-        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName)
+        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName,
+                                       maxRecordBytes: configuration.maxRecordBytes)
         self.logger = logger
         self.debounce = debounce
     }
@@ -166,7 +166,7 @@ public final class AggregateProcessor: RecordProcessor {
         let bytes = record.value ?? []
         let decoded: CodedRecord
         do {
-            decoded = try CodedRecord(bytes: bytes, parser: parser)
+            decoded = try CodedRecord(bytes: bytes, parser: validator.parser)
         } catch {
             // Not a coded record (someone else wrote to the topic): counted as invalid and dead-lettered.
             let source = SourcePosition(of: record)
@@ -176,7 +176,10 @@ public final class AggregateProcessor: RecordProcessor {
             return (deadLetters.record(for: rejection, input: record, source: source), rejection.reason.rawValue)
         }
         let position = InputPosition(stream: "\(decoded.source.topic)/\(decoded.source.partition)", offset: decoded.source.offset)
-        let submissionBytes = writer.bytes(decoded.submission)
+        // Only a rejection needs them: the submission as submitted, byte for byte.
+        var submissionBytes: [UInt8] {
+            decoded.originalSubmissionBytes(in: bytes, parser: validator.parser) ?? writer.bytes(decoded.submission)
+        }
         switch validator.validate(document: decoded.submission) {
         case .rejected(let rejection):
             let outcome = aggregator.recordUpstreamRejection(rejection, at: position)
