@@ -7,18 +7,9 @@ import SurveyEngine
 /// The original value is kept byte for byte: as text in `value` when it is valid UTF-8, else in
 /// `value_base64`. Readers (the aggregator's paradata, `tally rejected`) decode it with `JSONDecoder`.
 public struct DeadLetter: Codable, Sendable, Hashable {
-    /// Where the rejected record was read.
-    public struct Source: Codable, Sendable, Hashable {
-        public var topic: String
-        public var partition: Int
-        public var offset: Int64
+    /// Where the rejected submission was first read (its `survey.submissions` position).
+    public typealias Source = SourcePosition
 
-        public init(topic: String, partition: Int, offset: Int64) {
-            self.topic = topic
-            self.partition = partition
-            self.offset = offset
-        }
-    }
 
     /// The stable reason code (`invalid`, `unknown_respondent`, `stale_edit`, …).
     public var reason: String

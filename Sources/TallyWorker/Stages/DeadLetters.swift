@@ -36,7 +36,7 @@ public struct DeadLetters: Sendable {
     public func record(for rejection: Rejection, detail: String? = nil, input record: KafkaRecord, source: SourcePosition,
                        value: [UInt8]? = nil) -> KafkaProducerRecord {
         let original = value ?? record.value ?? []
-        let letter = DeadLetter(rejection: rejection, detail: detail, worker: worker, source: source.deadLetterSource,
+        let letter = DeadLetter(rejection: rejection, detail: detail, worker: worker, source: source,
                                 key: record.key, value: original)
         var bytes = (try? Self.encoder.encode(letter)).map(Array.init) ?? []
         let limit = max(1_024, maxRecordBytes - Self.recordOverhead)
@@ -48,7 +48,7 @@ public struct DeadLetters: Sendable {
                 var cut = keep
                 // Cut a text at a character boundary, so the kept start is still text.
                 while isText, cut > 0, cut < original.count, original[cut] & 0xC0 == 0x80 { cut -= 1 }
-                var truncated = DeadLetter(rejection: rejection, detail: detail, worker: worker, source: source.deadLetterSource,
+                var truncated = DeadLetter(rejection: rejection, detail: detail, worker: worker, source: source,
                                            key: record.key, value: Array(original.prefix(cut)))
                 truncated.valueTruncated = true
                 truncated.valueBytes = original.count
