@@ -60,7 +60,7 @@ struct CrashRecoveryTests {
             let submittedAt = ContinuousClock.now
             _ = try await pipeline.waitUntilReceived(messages.count, timeout: scenario.catchUpTimeout)
             let catchUp = ContinuousClock.now - submittedAt
-            print("crash recovery: \(messages.count) messages, kills \(kills.joined(separator: " ")), caught up \(catchUp) after the last submission")
+            print("crash recovery: \(messages.count) messages, kills \(kills.joined(separator: " ")), caught up \(String(format: "%.1f", catchUp.inSeconds)) s after the last submission")
             #expect(Set(kills.map { $0.prefix { $0 != "@" } }).count == 3, "every worker should have been killed at least once: \(kills)")
 
             // Settle, then the merged tallies must equal offline on every key, with zero tolerance.
