@@ -102,6 +102,12 @@ let package = Package(
             dependencies: ["FieldTallyKafka", "FieldTallyTestKit"],
             swiftSettings: strict
         ),
+        // The kill -9 crash-recovery test of the three workers, and the synthetic stream it submits.
+        .testTarget(
+            name: "CrashTests",
+            dependencies: ["SurveyEngine", "FieldTallyKafka", "FieldTallyTestKit", "TallyWorker"],
+            swiftSettings: strict
+        ),
         // Starts the worker executables as processes on a Tansu broker: build them first
         // (`swift build --build-tests`).
         .testTarget(

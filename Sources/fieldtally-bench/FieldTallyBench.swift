@@ -7,6 +7,6 @@ struct FieldTallyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fieldtally-bench",
         abstract: "FieldTally throughput benchmarks.",
-        subcommands: [KafkaBenchmark.self]
+        subcommands: [KafkaBenchmark.self, GenerateCommand.self]
     )
 }

@@ -1,0 +1,32 @@
+import FieldTallyKafka
+import SurveyEngine
+import Testing
+import TallyWorker
+
+/// A dead letter must land on the same partition every time it is written, so the aggregator's
+/// per-partition de-duplication recognises the copy a crashed worker writes again.
+@Suite("Dead-letter keys")
+struct DeadLetterKeyTests {
+    let letters = DeadLetters(topic: "survey.rejected", worker: "tally-validate")
+    let source = SourcePosition(topic: "survey.submissions", partition: 2, offset: 41)
+    let rejection = Rejection(reason: .invalid, problems: [Problem(pointer: "/form_id", code: .required, message: "missing")])
+
+    @Test("a message without a key gets a dead letter keyed by its source position, not a random partition",
+          arguments: [nil, []] as [[UInt8]?])
+    func keylessMessageIsKeyedBySource(key: [UInt8]?) {
+        let input = KafkaRecord(topic: "survey.submissions", partition: 2, offset: 41, key: key, value: Array("{}".utf8))
+        let first = letters.record(for: rejection, input: input, source: source)
+        let again = letters.record(for: rejection, input: input, source: source)
+        #expect(first.key == Array("survey.submissions/2/41".utf8))
+        #expect(first.key == again.key && first.partition == nil)
+    }
+
+    @Test("a dead letter is keyed by the respondent when the message names one, else by the message key")
+    func keyedByRespondentThenKey() {
+        let input = KafkaRecord(topic: "survey.submissions", partition: 0, offset: 7, key: Array("E06000018".utf8), value: Array("<xml/>".utf8))
+        #expect(letters.record(for: rejection, input: input, source: source).key == Array("E06000018".utf8))
+        var named = rejection
+        named.respondentId = "E09000011"
+        #expect(letters.record(for: named, input: input, source: source).key == Array("E09000011".utf8))
+    }
+}
