@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "fieldtally-bench",
             dependencies: [
-                "SurveyEngine", "FieldTallyKafka", "FieldTallyTestKit",
+                "SurveyEngine", "FieldTallyKafka", "FieldTallyTestKit", "TallyWorker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,12 +1,13 @@
 import ArgumentParser
 
-/// `fieldtally-bench`: throughput benchmarks, one subcommand each. They print
-/// figures and ratios; speed targets are checked here, never in timed tests.
+/// `fieldtally-bench`: throughput and latency benchmarks, one subcommand each, plus the
+/// synthetic input generator. They print figures and ratios; speed targets are checked here,
+/// never in timed tests.
 @main
 struct FieldTallyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fieldtally-bench",
-        abstract: "FieldTally throughput benchmarks.",
-        subcommands: [KafkaBenchmark.self, GenerateCommand.self]
+        abstract: "FieldTally throughput and latency benchmarks.",
+        subcommands: [KafkaBenchmark.self, EngineBenchmark.self, WorkersBenchmark.self, LatencyBenchmark.self, GenerateCommand.self]
     )
 }

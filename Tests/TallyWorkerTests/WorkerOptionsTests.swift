@@ -19,7 +19,7 @@ import Testing
         let defaults = try WorkerOptions.parse([]).resolve(workerName: "w", environment: [:])
         for name in WorkerOptions.environmentVariables {
             let value: String = switch name {
-            case "TALLY_HTTP_PORT", "TALLY_PARTITIONS", "TALLY_MAX_BATCH": "7"
+            case "TALLY_HTTP_PORT", "TALLY_PARTITIONS", "TALLY_MAX_BATCH", "TALLY_MAX_BATCH_WAIT_MS": "7"
             case "TALLY_LOG_FORMAT": "human"
             case "TALLY_KAFKA_PROPERTIES": "a=b"
             default: "x-\(name)"

@@ -2,7 +2,8 @@ import Foundation
 
 /// One record for the aggregator's compacted changelog topic: `key` is a respondent id (value:
 /// a `RespondentState`) or `__paradata__/<partition>` (value: a `PartitionParadata`); `value`
-/// is JSON with sorted keys. Records are never deleted, so there are no tombstones.
+/// is JSON with sorted keys (written by `ChangelogJSON`, read with `JSONDecoder`). Records are
+/// never deleted, so there are no tombstones.
 public struct ChangelogRecord: Sendable, Hashable {
     /// The record key.
     public var key: String
@@ -17,21 +18,14 @@ public struct ChangelogRecord: Sendable, Hashable {
 
     /// The record of a respondent's state.
     public init(_ state: RespondentState) {
-        self.init(key: state.respondentId, value: Self.encode(state))
+        self.init(key: state.respondentId, value: ChangelogJSON.encode(state))
     }
 
     /// The record of a partition's paradata.
     public init(_ paradata: PartitionParadata) {
-        self.init(key: PartitionParadata.changelogKey(partition: paradata.partition), value: Self.encode(paradata))
+        self.init(key: PartitionParadata.changelogKey(partition: paradata.partition), value: ChangelogJSON.encode(paradata))
     }
 
     /// Whether this is a partition paradata record (else a respondent record).
     public var isParadata: Bool { key.hasPrefix(PartitionParadata.keyPrefix) }
-
-    static func encode(_ value: some Encodable) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // The state types hold only strings, numbers, flags and dictionaries: encoding cannot fail.
-        return (try? encoder.encode(value)) ?? Data()
-    }
 }

@@ -21,14 +21,16 @@ public struct ContentFingerprint: Sendable, Hashable, Codable, CustomStringConve
         hasher.write(submission.answers)
         hasher.write(",\"deprecated_id\":")
         if let deprecated = submission.deprecatedId { hasher.writeQuoted(deprecated) } else { hasher.write("null") }
-        for (key, text) in [("form_id", submission.formId), ("form_version", submission.formVersion),
-                            ("instance_id", submission.instanceId), ("respondent_id", submission.respondentId),
-                            ("submitted_at", submission.submittedAt)] {
-            hasher.write(",")
-            hasher.writeQuoted(key)
-            hasher.write(":")
-            hasher.writeQuoted(text)
-        }
+        hasher.write(",\"form_id\":")
+        hasher.writeQuoted(submission.formId)
+        hasher.write(",\"form_version\":")
+        hasher.writeQuoted(submission.formVersion)
+        hasher.write(",\"instance_id\":")
+        hasher.writeQuoted(submission.instanceId)
+        hasher.write(",\"respondent_id\":")
+        hasher.writeQuoted(submission.respondentId)
+        hasher.write(",\"submitted_at\":")
+        hasher.writeQuoted(submission.submittedAt)
         hasher.write("}")
         value = hasher.state
     }
@@ -56,58 +58,87 @@ public struct ContentFingerprint: Sendable, Hashable, Codable, CustomStringConve
     }
 }
 
-/// FNV-1a, 64-bit: fixed constants, no per-process seed (unlike Swift's `Hasher`).
+/// FNV-1a, 64-bit: fixed constants, no per-process seed (unlike Swift's `Hasher`). Fed the
+/// canonical serialisation byte by byte, straight from each string's UTF-8 storage: nothing is
+/// serialised into a buffer first and no `String` is made for a number.
 private struct FNV1a64 {
     var state: UInt64 = 0xcbf2_9ce4_8422_2325
 
-    mutating func write(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            state ^= UInt64(byte)
-            state = state &* 0x0000_0100_0000_01b3
-        }
+    @inline(__always)
+    mutating func byte(_ byte: UInt8) {
+        state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
     }
 
-    mutating func write(_ text: String) { write(text.utf8) }
+    mutating func write(_ text: StaticString) {
+        text.withUTF8Buffer { for b in $0 { byte(b) } }
+    }
 
+    /// `text` in double quotes, escaped as JSON: `\"`, `\\`, and `\u00xx` (lowercase) for control bytes.
     mutating func writeQuoted(_ text: String) {
-        write("\"")
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): write([UInt8(ascii: "\\"), byte])
-            case 0..<0x20: write("\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16))
-            default: write(CollectionOfOne(byte))
+        byte(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            for b in bytes {
+                if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
+                    byte(b)
+                } else if b >= 0x20 {
+                    byte(UInt8(ascii: "\\"))
+                    byte(b)
+                } else {
+                    write("\\u00")
+                    let hex: StaticString = "0123456789abcdef"
+                    hex.withUTF8Buffer { digits in
+                        byte(digits[Int(b >> 4)])
+                        byte(digits[Int(b & 0xF)])
+                    }
+                }
             }
         }
-        write("\"")
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// The decimal digits of `value`.
+    mutating func writeInteger(_ value: Int64) {
+        if value < 0 { byte(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var divisor: UInt64 = 1
+        while magnitude / divisor >= 10 { divisor &*= 10 }
+        while divisor > 0 {
+            byte(UInt8(ascii: "0") &+ UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        }
     }
 
     mutating func write(_ value: JSONValue) {
         switch value {
         case .null: write("null")
-        case .bool(let flag): write(flag ? "true" : "false")
+        case .bool(let flag): if flag { write("true") } else { write("false") }
         case .number(let number):
             if number.rounded() == number, abs(number) < 9_007_199_254_740_992 {
-                write(String(Int64(number)))
+                writeInteger(Int64(number))
             } else {
-                write(number.description)
+                for b in number.description.utf8 { byte(b) }
             }
         case .string(let text): writeQuoted(text)
         case .array(let elements):
-            write("[")
+            byte(UInt8(ascii: "["))
             for (i, element) in elements.enumerated() {
-                if i > 0 { write(",") }
+                if i > 0 { byte(UInt8(ascii: ",")) }
                 write(element)
             }
-            write("]")
+            byte(UInt8(ascii: "]"))
         case .object(let members):
-            write("{")
-            for (i, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-                if i > 0 { write(",") }
-                writeQuoted(key)
-                write(":")
-                if let member = members[key] { write(member) }
+            byte(UInt8(ascii: "{"))
+            // Members in the byte order of their names.
+            let sorted = members.count < 2 ? Array(members) : members.sorted { JSONWriter.precedes($0.key, $1.key) }
+            for (i, member) in sorted.enumerated() {
+                if i > 0 { byte(UInt8(ascii: ",")) }
+                writeQuoted(member.key)
+                byte(UInt8(ascii: ":"))
+                write(member.value)
             }
-            write("}")
+            byte(UInt8(ascii: "}"))
         }
     }
 }

@@ -280,8 +280,20 @@ struct JSONReader {
             }
             if c < 0x20 { throw fail("control character U+00\(JSONReader.hex(c)) must be escaped inside a string") }
             if c != UInt8(ascii: "\\") {
-                scratch.append(c)
+                // Copy the run up to the next quote, backslash or control byte in one go.
+                let run = index
                 index &+= 1
+                while index &+ 8 <= count {
+                    let w = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    if JSONReader.hasSpecialByte(w) { break }
+                    index &+= 8
+                }
+                while index < count {
+                    let b = base[index]
+                    if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+                    index &+= 1
+                }
+                scratch.append(contentsOf: UnsafeBufferPointer(start: base + run, count: index &- run))
                 continue
             }
             let escapeStart = index

@@ -6,17 +6,22 @@ extension WorkerConfiguration {
         brokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// The group consumer's configuration: at-least-once offsets, batches of `maxBatch`, the
-    /// worker's name as client id, then every `--kafka-property` (which wins).
+    /// The group consumer's configuration: at-least-once offsets, batches of `maxBatch` (waiting
+    /// at most `maxBatchWait` to fill), fetches held at most `fetchWait`, the worker's name as
+    /// client id, then every `--kafka-property` (which wins).
     public func consumerConfiguration(topics: [String]) -> KafkaConsumerConfiguration {
         var c = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: group, topics: topics)
         c.clientID = workerName
         c.groupInstanceID = instanceID
         c.batching.maxRecords = maxBatch
+        c.batching.maxWait = maxBatchWait
         c.autoCommitInterval = .seconds(1)
-        c.additionalProperties = kafkaProperties
+        c.additionalProperties = ["fetch.wait.max.ms": fetchWaitMilliseconds]
+            .merging(kafkaProperties) { _, passedThrough in passedThrough }
         return c
     }
+
+    private var fetchWaitMilliseconds: String { String(Int((fetchWait / .milliseconds(1)).rounded())) }
 
     /// The default of ``maxRecordBytes``: 8 MiB, room for a submission at an instrument's 1 MiB
     /// cap with its coding, and for the dead letter of a message over the cap.
@@ -53,7 +58,11 @@ extension WorkerConfiguration {
     public func readerConfiguration() -> KafkaReaderConfiguration {
         var c = KafkaReaderConfiguration(bootstrapServers: bootstrapServers)
         c.clientID = workerName + "-restore"
-        c.additionalProperties = kafkaProperties.filter { !Self.groupOnly.contains($0.key) }
+        c.batching.maxWait = maxBatchWait
+        // Not a group property, but a reader needs it too: an empty changelog took 2 s to read on
+        // Tansu with librdkafka's 500 ms (every fetch of an empty partition is held that long).
+        c.additionalProperties = ["fetch.wait.max.ms": fetchWaitMilliseconds]
+            .merging(kafkaProperties.filter { !Self.groupOnly.contains($0.key) || $0.key == "fetch.wait.max.ms" }) { _, passedThrough in passedThrough }
         return c
     }
 

@@ -51,6 +51,9 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("max-batch"), help: "Most records per batch. Env: TALLY_MAX_BATCH. Default: 2000.")
     public var maxBatch: Int?
 
+    @Option(name: .customLong("max-batch-wait-ms"), help: "Longest a partly filled batch waits for more records, in milliseconds. Env: TALLY_MAX_BATCH_WAIT_MS. Default: 20.")
+    public var maxBatchWaitMilliseconds: Int?
+
     public init() {}
 
     /// Every environment variable `resolve` reads (for documentation and deployment checks).
@@ -58,7 +61,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         "TALLY_BROKERS", "TALLY_SCHEMAS", "TALLY_GROUP", "TALLY_INSTANCE_ID", "TALLY_HTTP_PORT", "TALLY_HTTP_HOST",
         "TALLY_TOPIC_SUBMISSIONS", "TALLY_TOPIC_VALID", "TALLY_TOPIC_CODED", "TALLY_TOPIC_REJECTED", "TALLY_TOPIC_TALLIES",
         "TALLY_TOPIC_CHANGELOG", "TALLY_PARTITIONS", "TALLY_KAFKA_PROPERTIES", "TALLY_LOG_FORMAT", "TALLY_LOG_LEVEL",
-        "TALLY_MAX_BATCH",
+        "TALLY_MAX_BATCH", "TALLY_MAX_BATCH_WAIT_MS",
     ]
 
     /// Resolves flags, then environment variables, then defaults into a configuration.
@@ -91,6 +94,10 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         if let v = try pickInt(maxBatch, "TALLY_MAX_BATCH", "--max-batch") {
             guard v > 0 else { throw ValidationError("--max-batch must be at least 1, not \(v)") }
             c.maxBatch = v
+        }
+        if let v = try pickInt(maxBatchWaitMilliseconds, "TALLY_MAX_BATCH_WAIT_MS", "--max-batch-wait-ms") {
+            guard v >= 0 else { throw ValidationError("--max-batch-wait-ms must not be negative, not \(v)") }
+            c.maxBatchWait = .milliseconds(v)
         }
         if let v = pick(logFormat, "TALLY_LOG_FORMAT") {
             guard let f = WorkerConfiguration.LogFormat(rawValue: v) else {

@@ -36,12 +36,14 @@ final class OwnershipGate: @unchecked Sendable {
         while inFlight { condition.wait() }
     }
 
-    /// Starts a batch: the records of owned partitions, and which of those still need preparing.
+    /// Starts a batch: the records of owned partitions, and the partitions to prepare first —
+    /// when any record's partition still needs preparing, every owned partition that does, so
+    /// one restore (one read of a changelog) serves them all instead of one per first record.
     func admit(_ records: [KafkaRecord]) -> (records: [KafkaRecord], unprepared: [KafkaTopicPartition]) {
         condition.withLock {
             inFlight = true
             let kept = records.filter { owned.contains($0.topicPartition) }
-            let needing = Set(kept.map(\.topicPartition)).intersection(unprepared)
+            let needing = kept.contains { unprepared.contains($0.topicPartition) } ? unprepared : []
             return (kept, needing.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) })
         }
     }

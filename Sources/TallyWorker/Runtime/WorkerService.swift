@@ -53,12 +53,21 @@ public final class WorkerService: Service, Sendable {
         logger.info("started", metadata: ["brokers": "\(configuration.brokers)", "group": "\(configuration.group)",
                                           "topics": "\(processor.inputTopics)"])
 
+        // Periodic output runs on every tick and right after each delivered batch, so a debounced
+        // tally is published as soon as its changelog writes are acknowledged.
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: Self.tick)
+                    wake.yield()
+                }
+            }
             group.addTask { [self] in
                 // Periodic work: debounced output, readiness and lag, until the loop below ends.
                 var sinceLag = ContinuousClock.now
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(100))
+                for await _ in wakes {
+                    if Task.isCancelled { break }
                     let records = await processor.periodicOutput()
                     if !records.isEmpty { await self.deliver([records], producer: producer) }
                     self.updateReadiness(gate)
@@ -72,6 +81,7 @@ public final class WorkerService: Service, Sendable {
                 let next = try await cancelWhenGracefulShutdown { try await consumer.nextBatch() }
                 guard let batch = next else { break }
                 try await handle(batch, gate: gate, consumer: consumer, producer: producer, lag: lag)
+                wake.yield()
             }
             logger.info("stopping: finishing output and committing")
             let last = await processor.periodicOutput()
@@ -82,11 +92,16 @@ public final class WorkerService: Service, Sendable {
             }
             await consumer.close()
             await producer.close()
+            wake.finish()
             group.cancelAll()
         }
         readiness.markNotReady("stopped")
         logger.info("stopped")
     }
+
+    /// How often periodic output (debounced tallies), readiness and lag are looked at when no
+    /// batch is delivered.
+    static let tick: Duration = .milliseconds(25)
 
     private func handle(_ batch: KafkaBatch, gate: OwnershipGate, consumer: KafkaConsumer, producer: KafkaProducer,
                         lag: LagReporter) async throws {

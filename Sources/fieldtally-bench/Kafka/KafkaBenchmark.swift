@@ -169,10 +169,3 @@ struct KafkaBenchmark: AsyncParsableCommand {
         }
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

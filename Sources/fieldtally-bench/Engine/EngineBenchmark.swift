@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import SurveyEngine
+
+/// `fieldtally-bench engine`: the survey engine alone, in one process on one core: validate,
+/// code and aggregate N submissions, timing each stage; then the offline tally of the same input
+/// as a check, and the extra per-record work each worker process does around the engine.
+struct EngineBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "Validate + code + aggregate N submissions on one core; print submissions/s and µs per stage."
+    )
+
+    @Option(help: "Submissions to generate.")
+    var messages = 200_000
+
+    @Option(help: "Approximate submission size in bytes.")
+    var size = 2_000
+
+    @Option(help: "Messages per batch: changelog records and a partial snapshot are built once per batch, as tally-aggregate does per consumed batch (its default --max-batch).")
+    var batch = 2_000
+
+    @Option(help: "Rounds of the staged run; the round using least CPU is reported.")
+    var rounds = 1
+
+    @Option(help: "A key<TAB>value message file to use instead of generated submissions (needs --schemas).")
+    var stream: String?
+
+    @Option(help: "The survey folder the --stream messages follow.")
+    var schemas: String?
+
+    @Flag(help: "Skip the per-worker section (validate/code processors, aggregator intake).")
+    var skipWorkers = false
+
+    func run() async throws {
+        let loadAtStart = MachineLoad.now()
+        let input: BenchInput
+        if let stream {
+            guard let schemas else { throw ValidationError("--stream needs --schemas, the survey folder its messages follow") }
+            input = try BenchInput.file(stream, schemas: schemas)
+        } else {
+            input = try BenchInput.synthetic(count: messages, size: size)
+        }
+        let survey = try SurveyDefinition(directory: input.schemas)
+        let n = input.messages.count
+        print("engine benchmark: \(input.summary); mean value \(Figure.count(input.meanValueBytes)) B; batch \(batch); release build, one thread")
+        print("start: \(loadAtStart)")
+
+        var best: StagedRun?
+        for round in 1...max(1, rounds) {
+            let run = StagedRun.measure(input.messages, survey: survey, batch: batch)
+            print("  round \(round): \(Figure.count(Double(n) / run.total.cpu)) submissions/s of CPU, \(Figure.count(Double(n) / run.total.wall)) of wall time")
+            if best == nil || run.total.cpu < best!.total.cpu { best = run }
+        }
+        let staged = best!
+
+        let offlineStart = CPUClock.now()
+        var offline = OfflineTally(survey: survey)
+        for message in input.messages { offline.process(message) }
+        var offlineTime = StageTime()
+        offlineTime.add(from: offlineStart, to: CPUClock.now())
+        let agrees = offline.aggregator.snapshot() == staged.final
+
+        let work = skipWorkers ? nil : try await WorkerWorkRun.measure(input.messages, survey: survey, batch: batch)
+        let loadAtEnd = MachineLoad.now()
+
+        func µs(_ seconds: Double) -> String { Figure.fixed(seconds / Double(n) * 1e6, 2) }
+        func rate(_ seconds: Double) -> String { Figure.count(Double(n) / seconds) }
+        var table = ResultTable("engine stages, \(Figure.count(n)) submissions (µs per submission; rates per core)",
+                                columns: ["stage", "µs CPU", "µs wall", "share", "subs/s CPU", "subs/s wall"])
+        let total = staged.total
+        for (name, time) in [("validate (parse + check + frame)", staged.validate), ("code (free text → codes)", staged.code),
+                             ("aggregate: apply", staged.apply),
+                             ("aggregate: changelog records (JSON)", staged.changelog),
+                             ("aggregate: partial snapshot + encode", staged.snapshot)] {
+            table.add(name, µs(time.cpu), µs(time.wall), Figure.fixed(time.cpu / total.cpu * 100, 1) + "%", rate(time.cpu), rate(time.wall))
+        }
+        table.add("overall", µs(total.cpu), µs(total.wall), "100%", rate(total.cpu), rate(total.wall))
+        table.note("target ≥ 50,000 submissions/s per core overall: \(Figure.verdict(Double(n) / total.cpu >= 50_000)) (\(rate(total.cpu)) by CPU time, \(rate(total.wall)) by wall time)")
+        table.note("\(Figure.count(staged.valid)) valid, \(Figure.count(staged.rejected)) rejected by the validator; \(Figure.count(staged.changelogRecords)) changelog records, mean \(Figure.count(Double(staged.changelogBytes) / Double(max(1, staged.changelogRecords)))) B; \(staged.partials) partials, mean \(Figure.count(Double(staged.partialBytes) / Double(max(1, staged.partials)))) B")
+        table.note("offline tally (OfflineTally, same input): \(rate(offlineTime.cpu)) submissions/s CPU; its tally \(agrees ? "equals" : "DIFFERS FROM") the staged run's (counted \(Figure.count(staged.final.counted)), received \(Figure.count(staged.final.paradata.received)))")
+        table.print()
+
+        if let work {
+            var workers = ResultTable("\nengine work per worker process, without Kafka (µs per submission of input)",
+                                      columns: ["worker", "µs CPU", "µs wall", "subs/s CPU"])
+            workers.add("tally-validate: ValidateProcessor.process", µs(work.validateWorker.cpu), µs(work.validateWorker.wall), rate(work.validateWorker.cpu))
+            workers.add("tally-code: CodeProcessor.process", µs(work.codeWorker.cpu), µs(work.codeWorker.wall), rate(work.codeWorker.cpu))
+            let aggregate = work.aggregateIntake + staged.apply + staged.changelog + staged.snapshot
+            workers.add("tally-aggregate: intake (decode, re-validate)", µs(work.aggregateIntake.cpu), µs(work.aggregateIntake.wall), rate(work.aggregateIntake.cpu))
+            workers.add("tally-aggregate: intake + aggregate stages", µs(aggregate.cpu), µs(aggregate.wall), rate(aggregate.cpu))
+            workers.note("\(Figure.count(work.codedRecords)) coded records, mean \(Figure.count(Double(work.codedBytes) / Double(max(1, work.codedRecords)))) B; \(Figure.count(work.deadLetters)) dead letters from tally-validate")
+            workers.print()
+        }
+        print("end: \(loadAtEnd)")
+        if !agrees { throw ExitCode(2) }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// A compact text table: a title, a header row and right-aligned figures, printed at once.
+struct ResultTable {
+    var title: String
+    var columns: [String]
+    private(set) var rows: [[String]] = []
+    /// Lines printed under the table (targets, notes).
+    var notes: [String] = []
+
+    init(_ title: String, columns: [String]) {
+        self.title = title
+        self.columns = columns
+    }
+
+    mutating func add(_ cells: String...) { rows.append(cells) }
+    mutating func add(_ cells: [String]) { rows.append(cells) }
+    mutating func note(_ line: String) { notes.append(line) }
+
+    /// The table as lines: the first column left-aligned, the others right-aligned.
+    func render() -> String {
+        let all = [columns] + rows
+        let widths = columns.indices.map { c in all.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: max(0, widths[c] - cell.count))
+                return c == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }
+        var out = [title, line(columns), String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))]
+        out += rows.map(line)
+        out += notes.map { "  " + $0 }
+        return out.joined(separator: "\n")
+    }
+
+    func print() { Swift.print(render()) }
+}
+
+/// Number formatting shared by the benchmarks.
+enum Figure {
+    /// `12,345` style for rates and counts.
+    static func count(_ value: Double) -> String {
+        guard value.isFinite else { return "-" }
+        let whole = Int(value.rounded())
+        let digits = String(abs(whole))
+        var grouped = ""
+        for (n, ch) in digits.reversed().enumerated() {
+            if n > 0 && n % 3 == 0 { grouped.append(",") }
+            grouped.append(ch)
+        }
+        return (whole < 0 ? "-" : "") + String(grouped.reversed())
+    }
+
+    static func count(_ value: Int) -> String { count(Double(value)) }
+
+    /// Fixed decimals.
+    static func fixed(_ value: Double, _ decimals: Int = 2) -> String {
+        value.isFinite ? String(format: "%.\(decimals)f", value) : "-"
+    }
+
+    /// `met` / `NOT met` against a target.
+    static func verdict(_ met: Bool) -> String { met ? "met" : "NOT met" }
+}

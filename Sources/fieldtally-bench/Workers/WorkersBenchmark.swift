@@ -1,0 +1,253 @@
+import ArgumentParser
+import FieldTallyTestKit
+import Foundation
+import SurveyEngine
+
+/// `fieldtally-bench workers`: each worker alone on pre-produced input, beside a kcat pipe doing
+/// the same I/O and no work on the same topics; then the three workers together end to end.
+struct WorkersBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workers",
+        abstract: "Each worker's msg/s alone vs a kcat consume|produce pipe on its input topic, then the three-worker pipeline end to end."
+    )
+
+    @Option(help: "Submissions to generate.")
+    var messages = 200_000
+
+    @Option(help: "Approximate submission size in bytes.")
+    var size = 2_000
+
+    @Option(help: "Partitions of every topic.")
+    var partitions = 3
+
+    @Option(help: "Bootstrap servers of an existing cluster (default: start Tansu on a free port).")
+    var brokers: String?
+
+    @Option(help: "kcat executable.")
+    var kcat = "kcat"
+
+    @Option(name: .customLong("bin-dir"), help: "Folder of the worker executables (default: beside this one; build with swift build -c release).")
+    var binDir: String?
+
+    @Option(name: .customLong("worker-flag"), parsing: .unconditionalSingleValue, help: "An extra flag for every worker, e.g. --worker-flag=--max-batch=5000 (repeatable).")
+    var workerFlags: [String] = []
+
+    @Option(help: "A key<TAB>value message file to use instead of generated submissions (needs --schemas).")
+    var stream: String?
+
+    @Option(help: "The survey folder the --stream messages follow.")
+    var schemas: String?
+
+    @Option(help: "Run this worker's single run under `perf record -g` (e.g. tally-code); the profile is written beside the logs.")
+    var profile: String?
+
+    @Flag(help: "Skip the three-worker pipeline run.")
+    var skipPipeline = false
+
+    @Flag(help: "Skip the single-worker runs.")
+    var skipSolo = false
+
+    func run() async throws {
+        let loadAtStart = MachineLoad.now()
+        let input: BenchInput
+        if let stream {
+            guard let schemas else { throw ValidationError("--stream needs --schemas, the survey folder its messages follow") }
+            input = try BenchInput.file(stream, schemas: schemas)
+        } else {
+            input = try BenchInput.synthetic(count: messages, size: size)
+        }
+        let survey = try SurveyDefinition(directory: input.schemas)
+        let n = input.messages.count
+        let broker = try await BenchBroker.start(brokers)
+        defer { broker.stop() }
+        let servers = broker.bootstrapServers.joined(separator: ",")
+        let bin = WorkerBinaries.directory(binDir)
+        for name in ["tally-validate", "tally-code", "tally-aggregate"] { _ = try WorkerBinaries.executable(name, in: bin) }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("fieldtally-bench-workers-\(getpid())")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let file = work.appendingPathComponent("input.tsv")
+        try input.write(to: file)
+        let context = WorkerBench(broker: broker, servers: servers, schemas: input.schemas, formId: survey.instrument.formId,
+                              bin: bin, logs: work, kcat: Kcat(executable: kcat), extraFlags: workerFlags,
+                                  profile: profile)
+        print("workers benchmark: \(input.summary), mean value \(Figure.count(input.meanValueBytes)) B; \(partitions) partitions; brokers \(servers)\(brokers == nil ? " (Tansu, started here)" : ""); workers from \(bin.path); logs in \(work.path)")
+        print("start: \(loadAtStart)")
+
+        var table = ResultTable("\nworkers alone vs kcat pipe on the same input topic (\(Figure.count(n)) submissions; msg/s = input records / first record in → last output)",
+                                columns: ["stage", "input", "msg/s", "pipe msg/s", "worker/pipe", "CPU µs/rec", "target ≥ 0.5"])
+        if !skipSolo {
+            let topics = PipelineTopics(prefix: broker.uniqueName("bench-solo"), partitions: partitions)
+            let pipes = [topics.submissions, topics.valid, topics.coded].map { $0 + ".pipe" }
+            try await BenchBroker.createTopics(topics.all + pipes, partitions: partitions, on: broker)
+            let produceStart = Date()
+            try context.kcat.run(["-P", "-b", servers, "-t", topics.submissions, "-K", "\t", "-l", file.path])
+            print("  pre-produced \(Figure.count(n)) submissions with kcat -P in \(Figure.fixed(Date().timeIntervalSince(produceStart))) s")
+
+            let validatePipe = try await context.pipe(from: topics.submissions, to: pipes[0], expected: n)
+            let validate = try await context.solo("tally-validate", topics: topics, expectedIn: n, outputs: [topics.valid, topics.rejected])
+            guard validate.outputs == n else { throw BenchError("tally-validate wrote \(validate.outputs) records for \(n) inputs") }
+            let validCount = try await TopicScan.read(topics.valid, brokers: broker.bootstrapServers).count
+            table.add(row("tally-validate", validate, validatePipe))
+
+            let codePipe = try await context.pipe(from: topics.valid, to: pipes[1], expected: validCount)
+            let code = try await context.solo("tally-code", topics: topics, expectedIn: validCount, outputs: [topics.coded])
+            guard code.outputs == validCount else { throw BenchError("tally-code wrote \(code.outputs) coded records for \(validCount) valid ones") }
+            table.add(row("tally-code", code, codePipe))
+
+            let aggregatePipe = try await context.pipe(from: topics.coded, to: pipes[2], expected: validCount)
+            let aggregate = try await context.solo("tally-aggregate", topics: topics, expectedIn: n, outputs: [topics.changelog])
+            let timeline = try await TallyTimeline.read(topics.tallies, formId: context.formId, brokers: broker.bootstrapServers)
+            guard timeline.received == n else { throw BenchError("tally-aggregate's tallies count \(timeline.received) of \(n) messages; log \(aggregate.log)") }
+            table.add(row("tally-aggregate", aggregate, aggregatePipe))
+            if let final = timeline.firstTime(totalReaching: UInt64(n)), let start = aggregate.startMilliseconds {
+                table.note("tally-aggregate: partials count all \(Figure.count(n)) messages \(Figure.fixed(Double(final - start) / 1000)) s after its first batch (msg/s above: to its last changelog record)")
+            }
+            table.note("pipe = kcat -C -e -K'\\t' -q | kcat -P -K'\\t' from the worker's input topic to a fresh topic: msg/s from its first to last output record (whole run incl. start-up: \(Figure.count(Double(validatePipe.count) / validatePipe.wall)), \(Figure.count(Double(codePipe.count) / codePipe.wall)), \(Figure.count(Double(aggregatePipe.count) / aggregatePipe.wall)) msg/s)")
+            table.note("tally-aggregate reads \(topics.coded.split(separator: ".").last!) and the dead letters (\(Figure.count(n - validCount))); its pipe reads the coded topic only")
+            table.note("CPU µs/rec = the worker process's CPU time (all threads) from assignment to the end, per input record")
+        }
+        table.print()
+
+        if !skipPipeline {
+            let pipeline = try await context.pipeline(file: file, count: n, partitions: partitions)
+            var end = ResultTable("\nthree-worker pipeline end to end (fresh topics, workers joined before the first submission)",
+                                  columns: ["measure", "value"])
+            end.add("submissions produced (kcat -P)", "\(Figure.count(n)) in \(Figure.fixed(pipeline.produceSeconds)) s")
+            end.add("first submission → partials count all", "\(Figure.fixed(pipeline.seconds)) s")
+            end.add("end-to-end throughput", "\(Figure.count(Double(n) / pipeline.seconds)) submissions/s")
+            for (name, cpu) in pipeline.cpu { end.add("CPU µs/submission \(name)", Figure.fixed(cpu / Double(n) * 1e6, 1)) }
+            end.print()
+        }
+        print("end: \(MachineLoad.now())")
+        try? FileManager.default.removeItem(at: file)
+    }
+
+    private func row(_ name: String, _ solo: SoloRun, _ pipe: PipeRun) -> [String] {
+        let rate = Double(solo.inputs) / solo.seconds
+        let pipeRate = Double(pipe.count) / pipe.seconds
+        let ratio = rate / pipeRate
+        return [name, Figure.count(solo.inputs), Figure.count(rate), Figure.count(pipeRate), Figure.fixed(ratio),
+                solo.cpuSeconds.map { Figure.fixed($0 / Double(solo.inputs) * 1e6, 1) } ?? "-", Figure.verdict(ratio >= 0.5)]
+    }
+}
+
+/// A kcat pipe's run: records moved and seconds from its first to last output record.
+struct PipeRun {
+    var count: Int
+    var seconds: Double
+    var wall: Double
+}
+
+/// One worker alone on pre-produced input.
+struct SoloRun {
+    var inputs: Int
+    var outputs: Int
+    /// First batch taken → last output record's timestamp.
+    var seconds: Double
+    var startMilliseconds: Int64?
+    var cpuSeconds: Double?
+    var log: String
+}
+
+/// What the workers benchmark's steps share.
+struct WorkerBench {
+    var broker: TestBroker
+    var servers: String
+    var schemas: String
+    var formId: String
+    var bin: URL
+    var logs: URL
+    var kcat: Kcat
+    var extraFlags: [String]
+    /// The worker whose single run is profiled with `perf record`.
+    var profile: String? = nil
+
+    func launch(_ name: String, topics: PipelineTopics, profiled: Bool = false) throws -> WorkerProcess {
+        let executable = try WorkerBinaries.executable(name, in: bin)
+        let arguments = topics.workerArguments(brokers: servers, schemas: schemas, group: broker.uniqueName(name), extra: extraFlags)
+        guard profiled else { return try WorkerProcess(executable: executable, arguments: arguments, logDirectory: logs) }
+        let output = logs.appendingPathComponent("\(name).perf.data")
+        print("  profiling \(name) into \(output.path) (its CPU figure then counts perf, not the worker)")
+        return try WorkerProcess(executable: URL(fileURLWithPath: "/usr/bin/perf"),
+                                 arguments: ["record", "-F", "499", "-g", "-o", output.path, "--", executable.path] + arguments,
+                                 logDirectory: logs, name: name)
+    }
+
+    /// `kcat -C … -e | kcat -P …` from `source` to `target`.
+    func pipe(from source: String, to target: String, expected: Int) async throws -> PipeRun {
+        let start = Date()
+        try kcat.shell("\(kcat.executable) -C -b \(servers) -t \(Kcat.quote(source)) -e -K'\\t' -q | \(kcat.executable) -P -b \(servers) -t \(Kcat.quote(target)) -K'\\t'")
+        let wall = Date().timeIntervalSince(start)
+        let scan = try await TopicScan.read(target, brokers: broker.bootstrapServers)
+        guard scan.count == expected, let span = scan.span else {
+            throw BenchError("the kcat pipe from \(source) moved \(scan.count) records, expected \(expected)")
+        }
+        return PipeRun(count: scan.count, seconds: span, wall: wall)
+    }
+
+    /// Runs worker `name` until it has read `expectedIn` records and gone idle; its rate runs
+    /// from its first batch to the last record it wrote to `outputs`.
+    func solo(_ name: String, topics: PipelineTopics, expectedIn: Int, outputs: [String]) async throws -> SoloRun {
+        let worker = try launch(name, topics: topics, profiled: profile == name)
+        do {
+            try await worker.waitUntilReady()
+            let cpuAtStart = worker.cpuSeconds
+            try await worker.waitUntilIdle(after: expectedIn)
+            let cpuAtEnd = worker.cpuSeconds
+            await worker.stop()
+            var scan = TopicScan()
+            for topic in outputs { scan = scan.combined(with: try await TopicScan.read(topic, brokers: broker.bootstrapServers)) }
+            guard let start = worker.firstBatchAt?.kafkaMilliseconds, let last = scan.lastTimestamp else {
+                throw BenchError("\(name) logged no first batch or wrote nothing; log \(worker.logFile.path)")
+            }
+            let cpu = cpuAtStart.flatMap { s in cpuAtEnd.map { $0 - s } }
+            return SoloRun(inputs: expectedIn, outputs: scan.count, seconds: Double(last - start) / 1000, startMilliseconds: start,
+                           cpuSeconds: cpu, log: worker.logFile.path)
+        } catch {
+            await worker.stop()
+            throw error
+        }
+    }
+
+    struct PipelineRun {
+        var produceSeconds: Double
+        var seconds: Double
+        var cpu: [(String, Double)]
+    }
+
+    /// The three workers on fresh topics, joined first; then `file` is produced and the run
+    /// ends when the published partials count every message.
+    func pipeline(file: URL, count: Int, partitions: Int, timeout: Duration = .seconds(900)) async throws -> PipelineRun {
+        let topics = PipelineTopics(prefix: broker.uniqueName("bench-pipeline"), partitions: partitions)
+        try await BenchBroker.createTopics(topics.all, partitions: partitions, on: broker)
+        var workers: [WorkerProcess] = []
+        do {
+            for name in ["tally-validate", "tally-code", "tally-aggregate"] { workers.append(try launch(name, topics: topics)) }
+            for worker in workers { try await worker.waitUntilReady() }
+            let cpuAtStart = workers.map(\.cpuSeconds)
+            let start = Date()
+            try kcat.run(["-P", "-b", servers, "-t", topics.submissions, "-K", "\t", "-l", file.path])
+            let produced = Date().timeIntervalSince(start)
+            let deadline = ContinuousClock.now + timeout
+            var timeline = TallyTimeline()
+            while true {
+                timeline = try await TallyTimeline.read(topics.tallies, formId: formId, brokers: broker.bootstrapServers)
+                if timeline.received >= count { break }
+                guard ContinuousClock.now < deadline else {
+                    throw BenchError("the pipeline's partials count \(timeline.received) of \(count) messages after \(timeout)")
+                }
+                for worker in workers where !worker.isRunning { throw BenchError("\(worker.name) exited; log \(worker.logFile.path)") }
+                try await Task.sleep(for: .seconds(1))
+            }
+            let cpu = zip(workers, cpuAtStart).map { worker, startCPU in
+                (worker.name, (worker.cpuSeconds ?? 0) - (startCPU ?? 0))
+            }
+            for worker in workers { await worker.stop() }
+            guard let reached = timeline.firstTime(totalReaching: UInt64(count)) else { throw BenchError("no partial counted every message") }
+            return PipelineRun(produceSeconds: produced, seconds: Double(reached - start.kafkaMilliseconds) / 1000, cpu: cpu)
+        } catch {
+            for worker in workers { await worker.stop() }
+            throw error
+        }
+    }
+}
