@@ -29,9 +29,8 @@ extension CodingResult {
         switch value {
         case .null: text += "null"
         case .bool(let b): text += b ? "true" : "false"
-        case .number(let n):
-            if n == n.rounded(), abs(n) < 1e15 { text += String(Int64(n)) } else { text += String(n) }
-        case .string(let s): writeString(s, to: &text)
+        case .number(let n): text += OrderedJSON.format(n)
+        case .string(let s): OrderedJSON.quote(s, into: &text)
         case .array(let items):
             text += "["
             for (k, item) in items.enumerated() {
@@ -43,29 +42,11 @@ extension CodingResult {
             text += "{"
             for (k, key) in members.keys.sorted().enumerated() {
                 if k > 0 { text += "," }
-                writeString(key, to: &text)
+                OrderedJSON.quote(key, into: &text)
                 text += ":"
                 write(members[key]!, to: &text)
             }
             text += "}"
         }
-    }
-
-    private static func writeString(_ s: String, to text: inout String) {
-        text += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
     }
 }
