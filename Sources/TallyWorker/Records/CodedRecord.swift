@@ -22,7 +22,7 @@ public struct CodedRecord: Sendable {
         out += Array(#"{"source":"#.utf8)
         writer.write(.string(source.text), into: &out)
         out += Array(#","coding":"#.utf8)
-        writer.write(coding.jsonValue, into: &out)
+        coding.writeJSON(into: &out)
         out += Array(#","submission":"#.utf8)
         out += submissionBytes
         out.append(UInt8(ascii: "}"))

@@ -23,22 +23,31 @@ public final class CodeProcessor: RecordProcessor {
     }
 
     public func process(_ records: [KafkaRecord]) async throws -> BatchOutput {
-        var coded: [KafkaProducerRecord] = []
-        var rejected: [KafkaProducerRecord] = []
-        var reasons: [String: Int] = [:]
-        coded.reserveCapacity(records.count)
-        for record in records {
+        let (validator, coder, topics, deadLetters, writer) = (validator, coder, topics, deadLetters, writer)
+        // Records are independent: coded on every core, then gathered in input order.
+        let outcomes = await records.concurrentMap { record -> (record: KafkaProducerRecord, rejection: String?) in
             let value = record.value ?? []
             let source = SourcePosition.carried(by: record)
             switch validator.validate(value) {
             case .valid(let submission):
                 let coding = coder.code(answers: submission.answers)
                 let bytes = CodedRecord.encode(source: source, coding: coding, submissionBytes: value, writer: writer)
-                coded.append(KafkaProducerRecord(topic: topics.coded, key: Array(submission.respondentId.utf8), value: bytes,
-                                                 headers: [source.kafkaHeader]))
+                return (KafkaProducerRecord(topic: topics.coded, key: Array(submission.respondentId.utf8), value: bytes,
+                                            headers: [source.kafkaHeader]), nil)
             case .rejected(let rejection):
-                rejected.append(deadLetters.record(for: rejection, input: record, source: source))
-                reasons[rejection.reason.rawValue, default: 0] += 1
+                return (deadLetters.record(for: rejection, input: record, source: source), rejection.reason.rawValue)
+            }
+        }
+        var coded: [KafkaProducerRecord] = []
+        var rejected: [KafkaProducerRecord] = []
+        var reasons: [String: Int] = [:]
+        coded.reserveCapacity(records.count)
+        for outcome in outcomes {
+            if let reason = outcome.rejection {
+                rejected.append(outcome.record)
+                reasons[reason, default: 0] += 1
+            } else {
+                coded.append(outcome.record)
             }
         }
         return BatchOutput(phases: [coded + rejected], rejectedByReason: reasons, outputCount: coded.count)

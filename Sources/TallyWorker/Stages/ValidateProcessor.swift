@@ -19,20 +19,29 @@ public final class ValidateProcessor: RecordProcessor {
     }
 
     public func process(_ records: [KafkaRecord]) async throws -> BatchOutput {
-        var valid: [KafkaProducerRecord] = []
-        var rejected: [KafkaProducerRecord] = []
-        var reasons: [String: Int] = [:]
-        valid.reserveCapacity(records.count)
-        for record in records {
+        let (validator, topics, deadLetters) = (validator, topics, deadLetters)
+        // Records are independent: validated on every core, then gathered in input order.
+        let outcomes = await records.concurrentMap { record -> (record: KafkaProducerRecord, rejection: String?) in
             let value = record.value ?? []
             let source = SourcePosition(of: record)
             switch validator.validate(value) {
             case .valid(let submission):
-                valid.append(KafkaProducerRecord(topic: topics.valid, key: Array(submission.respondentId.utf8), value: value,
-                                                 headers: [source.kafkaHeader]))
+                return (KafkaProducerRecord(topic: topics.valid, key: Array(submission.respondentId.utf8), value: value,
+                                            headers: [source.kafkaHeader]), nil)
             case .rejected(let rejection):
-                rejected.append(deadLetters.record(for: rejection, input: record, source: source))
-                reasons[rejection.reason.rawValue, default: 0] += 1
+                return (deadLetters.record(for: rejection, input: record, source: source), rejection.reason.rawValue)
+            }
+        }
+        var valid: [KafkaProducerRecord] = []
+        var rejected: [KafkaProducerRecord] = []
+        var reasons: [String: Int] = [:]
+        valid.reserveCapacity(records.count)
+        for outcome in outcomes {
+            if let reason = outcome.rejection {
+                rejected.append(outcome.record)
+                reasons[reason, default: 0] += 1
+            } else {
+                valid.append(outcome.record)
             }
         }
         return BatchOutput(phases: [valid + rejected], rejectedByReason: reasons, outputCount: valid.count)

@@ -43,13 +43,13 @@ struct EngineBenchmark: AsyncParsableCommand {
         }
         let survey = try SurveyDefinition(directory: input.schemas)
         let n = input.messages.count
-        print("engine benchmark: \(input.summary); mean value \(Figure.count(input.meanValueBytes)) B; batch \(batch); release build, one thread")
-        print("start: \(loadAtStart)")
+        Console.line("engine benchmark: \(input.summary); mean value \(Figure.count(input.meanValueBytes)) B; batch \(batch); release build, one thread")
+        Console.line("start: \(loadAtStart)")
 
         var best: StagedRun?
         for round in 1...max(1, rounds) {
             let run = StagedRun.measure(input.messages, survey: survey, batch: batch)
-            print("  round \(round): \(Figure.count(Double(n) / run.total.cpu)) submissions/s of CPU, \(Figure.count(Double(n) / run.total.wall)) of wall time")
+            Console.line("  round \(round): \(Figure.count(Double(n) / run.total.cpu)) submissions/s of CPU, \(Figure.count(Double(n) / run.total.wall)) of wall time")
             if best == nil || run.total.cpu < best!.total.cpu { best = run }
         }
         let staged = best!
@@ -92,7 +92,7 @@ struct EngineBenchmark: AsyncParsableCommand {
             workers.note("\(Figure.count(work.codedRecords)) coded records, mean \(Figure.count(Double(work.codedBytes) / Double(max(1, work.codedRecords)))) B; \(Figure.count(work.deadLetters)) dead letters from tally-validate")
             workers.print()
         }
-        print("end: \(loadAtEnd)")
+        Console.line("end: \(loadAtEnd)")
         if !agrees { throw ExitCode(2) }
     }
 }

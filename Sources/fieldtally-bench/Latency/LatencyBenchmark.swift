@@ -75,8 +75,8 @@ struct LatencyBenchmark: AsyncParsableCommand {
                                 bin: WorkerBinaries.directory(binDir), logs: logs, kcat: Kcat(), extraFlags: workerFlags)
         let topics = PipelineTopics(prefix: broker.uniqueName("bench-latency"), partitions: partitions)
         try await BenchBroker.createTopics(topics.all, partitions: partitions, on: broker)
-        print("latency benchmark: \(Figure.count(count)) valid submissions (mean \(Figure.count(Double(messages.reduce(0) { $0 + $1.value.count }) / Double(count))) B) at \(rate)/s for \(seconds) s; \(partitions) partitions; brokers \(servers); logs in \(logs.path)")
-        print("start: \(loadAtStart)")
+        Console.line("latency benchmark: \(Figure.count(count)) valid submissions (mean \(Figure.count(Double(messages.reduce(0) { $0 + $1.value.count }) / Double(count))) B) at \(rate)/s for \(seconds) s; \(partitions) partitions; brokers \(servers); logs in \(logs.path)")
+        Console.line("start: \(loadAtStart)")
 
         var workers: [WorkerProcess] = []
         let tail = TallyTail()
@@ -183,7 +183,7 @@ struct LatencyBenchmark: AsyncParsableCommand {
             table.note("sent \(Figure.count(count)) in \(Figure.fixed(sendSeconds)) s (\(Figure.count(Double(count) / sendSeconds))/s; latest send \(Figure.fixed(late.seconds * 1000, 1)) ms behind schedule)")
             table.note("CPU per submission: " + cpu.map { "\($0.0) \(Figure.fixed($0.1 / Double(count) * 1e6, 1)) µs" }.joined(separator: ", "))
             table.print()
-            print("end: \(MachineLoad.now())")
+            Console.line("end: \(MachineLoad.now())")
         } catch {
             _ = await tail.stop()
             for worker in workers { await worker.stop() }

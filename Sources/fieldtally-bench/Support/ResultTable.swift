@@ -33,7 +33,7 @@ struct ResultTable {
         return out.joined(separator: "\n")
     }
 
-    func print() { Swift.print(render()) }
+    func print() { Console.line(render()) }
 }
 
 /// Number formatting shared by the benchmarks.

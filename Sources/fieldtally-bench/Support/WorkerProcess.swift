@@ -24,9 +24,8 @@ final class WorkerProcess: Sendable {
     }
 
     /// Launches `executable` with `arguments`; its log goes to `logDirectory/<name>-<id>.log`.
-    /// `name` defaults to the executable's (pass it when a wrapper such as perf runs the worker).
-    init(executable: URL, arguments: [String], logDirectory: URL, name: String? = nil) throws {
-        self.name = name ?? executable.lastPathComponent
+    init(executable: URL, arguments: [String], logDirectory: URL) throws {
+        self.name = executable.lastPathComponent
         process = Process()
         process.executableURL = executable
         process.arguments = arguments

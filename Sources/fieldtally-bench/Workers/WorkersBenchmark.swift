@@ -70,8 +70,8 @@ struct WorkersBenchmark: AsyncParsableCommand {
         let context = WorkerBench(broker: broker, servers: servers, schemas: input.schemas, formId: survey.instrument.formId,
                               bin: bin, logs: work, kcat: Kcat(executable: kcat), extraFlags: workerFlags,
                                   profile: profile)
-        print("workers benchmark: \(input.summary), mean value \(Figure.count(input.meanValueBytes)) B; \(partitions) partitions; brokers \(servers)\(brokers == nil ? " (Tansu, started here)" : ""); workers from \(bin.path); logs in \(work.path)")
-        print("start: \(loadAtStart)")
+        Console.line("workers benchmark: \(input.summary), mean value \(Figure.count(input.meanValueBytes)) B; \(partitions) partitions; brokers \(servers)\(brokers == nil ? " (Tansu, started here)" : ""); workers from \(bin.path); logs in \(work.path)")
+        Console.line("start: \(loadAtStart)")
 
         var table = ResultTable("\nworkers alone vs kcat pipe on the same input topic (\(Figure.count(n)) submissions; msg/s = input records / first record in → last output)",
                                 columns: ["stage", "input", "msg/s", "pipe msg/s", "worker/pipe", "CPU µs/rec", "target ≥ 0.5"])
@@ -81,7 +81,7 @@ struct WorkersBenchmark: AsyncParsableCommand {
             try await BenchBroker.createTopics(topics.all + pipes, partitions: partitions, on: broker)
             let produceStart = Date()
             try context.kcat.run(["-P", "-b", servers, "-t", topics.submissions, "-K", "\t", "-l", file.path])
-            print("  pre-produced \(Figure.count(n)) submissions with kcat -P in \(Figure.fixed(Date().timeIntervalSince(produceStart))) s")
+            Console.line("  pre-produced \(Figure.count(n)) submissions with kcat -P in \(Figure.fixed(Date().timeIntervalSince(produceStart))) s")
 
             let validatePipe = try await context.pipe(from: topics.submissions, to: pipes[0], expected: n)
             let validate = try await context.solo("tally-validate", topics: topics, expectedIn: n, outputs: [topics.valid, topics.rejected])
@@ -118,7 +118,7 @@ struct WorkersBenchmark: AsyncParsableCommand {
             for (name, cpu) in pipeline.cpu { end.add("CPU µs/submission \(name)", Figure.fixed(cpu / Double(n) * 1e6, 1)) }
             end.print()
         }
-        print("end: \(MachineLoad.now())")
+        Console.line("end: \(MachineLoad.now())")
         try? FileManager.default.removeItem(at: file)
     }
 
@@ -162,15 +162,23 @@ struct WorkerBench {
     /// The worker whose single run is profiled with `perf record`.
     var profile: String? = nil
 
-    func launch(_ name: String, topics: PipelineTopics, profiled: Bool = false) throws -> WorkerProcess {
-        let executable = try WorkerBinaries.executable(name, in: bin)
-        let arguments = topics.workerArguments(brokers: servers, schemas: schemas, group: broker.uniqueName(name), extra: extraFlags)
-        guard profiled else { return try WorkerProcess(executable: executable, arguments: arguments, logDirectory: logs) }
-        let output = logs.appendingPathComponent("\(name).perf.data")
-        print("  profiling \(name) into \(output.path) (its CPU figure then counts perf, not the worker)")
-        return try WorkerProcess(executable: URL(fileURLWithPath: "/usr/bin/perf"),
-                                 arguments: ["record", "-F", "499", "-g", "-o", output.path, "--", executable.path] + arguments,
-                                 logDirectory: logs, name: name)
+    func launch(_ name: String, topics: PipelineTopics) throws -> WorkerProcess {
+        try WorkerProcess(executable: WorkerBinaries.executable(name, in: bin),
+                          arguments: topics.workerArguments(brokers: servers, schemas: schemas, group: broker.uniqueName(name), extra: extraFlags),
+                          logDirectory: logs)
+    }
+
+    /// `perf record -g` attached to `worker` until `stop` is called on the returned process.
+    func attachProfiler(to worker: WorkerProcess) throws -> Process {
+        let output = logs.appendingPathComponent("\(worker.name).perf.data")
+        Console.line("  profiling \(worker.name) into \(output.path)")
+        let perf = Process()
+        perf.executableURL = URL(fileURLWithPath: "/usr/bin/perf")
+        perf.arguments = ["record", "-F", "499", "-g", "-p", String(worker.pid), "-o", output.path]
+        perf.standardOutput = FileHandle.nullDevice
+        perf.standardError = FileHandle.nullDevice
+        try perf.run()
+        return perf
     }
 
     /// `kcat -C … -e | kcat -P …` from `source` to `target`.
@@ -188,12 +196,17 @@ struct WorkerBench {
     /// Runs worker `name` until it has read `expectedIn` records and gone idle; its rate runs
     /// from its first batch to the last record it wrote to `outputs`.
     func solo(_ name: String, topics: PipelineTopics, expectedIn: Int, outputs: [String]) async throws -> SoloRun {
-        let worker = try launch(name, topics: topics, profiled: profile == name)
+        let worker = try launch(name, topics: topics)
         do {
             try await worker.waitUntilReady()
+            let profiler = profile == name ? try attachProfiler(to: worker) : nil
             let cpuAtStart = worker.cpuSeconds
             try await worker.waitUntilIdle(after: expectedIn)
             let cpuAtEnd = worker.cpuSeconds
+            if let profiler {
+                profiler.interrupt()
+                profiler.waitUntilExit()
+            }
             await worker.stop()
             var scan = TopicScan()
             for topic in outputs { scan = scan.combined(with: try await TopicScan.read(topic, brokers: broker.bootstrapServers)) }

@@ -1,0 +1,61 @@
+extension CodingResult {
+    /// Appends the result's JSON form (the shape of ``jsonValue``) to `output`: the same bytes
+    /// `JSONWriter()` writes for ``jsonValue`` (members sorted by name), written directly instead of
+    /// through a tree of dictionaries. `tally-code` writes one per submission.
+    public func writeJSON(into output: inout [UInt8]) {
+        output.append(contentsOf: #"{"codebook_version":"#.utf8)
+        JSONWriter.writeString(codebookVersion, into: &output)
+        output.append(contentsOf: #","fields":{"#.utf8)
+        for (n, (name, field)) in Self.sorted(fields).enumerated() {
+            if n > 0 { output.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(name, into: &output)
+            output.append(contentsOf: #":{"answered":"#.utf8)
+            output.append(contentsOf: (field.answered ? "true" : "false").utf8)
+            output.append(contentsOf: #","codes":["#.utf8)
+            for (k, code) in field.codes.enumerated() {
+                if k > 0 { output.append(UInt8(ascii: ",")) }
+                JSONWriter.writeString(code, into: &output)
+            }
+            output.append(contentsOf: #"],"evidence":["#.utf8)
+            for (k, evidence) in field.evidence.enumerated() {
+                if k > 0 { output.append(UInt8(ascii: ",")) }
+                evidence.writeJSON(into: &output)
+            }
+            output.append(contentsOf: "]}".utf8)
+        }
+        output.append(contentsOf: #"},"numbers":{"#.utf8)
+        for (n, (name, number)) in Self.sorted(numbers).enumerated() {
+            if n > 0 { output.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(name, into: &output)
+            output.append(contentsOf: #":{"evidence":"#.utf8)
+            number.evidence.writeJSON(into: &output)
+            output.append(contentsOf: #","value":"#.utf8)
+            JSONWriter.writeNumber(number.value, into: &output)
+            output.append(UInt8(ascii: "}"))
+        }
+        output.append(contentsOf: "}}".utf8)
+    }
+
+    private static func sorted<Value>(_ members: [String: Value]) -> [(key: String, value: Value)] {
+        members.count < 2 ? Array(members) : members.sorted { JSONWriter.precedes($0.key, $1.key) }
+    }
+}
+
+extension Evidence {
+    /// Appends the evidence's JSON form (the bytes `JSONWriter()` writes for ``jsonValue``).
+    public func writeJSON(into output: inout [UInt8]) {
+        output.append(contentsOf: #"{"code":"#.utf8)
+        JSONWriter.writeString(code, into: &output)
+        output.append(contentsOf: #","end":"#.utf8)
+        JSONWriter.writeNumber(Double(end), into: &output)
+        output.append(contentsOf: #","matched":"#.utf8)
+        JSONWriter.writeString(matched, into: &output)
+        output.append(contentsOf: #","rule":"#.utf8)
+        JSONWriter.writeString(rule, into: &output)
+        output.append(contentsOf: #","source":"#.utf8)
+        JSONWriter.writeString(source, into: &output)
+        output.append(contentsOf: #","start":"#.utf8)
+        JSONWriter.writeNumber(Double(start), into: &output)
+        output.append(UInt8(ascii: "}"))
+    }
+}
