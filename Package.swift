@@ -116,6 +116,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "TallyWorkerTests",
+            dependencies: ["TallyWorker", "FieldTallyTestKit", "SurveyEngine", "FieldTallyKafka",
+                           .product(name: "Yams", package: "Yams"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "SurveyEngineTests",
             dependencies: ["SurveyEngine", "FieldTallyTestKit"],
             swiftSettings: strict

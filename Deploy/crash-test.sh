@@ -12,11 +12,11 @@
 # paths; exits non-zero when any run fails. Everything it starts is stopped at the end, on failure
 # and on Ctrl-C, and checked with pgrep.
 #
-# Usage: Deploy/crash-test.sh [--runs 10] [--copies 230] [--pace 150] [--kills 6] [--partitions 3]
+# Usage: Deploy/crash-test.sh [--runs 10] [--copies 230] [--pace 200] [--kills 6] [--partitions 3]
 #                             [--pad-to 2048] [--seed 2018] [--debug] [--skip-build] [--keep]
 #   --runs        runs in a row (default 10)
 #   --copies      copies of the 88-message sample (default 230: 20,240 messages)
-#   --pace        submissions per second (default 150)
+#   --pace        submissions per second (default 200)
 #   --kills       SIGKILLs per run, at least 3 (default 6; every worker is killed at least once)
 #   --partitions  partitions of every topic (default 3)
 #   --pad-to      mean message size in bytes (default 2048; 0 = no padding)
@@ -28,7 +28,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$FIELDTALLY_ROOT"
 
-RUNS=10 COPIES=230 PACE=150 KILLS=6 PARTITIONS=3 PAD_TO=2048 SEED=2018 CONFIG=release KEEP=0 SKIP_BUILD=0
+RUNS=10 COPIES=230 PACE=200 KILLS=6 PARTITIONS=3 PAD_TO=2048 SEED=2018 CONFIG=release KEEP=0 SKIP_BUILD=0
 CATCH_UP_TIMEOUT=600
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -221,10 +221,14 @@ for run in $(seq 1 "$RUNS"); do
   "$BIN/tally" submit --pace "$PACE" --quiet "$STREAM" >"$DIR/submit.log" 2>&1 &
   SUBMIT_PID=$!
   KILLED=()
+  DIED=()
   for k in "${!AT[@]}"; do
     w="${WHO[$k]}"
     wait_s="$(awk -v a="${AT[$k]}" -v s="$(since "$START")" 'BEGIN { d = a - s; printf "%.2f", (d > 0 ? d : 0) }')"
     sleep "$wait_s"
+    if ! kill -0 "${WORKER_PID[$w]}" 2>/dev/null; then
+      DIED+=("$w exited on its own before kill $((k + 1)) (see $DIR/$w.log)")
+    fi
     kill -KILL "${WORKER_PID[$w]}" 2>/dev/null || true
     wait "${WORKER_PID[$w]}" 2>/dev/null || true
     KILLED+=("${w#tally-}@$(since "$START")s")
@@ -247,6 +251,10 @@ for run in $(seq 1 "$RUNS"); do
     CATCH_UP="timeout"
     RESULT=FAIL; REASONS+=("not every message was received within $CATCH_UP_TIMEOUT s: $(tail -1 "$DIR/watch.log")")
   fi
+  for w in "${WORKERS[@]}"; do
+    kill -0 "${WORKER_PID[$w]}" 2>/dev/null || DIED+=("$w exited on its own (see $DIR/$w.log)")
+  done
+  if [ "${#DIED[@]}" -gt 0 ]; then RESULT=FAIL; REASONS+=("${DIED[@]}"); fi
   # Settle, then read twice: the tallies must equal offline and stay equal (nothing counted late).
   sleep 2
   for attempt in 1 2; do

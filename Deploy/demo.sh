@@ -27,8 +27,9 @@ done
 
 bash Deploy/setup.sh
 echo "[demo] building (release)" >&2
-swift build -c release --product tally >&2
-swift build -c release >&2
+for product in tally tally-validate tally-code tally-aggregate; do
+  swift build -c release --product "$product" >&2
+done
 BIN="$(swift build -c release --show-bin-path)"
 
 RUN="$(mktemp -d /tmp/fieldtally-demo.XXXXXX)"

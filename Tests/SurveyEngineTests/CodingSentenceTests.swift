@@ -169,6 +169,18 @@ import SurveyEngine
         ev("Comparison with statistical neighbours shows lower rates of care.", ["comparison"]),
         ev("Baseline measures were taken at referral and again at closure.", ["before_after"]),
         ev("It is too soon to tell.", []),
+        ev("Evaluation by Cordis Bright showed reduced care entry.", ["independent_evaluation"]),
+        ev("We evaluated it ourselves; internal evaluation shows positive results.", []),
+        ev("The number of children in care has fallen by 10%.", ["performance_data"]),
+        ev("Service user questionnaires are very positive.", ["family_feedback"]),
+        ev("Anecdotal evidence from social workers suggests it works.", ["practitioner_view"]),
+        fgc("All families are offered a conference at the point of referral", ["early_stage"]),
+        fgc("When a child is subject to a child protection plan", []),
+        eoc("Our Family Intervention Project works with families for 6-9 months.", ["intensive_family_work"], weeks: 33),
+        eoc("Families are supported for three to six months.", [], weeks: 20),
+        eoc("The service has worked with 120 families since 2015.", []),
+        eoc("The service has been running for 18 months and supports families for 16 weeks.", [], weeks: 16),
+        eoc("A short-term intensive service (4-6 wks) followed by step down to early help for 3 months.", ["intensive_family_work"], weeks: 5),
     ]
 
     @Test func thereAreAtLeastSixtySentencesCoveringEveryField() throws {

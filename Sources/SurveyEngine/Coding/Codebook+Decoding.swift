@@ -50,9 +50,8 @@ extension Decoder {
         let present = try container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
         let known = Keys.allCases.map(\.stringValue)
         for key in present where !known.contains(key) {
-            let nearest = known.min { EditDistance.between(key, $0) < EditDistance.between(key, $1) }
             var message = "unknown key '\(key)' in \(what)"
-            if let nearest, EditDistance.between(key, nearest) <= 3 { message += " (did you mean '\(nearest)'?)" }
+            if let nearest = Spelling.closest(to: key, in: known) { message += " (did you mean '\(nearest)'?)" }
             message += "; known keys: \(known.joined(separator: ", "))"
             throw CodebookProblem(at: codingPath, message)
         }

@@ -216,7 +216,7 @@ extension Codebook {
         public var id: String
         /// Unit words with their factor to the number's unit.
         public var units: [Unit]
-        /// How ranges are read. Default: `nil` (a range is read as its first quantity).
+        /// How ranges are read. Default: `nil` (no ranges: in "8-12 weeks" only "12 weeks" is read).
         public var range: RangeRule?
         /// Whether to round the converted value to the nearest whole number (halves away from zero).
         /// Default: `true`.

@@ -8,7 +8,7 @@ public struct CodedText: Sendable, Hashable {
     public var answered: Bool
     /// The codes assigned, sorted by name, no repeats (helper codes are never reported).
     public var codes: [String]
-    /// One piece of evidence per rule match that assigned a code, in text order.
+    /// Evidence for the codes, in text order: the first match of each rule that fired.
     public var evidence: [Evidence]
     /// Mentions cancelled by a negation cue ("we no longer use Signs of Safety"), for codes
     /// that were not also assigned elsewhere in the text. The rule id is the matching rule.

@@ -8,6 +8,7 @@ public final class Coder: Sendable {
     /// The codebook this coder was compiled from.
     public let codebook: Codebook
     private let program: CompiledCodebook
+    private let sources: SourceTree
 
     /// The codebook version recorded in every result.
     public var version: String { program.version }
@@ -20,6 +21,7 @@ public final class Coder: Sendable {
     public init(codebook: Codebook) throws(SurveyDefinitionError) {
         self.codebook = codebook
         self.program = try CodebookCompiler(codebook: codebook).compile()
+        self.sources = SourceTree(paths: program.fields.map(\.sources))
     }
 
     /// Decodes, validates and compiles a YAML codebook.
@@ -33,39 +35,45 @@ public final class Coder: Sendable {
     /// Source paths are written from the submission root (`answers.…`); their first step is
     /// resolved against `answers`. Every declared field is present in the result: `answered`
     /// when any of its source texts is non-blank; `codes` is the union over its source texts,
-    /// sorted by name; `evidence` lists every rule match in source order, then text order.
+    /// sorted by name; `evidence` holds, per source text, the first match of each rule that
+    /// fired (source order, then text order).
     /// A number is taken from the first source text (in codebook order) that states one.
     public func code(answers: JSONValue) -> CodingResult {
+        var found: [SourceTree.Found] = []
+        sources.collect(answers, into: &found)
         var analysis = TextAnalysis()
-        var fields: [String: CodedField] = [:]
+        var fields: [String: CodedField] = Dictionary(minimumCapacity: program.fields.count)
         var numbers: [String: CodedNumber] = [:]
         var present: [Bool] = []
-        for field in program.fields {
+        var next = 0
+        for (index, field) in program.fields.enumerated() {
             var answered = false
             var evidence: [Evidence] = []
             present.removeAll(keepingCapacity: true)
-            present.append(contentsOf: repeatElement(false, count: field.labels.count))
-            for source in field.sources {
-                source.forEachText(in: answers) { path, text in
-                    if Self.isBlank(text) { return }
-                    answered = true
-                    var text = text
-                    text.withUTF8 { bytes in
-                        analysis.run(field, on: bytes, in: program)
-                        for finding in analysis.positives where field.labels[Int(finding.label)].report {
-                            present[Int(finding.label)] = true
-                            evidence.append(self.evidence(finding, field, path, bytes, analysis))
-                        }
-                        for found in analysis.numbers {
-                            let number = field.numbers[Int(found.number)]
-                            if numbers[number.name] == nil {
-                                numbers[number.name] = self.number(found, number, path, bytes, analysis)
-                            }
+            present.append(contentsOf: repeatElement(false, count: field.labelNames.count))
+            while next < found.count, found[next].field == Int32(index) {
+                let item = found[next]
+                next += 1
+                if Self.isBlank(item.text) { continue }
+                answered = true
+                let source = field.sources[Int(item.source)]
+                Self.withUTF8(item.text) { bytes in
+                    analysis.run(field, on: bytes, in: program)
+                    var path: String? = nil
+                    for finding in analysis.positives where field.labelReported[Int(finding.label)] {
+                        present[Int(finding.label)] = true
+                        if path == nil { path = source.concrete(item.keys) }
+                        evidence.append(self.evidence(finding, field, path!, bytes, analysis))
+                    }
+                    for number in analysis.numbers {
+                        let rule = field.numbers[Int(number.number)]
+                        if numbers[rule.name] == nil {
+                            numbers[rule.name] = self.number(number, rule, path ?? source.concrete(item.keys), bytes, analysis)
                         }
                     }
                 }
             }
-            let codes = field.reportOrder.filter { present[Int($0)] }.map { field.labels[Int($0)].name }
+            let codes = present.contains(true) ? field.reportOrder.filter { present[Int($0)] }.map { field.labelNames[Int($0)] } : []
             fields[field.name] = CodedField(answered: answered, codes: codes, evidence: evidence)
         }
         return CodingResult(codebookVersion: program.version, fields: fields, numbers: numbers)
@@ -83,18 +91,17 @@ public final class Coder: Sendable {
         var result = CodedText(field: field, source: source, answered: !Self.isBlank(text), codes: [], evidence: [],
                                negated: [], numbers: [:])
         guard result.answered else { return result }
-        var text = text
-        text.withUTF8 { bytes in
+        Self.withUTF8(text) { bytes in
             analysis.run(program, on: bytes, in: self.program)
             var found = Set<Int32>()
-            for finding in analysis.positives where program.labels[Int(finding.label)].report {
+            for finding in analysis.positives where program.labelReported[Int(finding.label)] {
                 found.insert(finding.label)
                 result.evidence.append(evidence(finding, program, source, bytes, analysis))
             }
-            for finding in analysis.negated where program.labels[Int(finding.label)].report && !found.contains(finding.label) {
+            for finding in analysis.negated where program.labelReported[Int(finding.label)] && !found.contains(finding.label) {
                 result.negated.append(evidence(finding, program, source, bytes, analysis))
             }
-            result.codes = program.reportOrder.filter { found.contains($0) }.map { program.labels[Int($0)].name }
+            result.codes = program.reportOrder.filter { found.contains($0) }.map { program.labelNames[Int($0)] }
             for number in analysis.numbers {
                 let rule = program.numbers[Int(number.number)]
                 result.numbers[rule.name] = self.number(number, rule, source, bytes, analysis)
@@ -106,7 +113,7 @@ public final class Coder: Sendable {
     private func evidence(_ finding: Finding, _ field: FieldProgram, _ source: String,
                           _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: TextAnalysis) -> Evidence {
         let span = analysis.byteSpan(finding.start, finding.end)
-        return Evidence(code: field.labels[Int(finding.label)].name, rule: field.rules[Int(finding.rule)].id, source: source,
+        return Evidence(code: field.labelNames[Int(finding.label)], rule: field.ruleIDs[Int(finding.rule)], source: source,
                         start: span.lowerBound, end: span.upperBound,
                         matched: String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self))
     }
@@ -117,6 +124,14 @@ public final class Coder: Sendable {
         return CodedNumber(value: found.value, evidence: Evidence(
             code: rule.name, rule: rule.ruleID, source: source, start: span.lowerBound, end: span.upperBound,
             matched: String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self)))
+    }
+
+    /// Runs `body` on the text's UTF-8 bytes without copying a native string.
+    private static func withUTF8(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        if text.utf8.withContiguousStorageIfAvailable(body) == nil {
+            var copy = text
+            copy.withUTF8(body)
+        }
     }
 
     /// Blank = empty or only ASCII whitespace: not an answer.

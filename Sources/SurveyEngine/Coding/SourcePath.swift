@@ -1,12 +1,11 @@
 /// Where a coded field's text lives in a submission: a dotted path from the submission root
 /// (`answers.approaches.whole_system.description`), where a `*` step matches every member of
-/// an object (`answers.approaches.*.evidence`, members visited in sorted key order).
+/// an object (`answers.approaches.*.evidence`). ``SourceTree`` finds the texts.
 struct SourcePath: Sendable, Hashable {
     /// The path as written in the codebook.
     let text: String
-    /// Steps below `answers`.
-    private let steps: [String]
-    private let hasWildcard: Bool
+    /// Steps below `answers` (`*` for a wildcard).
+    let steps: [String]
 
     /// Parses a path.
     /// - Throws: `SurveyDefinitionError` when the path does not start with `answers.`, has an
@@ -25,32 +24,21 @@ struct SourcePath: Sendable, Hashable {
         }
         self.text = text
         self.steps = Array(parts.dropFirst())
-        self.hasWildcard = parts.contains("*")
     }
 
-    /// Calls `body(path, text)` for every string this path reaches in the `answers` object.
-    /// Non-string values are skipped; `path` names the concrete member (wildcards filled in).
-    func forEachText(in answers: JSONValue, _ body: (String, String) -> Void) {
-        if !hasWildcard {
-            var value: JSONValue? = answers
-            for step in steps { value = value?[step] }
-            if case .string(let s)? = value { body(text, s) }
-            return
+    /// The concrete path for the wildcard members `keys` ("answers.approaches.early_help.evidence").
+    func concrete(_ keys: [String]) -> String {
+        if keys.isEmpty { return text }
+        var path = "answers"
+        var next = 0
+        for step in steps {
+            if step == "*", next < keys.count {
+                path += "." + keys[next]
+                next += 1
+            } else {
+                path += "." + step
+            }
         }
-        visit(answers, from: 0, path: "answers", body)
-    }
-
-    private func visit(_ value: JSONValue, from index: Int, path: String, _ body: (String, String) -> Void) {
-        if index == steps.count {
-            if case .string(let s) = value { body(path, s) }
-            return
-        }
-        let step = steps[index]
-        if step == "*" {
-            guard case .object(let members) = value else { return }
-            for key in members.keys.sorted() { visit(members[key]!, from: index + 1, path: path + "." + key, body) }
-        } else if let next = value[step] {
-            visit(next, from: index + 1, path: path + "." + step, body)
-        }
+        return path
     }
 }

@@ -23,11 +23,25 @@ extension WorkerConfiguration {
 
     private var fetchWaitMilliseconds: String { String(Int((fetchWait / .milliseconds(1)).rounded())) }
 
-    /// The idempotent producer's configuration, then every `--kafka-property`.
+    /// The default of ``maxRecordBytes``: 8 MiB, room for a submission at an instrument's 1 MiB
+    /// cap with its coding, and for the dead letter of a message over the cap.
+    public static let defaultMaxRecordBytes = 8 * 1_048_576
+
+    /// The largest record a worker writes: `message.max.bytes` when given as a Kafka property,
+    /// else ``defaultMaxRecordBytes``. Producers use it as `message.max.bytes` and created topics
+    /// as `max.message.bytes` (librdkafka's and Kafka's ~1 MB defaults are below the message cap
+    /// plus what the pipeline adds to a submission).
+    public var maxRecordBytes: Int {
+        kafkaProperties["message.max.bytes"].flatMap { Int($0) } ?? Self.defaultMaxRecordBytes
+    }
+
+    /// The idempotent producer's configuration (`message.max.bytes` = ``maxRecordBytes``), then
+    /// every `--kafka-property`.
     public func producerConfiguration() -> KafkaProducerConfiguration {
         var c = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
         c.clientID = workerName
-        c.additionalProperties = kafkaProperties.filter { Self.appliesToProducer($0.key) }
+        c.additionalProperties = ["message.max.bytes": String(maxRecordBytes)]
+        c.additionalProperties.merge(kafkaProperties.filter { Self.appliesToProducer($0.key) }) { $1 }
         return c
     }
 

@@ -56,6 +56,14 @@ public struct WorkerOptions: ParsableArguments, Sendable {
 
     public init() {}
 
+    /// Every environment variable `resolve` reads (for documentation and deployment checks).
+    public static let environmentVariables = [
+        "TALLY_BROKERS", "TALLY_SCHEMAS", "TALLY_GROUP", "TALLY_INSTANCE_ID", "TALLY_HTTP_PORT", "TALLY_HTTP_HOST",
+        "TALLY_TOPIC_SUBMISSIONS", "TALLY_TOPIC_VALID", "TALLY_TOPIC_CODED", "TALLY_TOPIC_REJECTED", "TALLY_TOPIC_TALLIES",
+        "TALLY_TOPIC_CHANGELOG", "TALLY_PARTITIONS", "TALLY_KAFKA_PROPERTIES", "TALLY_LOG_FORMAT", "TALLY_LOG_LEVEL",
+        "TALLY_MAX_BATCH", "TALLY_MAX_BATCH_WAIT_MS",
+    ]
+
     /// Resolves flags, then environment variables, then defaults into a configuration.
     /// - Throws: `ValidationError` naming the flag or variable whose value is unusable.
     public func resolve(workerName: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WorkerConfiguration {

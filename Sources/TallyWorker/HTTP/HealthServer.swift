@@ -19,8 +19,8 @@ public final class Readiness: Sendable {
     public var current: (ready: Bool, reason: String) { state.withLock { $0 } }
 }
 
-/// The worker's HTTP side: `GET /healthz` (200 `ready` or 503 with the reason) and
-/// `GET /metrics` (Prometheus text). Runs as a `Service` in the worker's service group.
+/// The worker's HTTP side: `GET /healthz` (readiness: 200 `ready` or 503 with the reason),
+/// `GET /livez` (liveness: 200 while the process serves) and `GET /metrics` (Prometheus text). Runs as a `Service` in the worker's service group.
 public enum HealthServer {
     /// Builds the server application. `onListening` receives the bound port (useful with port 0).
     public static func make(host: String, port: Int, readiness: Readiness, metrics: WorkerMetrics, logger: Logger,
@@ -31,6 +31,10 @@ public enum HealthServer {
             return Response(status: ready ? .ok : .serviceUnavailable,
                             headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: reason + "\n")))
+        }
+        router.get("livez") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: "alive\n")))
         }
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok,

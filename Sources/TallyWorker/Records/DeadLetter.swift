@@ -7,18 +7,9 @@ import SurveyEngine
 /// The original value is kept byte for byte: as text in `value` when it is valid UTF-8, else in
 /// `value_base64`. Readers (the aggregator's paradata, `tally rejected`) decode it with `JSONDecoder`.
 public struct DeadLetter: Codable, Sendable, Hashable {
-    /// Where the rejected record was read.
-    public struct Source: Codable, Sendable, Hashable {
-        public var topic: String
-        public var partition: Int
-        public var offset: Int64
+    /// Where the rejected submission was first read (its `survey.submissions` position).
+    public typealias Source = SourcePosition
 
-        public init(topic: String, partition: Int, offset: Int64) {
-            self.topic = topic
-            self.partition = partition
-            self.offset = offset
-        }
-    }
 
     /// The stable reason code (`invalid`, `unknown_respondent`, `stale_edit`, …).
     public var reason: String
@@ -37,6 +28,11 @@ public struct DeadLetter: Codable, Sendable, Hashable {
     public var value: String?
     /// The original value in base64 when it is not valid UTF-8.
     public var valueBase64: String?
+    /// `true` when `value` / `value_base64` hold only the start of the original, which was too
+    /// large for a dead-letter record (see ``valueBytes``); absent otherwise.
+    public var valueTruncated: Bool?
+    /// The original value's size in bytes, given when it was truncated.
+    public var valueBytes: Int?
     /// The respondent, when the message named one.
     public var respondentID: String?
     /// The instance, when the message named one.
@@ -47,6 +43,8 @@ public struct DeadLetter: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case reason, problems, detail, worker, source, key, value
         case valueBase64 = "value_base64"
+        case valueTruncated = "value_truncated"
+        case valueBytes = "value_bytes"
         case respondentID = "respondent_id"
         case instanceID = "instance_id"
         case rejectedAt = "rejected_at"
@@ -71,7 +69,8 @@ public struct DeadLetter: Codable, Sendable, Hashable {
         rejectedAt = date.formatted(.iso8601)
     }
 
-    /// The original value's bytes, from whichever of `value` / `value_base64` is present.
+    /// The original value's bytes, from whichever of `value` / `value_base64` is present (only its
+    /// first part when ``valueTruncated``).
     public var originalValue: [UInt8] {
         if let value { return Array(value.utf8) }
         return valueBase64.flatMap { Data(base64Encoded: $0) }.map(Array.init) ?? []

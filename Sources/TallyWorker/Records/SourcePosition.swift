@@ -3,7 +3,7 @@ import FieldTallyKafka
 /// Where a submission was first read (`survey.submissions` topic, partition, offset), carried
 /// along the pipeline in the `fieldtally-source` header so the aggregator can recognise a
 /// message delivered twice inside the pipeline (after a worker crash) and count it once.
-public struct SourcePosition: Sendable, Hashable {
+public struct SourcePosition: Sendable, Hashable, Codable {
     /// The header that carries it.
     public static let header = "fieldtally-source"
 
@@ -43,7 +43,4 @@ public struct SourcePosition: Sendable, Hashable {
 
     /// As a Kafka header.
     public var kafkaHeader: KafkaHeader { KafkaHeader(key: Self.header, string: text) }
-
-    /// As a dead letter's source.
-    public var deadLetterSource: DeadLetter.Source { .init(topic: topic, partition: partition, offset: offset) }
 }

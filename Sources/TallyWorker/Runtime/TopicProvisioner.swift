@@ -4,15 +4,17 @@ import Logging
 /// Creates the pipeline's topics when they are missing (idempotent): the submission, valid,
 /// coded and dead-letter topics, and the compacted tallies and changelog topics.
 public enum TopicProvisioner {
-    /// The topics of DESIGN.md's pipeline with `configuration`'s names and partition count.
+    /// The topics of DESIGN.md's pipeline with `configuration`'s names and partition count, each
+    /// taking records up to the configuration's `maxRecordBytes` (`max.message.bytes`).
     public static func pipelineTopics(_ configuration: WorkerConfiguration) -> [KafkaTopicSpec] {
         let t = configuration.topics
-        let compact = ["cleanup.policy": "compact"]
+        let sized = ["max.message.bytes": String(configuration.maxRecordBytes)]
+        let compact = sized.merging(["cleanup.policy": "compact"]) { $1 }
         return [
-            KafkaTopicSpec(name: t.submissions, partitions: t.partitions),
-            KafkaTopicSpec(name: t.valid, partitions: t.partitions),
-            KafkaTopicSpec(name: t.coded, partitions: t.partitions),
-            KafkaTopicSpec(name: t.rejected, partitions: t.partitions),
+            KafkaTopicSpec(name: t.submissions, partitions: t.partitions, config: sized),
+            KafkaTopicSpec(name: t.valid, partitions: t.partitions, config: sized),
+            KafkaTopicSpec(name: t.coded, partitions: t.partitions, config: sized),
+            KafkaTopicSpec(name: t.rejected, partitions: t.partitions, config: sized),
             KafkaTopicSpec(name: t.tallies, partitions: t.partitions, config: compact),
             KafkaTopicSpec(name: t.changelog, partitions: t.partitions, config: compact),
         ]

@@ -37,17 +37,25 @@ public final class AggregateProcessor: RecordProcessor {
 
     private let partitions = Mutex<[Int: PartitionState]>([:])
 
+    /// Reads the changelog records of the given partitions (key, value, partition), in topic order.
+    public typealias ChangelogLoader = @Sendable (Set<Int>) async throws -> [(partition: Int, record: ChangelogRecord)]
+    private let loadChangelog: ChangelogLoader
+
     public var inputTopics: [String] { [configuration.topics.coded, configuration.topics.rejected] }
 
-    /// - Parameter debounce: least time between two partials of one partition. Default: 50 ms
-    ///   (at most 20 partials per second per partition; half of it is the mean latency it adds).
+    /// - Parameters:
+    ///   - debounce: least time between two partials of one partition. Default: 25 ms (at most 40
+    ///     partials per second per partition; half of it is the mean latency it adds).
+    ///   - loadChangelog: where state is restored from. Default: the changelog topic, read to its end.
     public init(plan: TallyPlan, frame: Frame, validator: Validator, configuration: WorkerConfiguration, logger: Logger,
-                debounce: Duration = .milliseconds(25)) {
+                debounce: Duration = .milliseconds(25), loadChangelog: ChangelogLoader? = nil) {
+        self.loadChangelog = loadChangelog ?? Self.kafkaChangelogLoader(configuration: configuration, logger: logger)
         self.plan = plan
         self.frame = frame
         self.validator = validator
         self.configuration = configuration
-        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName)
+        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName,
+                                       maxRecordBytes: configuration.maxRecordBytes)
         self.logger = logger
         self.debounce = debounce
         self.preparer = Aggregator(plan: plan, frame: frame)
@@ -58,16 +66,12 @@ public final class AggregateProcessor: RecordProcessor {
         guard !wanted.isEmpty else { return }
         var restored: [Int: Aggregator] = [:]
         for p in wanted { restored[p] = Aggregator(plan: plan, frame: frame, partition: p) }
-        let reader = KafkaTopicReader(configuration: configuration.readerConfiguration(), logger: logger)
         let started = ContinuousClock.now
-        var count = 0
-        _ = try await reader.readToEnd(topic: configuration.topics.changelog) { batch in
-            for record in batch.records where wanted.contains(record.partition) {
-                guard let key = record.keyString, let value = record.value else { continue }
-                try restored[record.partition]!.restore(ChangelogRecord(key: key, value: Data(value)))
-                count += 1
-            }
+        let records = try await loadChangelog(wanted)
+        for (partition, record) in records where wanted.contains(partition) {
+            try restored[partition]!.restore(record)
         }
+        let count = records.count
         partitions.withLock { held in
             for (p, aggregator) in restored {
                 let snapshot = aggregator.snapshot()
@@ -76,6 +80,21 @@ public final class AggregateProcessor: RecordProcessor {
         }
         logger.info("restored state from the changelog", metadata: [
             "partitions": "\(wanted.sorted())", "records": "\(count)", "seconds": "\((ContinuousClock.now - started).seconds)"])
+    }
+
+    /// Reads the changelog topic to its end, keeping the records of the wanted partitions.
+    static func kafkaChangelogLoader(configuration: WorkerConfiguration, logger: Logger) -> ChangelogLoader {
+        { wanted in
+            let reader = KafkaTopicReader(configuration: configuration.readerConfiguration(), logger: logger)
+            var records: [(partition: Int, record: ChangelogRecord)] = []
+            _ = try await reader.readToEnd(topic: configuration.topics.changelog) { batch in
+                for record in batch.records where wanted.contains(record.partition) {
+                    guard let key = record.keyString, let value = record.value else { continue }
+                    records.append((record.partition, ChangelogRecord(key: key, value: Data(value))))
+                }
+            }
+            return records
+        }
     }
 
     public func release(_ revoked: [KafkaTopicPartition]) {

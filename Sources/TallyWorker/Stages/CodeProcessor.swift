@@ -18,7 +18,8 @@ public final class CodeProcessor: RecordProcessor {
         self.validator = validator
         self.coder = coder
         self.topics = configuration.topics
-        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName)
+        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName,
+                                       maxRecordBytes: configuration.maxRecordBytes)
     }
 
     public func process(_ records: [KafkaRecord]) async throws -> BatchOutput {

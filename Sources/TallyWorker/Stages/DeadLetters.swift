@@ -8,10 +8,20 @@ public struct DeadLetters: Sendable {
     public var topic: String
     /// The worker named in every dead letter.
     public var worker: String
+    /// The largest record the worker may write: a dead letter that would be larger keeps only the
+    /// start of the original value (``DeadLetter/valueTruncated``), so an oversized message is
+    /// dead-lettered instead of failing delivery forever. Default: `WorkerConfiguration.defaultMaxRecordBytes`.
+    public var maxRecordBytes: Int
 
-    public init(topic: String, worker: String) {
+    /// How much of an original too large for a dead letter is kept, at most: 64 KiB.
+    public static let keptPrefixBytes = 64 * 1_024
+    /// Room kept under `maxRecordBytes` for the key, headers and record framing.
+    static let recordOverhead = 16 * 1_024
+
+    public init(topic: String, worker: String, maxRecordBytes: Int = WorkerConfiguration.defaultMaxRecordBytes) {
         self.topic = topic
         self.worker = worker
+        self.maxRecordBytes = maxRecordBytes
     }
 
     private static let encoder: JSONEncoder = {
@@ -28,9 +38,27 @@ public struct DeadLetters: Sendable {
     /// cannot see it and would count the rejection twice.
     public func record(for rejection: Rejection, detail: String? = nil, input record: KafkaRecord, source: SourcePosition,
                        value: [UInt8]? = nil) -> KafkaProducerRecord {
-        let letter = DeadLetter(rejection: rejection, detail: detail, worker: worker, source: source.deadLetterSource,
-                                key: record.key, value: value ?? record.value ?? [])
-        let bytes = (try? Self.encoder.encode(letter)).map(Array.init) ?? []
+        let original = value ?? record.value ?? []
+        let letter = DeadLetter(rejection: rejection, detail: detail, worker: worker, source: source,
+                                key: record.key, value: original)
+        var bytes = (try? Self.encoder.encode(letter)).map(Array.init) ?? []
+        let limit = max(1_024, maxRecordBytes - Self.recordOverhead)
+        if bytes.count > limit {
+            // Escaping can make a letter several times larger than its original: halve until it fits.
+            let isText = String(validating: original, as: UTF8.self) != nil
+            var keep = min(original.count, Self.keptPrefixBytes)
+            repeat {
+                var cut = keep
+                // Cut a text at a character boundary, so the kept start is still text.
+                while isText, cut > 0, cut < original.count, original[cut] & 0xC0 == 0x80 { cut -= 1 }
+                var truncated = DeadLetter(rejection: rejection, detail: detail, worker: worker, source: source,
+                                           key: record.key, value: Array(original.prefix(cut)))
+                truncated.valueTruncated = true
+                truncated.valueBytes = original.count
+                bytes = (try? Self.encoder.encode(truncated)).map(Array.init) ?? []
+                keep /= 2
+            } while bytes.count > limit && keep > 0
+        }
         var key = rejection.respondentId.map { Array($0.utf8) } ?? record.key ?? []
         if key.isEmpty { key = Array(source.text.utf8) }
         return KafkaProducerRecord(topic: topic, key: key, value: bytes, headers: [source.kafkaHeader])

@@ -14,7 +14,8 @@ public final class ValidateProcessor: RecordProcessor {
     public init(validator: Validator, configuration: WorkerConfiguration) {
         self.validator = validator
         self.topics = configuration.topics
-        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName)
+        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName,
+                                       maxRecordBytes: configuration.maxRecordBytes)
     }
 
     public func process(_ records: [KafkaRecord]) async throws -> BatchOutput {

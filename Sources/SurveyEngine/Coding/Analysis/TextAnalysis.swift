@@ -52,17 +52,23 @@ struct TextAnalysis {
         book.lexicon.tokenize(text, into: &tokens)
         if tokens.isEmpty { return }
         tokens.withUnsafeBufferPointer { field.trie.scan($0, lexicon: book.lexicon, breaks: book.breaks, into: &matches) }
-        sortMatches(field, text)
-        findScopes(field, book)
-        classify(field)
-        applyImplications(field)
-        if !field.numbers.isEmpty { readNumbers(field) }
+        if !matches.isEmpty {
+            sortMatches(field, text)
+            findScopes(field, book)
+            classify(field)
+            if !positives.isEmpty && !field.implied.isEmpty { applyImplications(field) }
+        } else {
+            ruleMatches.removeAll(keepingCapacity: true)
+            guards.removeAll(keepingCapacity: true)
+            scopes.removeAll(keepingCapacity: true)
+        }
+        if !field.numbers.isEmpty, tokens.contains(where: { !$0.value.isNaN }) { readNumbers(field) }
     }
 
     /// Sorts by (entry, start, end), keeps the shortest match per (entry, start), drops
     /// case-sensitive abbreviations written in another case, and splits matches by kind.
     private mutating func sortMatches(_ field: FieldProgram, _ text: UnsafeBufferPointer<UInt8>) {
-        matches.sort { ($0.entry, $0.start, $0.end) < ($1.entry, $1.start, $1.end) }
+        if matches.count > 1 { matches.sort { $0.entryOrder < $1.entryOrder } }
         pseudo.removeAll(keepingCapacity: true)
         cueMatches.removeAll(keepingCapacity: true)
         exclusions.removeAll(keepingCapacity: true)
@@ -73,7 +79,7 @@ struct TextAnalysis {
             if let p = previous, p.entry == match.entry, p.start == match.start { continue }
             previous = match
             let entry = field.entries[Int(match.entry)]
-            if let exact = entry.exactCase, !hasExactCase(match, exact, text) { continue }
+            if entry.exactCase >= 0, !hasExactCase(match, field.exactCases[Int(entry.exactCase)], text) { continue }
             switch entry.kind {
             case .rule: ruleMatches.append(match)
             case .exclusion: exclusions.append(match)
@@ -82,7 +88,7 @@ struct TextAnalysis {
             case .numberBefore, .numberAfter: guards.append(match)
             }
         }
-        ruleMatches.sort { ($0.start, $0.end, $0.entry) < ($1.start, $1.end, $1.entry) }
+        if ruleMatches.count > 1 { ruleMatches.sort { $0.textOrder < $1.textOrder } }
     }
 
     private func hasExactCase(_ match: RawMatch, _ exact: [[UInt8]], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -101,18 +107,21 @@ struct TextAnalysis {
     /// Turns cue matches (outside pseudo-negations) into token ranges that are negated.
     private mutating func findScopes(_ field: FieldProgram, _ book: CompiledCodebook) {
         scopes.removeAll(keepingCapacity: true)
+        if cueMatches.isEmpty { return }
         let n = Int32(tokens.count)
         for cueMatch in cueMatches {
             if pseudo.contains(where: { Self.overlaps($0, cueMatch) }) { continue }
             let cue = field.cues[Int(field.entries[Int(cueMatch.entry)].target)]
-            let window = Int32(cue.window)
+            let window = cue.window
             if cue.forward {
                 var k = cueMatch.end
                 let limit = min(n, cueMatch.end + window)
                 while k < limit {
                     let token = tokens[Int(k)]
                     if !token.marksBefore.isDisjoint(with: book.breaks) { break }
-                    if token.id >= 0, book.forwardStops[Int(token.id)] || cue.until.contains(token.id) { break }
+                    if token.id >= 0, book.forwardStops[Int(token.id)] || field.untilWords[Int(cue.untilStart)..<Int(cue.untilEnd)].contains(token.id) {
+                        break
+                    }
                     k += 1
                 }
                 if k > cueMatch.end { scopes.append((cueMatch.end, k)) }
@@ -136,21 +145,23 @@ struct TextAnalysis {
         scopes.contains { position >= $0.start && position < $0.end }
     }
 
-    /// Drops excluded matches and sorts the rest into found and negated codes.
+    /// Drops excluded matches and sorts the rest into found and negated codes, keeping the
+    /// first (and, at one start, the longest) match of each rule: one piece of evidence per rule
+    /// and text is enough to audit a code, and keeps results small for long texts.
     private mutating func classify(_ field: FieldProgram) {
         present.removeAll(keepingCapacity: true)
-        present.append(contentsOf: repeatElement(false, count: field.labels.count))
+        present.append(contentsOf: repeatElement(false, count: field.labelNames.count))
         for match in ruleMatches {
             let ruleIndex = field.entries[Int(match.entry)].target
-            let label = field.rules[Int(ruleIndex)].label
+            let label = field.ruleLabels[Int(ruleIndex)]
             let excluded = exclusions.contains {
                 field.entries[Int($0.entry)].target == label && Self.overlaps($0, match)
             }
             if excluded { continue }
             let finding = Finding(label: label, rule: ruleIndex, start: match.start, end: match.end)
             if isNegated(match.start) {
-                negated.append(finding)
-            } else {
+                if !negated.contains(where: { $0.rule == ruleIndex }) { negated.append(finding) }
+            } else if !positives.contains(where: { $0.rule == ruleIndex }) {
                 positives.append(finding)
                 present[Int(label)] = true
             }
@@ -159,9 +170,8 @@ struct TextAnalysis {
 
     /// Evaluates `implied_by` rules in codebook order over the codes found so far.
     private mutating func applyImplications(_ field: FieldProgram) {
-        for ruleIndex in field.impliedRules {
-            let rule = field.rules[Int(ruleIndex)]
-            guard let implied = rule.implied else { continue }
+        for (ruleIndex, implied) in field.implied {
+            let label = field.ruleLabels[Int(ruleIndex)]
             var count = 0
             var start = Int32.max, end = Int32.min
             for label in implied.of where present[Int(label)] {
@@ -172,8 +182,8 @@ struct TextAnalysis {
                 }
             }
             if count >= implied.atLeast, start < end {
-                positives.append(Finding(label: rule.label, rule: ruleIndex, start: start, end: end))
-                present[Int(rule.label)] = true
+                positives.append(Finding(label: label, rule: ruleIndex, start: start, end: end))
+                present[Int(label)] = true
             }
         }
     }

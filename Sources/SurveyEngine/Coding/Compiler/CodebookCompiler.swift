@@ -10,16 +10,26 @@ struct CodebookCompiler {
     private struct PendingField {
         var name: String
         var sources: [SourcePath]
-        var labels: [FieldProgram.Label]
-        var rules: [FieldProgram.Rule]
-        var cues: [FieldProgram.Cue]
+        var labelNames: [String]
+        var labelReported: [Bool]
+        var ruleIDs: [String] = []
+        var ruleLabels: [Int32] = []
+        var implied: [(rule: Int32, implication: FieldProgram.Implied)] = []
+        var cues: [FieldProgram.Cue] = []
+        var untilWords: [Int32] = []
         var entries: [FieldProgram.Entry] = []
+        var exactCases: [[[UInt8]]] = []
         var patterns: [(elements: [PatternElement], entry: Int32)] = []
         var numbers: [FieldProgram.Number] = []
 
         mutating func add(_ parsed: PhraseParser.Parsed, kind: FieldProgram.Entry.Kind, target: Int32) {
             let entry = Int32(entries.count)
-            entries.append(FieldProgram.Entry(kind: kind, target: target, exactCase: parsed.exactCase))
+            var exact: Int32 = -1
+            if let words = parsed.exactCase {
+                exact = Int32(exactCases.count)
+                exactCases.append(words)
+            }
+            entries.append(FieldProgram.Entry(kind: kind, target: target, exactCase: exact))
             for variant in parsed.variants { patterns.append((variant, entry)) }
         }
     }
@@ -123,24 +133,25 @@ struct CodebookCompiler {
                 sources.append(try SourcePath(path, context: "\(place) › sources[\(s)]"))
             }
             guard !field.codes.isEmpty else { throw fail("\(place): the field has no codes") }
-            var labels: [FieldProgram.Label] = []
+            var labels: [String] = []
             for (c, code) in field.codes.enumerated() {
                 guard Self.isIdentifier(code.code) else {
                     throw fail("\(place) › codes[\(c)] '\(code.code)': a code uses lower-case letters, digits and _ and starts with a letter")
                 }
-                if labels.contains(where: { $0.name == code.code }) { throw fail("\(place) › codes[\(c)] \(code.code): the code is declared twice in this field") }
-                labels.append(FieldProgram.Label(name: code.code, report: code.report))
+                if labels.contains(code.code) { throw fail("\(place) › codes[\(c)] \(code.code): the code is declared twice in this field") }
+                labels.append(code.code)
             }
-            var cues: [FieldProgram.Cue] = []
-            var program = PendingField(name: field.name, sources: sources, labels: labels, rules: [], cues: [])
+            var program = PendingField(name: field.name, sources: sources, labelNames: labels, labelReported: field.codes.map(\.report))
             for parsed in pseudo { program.add(parsed, kind: .pseudo, target: -1) }
             for (cue, phrases, until) in cueParsed where cue.fields == nil || cue.fields!.contains(field.name) {
-                let index = Int32(cues.count)
-                cues.append(FieldProgram.Cue(id: cue.id, forward: cue.direction != .backward, backward: cue.direction != .forward,
-                                             window: cue.window ?? negation.window, until: until))
+                let index = Int32(program.cues.count)
+                let untilStart = Int32(program.untilWords.count)
+                program.untilWords.append(contentsOf: until)
+                program.cues.append(FieldProgram.Cue(forward: cue.direction != .backward, backward: cue.direction != .forward,
+                                                     window: Int32(cue.window ?? negation.window),
+                                                     untilStart: untilStart, untilEnd: Int32(program.untilWords.count)))
                 for parsed in phrases { program.add(parsed, kind: .cue, target: index) }
             }
-            program.cues = cues
 
             for (c, code) in field.codes.enumerated() {
                 let codePlace = "\(place) › codes[\(c)] \(code.code)"
@@ -154,14 +165,13 @@ struct CodebookCompiler {
                     guard !(rule.phrases.isEmpty && rule.misspellings.isEmpty && rule.abbreviations.isEmpty && rule.impliedBy == nil) else {
                         throw fail("\(rulePlace): the rule has no phrases; give it phrases, misspellings, abbreviations or implied_by")
                     }
-                    let ruleIndex = Int32(program.rules.count)
-                    var implied: FieldProgram.Implied? = nil
+                    let ruleIndex = Int32(program.ruleIDs.count)
                     if let implication = rule.impliedBy {
                         var of: [Int32] = []
                         for name in implication.of {
-                            guard let index = labels.firstIndex(where: { $0.name == name }) else {
+                            guard let index = labels.firstIndex(of: name) else {
                                 throw fail("\(rulePlace) › implied_by: unknown code '\(name)' in field \(field.name); known codes: "
-                                    + labels.map(\.name).joined(separator: ", "))
+                                    + labels.joined(separator: ", "))
                             }
                             guard index != c else { throw fail("\(rulePlace) › implied_by: a code cannot imply itself ('\(name)')") }
                             if of.contains(Int32(index)) { throw fail("\(rulePlace) › implied_by: '\(name)' is listed twice") }
@@ -170,9 +180,10 @@ struct CodebookCompiler {
                         guard implication.atLeast >= 1, implication.atLeast <= of.count else {
                             throw fail("\(rulePlace) › implied_by: at_least must be between 1 and the \(of.count) listed codes")
                         }
-                        implied = FieldProgram.Implied(atLeast: implication.atLeast, of: of)
+                        program.implied.append((ruleIndex, FieldProgram.Implied(atLeast: implication.atLeast, of: of)))
                     }
-                    program.rules.append(FieldProgram.Rule(id: rule.id, label: label, implied: implied))
+                    program.ruleIDs.append(rule.id)
+                    program.ruleLabels.append(label)
                     for (p, phrase) in rule.phrases.enumerated() {
                         let parsed = try parser.parse(phrase, kind: .phrase(tolerant: rule.fuzzy), context: "\(rulePlace) › phrases[\(p)]", into: &lexicon)
                         program.add(parsed, kind: .rule, target: ruleIndex)
@@ -243,12 +254,10 @@ struct CodebookCompiler {
         for id in backwardStopIDs { backwardStops[Int(id)] = true }
         let fields = pending.map { field in
             FieldProgram(
-                name: field.name, sources: field.sources, labels: field.labels, rules: field.rules,
-                impliedRules: field.rules.indices.filter { field.rules[$0].implied != nil }.map { Int32($0) },
-                cues: field.cues, entries: field.entries, numbers: field.numbers,
-                trie: PhraseTrie(patterns: field.patterns, wordCount: built.count),
-                reportOrder: field.labels.indices.filter { field.labels[$0].report }
-                    .sorted { field.labels[$0].name < field.labels[$1].name }.map { Int32($0) }
+                name: field.name, sources: field.sources, labelNames: field.labelNames, labelReported: field.labelReported,
+                ruleIDs: field.ruleIDs, ruleLabels: field.ruleLabels, implied: field.implied, cues: field.cues,
+                untilWords: field.untilWords, entries: field.entries, exactCases: field.exactCases, numbers: field.numbers,
+                trie: PhraseTrie(patterns: field.patterns, wordCount: built.count)
             )
         }
         return CompiledCodebook(version: book.version, lexicon: built, fields: fields, breaks: breaks,

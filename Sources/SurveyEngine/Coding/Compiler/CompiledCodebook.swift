@@ -1,6 +1,9 @@
 /// A codebook compiled for matching: one lexicon, and per field one trie with everything the
 /// per-text analysis needs as plain indices. Built once by ``CodebookCompiler``.
-struct CompiledCodebook: Sendable {
+///
+/// Classes, so coding borrows the compiled data instead of copying (and reference-counting)
+/// its arrays; hot arrays hold only plain values.
+final class CompiledCodebook: Sendable {
     let version: String
     let lexicon: Lexicon
     let fields: [FieldProgram]
@@ -10,39 +13,34 @@ struct CompiledCodebook: Sendable {
     let forwardStops: [Bool]
     let backwardStops: [Bool]
 
+    init(version: String, lexicon: Lexicon, fields: [FieldProgram], breaks: Marks, forwardStops: [Bool], backwardStops: [Bool]) {
+        self.version = version
+        self.lexicon = lexicon
+        self.fields = fields
+        self.breaks = breaks
+        self.forwardStops = forwardStops
+        self.backwardStops = backwardStops
+    }
+
     /// The index of the field called `name`.
     func fieldIndex(_ name: String) -> Int? { fields.firstIndex { $0.name == name } }
 }
 
-/// One coded field, compiled. A class: the coder reads every field of the codebook for every
-/// submission, and a struct of a dozen arrays was copied (a dozen retains and releases) each time.
+/// One coded field, compiled.
 final class FieldProgram: Sendable {
-    /// A code (reported or helper).
-    struct Label: Sendable {
-        var name: String
-        var report: Bool
-    }
-
-    /// A matching rule; `implied` holds a declarative rule's threshold and label indices.
-    struct Rule: Sendable {
-        var id: String
-        var label: Int32
-        var implied: Implied?
-    }
-
+    /// A declarative rule's threshold and label indices.
     struct Implied: Sendable {
         var atLeast: Int
         var of: [Int32]
     }
 
-    /// A negation cue.
+    /// A negation cue; `until` indexes ``FieldProgram/untilWords``.
     struct Cue: Sendable {
-        var id: String
         var forward: Bool
         var backward: Bool
-        var window: Int
-        /// Word ids that end this cue's forward scope.
-        var until: [Int32]
+        var window: Int32
+        var untilStart: Int32
+        var untilEnd: Int32
     }
 
     /// What a trie terminal stands for.
@@ -64,8 +62,8 @@ final class FieldProgram: Sendable {
 
         var kind: Kind
         var target: Int32
-        /// For a case-sensitive abbreviation: the exact bytes of each word.
-        var exactCase: [[UInt8]]?
+        /// Index into ``FieldProgram/exactCases`` for a case-sensitive abbreviation, else -1.
+        var exactCase: Int32
     }
 
     /// A number rule.
@@ -78,7 +76,7 @@ final class FieldProgram: Sendable {
         var hyphenJoins: Bool
         /// Word ids that join a range ("to", "and").
         var joiners: [Int32]
-        /// `nil`: no ranges, a range is read as its first quantity.
+        /// `nil`: no ranges.
         var take: Codebook.RangeRule.Take?
         var round: Bool
         var min: Double
@@ -87,28 +85,40 @@ final class FieldProgram: Sendable {
 
     let name: String
     let sources: [SourcePath]
-    let labels: [Label]
-    let rules: [Rule]
+    /// Code names and whether each is reported, by label index.
+    let labelNames: [String]
+    let labelReported: [Bool]
+    /// Rule ids and the label each assigns, by rule index.
+    let ruleIDs: [String]
+    let ruleLabels: [Int32]
     /// Rules with an implication, in codebook order.
-    let impliedRules: [Int32]
+    let implied: [(rule: Int32, implication: Implied)]
     let cues: [Cue]
+    let untilWords: [Int32]
     let entries: [Entry]
+    /// Exact bytes of each word of a case-sensitive abbreviation.
+    let exactCases: [[[UInt8]]]
     let numbers: [Number]
     let trie: PhraseTrie
     /// Reported labels, sorted by code name (the order of `CodedField.codes`).
     let reportOrder: [Int32]
 
-    init(name: String, sources: [SourcePath], labels: [Label], rules: [Rule], impliedRules: [Int32], cues: [Cue],
-         entries: [Entry], numbers: [Number], trie: PhraseTrie, reportOrder: [Int32]) {
+    init(name: String, sources: [SourcePath], labelNames: [String], labelReported: [Bool], ruleIDs: [String], ruleLabels: [Int32],
+         implied: [(rule: Int32, implication: Implied)], cues: [Cue], untilWords: [Int32], entries: [Entry],
+         exactCases: [[[UInt8]]], numbers: [Number], trie: PhraseTrie) {
         self.name = name
         self.sources = sources
-        self.labels = labels
-        self.rules = rules
-        self.impliedRules = impliedRules
+        self.labelNames = labelNames
+        self.labelReported = labelReported
+        self.ruleIDs = ruleIDs
+        self.ruleLabels = ruleLabels
+        self.implied = implied
         self.cues = cues
+        self.untilWords = untilWords
         self.entries = entries
+        self.exactCases = exactCases
         self.numbers = numbers
         self.trie = trie
-        self.reportOrder = reportOrder
+        self.reportOrder = labelNames.indices.filter { labelReported[$0] }.sorted { labelNames[$0] < labelNames[$1] }.map { Int32($0) }
     }
 }

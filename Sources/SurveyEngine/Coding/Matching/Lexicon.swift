@@ -1,8 +1,9 @@
 /// Every word a compiled codebook mentions, with O(1) lookup of a text word and the
 /// misspelling neighbours of each word.
 ///
-/// Built once by ``LexiconBuilder``; read-only afterwards.
-struct Lexicon: Sendable {
+/// Built once by ``LexiconBuilder``; read-only afterwards. A class so the hot loops borrow it
+/// instead of copying (and reference-counting) its arrays.
+final class Lexicon: Sendable {
     /// Number of words; ids are `0..<count`.
     let count: Int
     /// Word bytes, `storage[offsets[id]..<offsets[id + 1]]`.
@@ -13,36 +14,20 @@ struct Lexicon: Sendable {
     private let slotMask: Int
     /// The value of a number word, NaN for other words.
     let numberValues: [Double]
-    /// Misspelling tolerance of each word as a phrase word (0 = exact only).
-    private let maxEdits: [UInt8]
-    private let letterMasks: [UInt32]
-    /// Tolerant words grouped by first-letter class and length (see `bucket`).
-    private let bucketStart: [Int32]
-    private let bucketWords: [Int32]
     /// For every word, the tolerant words it may be a misspelling of.
-    private var neighbourStart: [Int32]
-    private var neighbourWords: [Int32]
-    /// Shortest text word worth a misspelling search, and the widest tolerance.
+    private let neighbourStart: [Int32]
+    private let neighbourWords: [Int32]
+    /// Shortest text word worth a misspelling search.
     private let minimumTolerantLength: Int
-    private let widestTolerance: Int
-    private let sameFirstLetter: Bool
-
-    private static let lengthSlots = 64
-    private static let firstClasses = 37
+    private let search: FuzzyIndex
 
     init(words: [[UInt8]], numberValues: [Double], tolerant: [Bool], tolerance: [Codebook.Tolerance], sameFirstLetter: Bool) {
-        count = words.count
         var storage: [UInt8] = []
         var offsets: [Int32] = [0]
         for word in words {
             storage.append(contentsOf: word)
             offsets.append(Int32(storage.count))
         }
-        self.storage = storage
-        self.offsets = offsets
-        self.numberValues = numberValues
-        self.sameFirstLetter = sameFirstLetter
-
         var capacity = 16
         while capacity < words.count * 3 { capacity <<= 1 }
         var slots = [Int32](repeating: -1, count: capacity)
@@ -51,8 +36,6 @@ struct Lexicon: Sendable {
             while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
             slots[slot] = Int32(id)
         }
-        self.slots = slots
-        self.slotMask = capacity - 1
 
         let tiers = tolerance.sorted { $0.minLength < $1.minLength }
         func edits(for word: [UInt8]) -> Int {
@@ -60,14 +43,10 @@ struct Lexicon: Sendable {
             return tiers.last { word.count >= $0.minLength }?.maxEdits ?? 0
         }
         let maxEdits = words.indices.map { tolerant[$0] ? UInt8(edits(for: words[$0])) : 0 }
-        self.maxEdits = maxEdits
-        letterMasks = words.map(Self.letterMask)
-        minimumTolerantLength = tiers.map { $0.minLength - $0.maxEdits }.min() ?? Int.max
-        widestTolerance = tiers.map(\.maxEdits).max() ?? 0
-
-        var buckets = [[Int32]](repeating: [], count: Self.firstClasses * Self.lengthSlots)
-        for (id, word) in words.enumerated() where maxEdits[id] > 0 && word.count < Self.lengthSlots {
-            buckets[Self.bucket(Self.firstClass(word[0]), word.count)].append(Int32(id))
+        let letterMasks = words.map(Self.letterMask)
+        var buckets = [[Int32]](repeating: [], count: FuzzyIndex.firstClasses * FuzzyIndex.lengthSlots)
+        for (id, word) in words.enumerated() where maxEdits[id] > 0 && word.count < FuzzyIndex.lengthSlots {
+            buckets[FuzzyIndex.bucket(FuzzyIndex.firstClass(word[0]), word.count)].append(Int32(id))
         }
         var bucketStart: [Int32] = [0]
         var bucketWords: [Int32] = []
@@ -75,27 +54,33 @@ struct Lexicon: Sendable {
             bucketWords.append(contentsOf: bucket)
             bucketStart.append(Int32(bucketWords.count))
         }
-        self.bucketStart = bucketStart
-        self.bucketWords = bucketWords
-        // Neighbours need the buckets: fill them through a partially built value.
-        neighbourStart = []
-        neighbourWords = []
+        let search = FuzzyIndex(storage: storage, offsets: offsets, maxEdits: maxEdits, letterMasks: letterMasks,
+                                bucketStart: bucketStart, bucketWords: bucketWords,
+                                widestTolerance: tiers.map(\.maxEdits).max() ?? 0, sameFirstLetter: sameFirstLetter)
         var neighbourStart: [Int32] = [0]
         var neighbourWords: [Int32] = []
         for (id, word) in words.enumerated() {
             word.withUnsafeBufferPointer { bytes in
-                forEachTolerantMatch(of: bytes, letterMask: letterMasks[id]) { other in
+                search.forEachMatch(of: bytes, letterMask: letterMasks[id]) { other in
                     if other != Int32(id) { neighbourWords.append(other) }
                 }
             }
             neighbourStart.append(Int32(neighbourWords.count))
         }
+        self.count = words.count
+        self.storage = storage
+        self.offsets = offsets
+        self.slots = slots
+        self.slotMask = capacity - 1
+        self.numberValues = numberValues
         self.neighbourStart = neighbourStart
         self.neighbourWords = neighbourWords
+        self.minimumTolerantLength = tiers.map { $0.minLength - $0.maxEdits }.min() ?? Int.max
+        self.search = search
     }
 
     static func hash(_ word: [UInt8]) -> UInt64 {
-        word.reduce(TextScanner.hashStart(), TextScanner.hashStep)
+        word.withUnsafeBufferPointer(TextScanner.hash)
     }
 
     static func letterMask(_ word: [UInt8]) -> UInt32 {
@@ -104,18 +89,6 @@ struct Lexicon: Sendable {
         }
     }
 
-    /// 0–25 for a–z, 26–35 for digits, 36 for anything else.
-    @inline(__always)
-    private static func firstClass(_ first: UInt8) -> Int {
-        switch first {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"): return Int(first &- UInt8(ascii: "a"))
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return 26 + Int(first &- UInt8(ascii: "0"))
-        default: return 36
-        }
-    }
-
-    @inline(__always)
-    private static func bucket(_ firstClass: Int, _ length: Int) -> Int { firstClass * lengthSlots + length }
 
     /// The word's bytes.
     func word(_ id: Int32) -> ArraySlice<UInt8> { storage[Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])] }
@@ -144,49 +117,38 @@ struct Lexicon: Sendable {
         }
     }
 
-    /// The tolerant words `id` may be a misspelling of (precomputed).
+    /// Indices into ``neighbour(at:)`` of the tolerant words `id` may be a misspelling of.
     @inline(__always)
-    func neighbours(_ id: Int32) -> ArraySlice<Int32> {
-        neighbourWords[Int(neighbourStart[Int(id)])..<Int(neighbourStart[Int(id) + 1])]
+    func neighbourRange(_ id: Int32) -> Range<Int> {
+        Int(neighbourStart[Int(id)])..<Int(neighbourStart[Int(id) + 1])
+    }
+
+    @inline(__always)
+    func neighbour(at index: Int) -> Int32 { neighbourWords[index] }
+
+    /// Whether the known word `id` may be a misspelling of the tolerant word `word`.
+    @inline(__always)
+    func isNeighbour(_ id: Int32, of word: Int32) -> Bool {
+        var k = Int(neighbourStart[Int(id)])
+        let end = Int(neighbourStart[Int(id) + 1])
+        while k < end {
+            if neighbourWords[k] == word { return true }
+            k += 1
+        }
+        return false
     }
 
     /// Up to two tolerant words an unknown text word is within tolerance of (-1 = none).
     @inline(__always)
-    func alternatives(of word: UnsafeBufferPointer<UInt8>, letterMask: UInt32) -> (Int32, Int32) {
-        if word.count < minimumTolerantLength || word.count >= Self.lengthSlots - widestTolerance { return (-1, -1) }
+    func alternatives(of word: UnsafeBufferPointer<UInt8>) -> (Int32, Int32) {
+        if word.count < minimumTolerantLength || word.count >= FuzzyIndex.lengthSlots - search.widestTolerance { return (-1, -1) }
         var first: Int32 = -1, second: Int32 = -1
-        forEachTolerantMatch(of: word, letterMask: letterMask) { id in
+        var letterMask: UInt32 = 0
+        for b in word where TextScanner.isASCIILetter(b) { letterMask |= 1 << UInt32(b &- UInt8(ascii: "a")) }
+        search.forEachMatch(of: word, letterMask: letterMask) { id in
             if first < 0 { first = id } else if second < 0 { second = id }
         }
         return (first, second)
-    }
-
-    /// Calls `body` with every tolerant word within its tolerance of `word`.
-    @inline(__always)
-    private func forEachTolerantMatch(of word: UnsafeBufferPointer<UInt8>, letterMask: UInt32, _ body: (Int32) -> Void) {
-        guard widestTolerance > 0, !word.isEmpty else { return }
-        let classes = sameFirstLetter ? Self.firstClass(word[0])...Self.firstClass(word[0]) : 0...(Self.firstClasses - 1)
-        let low = Swift.max(1, word.count - widestTolerance), high = Swift.min(Self.lengthSlots - 1, word.count + widestTolerance)
-        guard low <= high else { return }
-        for firstClass in classes {
-            for length in low...high {
-                let b = Self.bucket(firstClass, length)
-                var k = Int(bucketStart[b])
-                let end = Int(bucketStart[b + 1])
-                while k < end {
-                    let id = bucketWords[k]
-                    k += 1
-                    let limit = Int(maxEdits[Int(id)])
-                    if abs(length - word.count) > limit { continue }
-                    if (letterMasks[Int(id)] ^ letterMask).nonzeroBitCount > 2 * limit { continue }
-                    let from = Int(offsets[Int(id)]), to = Int(offsets[Int(id) + 1])
-                    let distance = storage.withUnsafeBufferPointer { all in
-                        EditDistance.bounded(word, UnsafeBufferPointer(rebasing: all[from..<to]), limit: limit)
-                    }
-                    if distance != nil { body(id) }
-                }
-            }
-        }
     }
 }
 
@@ -219,5 +181,62 @@ struct LexiconBuilder {
 
     func build(tolerance: [Codebook.Tolerance], sameFirstLetter: Bool) -> Lexicon {
         Lexicon(words: words, numberValues: numberValues, tolerant: tolerant, tolerance: tolerance, sameFirstLetter: sameFirstLetter)
+    }
+}
+
+/// Tolerant lexicon words bucketed by first-letter class and length, searched with a letter-set
+/// pre-check and a bounded edit distance.
+struct FuzzyIndex: Sendable {
+    let storage: [UInt8]
+    let offsets: [Int32]
+    let maxEdits: [UInt8]
+    let letterMasks: [UInt32]
+    let bucketStart: [Int32]
+    let bucketWords: [Int32]
+    let widestTolerance: Int
+    let sameFirstLetter: Bool
+
+    static let lengthSlots = 64
+    static let firstClasses = 37
+
+    /// 0–25 for a–z, 26–35 for digits, 36 for anything else.
+    @inline(__always)
+    static func firstClass(_ first: UInt8) -> Int {
+        switch first {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): return Int(first &- UInt8(ascii: "a"))
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return 26 + Int(first &- UInt8(ascii: "0"))
+        default: return 36
+        }
+    }
+
+    @inline(__always)
+    static func bucket(_ firstClass: Int, _ length: Int) -> Int { firstClass * lengthSlots + length }
+
+    /// Calls `body` with every tolerant word within its tolerance of `word`.
+    @inline(__always)
+    func forEachMatch(of word: UnsafeBufferPointer<UInt8>, letterMask: UInt32, _ body: (Int32) -> Void) {
+        guard widestTolerance > 0, !word.isEmpty else { return }
+        let classes = sameFirstLetter ? Self.firstClass(word[0])...Self.firstClass(word[0]) : 0...(Self.firstClasses - 1)
+        let low = Swift.max(1, word.count - widestTolerance), high = Swift.min(Self.lengthSlots - 1, word.count + widestTolerance)
+        guard low <= high else { return }
+        for firstClass in classes {
+            for length in low...high {
+                let b = Self.bucket(firstClass, length)
+                var k = Int(bucketStart[b])
+                let end = Int(bucketStart[b + 1])
+                while k < end {
+                    let id = bucketWords[k]
+                    k += 1
+                    let limit = Int(maxEdits[Int(id)])
+                    if abs(length - word.count) > limit { continue }
+                    if (letterMasks[Int(id)] ^ letterMask).nonzeroBitCount > 2 * limit { continue }
+                    let from = Int(offsets[Int(id)]), to = Int(offsets[Int(id) + 1])
+                    let distance = storage.withUnsafeBufferPointer { all in
+                        EditDistance.bounded(word, UnsafeBufferPointer(rebasing: all[from..<to]), limit: limit)
+                    }
+                    if distance != nil { body(id) }
+                }
+            }
+        }
     }
 }

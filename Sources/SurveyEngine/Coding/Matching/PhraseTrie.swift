@@ -13,13 +13,21 @@ struct RawMatch: Hashable {
     var entry: Int32
     var start: Int32
     var end: Int32
+
+    /// Orders by entry, then start, then end (one integer comparison).
+    @inline(__always)
+    var entryOrder: UInt64 { UInt64(UInt32(entry)) << 42 | UInt64(UInt32(start)) << 21 | UInt64(UInt32(end)) }
+
+    /// Orders by start, then longest first, then entry.
+    @inline(__always)
+    var textOrder: UInt64 { UInt64(UInt32(start)) << 42 | UInt64(0x1F_FFFF - UInt32(end)) << 21 | UInt64(UInt32(entry)) }
 }
 
 /// All patterns of one coded field (rules, exclusions, negation cues, number guards) in one
 /// trie over lexicon ids, so a text is matched against every pattern in a single pass.
 ///
 /// Flat arrays, no per-node allocation; the root is dispatched by word id.
-struct PhraseTrie: Sendable {
+final class PhraseTrie: Sendable {
     struct Edge: Sendable {
         enum Kind: UInt8, Sendable { case exact, tolerant, number, gap }
         var kind: Kind
@@ -111,8 +119,8 @@ struct PhraseTrie: Sendable {
                 for k in Int(rootStart[id])..<Int(rootStart[id + 1]) {
                     walk(rootEdges[k].next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
                 }
-                for neighbour in lexicon.neighbours(token.id) {
-                    rootTolerant(neighbour, from: i, tokens, lexicon, breaks, &matches)
+                for k in lexicon.neighbourRange(token.id) {
+                    rootTolerant(lexicon.neighbour(at: k), from: i, tokens, lexicon, breaks, &matches)
                 }
             } else {
                 if token.alternative0 >= 0 { rootTolerant(token.alternative0, from: i, tokens, lexicon, breaks, &matches) }

@@ -11,10 +11,8 @@ struct RawWord {
     var value: Double
     /// The word in ASCII lower case, apostrophes removed ("Children’s" → "childrens").
     var lowercased: UnsafeBufferPointer<UInt8>
-    /// FNV-1a hash of `lowercased`.
+    /// ``TextScanner/hash(_:)`` of `lowercased`.
     var hash: UInt64
-    /// One bit per letter a–z present, for a quick misspelling pre-check.
-    var letterMask: UInt32
     /// True when the word was longer than ``TextScanner/maxWordLength`` (it matches nothing).
     var tooLong: Bool
 }
@@ -29,9 +27,32 @@ enum TextScanner {
     /// Longer words are kept as unknown words (no phrase word is this long).
     static let maxWordLength = 64
 
-    @inline(__always) static func hashStart() -> UInt64 { 0xcbf2_9ce4_8422_2325 }
-    @inline(__always) static func hashStep(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
-        (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    /// Hash of a lower-cased word (8 bytes at a time; the lexicon uses the same function).
+    @inline(__always)
+    static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let length = word.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: length)
+        var k = 0
+        if let base = word.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while k + 8 <= length {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+                h ^= h >> 31
+                k += 8
+            }
+        }
+        if k < length {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while k < length {
+                tail |= UInt64(word[k]) << shift
+                shift += 8
+                k += 1
+            }
+            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+            h ^= h >> 29
+        }
+        return h
     }
 
     /// Calls `body` for every word of `text`, in order.
@@ -44,9 +65,7 @@ enum TextScanner {
             while i < n {
                 let b = text[i]
                 if b < 0x80 {
-                    if isASCIILetter(b) || isDigit(b) {
-                        // falls through to the word loop below
-                    } else {
+                    if !isASCIILetter(b) && !isDigit(b) {
                         marks.formUnion(Marks.ascii(b))
                         i += 1
                         continue
@@ -58,66 +77,55 @@ enum TextScanner {
                 }
                 // A word starts at i.
                 let start = i
-                let digits = isDigit(b)
                 var length = 0
-                var hash = hashStart()
-                var letters: UInt32 = 0
-                var value = 0.0
-                var fractionScale = 0.0
-                var tooLong = false
-                while i < n {
-                    let c = text[i]
-                    if digits {
+                var value = Double.nan
+                if isDigit(b) {
+                    var whole = 0.0
+                    var fraction = 0.0, scale = 1.0
+                    var seenPoint = false
+                    while i < n {
+                        let c = text[i]
                         if isDigit(c) {
                             let d = Double(c &- UInt8(ascii: "0"))
-                            if fractionScale > 0 {
-                                fractionScale /= 10
-                                value += d * fractionScale
-                            } else {
-                                value = value * 10 + d
-                            }
-                        } else if c == UInt8(ascii: "."), fractionScale == 0, i + 1 < n, isDigit(text[i + 1]) {
-                            fractionScale = 1
+                            if seenPoint { scale /= 10; fraction += d * scale } else { whole = whole * 10 + d }
+                        } else if c == UInt8(ascii: "."), !seenPoint, i + 1 < n, isDigit(text[i + 1]) {
+                            seenPoint = true
                         } else {
                             break
                         }
-                    } else if isASCIILetter(c) {
-                        let lower = c | 0x20
-                        letters |= 1 << UInt32(lower &- UInt8(ascii: "a"))
-                        if length < maxWordLength { buffer[length] = lower } else { tooLong = true }
+                        if length < maxWordLength { buffer[length] = c }
                         length += 1
-                        hash = hashStep(hash, lower)
                         i += 1
-                        continue
-                    } else if c == UInt8(ascii: "'"), i + 1 < n, isWordLetter(text, at: i + 1) {
-                        i += 1
-                        continue
-                    } else if c >= 0x80 {
-                        if let (_, skip) = punctuation(text, at: i) {
-                            // A curly apostrophe between letters belongs to the word.
-                            if isApostrophe(text, at: i), i + skip < n, isWordLetter(text, at: i + skip) {
+                    }
+                    value = whole + fraction
+                } else {
+                    while i < n {
+                        let c = text[i]
+                        if isASCIILetter(c) {
+                            if length < maxWordLength { buffer[length] = c | 0x20 }
+                            length += 1
+                            i += 1
+                        } else if c == UInt8(ascii: "'") {
+                            // An apostrophe between letters belongs to the word ("don't" → "dont").
+                            guard i + 1 < n, isWordLetter(text, at: i + 1) else { break }
+                            i += 1
+                        } else if c >= 0x80 {
+                            if let (_, skip) = punctuation(text, at: i) {
+                                guard isApostrophe(text, at: i), i + skip < n, isWordLetter(text, at: i + skip) else { break }
                                 i += skip
-                                continue
+                            } else {
+                                if length < maxWordLength { buffer[length] = c }
+                                length += 1
+                                i += 1
                             }
+                        } else {
                             break
                         }
-                        if length < maxWordLength { buffer[length] = c } else { tooLong = true }
-                        length += 1
-                        hash = hashStep(hash, c)
-                        i += 1
-                        continue
-                    } else {
-                        break
                     }
-                    // digit branch bookkeeping
-                    if length < maxWordLength { buffer[length] = c } else { tooLong = true }
-                    length += 1
-                    hash = hashStep(hash, c)
-                    i += 1
                 }
-                body(RawWord(start: start, end: i, marksBefore: marks, isDigits: digits, value: digits ? value : .nan,
-                             lowercased: UnsafeBufferPointer(rebasing: buffer[0..<min(length, maxWordLength)]),
-                             hash: hash, letterMask: letters, tooLong: tooLong))
+                let word = UnsafeBufferPointer(rebasing: buffer[0..<min(length, maxWordLength)])
+                body(RawWord(start: start, end: i, marksBefore: marks, isDigits: !value.isNaN, value: value,
+                             lowercased: word, hash: hash(word), tooLong: length > maxWordLength - 1))
                 marks = []
             }
         }

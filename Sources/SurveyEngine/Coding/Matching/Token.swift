@@ -20,7 +20,7 @@ struct Token {
     @inline(__always)
     func matches(tolerant word: Int32, in lexicon: Lexicon) -> Bool {
         if id == word { return true }
-        if id >= 0 { return lexicon.neighbours(id).contains(word) }
+        if id >= 0 { return lexicon.isNeighbour(id, of: word) }
         return alternative0 == word || alternative1 == word
     }
 }
@@ -35,7 +35,7 @@ extension Lexicon {
             if !raw.tooLong {
                 id = lookup(raw.lowercased, hash: raw.hash)
                 if id < 0, !raw.isDigits {
-                    alternatives = self.alternatives(of: raw.lowercased, letterMask: raw.letterMask)
+                    alternatives = self.alternatives(of: raw.lowercased)
                 }
             }
             let value = raw.isDigits ? raw.value : (id >= 0 ? numberValues[Int(id)] : .nan)

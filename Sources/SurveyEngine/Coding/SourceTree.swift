@@ -1,0 +1,103 @@
+/// Every source path of a codebook merged into one tree, so a submission's `answers` are walked
+/// once, member by member, with no hash lookups and no work for absent answers.
+///
+/// The walk follows the members the submission actually has and compares their names with
+/// the names the tree expects; texts are returned sorted by (field, source, wildcard members),
+/// so results do not depend on the order of JSON object members.
+struct SourceTree: Sendable {
+    /// One text found in a submission.
+    struct Found {
+        var field: Int32
+        var source: Int32
+        /// The members the wildcards of the source path stood for, in path order.
+        var keys: [String]
+        var text: String
+    }
+
+    /// Per node: named children `namedKeys/namedNodes[namedStart[n]..<namedStart[n + 1]]`,
+    /// the wildcard child (-1 = none) and the (field, source) pairs that end there.
+    private let namedStart: [Int32]
+    private let namedKeys: [String]
+    private let namedNodes: [Int32]
+    private let wildcard: [Int32]
+    private let terminalStart: [Int32]
+    private let terminals: [(field: Int32, source: Int32)]
+
+    /// Builds the tree of `paths[field][source]`.
+    init(paths: [[SourcePath]]) {
+        var named: [[(key: String, node: Int32)]] = [[]]
+        var wildcards: [Int32] = [-1]
+        var ends: [[(field: Int32, source: Int32)]] = [[]]
+        func newNode() -> Int {
+            named.append([])
+            wildcards.append(-1)
+            ends.append([])
+            return named.count - 1
+        }
+        for (field, sources) in paths.enumerated() {
+            for (source, path) in sources.enumerated() {
+                var node = 0
+                for step in path.steps {
+                    if step == "*" {
+                        if wildcards[node] < 0 { wildcards[node] = Int32(newNode()) }
+                        node = Int(wildcards[node])
+                    } else if let existing = named[node].first(where: { $0.key == step }) {
+                        node = Int(existing.node)
+                    } else {
+                        let child = newNode()
+                        named[node].append((step, Int32(child)))
+                        node = child
+                    }
+                }
+                ends[node].append((Int32(field), Int32(source)))
+            }
+        }
+        var namedStart: [Int32] = [0], namedKeys: [String] = [], namedNodes: [Int32] = []
+        var terminalStart: [Int32] = [0], terminals: [(field: Int32, source: Int32)] = []
+        for (children, here) in zip(named, ends) {
+            namedKeys.append(contentsOf: children.map(\.key))
+            namedNodes.append(contentsOf: children.map(\.node))
+            namedStart.append(Int32(namedKeys.count))
+            terminals.append(contentsOf: here)
+            terminalStart.append(Int32(terminals.count))
+        }
+        self.namedStart = namedStart
+        self.namedKeys = namedKeys
+        self.namedNodes = namedNodes
+        self.wildcard = wildcards
+        self.terminalStart = terminalStart
+        self.terminals = terminals
+    }
+
+    /// Appends every string a source path reaches in `answers` to `found`, sorted.
+    func collect(_ answers: JSONValue, into found: inout [Found]) {
+        found.removeAll(keepingCapacity: true)
+        visit(0, answers, keys: [], &found)
+        if found.count > 1 {
+            found.sort { a, b in
+                if a.field != b.field { return a.field < b.field }
+                if a.source != b.source { return a.source < b.source }
+                return a.keys.lexicographicallyPrecedes(b.keys)
+            }
+        }
+    }
+
+    private func visit(_ node: Int, _ value: JSONValue, keys: [String], _ found: inout [Found]) {
+        switch value {
+        case .string(let text):
+            for k in Int(terminalStart[node])..<Int(terminalStart[node + 1]) {
+                found.append(Found(field: terminals[k].field, source: terminals[k].source, keys: keys, text: text))
+            }
+        case .object(let members):
+            let first = Int(namedStart[node]), last = Int(namedStart[node + 1])
+            let any = wildcard[node]
+            if first == last && any < 0 { return }
+            for (key, member) in members {
+                for k in first..<last where namedKeys[k] == key { visit(Int(namedNodes[k]), member, keys: keys, &found) }
+                if any >= 0 { visit(Int(any), member, keys: keys + [key], &found) }
+            }
+        default:
+            return
+        }
+    }
+}

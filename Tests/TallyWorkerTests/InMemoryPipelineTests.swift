@@ -1,0 +1,135 @@
+import FieldTallyKafka
+import FieldTallyTestKit
+import Foundation
+import Logging
+import SurveyEngine
+import TallyWorker
+import Testing
+
+/// The three stages' processors chained in memory (no broker): the wire formats between them,
+/// the dead letters, the changelog and the exactly-once rules, on the 2018 sample.
+@Suite struct InMemoryPipelineTests {
+    let sample: TallySample
+    let survey: SurveyDefinition
+    let configuration = WorkerConfiguration(workerName: "tally-aggregate")
+    let logger = Logger(label: "test")
+
+    init() throws {
+        sample = try TallySample()
+        survey = try SurveyDefinition(directory: sample.packageRoot.appendingPathComponent("Schemas").path)
+    }
+
+    /// The sample stream as records of partition 0 of the submissions topic.
+    func submissions() throws -> [KafkaRecord] {
+        let bytes = try Data(contentsOf: sample.packageRoot.appendingPathComponent("../shared/data/wwc-2018-sample/stream.tsv"))
+        return KeyedMessageFile.parse(Array(bytes)).enumerated().map { offset, message in
+            KafkaRecord(topic: "survey.submissions", partition: 0, offset: Int64(offset), key: message.key, value: message.value)
+        }
+    }
+
+    /// Records produced to `topic`, as a consumer of partition 0 would read them.
+    func consumed(_ output: BatchOutput, topic: String, from start: Int64 = 0) -> [KafkaRecord] {
+        output.phases.joined().filter { $0.topic == topic }.enumerated().map { i, r in
+            KafkaRecord(topic: topic, partition: 0, offset: start + Int64(i), key: r.key, value: r.value, headers: r.headers)
+        }
+    }
+
+    func runStages() async throws -> (validated: BatchOutput, coded: BatchOutput) {
+        let validate = ValidateProcessor(validator: survey.validator, configuration: WorkerConfiguration(workerName: "tally-validate"))
+        let validated = try await validate.process(try submissions())
+        let code = CodeProcessor(validator: survey.validator, coder: survey.coder, configuration: WorkerConfiguration(workerName: "tally-code"))
+        let coded = try await code.process(consumed(validated, topic: "survey.valid"))
+        return (validated, coded)
+    }
+
+    func aggregator(restoring records: [(partition: Int, record: ChangelogRecord)] = []) -> AggregateProcessor {
+        AggregateProcessor(plan: survey.plan, frame: survey.frame, validator: survey.validator, configuration: configuration,
+                           logger: logger, debounce: .zero, loadChangelog: { _ in records })
+    }
+
+    func publishedDocument(_ processor: AggregateProcessor) async throws -> (TallyDocument, PartialTally) {
+        let published = await processor.periodicOutput()
+        try #require(published.count == 1)
+        #expect(published[0].key == Array("wwc-csc-2018/0".utf8))
+        let partial = try PartialTally(decoding: Data(try #require(published[0].value)))
+        return (TallyDocument(merged: partial, plan: survey.plan, frame: survey.frame), partial)
+    }
+
+    @Test func validateAndCodeSplitTheSampleIntoValidAndDeadLetters() async throws {
+        let (validated, coded) = try await runStages()
+        #expect(consumed(validated, topic: "survey.valid").count == 88 - 11 - 3)
+        let letters = try consumed(validated, topic: "survey.rejected").map { try JSONDecoder().decode(DeadLetter.self, from: Data($0.value!)) }
+        #expect(letters.count == 14)
+        #expect(Dictionary(grouping: letters, by: \.reason).mapValues(\.count) == ["invalid": 11, "unknown_respondent": 3])
+        #expect(letters.allSatisfy { $0.worker == "tally-validate" && $0.source.topic == "survey.submissions" })
+        // The line that is not UTF-8 keeps its bytes, in base64.
+        let binary = try #require(letters.first { $0.problems.contains { $0.code == .invalidUTF8 } })
+        #expect(binary.value == nil && binary.valueBase64 != nil && !binary.originalValue.isEmpty)
+        #expect(validated.rejectedByReason == ["invalid": 11, "unknown_respondent": 3])
+        #expect(consumed(coded, topic: "survey.coded").count == 74)
+        #expect(consumed(coded, topic: "survey.rejected").isEmpty)
+        // Every coded record carries the submission byte for byte and the source position.
+        let valid = consumed(validated, topic: "survey.valid")
+        for (input, output) in zip(valid, consumed(coded, topic: "survey.coded")) {
+            let record = try CodedRecord(bytes: output.value!)
+            #expect(record.submission == (try JSONParser().parse(input.value!)))
+            #expect(record.source == SourcePosition.carried(by: input))
+            #expect(record.coding.codebookVersion == survey.codebook.version)
+        }
+    }
+
+    @Test func aggregatedTalliesEqualTheExpectedDocument() async throws {
+        let (validated, coded) = try await runStages()
+        let processor = aggregator()
+        try await processor.prepare([KafkaTopicPartition(topic: "survey.coded", partition: 0)])
+        let input = consumed(coded, topic: "survey.coded") + consumed(validated, topic: "survey.rejected")
+        let output = try await processor.process(input)
+        processor.didDeliver()
+        #expect(output.rejectedByReason == ["stale_edit": 2, "duplicate_respondent": 2, "instance_conflict": 1])
+        #expect(output.phases.count == 2, "dead letters and changelog go in separate phases")
+        #expect(output.phases[0].allSatisfy { $0.topic == configuration.topics.rejected })
+        #expect(output.phases[1].allSatisfy { $0.topic == configuration.topics.changelog && $0.partition == 0 })
+        let (document, _) = try await publishedDocument(processor)
+        let differences = try TallyComparer().differences(expectedJSON: sample.expectedJSON, document: document)
+        #expect(differences.isEmpty, "\(differences.prefix(20))")
+    }
+
+    @Test func redeliveredRecordsChangeNothing() async throws {
+        let (validated, coded) = try await runStages()
+        let processor = aggregator()
+        try await processor.prepare([KafkaTopicPartition(topic: "survey.coded", partition: 0)])
+        let input = consumed(coded, topic: "survey.coded") + consumed(validated, topic: "survey.rejected")
+        _ = try await processor.process(input)
+        processor.didDeliver()
+        let (_, first) = try await publishedDocument(processor)
+        // A crashed validator and coder send everything again, at new offsets of their output topics.
+        let again = consumed(coded, topic: "survey.coded", from: 1_000) + consumed(validated, topic: "survey.rejected", from: 1_000)
+        let second = try await processor.process(again)
+        processor.didDeliver()
+        #expect(second.phases[0].isEmpty, "no dead letter is written twice")
+        let (_, after) = try await publishedDocument(processor)
+        #expect(after.paradata == first.paradata)
+        #expect(after.fields == first.fields && after.counted == first.counted)
+    }
+
+    @Test func restoringTheChangelogRebuildsTheSameTally() async throws {
+        let (validated, coded) = try await runStages()
+        let processor = aggregator()
+        try await processor.prepare([KafkaTopicPartition(topic: "survey.coded", partition: 0)])
+        let input = consumed(coded, topic: "survey.coded") + consumed(validated, topic: "survey.rejected")
+        // Two batches, so the changelog holds superseded records of some keys, as a topic would.
+        let output1 = try await processor.process(Array(input.prefix(40)))
+        let output2 = try await processor.process(Array(input.dropFirst(40)))
+        processor.didDeliver()
+        let (_, original) = try await publishedDocument(processor)
+        let changelog = (output1.phases[1] + output2.phases[1]).map {
+            (partition: $0.partition!, record: ChangelogRecord(key: String(decoding: $0.key!, as: UTF8.self), value: Data($0.value!)))
+        }
+        let restored = aggregator(restoring: changelog)
+        try await restored.prepare([KafkaTopicPartition(topic: "survey.rejected", partition: 0)])
+        let (_, rebuilt) = try await publishedDocument(restored)
+        #expect(rebuilt.paradata == original.paradata)
+        #expect(rebuilt.fields == original.fields && rebuilt.numeric == original.numeric && rebuilt.crosstabs == original.crosstabs)
+        #expect(rebuilt.partitions == original.partitions, "the sequence number survives a restore")
+    }
+}
