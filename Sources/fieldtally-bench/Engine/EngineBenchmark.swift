@@ -41,9 +41,12 @@ struct EngineBenchmark: AsyncParsableCommand {
         } else {
             input = try BenchInput.synthetic(count: messages, size: size)
         }
+        let loadStart = ContinuousClock.now
         let survey = try SurveyDefinition(directory: input.schemas)
+        let loadSeconds = (ContinuousClock.now - loadStart).seconds
         let n = input.messages.count
         Console.line("engine benchmark: \(input.summary); mean value \(Figure.count(input.meanValueBytes)) B; batch \(batch); release build, one thread")
+        Console.line("survey definition (frame of \(Figure.count(survey.frame.count)) units) loaded in \(Figure.fixed(loadSeconds)) s, as every worker does at start")
         Console.line("start: \(loadAtStart)")
 
         var best: StagedRun?
