@@ -46,6 +46,9 @@ struct LatencyBenchmark: AsyncParsableCommand {
     @Option(name: .customLong("producer-property"), help: "librdkafka property KEY=VALUE for the submitting producer (repeatable).")
     var producerProperties: [String] = []
 
+    @Option(help: "Write one line per submission (seconds since the first send, partition, then ms to valid, coded, changelog and published) to this file.")
+    var dump: String?
+
     @Option(help: "A key<TAB>value message file to use instead of generated submissions (needs --schemas).")
     var stream: String?
 
@@ -123,6 +126,12 @@ struct LatencyBenchmark: AsyncParsableCommand {
             } while timeline.received < count && ContinuousClock.now < deadline
             guard timeline.received == count else { throw BenchError("partials count \(timeline.received) of \(count) submissions") }
             let cpu = zip(workers, cpuAtStart).map { ($0.name, ($0.cpuSeconds ?? 0) - ($1 ?? 0)) }
+            var batches: [String] = []
+            for worker in workers {
+                let m = (try? await worker.metrics()) ?? [:]
+                let count = m["tally_batch_seconds_count"] ?? 0, sum = m["tally_batch_seconds_sum"] ?? 0
+                batches.append("\(worker.name) \(Figure.count(count)) (mean \(Figure.fixed(count > 0 ? sum / count * 1000 : 0, 1)) ms)")
+            }
             let seen = await tail.stop()
             for worker in workers { await worker.stop() }
 
@@ -141,6 +150,8 @@ struct LatencyBenchmark: AsyncParsableCommand {
             var hopValidate: [Double] = [], hopCode: [Double] = [], hopAggregate: [Double] = []
             var hopState: [Double] = [], hopPublish: [Double] = []
             let skip = warmup * rate
+            var lines: [String] = []
+            let firstSent = sentAt.first?.timeIntervalSince1970 ?? 0
             for (i, position) in positions.enumerated() where i >= skip {
                 let rank = UInt64(position.offset - firstOffset[position.partition]! + 1)
                 let sent = sentAt[i].timeIntervalSince1970 * 1000
@@ -155,13 +166,18 @@ struct LatencyBenchmark: AsyncParsableCommand {
                     hopCode.append(Double(c - v))
                     hopAggregate.append(Double(at - c))
                     let respondent = messages[i].key.map { String(decoding: $0, as: UTF8.self) } ?? ""
-                    if let written = changelogAt[respondent]?.first(where: { $0 >= c }) {
+                    let written = changelogAt[respondent]?.first(where: { $0 >= c })
+                    if let written {
                         hopState.append(Double(written - c))
                         hopPublish.append(Double(at - written))
+                    }
+                    if dump != nil {
+                        lines.append("\(Figure.fixed(sentAt[i].timeIntervalSince1970 - firstSent, 3)) \(position.partition) \(Double(v) - sent) \(Double(c) - sent) \(written.map { Double($0) - sent } ?? -1) \(Double(at) - sent)")
                     }
                 }
             }
 
+            if let dump { try lines.joined(separator: "\n").write(toFile: dump, atomically: true, encoding: .utf8) }
             var table = ResultTable("\nlatency, \(Figure.count(published.count)) submissions after \(warmup) s warm-up (ms)",
                                     columns: ["measure", "p50", "p90", "p99", "max", "mean"])
             func add(_ name: String, _ values: [Double]) {
@@ -181,6 +197,7 @@ struct LatencyBenchmark: AsyncParsableCommand {
             table.note("published = the partial's Kafka timestamp (the aggregator's produce call); seen = when this benchmark's consumer of the tallies topic (batch wait 5 ms) received it")
             table.note("times are wall clock: produce call taken here (µs), record timestamps from librdkafka (ms); hops from the valid/coded copies' timestamps (matched by the fieldtally-source header)")
             table.note("sent \(Figure.count(count)) in \(Figure.fixed(sendSeconds)) s (\(Figure.count(Double(count) / sendSeconds))/s; latest send \(Figure.fixed(late.seconds * 1000, 1)) ms behind schedule)")
+            table.note("batches handled (consume → outputs acknowledged → offsets stored): " + batches.joined(separator: ", "))
             table.note("CPU per submission: " + cpu.map { "\($0.0) \(Figure.fixed($0.1 / Double(count) * 1e6, 1)) µs" }.joined(separator: ", "))
             table.print()
             Console.line("end: \(MachineLoad.now())")
