@@ -1,9 +1,10 @@
-/// A stable 64-bit fingerprint of a submission's content: FNV-1a 64 over a canonical
-/// serialisation (envelope members in a fixed order, `answers` with object members sorted by
-/// their UTF-8 bytes, numbers in shortest round-trip form, integral numbers as integers).
+/// A stable 64-bit fingerprint of a submission's content: the envelope members in a fixed
+/// order and `answers` hashed structurally (`ContentHasher`): objects as an order-free sum over
+/// their members, so member order does not matter; numbers by value, integral numbers as
+/// integers (`1` and `1.0` are the same answer).
 ///
-/// The same content gives the same fingerprint in any process on any machine, whatever member
-/// order its producer wrote, so it can be stored in the changelog and compared after a restart.
+/// The same content gives the same fingerprint in any process on any machine (fixed constants,
+/// no per-process seed), so it can be stored in the changelog and compared after a restart.
 /// Written as 16 lowercase hex digits on the wire.
 public struct ContentFingerprint: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The 64-bit hash.
@@ -16,23 +17,15 @@ public struct ContentFingerprint: Sendable, Hashable, Codable, CustomStringConve
 
     /// The fingerprint of every member of `submission` (envelope and answers).
     public init(of submission: Submission) {
-        var hasher = FNV1a64()
-        hasher.write("{\"answers\":")
-        hasher.write(submission.answers)
-        hasher.write(",\"deprecated_id\":")
-        if let deprecated = submission.deprecatedId { hasher.writeQuoted(deprecated) } else { hasher.write("null") }
-        hasher.write(",\"form_id\":")
-        hasher.writeQuoted(submission.formId)
-        hasher.write(",\"form_version\":")
-        hasher.writeQuoted(submission.formVersion)
-        hasher.write(",\"instance_id\":")
-        hasher.writeQuoted(submission.instanceId)
-        hasher.write(",\"respondent_id\":")
-        hasher.writeQuoted(submission.respondentId)
-        hasher.write(",\"submitted_at\":")
-        hasher.writeQuoted(submission.submittedAt)
-        hasher.write("}")
-        value = hasher.state
+        var state: UInt64 = 0x4654_5631 // "FTV1": the scheme's version, so a change of scheme changes every value
+        for part in [ContentHasher.hash(submission.answers),
+                     submission.deprecatedId.map(ContentHasher.hash(string:)) ?? ContentHasher.hash(.null),
+                     ContentHasher.hash(string: submission.formId), ContentHasher.hash(string: submission.formVersion),
+                     ContentHasher.hash(string: submission.instanceId), ContentHasher.hash(string: submission.respondentId),
+                     ContentHasher.hash(string: submission.submittedAt)] {
+            state = ContentHasher.mix(state ^ part)
+        }
+        value = state
     }
 
     /// 16 lowercase hex digits.
@@ -58,87 +51,82 @@ public struct ContentFingerprint: Sendable, Hashable, Codable, CustomStringConve
     }
 }
 
-/// FNV-1a, 64-bit: fixed constants, no per-process seed (unlike Swift's `Hasher`). Fed the
-/// canonical serialisation byte by byte, straight from each string's UTF-8 storage: nothing is
-/// serialised into a buffer first and no `String` is made for a number.
-private struct FNV1a64 {
-    var state: UInt64 = 0xcbf2_9ce4_8422_2325
-
+/// The structural hash behind `ContentFingerprint`: 8 bytes of a string per mixing step, fixed
+/// constants, so every build on every machine computes the same value (the tests pin values
+/// computed independently in Python from this description):
+///
+/// - `mix(x)`: the SplitMix64 finaliser (`x ^= x >> 30; x *= 0xbf58476d1ce4e5b9; x ^= x >> 27;
+///   x *= 0x94d049bb133111eb; x ^= x >> 31`).
+/// - bytes: `h = 0x9e3779b97f4a7c15 ^ count`, then `h = mix(h ^ chunk)` for each 8-byte
+///   little-endian chunk, the last one zero-padded.
+/// - null `mix(1)`, false `mix(2)`, true `mix(3)`; an integral number below 2^53 in magnitude
+///   `mix(4 ^ mix(Int64 bits))`, any other number `mix(5 ^ mix(Double bits))`; a string
+///   `mix(6 ^ bytes)`.
+/// - array: `h = mix(7 ^ count << 8)`, then `h = mix(h ^ element)` in order.
+/// - object: `mix(mix(8 ^ count << 8) ^ Σ mix(bytes(name) ^ value &* 0x9e3779b97f4a7c15))`
+///   (wrapping sum: the order of members does not matter).
+enum ContentHasher {
     @inline(__always)
-    mutating func byte(_ byte: UInt8) {
-        state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
-    mutating func write(_ text: StaticString) {
-        text.withUTF8Buffer { for b in $0 { byte(b) } }
-    }
-
-    /// `text` in double quotes, escaped as JSON: `\"`, `\\`, and `\u00xx` (lowercase) for control bytes.
-    mutating func writeQuoted(_ text: String) {
-        byte(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { bytes in
-            for b in bytes {
-                if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
-                    byte(b)
-                } else if b >= 0x20 {
-                    byte(UInt8(ascii: "\\"))
-                    byte(b)
-                } else {
-                    write("\\u00")
-                    let hex: StaticString = "0123456789abcdef"
-                    hex.withUTF8Buffer { digits in
-                        byte(digits[Int(b >> 4)])
-                        byte(digits[Int(b & 0xF)])
-                    }
-                }
+    static func hash(bytes: UnsafeRawBufferPointer) -> UInt64 {
+        let count = bytes.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: count)
+        var k = 0
+        while k + 8 <= count {
+            h = mix(h ^ UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
+            k += 8
+        }
+        if k < count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while k < count {
+                tail |= UInt64(bytes[k]) << shift
+                shift += 8
+                k += 1
             }
+            h = mix(h ^ tail)
         }
-        byte(UInt8(ascii: "\""))
+        return h
     }
 
-    /// The decimal digits of `value`.
-    mutating func writeInteger(_ value: Int64) {
-        if value < 0 { byte(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var divisor: UInt64 = 1
-        while magnitude / divisor >= 10 { divisor &*= 10 }
-        while divisor > 0 {
-            byte(UInt8(ascii: "0") &+ UInt8(magnitude / divisor))
-            magnitude %= divisor
-            divisor /= 10
+    static func hash(string: String) -> UInt64 {
+        if let h = string.utf8.withContiguousStorageIfAvailable({ hash(bytes: UnsafeRawBufferPointer($0)) }) {
+            return mix(6 ^ h)
         }
+        var copy = string
+        return mix(6 ^ copy.withUTF8 { hash(bytes: UnsafeRawBufferPointer($0)) })
     }
 
-    mutating func write(_ value: JSONValue) {
+    static func hash(name: String) -> UInt64 {
+        if let h = name.utf8.withContiguousStorageIfAvailable({ hash(bytes: UnsafeRawBufferPointer($0)) }) { return h }
+        var copy = name
+        return copy.withUTF8 { hash(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func hash(_ value: JSONValue) -> UInt64 {
         switch value {
-        case .null: write("null")
-        case .bool(let flag): if flag { write("true") } else { write("false") }
+        case .null: return mix(1)
+        case .bool(let flag): return mix(flag ? 3 : 2)
         case .number(let number):
             if number.rounded() == number, abs(number) < 9_007_199_254_740_992 {
-                writeInteger(Int64(number))
-            } else {
-                for b in number.description.utf8 { byte(b) }
+                return mix(4 ^ mix(UInt64(bitPattern: Int64(number))))
             }
-        case .string(let text): writeQuoted(text)
+            return mix(5 ^ mix(number.bitPattern))
+        case .string(let text): return hash(string: text)
         case .array(let elements):
-            byte(UInt8(ascii: "["))
-            for (i, element) in elements.enumerated() {
-                if i > 0 { byte(UInt8(ascii: ",")) }
-                write(element)
-            }
-            byte(UInt8(ascii: "]"))
+            var h = mix(7 ^ UInt64(elements.count) << 8)
+            for element in elements { h = mix(h ^ hash(element)) }
+            return h
         case .object(let members):
-            byte(UInt8(ascii: "{"))
-            // Members in the byte order of their names.
-            let sorted = members.count < 2 ? Array(members) : members.sorted { JSONWriter.precedes($0.key, $1.key) }
-            for (i, member) in sorted.enumerated() {
-                if i > 0 { byte(UInt8(ascii: ",")) }
-                writeQuoted(member.key)
-                byte(UInt8(ascii: ":"))
-                write(member.value)
-            }
-            byte(UInt8(ascii: "}"))
+            var sum: UInt64 = 0
+            for (name, member) in members { sum &+= mix(hash(name: name) ^ (hash(member) &* 0x9E37_79B9_7F4A_7C15)) }
+            return mix(mix(8 ^ UInt64(members.count) << 8) ^ sum)
         }
     }
 }
