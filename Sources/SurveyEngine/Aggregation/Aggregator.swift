@@ -32,6 +32,9 @@ public struct Aggregator: Sendable {
     private var partitionRecord: PartitionParadata
     private var tally: PartialTally
     private var dirtyRespondents: Set<String> = []
+    private let fieldOrder: ChangelogJSON.FieldOrder
+    /// `dirtyRespondents` in the order they were first changed since the last `takeChangelog()`.
+    private var dirtyOrder: [String] = []
     private var paradataDirty = false
 
     /// An empty aggregator for `partition` (default 0, e.g. for offline runs).
@@ -41,6 +44,7 @@ public struct Aggregator: Sendable {
         self.partition = partition
         self.partitionRecord = PartitionParadata(partition: partition)
         self.tally = PartialTally(formId: plan.formId, partitions: [partition: 0])
+        self.fieldOrder = ChangelogJSON.FieldOrder(names: plan.fields.map(\.name))
     }
 
     // MARK: Applying messages
@@ -74,9 +78,12 @@ public struct Aggregator: Sendable {
             return recordInPartition(rejection, at: position,
                                      detail: "respondent_id '\(submission.respondentId)' is not in the population frame")
         }
-        if states[submission.respondentId]?.hasApplied(position) == true { return .alreadyApplied }
         // Taken out of the dictionary so it is uniquely referenced: no copy of its version map.
         var state = states.removeValue(forKey: submission.respondentId) ?? RespondentState(respondentId: submission.respondentId)
+        if state.hasApplied(position) {
+            states[submission.respondentId] = state
+            return .alreadyApplied
+        }
 
         let fingerprint = submission.fingerprint
         let outcome: Outcome
@@ -119,7 +126,7 @@ public struct Aggregator: Sendable {
         tally.paradata.add(counted)
         if let position { state.applied[position.stream] = position.offset }
         states[submission.respondentId] = state
-        dirtyRespondents.insert(submission.respondentId)
+        if dirtyRespondents.insert(submission.respondentId).inserted { dirtyOrder.append(submission.respondentId) }
         return outcome
     }
 
@@ -170,12 +177,13 @@ public struct Aggregator: Sendable {
 
     // MARK: Changelog
 
-    /// The records changed since the last call (respondents by id, then the partition paradata
-    /// record), and forgets them. Write them to the changelog before committing input offsets.
+    /// The records changed since the last call (respondents in the order they were first
+    /// changed, then the partition paradata record), and forgets them. Write them to the changelog before committing input offsets.
     public mutating func takeChangelog() -> [ChangelogRecord] {
-        var records = dirtyRespondents.sorted().compactMap { states[$0].map(ChangelogRecord.init) }
+        var records = dirtyOrder.compactMap { id in states[id].map { ChangelogRecord($0, fieldOrder: fieldOrder) } }
         if paradataDirty { records.append(ChangelogRecord(partitionRecord)) }
-        dirtyRespondents.removeAll()
+        dirtyRespondents.removeAll(keepingCapacity: true)
+        dirtyOrder.removeAll(keepingCapacity: true)
         paradataDirty = false
         return records
     }

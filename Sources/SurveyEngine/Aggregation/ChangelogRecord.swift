@@ -21,6 +21,12 @@ public struct ChangelogRecord: Sendable, Hashable {
         self.init(key: state.respondentId, value: ChangelogJSON.encode(state))
     }
 
+    /// The record of a respondent's state, its contribution's fields written in `order` (the
+    /// aggregator's plan, worked out once) instead of sorted per record.
+    init(_ state: RespondentState, fieldOrder order: ChangelogJSON.FieldOrder) {
+        self.init(key: state.respondentId, value: ChangelogJSON.encode(state, fieldOrder: order))
+    }
+
     /// The record of a partition's paradata.
     public init(_ paradata: PartitionParadata) {
         self.init(key: PartitionParadata.changelogKey(partition: paradata.partition), value: ChangelogJSON.encode(paradata))

@@ -55,20 +55,21 @@ public struct Contribution: Sendable, Hashable, Codable {
     public init(of coded: CodedSubmission, plan: TallyPlan, region: String) {
         let submission = coded.submission
         var fields: [String: FieldValue] = [:]
+        fields.reserveCapacity(plan.fields.count)
         for field in plan.fields {
-            let found: [String]
+            var found: [String] = []
             var answered: Bool
             switch field.origin {
             case .options(let path, let multi):
-                let values = path.values(in: submission)
-                let strings: [String]
-                if multi {
-                    strings = values.flatMap { $0.arrayValue ?? [] }.compactMap(\.stringValue)
-                } else {
-                    strings = values.compactMap(\.stringValue).filter { !$0.isEmpty }
+                path.forEachValue(in: submission) { value in
+                    if multi {
+                        guard case .array(let elements) = value else { return }
+                        for case .string(let option) in elements { found.append(option) }
+                    } else if case .string(let option) = value, !option.isEmpty {
+                        found.append(option)
+                    }
                 }
-                found = strings
-                answered = !strings.isEmpty
+                answered = !found.isEmpty
             case .coded:
                 let codedField = coded.coding.fields[field.name]
                 found = codedField?.codes ?? []

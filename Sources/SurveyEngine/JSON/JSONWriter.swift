@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes a `JSONValue` as compact RFC 8259 JSON (UTF-8, no insignificant whitespace).
 ///
 /// Output is deterministic when `sortsKeys` is true (the default): object members are ordered by
@@ -68,6 +70,14 @@ public struct JSONWriter: Sendable {
 
     /// Code point order, which for UTF-8 is byte order.
     static func precedes(_ a: String, _ b: String) -> Bool {
+        // Native strings (all the parser and the YAML loader make) compare in place with memcmp.
+        if let order = a.utf8.withContiguousStorageIfAvailable({ x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                let common = Swift.min(x.count, y.count)
+                let c = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }), let order { return order }
         var a = a, b = b
         return a.withUTF8 { x in b.withUTF8 { y in x.lexicographicallyPrecedes(y) } }
     }

@@ -59,31 +59,55 @@ public struct PartialTally: Sendable, Hashable, Codable {
 
     /// Adds (`sign` = 1) or retracts (`sign` = -1) one head version's contribution.
     public mutating func add(_ contribution: Contribution, sign: Int = 1, crosstabs plans: [CrossTabPlan]) {
+        // Every member is changed in place (`[key, default:]` / `modify`): copying a nested
+        // dictionary out and back would copy its storage on every message.
         counted += sign
         for (name, value) in contribution.fields {
-            var counts = fields[name] ?? FieldCounts()
-            if value.answered { counts.answered += sign }
-            counts.codes.addCounts(of: value.codes, sign: sign)
-            fields[name] = counts.answered == 0 && counts.codes.isEmpty ? nil : counts
+            let emptied = Self.adding(value, sign: sign, to: &fields[name, default: FieldCounts()])
+            if emptied { fields.removeValue(forKey: name) }
         }
         for (name, value) in contribution.numbers {
-            var values = numeric[name] ?? NumericMultiset()
-            if sign > 0 { values.insert(value) } else { values.remove(value) }
-            numeric[name] = values.isEmpty ? nil : values
+            let emptied = Self.adding(value, sign: sign, to: &numeric[name, default: NumericMultiset()])
+            if emptied { numeric.removeValue(forKey: name) }
         }
         freeTextAnswered.addCounts(of: contribution.freeTextAnswered, sign: sign)
         for plan in plans {
-            let rows = contribution.fields[plan.rows]?.codes ?? [], columns = contribution.fields[plan.columns]?.codes ?? []
-            var table = crosstabs[plan.name] ?? [:]
-            for row in rows {
-                table[row, default: [:]].addCounts(of: columns, sign: sign)
-                if table[row]?.isEmpty == true { table[row] = nil }
-            }
-            crosstabs[plan.name] = table.isEmpty ? nil : table
+            guard let rows = contribution.fields[plan.rows]?.codes, !rows.isEmpty,
+                  let columns = contribution.fields[plan.columns]?.codes, !columns.isEmpty else { continue }
+            let emptied = Self.adding(rows: rows, columns: columns, sign: sign, to: &crosstabs[plan.name, default: [:]])
+            if emptied { crosstabs.removeValue(forKey: plan.name) }
         }
-        respondedByRegion.addCounts(of: [contribution.region], sign: sign)
-        formVersions.addCounts(of: [contribution.formVersion], sign: sign)
-        codebookVersions.addCounts(of: [contribution.codebookVersion], sign: sign)
+        respondedByRegion.add(sign, to: contribution.region)
+        formVersions.add(sign, to: contribution.formVersion)
+        codebookVersions.add(sign, to: contribution.codebookVersion)
+    }
+
+    /// Adds one field value to `counts`; true when they are left empty.
+    @inline(__always)
+    private static func adding(_ value: Contribution.FieldValue, sign: Int, to counts: inout FieldCounts) -> Bool {
+        if value.answered { counts.answered += sign }
+        counts.codes.addCounts(of: value.codes, sign: sign)
+        return counts.answered == 0 && counts.codes.isEmpty
+    }
+
+    /// Adds or removes one value; true when the multiset is left empty.
+    @inline(__always)
+    private static func adding(_ value: Double, sign: Int, to values: inout NumericMultiset) -> Bool {
+        if sign > 0 { values.insert(value) } else { values.remove(value) }
+        return values.isEmpty
+    }
+
+    /// Adds one respondent's row × column cells; true when the table is left empty.
+    @inline(__always)
+    private static func adding(rows: [String], columns: [String], sign: Int, to table: inout [String: [String: Int]]) -> Bool {
+        for row in rows {
+            let emptied = { (cells: inout [String: Int]) -> Bool in
+                cells.addCounts(of: columns, sign: sign)
+                return cells.isEmpty
+            }(&table[row, default: [:]])
+            if emptied { table.removeValue(forKey: row) }
+        }
+        return table.isEmpty
     }
 
     /// The tally of both partials' partitions.

@@ -7,6 +7,8 @@
 public struct TallyPath: Sendable, Hashable, CustomStringConvertible {
     /// The steps, e.g. `["answers", "approaches", "*", "introduced_year"]`.
     public let steps: [String]
+    /// `steps[i] == "*"`, worked out once.
+    private let wildcards: [Bool]
 
     /// The path as written, e.g. `answers.approaches.*.introduced_year`.
     public var description: String { steps.joined(separator: ".") }
@@ -26,6 +28,7 @@ public struct TallyPath: Sendable, Hashable, CustomStringConvertible {
             throw SurveyDefinitionError(file: source, message: "the path '\(text)' must start with one of \(Self.envelopeMembers.sorted().joined(separator: ", "))")
         }
         self.steps = steps
+        self.wildcards = steps.map { $0 == "*" }
     }
 
     static let envelopeMembers: Set<String> = ["answers", "form_id", "form_version", "instance_id", "respondent_id", "submitted_at"]
@@ -62,12 +65,44 @@ public struct TallyPath: Sendable, Hashable, CustomStringConvertible {
         return current
     }
 
+    /// Calls `body` with every value the path reaches in `submission`, in no stated order among
+    /// an object's members: the same values as `values(in:)` without collecting or sorting them,
+    /// for readers to whom the order does not matter (sets of codes, a minimum, "any").
+    public func forEachValue(in submission: Submission, _ body: (JSONValue) -> Void) {
+        switch steps[0] {
+        case "answers": visit(submission.answers, step: 1, body)
+        case "form_id": visit(.string(submission.formId), step: 1, body)
+        case "form_version": visit(.string(submission.formVersion), step: 1, body)
+        case "instance_id": visit(.string(submission.instanceId), step: 1, body)
+        case "respondent_id": visit(.string(submission.respondentId), step: 1, body)
+        default: visit(.string(submission.submittedAt), step: 1, body)
+        }
+    }
+
+    private func visit(_ value: JSONValue, step index: Int, _ body: (JSONValue) -> Void) {
+        guard index < steps.count else { return body(value) }
+        switch value {
+        case .object(let members):
+            if wildcards[index] {
+                for member in members.values { visit(member, step: index + 1, body) }
+            } else if let member = members[steps[index]] {
+                visit(member, step: index + 1, body)
+            }
+        case .array(let elements) where wildcards[index]:
+            for element in elements { visit(element, step: index + 1, body) }
+        default:
+            return
+        }
+    }
+
     /// Whether any value the path reaches is a text with something other than white space:
     /// the "answered" test for free-text questions.
     public func hasText(in submission: Submission) -> Bool {
-        values(in: submission).contains { value in
-            guard case .string(let text) = value else { return false }
-            return text.unicodeScalars.contains { !$0.properties.isWhitespace }
+        var found = false
+        forEachValue(in: submission) { value in
+            guard !found, case .string(let text) = value else { return }
+            found = text.unicodeScalars.contains { !$0.properties.isWhitespace }
         }
+        return found
     }
 }

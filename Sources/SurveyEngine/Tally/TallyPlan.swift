@@ -155,8 +155,12 @@ public struct BandRule: Sendable, Hashable {
 
     /// The band code for `submission` measured against `referenceYear`.
     public func code(for submission: Submission, referenceYear: Int) -> String {
-        let years = path.values(in: submission).compactMap(\.numberValue).filter(\.isFinite)
-        guard let earliest = years.min() else { return missing }
+        var earliest: Double?
+        path.forEachValue(in: submission) { value in
+            guard case .number(let year) = value, year.isFinite else { return }
+            earliest = Swift.min(earliest ?? year, year)
+        }
+        guard let earliest else { return missing }
         let age = referenceYear - Int(earliest.rounded(.down))
         return bands.first { $0.contains(age) }?.code ?? missing
     }
