@@ -27,6 +27,29 @@ import Testing
         ]))
     }
 
+    @Test func leavesOutOnlyTheSkippedMemberAtItsPath() throws {
+        let skipping = JSONParser(skipping: ["coding", "*", "*", "evidence"])
+        let text = #"{"coding":{"fields":{"a":{"codes":["x"],"evidence":[{"m":"q\"}]","n":[1,{"z":null}]}]}},"numbers":{"d":{"value":12,"evidence":{"s":"t"}}}},"submission":{"answers":{"x":{"evidence":"kept"}},"evidence":"kept too"}}"#
+        let skipped = try skipping.parse(Array(text.utf8))
+        var expected = try parse(text)
+        guard case .object(var root) = expected, case .object(var coding) = root["coding"] else { Issue.record("not an object"); return }
+        coding["fields"] = .object(["a": .object(["codes": .array([.string("x")])])])
+        coding["numbers"] = .object(["d": .object(["value": .number(12)])])
+        root["coding"] = .object(coding)
+        expected = .object(root)
+        #expect(skipped == expected)
+        #expect(skipping.skippedMember == ["coding", "*", "*", "evidence"])
+    }
+
+    @Test func aSkippedValueMustStillBeBalancedAndWellQuoted() {
+        let skipping = JSONParser(skipping: ["e"])
+        for bad in [#"{"e":[1,2}"#, #"{"e":"open}"#, #"{"e":}"#, #"{"e":[[[["#, "{\"e\":\"a\u{1}b\"}", #"{"e":{"a":1}"#] {
+            #expect(throws: JSONParseError.self, "\(bad)") { try skipping.parse(Array(bad.utf8)) }
+        }
+        #expect(throws: JSONParseError.self) { try JSONParser(maxDepth: 3, skipping: ["e"]).parse(Array(#"{"e":[[[1]]]}"#.utf8)) }
+        #expect((try? skipping.parse(Array(#"{"e":-1.5e3 ,"f":true}"#.utf8))) == .object(["f": .bool(true)]))
+    }
+
     @Test func acceptsAnyValueAtTheTopLevel() throws {
         #expect(try parse("42") == .number(42))
         #expect(try parse("\"only\"") == .string("only"))

@@ -75,6 +75,21 @@ import Testing
             #expect(record.submission == (try JSONParser().parse(input.value!)))
             #expect(record.source == SourcePosition.carried(by: input))
             #expect(record.coding.codebookVersion == survey.codebook.version)
+            // The aggregator's read, without evidence, has the same submission, codes and numbers.
+            let lean = try CodedRecord(bytes: output.value!, readsEvidence: false)
+            #expect(lean.submission == record.submission && lean.source == record.source)
+            #expect(lean.coding.fields.mapValues(\.codes) == record.coding.fields.mapValues(\.codes))
+            #expect(lean.coding.fields.mapValues(\.answered) == record.coding.fields.mapValues(\.answered))
+            #expect(lean.coding.numbers.mapValues(\.value) == record.coding.numbers.mapValues(\.value))
+            #expect(lean.coding.fields.values.allSatisfy { $0.evidence.isEmpty })
+        }
+        #expect(consumed(coded, topic: "survey.coded").contains { (try? CodedRecord(bytes: $0.value!))?.coding.numbers.isEmpty == false },
+                "the sample states durations, so the numbers' unread evidence is exercised")
+        // The aggregator reads dead letters without their values: everything else as JSONDecoder reads it.
+        for (letter, record) in zip(letters, consumed(validated, topic: "survey.rejected")) {
+            var expected = letter
+            expected.value = nil
+            #expect(DeadLetter.withoutValue(record.value!) == expected)
         }
     }
 

@@ -26,8 +26,11 @@ extension CodingResult {
     }
 
     /// Reads the JSON form back.
+    /// - Parameter evidenceRequired: false for a document parsed without its evidence (see
+    ///   `CodedRecord.init(bytes:parser:readsEvidence:)`): a number's missing evidence is then
+    ///   `Evidence.unread`. Default: true.
     /// - Throws: `SurveyDefinitionError` (file `coding`) naming the first member that is missing or mistyped.
-    public init(jsonValue value: JSONValue) throws(SurveyDefinitionError) {
+    public init(jsonValue value: JSONValue, evidenceRequired: Bool = true) throws(SurveyDefinitionError) {
         func fail(_ what: String) -> SurveyDefinitionError { SurveyDefinitionError(file: "coding", message: what) }
         guard let version = value["codebook_version"]?.stringValue else { throw fail("codebook_version is missing") }
         var fields: [String: CodedField] = [:]
@@ -41,14 +44,19 @@ extension CodingResult {
         }
         var numbers: [String: CodedNumber] = [:]
         for (name, number) in value["numbers"]?.objectValue ?? [:] {
-            guard let v = number["value"]?.numberValue, let e = number["evidence"] else { throw fail("number '\(name)' lacks value/evidence") }
-            numbers[name] = CodedNumber(value: v, evidence: try Evidence(jsonValue: e))
+            guard let v = number["value"]?.numberValue, let e = number["evidence"] ?? (evidenceRequired ? nil : .null) else {
+                throw fail("number '\(name)' lacks value/evidence")
+            }
+            numbers[name] = CodedNumber(value: v, evidence: e == .null && !evidenceRequired ? .unread : try Evidence(jsonValue: e))
         }
         self.init(codebookVersion: version, fields: fields, numbers: numbers)
     }
 }
 
 extension Evidence {
+    /// Stands for evidence a reader chose not to read (every member empty or zero).
+    public static let unread = Evidence(code: "", rule: "", source: "", start: 0, end: 0, matched: "")
+
     /// The evidence as a JSON object.
     public var jsonValue: JSONValue {
         .object([

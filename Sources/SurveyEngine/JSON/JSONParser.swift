@@ -16,9 +16,23 @@ public struct JSONParser: Sendable {
     /// How many arrays/objects may nest inside each other. Default: `JSONParser.defaultMaxDepth` (64).
     public var maxDepth: Int
 
-    /// Creates a parser. `maxDepth` defaults to 64.
-    public init(maxDepth: Int = JSONParser.defaultMaxDepth) {
+    /// The member left out of every parsed document, as steps of member names from the root
+    /// (`*` = any name), e.g. `["coding", "*", "*", "evidence"]`; empty for none. Its value is
+    /// skipped without being built: strings are still checked for control characters and
+    /// containers for balance and depth, but not the rest of the grammar.
+    public var skippedMember: [String] {
+        skipPath.map { $0.isEmpty ? "*" : String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `skippedMember` as bytes, `*` as an empty step.
+    private let skipPath: [[UInt8]]
+
+    /// Creates a parser. `maxDepth` defaults to 64; `skipping` (default: none) is the path of a
+    /// member to leave out, as `skippedMember` describes, for readers that need only the rest of
+    /// a large document.
+    public init(maxDepth: Int = JSONParser.defaultMaxDepth, skipping path: [String] = []) {
         self.maxDepth = maxDepth
+        self.skipPath = path.map { $0 == "*" ? [] : Array($0.utf8) }
     }
 
     /// Parses one JSON document from raw bytes.
@@ -65,6 +79,7 @@ public struct JSONParser: Sendable {
             throw JSONReader.error(.invalidJSON, in: bytes, at: 0, "the input is empty, expected a JSON value")
         }
         var reader = JSONReader(base: base, count: bytes.count, maxDepth: maxDepth)
+        reader.skipPath = skipPath
         return try reader.parseDocument()
     }
 }
@@ -83,6 +98,10 @@ struct JSONReader {
     var memberValues: [JSONValue] = []
     var memberOffsets: [Int] = []
     var elementValues: [JSONValue] = []
+    /// The member to skip (see `JSONParser.skippedMember`), and how many of the open objects
+    /// lie on its path.
+    var skipPath: [[UInt8]] = []
+    var pathDepth = 0
 
     init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         self.base = base
@@ -163,14 +182,29 @@ struct JSONReader {
             guard base[index] == UInt8(ascii: "\"") else {
                 throw fail("unexpected \(describe(index)), expected a member name in double quotes")
             }
+            let nameStart = index
             memberOffsets.append(index)
             memberNames.append(try parseString())
+            let nameEnd = index
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input, expected ':' after a member name") }
             guard base[index] == UInt8(ascii: ":") else { throw fail("unexpected \(describe(index)), expected ':' after a member name") }
             index &+= 1
             skipWhitespace()
-            memberValues.append(try parseValue())
+            if !skipPath.isEmpty, pathDepth == depth &- 1, depth <= skipPath.count,
+               isName(from: nameStart, to: nameEnd, step: skipPath[depth &- 1]) {
+                if depth == skipPath.count {
+                    try skipValue()
+                    memberNames.removeLast()
+                    memberOffsets.removeLast()
+                } else {
+                    pathDepth = depth
+                    memberValues.append(try parseValue())
+                    pathDepth = depth &- 1
+                }
+            } else {
+                memberValues.append(try parseValue())
+            }
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input inside an object, expected ',' or '}'") }
             let c = base[index]
@@ -199,6 +233,69 @@ struct JSONReader {
         }
         depth &-= 1
         return .object(members)
+    }
+
+    /// Whether the quoted name at `start..<end` (quotes included) is `step` (empty = any name).
+    func isName(from start: Int, to end: Int, step: [UInt8]) -> Bool {
+        if step.isEmpty { return true }
+        guard end &- start &- 2 == step.count else { return false }
+        for k in 0..<step.count where base[start &+ 1 &+ k] != step[k] { return false }
+        return true
+    }
+
+    /// Moves past one value without building it (see `JSONParser.skippedMember`).
+    mutating func skipValue() throws(JSONParseError) {
+        var open = 0
+        repeat {
+            guard index < count else { throw fail("unexpected end of input inside a value") }
+            switch base[index] {
+            case UInt8(ascii: "\""):
+                try skipString()
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                open &+= 1
+                if depth &+ open > maxDepth { throw fail("arrays and objects nest deeper than \(maxDepth) levels") }
+                index &+= 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                guard open > 0 else { throw fail("unexpected \(describe(index)), expected a value") }
+                open &-= 1
+                index &+= 1
+            case _ where open == 0:
+                // A number or literal: up to the next delimiter.
+                let start = index
+                while index < count {
+                    let b = base[index]
+                    if b == UInt8(ascii: ",") || b == UInt8(ascii: "}") || b == UInt8(ascii: "]") || b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { break }
+                    index &+= 1
+                }
+                if index == start { throw fail("unexpected \(describe(index)), expected a value") }
+            default:
+                index &+= 1
+            }
+        } while open > 0
+    }
+
+    /// Moves past a string starting at its opening quote, without decoding it.
+    mutating func skipString() throws(JSONParseError) {
+        index &+= 1
+        while true {
+            while index &+ 8 <= count {
+                let w = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                if JSONReader.hasSpecialByte(w) { break }
+                index &+= 8
+            }
+            guard index < count else { throw fail("unexpected end of input inside a string") }
+            let c = base[index]
+            if c == UInt8(ascii: "\"") {
+                index &+= 1
+                return
+            }
+            if c == UInt8(ascii: "\\") {
+                index &+= 2
+                continue
+            }
+            if c < 0x20 { throw fail("control character U+00\(JSONReader.hex(c)) must be escaped inside a string") }
+            index &+= 1
+        }
     }
 
     mutating func parseArray() throws(JSONParseError) -> JSONValue {

@@ -34,22 +34,30 @@ public struct CodedRecord: Sendable {
     /// `parser` is the parser the submission was validated with: the record is parsed with one
     /// more level of nesting allowed, since it wraps the submission in an object, so a
     /// submission at the validator's depth limit still decodes.
+    ///
+    /// With `readsEvidence` false (the aggregator, which counts codes and numbers only) the
+    /// coding's evidence is skipped, not built: fields have no evidence and numbers have
+    /// `Evidence.unread`. Default: true.
     /// - Throws: `SurveyDefinitionError` (file `survey.coded`) when the bytes are not a coded record.
-    public init(bytes: [UInt8], parser: JSONParser = JSONParser()) throws(SurveyDefinitionError) {
+    public init(bytes: [UInt8], parser: JSONParser = JSONParser(), readsEvidence: Bool = true) throws(SurveyDefinitionError) {
         let document: JSONValue
-        do { document = try JSONParser(maxDepth: parser.maxDepth + 1).parse(bytes) } catch {
+        let recordParser = JSONParser(maxDepth: parser.maxDepth + 1, skipping: readsEvidence ? [] : Self.evidencePath)
+        do { document = try recordParser.parse(bytes) } catch {
             throw SurveyDefinitionError(file: "survey.coded", message: "not JSON: \(error)")
         }
         guard let sourceText = document["source"]?.stringValue, let source = SourcePosition(text: sourceText),
               let coding = document["coding"], let submission = document["submission"]
         else { throw SurveyDefinitionError(file: "survey.coded", message: "a coded record needs source, coding and submission") }
         self.source = source
-        self.coding = try CodingResult(jsonValue: coding)
+        self.coding = try CodingResult(jsonValue: coding, evidenceRequired: readsEvidence)
         self.submission = submission
     }
 }
 
 extension CodedRecord {
+    /// Where evidence sits in a record: `coding` → `fields`/`numbers` → a field or number → `evidence`.
+    static let evidencePath = ["coding", "*", "*", "evidence"]
+
     private static let submissionMember = Array(#","submission":"#.utf8)
 
     /// The submission's bytes exactly as they were submitted, cut out of `bytes` (a record

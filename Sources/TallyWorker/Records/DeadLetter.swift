@@ -5,7 +5,8 @@ import SurveyEngine
 /// where it came from and which worker turned it away.
 ///
 /// The original value is kept byte for byte: as text in `value` when it is valid UTF-8, else in
-/// `value_base64`. Readers (the aggregator's paradata, `tally rejected`) decode it with `JSONDecoder`.
+/// `value_base64`. `tally rejected` decodes it with `JSONDecoder`; the aggregator, counting it,
+/// reads it without its value (`withoutValue(_:)`).
 public struct DeadLetter: Codable, Sendable, Hashable {
     /// Where the rejected submission was first read (its `survey.submissions` position).
     public typealias Source = SourcePosition
@@ -81,5 +82,51 @@ public struct DeadLetter: Codable, Sendable, Hashable {
         RejectionReason(rawValue: reason).map {
             Rejection(reason: $0, problems: problems, respondentId: respondentID, instanceId: instanceID)
         }
+    }
+}
+
+extension DeadLetter {
+    /// Reads a dead letter with its original value left out unread (`value` is `nil`; a
+    /// `value_base64` is kept): what the aggregator needs to count it, without decoding a value
+    /// of up to megabytes through `JSONDecoder`. `nil` when `bytes` are not a dead letter.
+    public static func withoutValue(_ bytes: [UInt8]) -> DeadLetter? {
+        guard let document = try? valueSkippingParser.parse(bytes) else { return nil }
+        return DeadLetter(jsonValue: document)
+    }
+
+    private static let valueSkippingParser = JSONParser(skipping: [CodingKeys.value.stringValue])
+
+    /// The dead letter a parsed document holds, read as `JSONDecoder` reads it (absent or null
+    /// optional members are `nil`), or `nil` when a required member is missing or mistyped.
+    init?(jsonValue document: JSONValue) {
+        func text(_ key: CodingKeys) -> String? { document[key.stringValue]?.stringValue }
+        func integer(_ value: JSONValue?) -> Int64? {
+            guard let number = value?.numberValue, number.rounded() == number, abs(number) < 9_007_199_254_740_992 else { return nil }
+            return Int64(number)
+        }
+        guard let reason = text(.reason), let worker = text(.worker), let rejectedAt = text(.rejectedAt),
+              let source = document[CodingKeys.source.stringValue], let topic = source["topic"]?.stringValue,
+              let partition = integer(source["partition"]), let offset = integer(source["offset"]),
+              let problemValues = document[CodingKeys.problems.stringValue]?.arrayValue else { return nil }
+        var problems: [Problem] = []
+        problems.reserveCapacity(problemValues.count)
+        for value in problemValues {
+            guard let pointer = value["pointer"]?.stringValue, let code = value["code"]?.stringValue.flatMap(ProblemCode.init(rawValue:)),
+                  let message = value["message"]?.stringValue else { return nil }
+            problems.append(Problem(pointer: pointer, code: code, message: message))
+        }
+        self.reason = reason
+        self.problems = problems
+        self.detail = text(.detail)
+        self.worker = worker
+        self.source = Source(topic: topic, partition: Int(partition), offset: offset)
+        self.key = text(.key)
+        self.value = text(.value)
+        self.valueBase64 = text(.valueBase64)
+        if case .bool(let truncated)? = document[CodingKeys.valueTruncated.stringValue] { self.valueTruncated = truncated }
+        self.valueBytes = integer(document[CodingKeys.valueBytes.stringValue]).map { Int($0) }
+        self.respondentID = text(.respondentID)
+        self.instanceID = text(.instanceID)
+        self.rejectedAt = rejectedAt
     }
 }

@@ -183,12 +183,12 @@ public final class AggregateProcessor: RecordProcessor {
     private func intake(_ record: KafkaRecord) -> Intake {
         guard record.topic == configuration.topics.coded else {
             guard let value = record.value else { return .deadLetter(nil) }
-            return .deadLetter(try? Self.decoder.decode(DeadLetter.self, from: Data(value)))
+            return .deadLetter(DeadLetter.withoutValue(value))
         }
         let bytes = record.value ?? []
         let decoded: CodedRecord
         do {
-            decoded = try CodedRecord(bytes: bytes, parser: validator.parser)
+            decoded = try CodedRecord(bytes: bytes, parser: validator.parser, readsEvidence: false)
         } catch {
             return .notCoded(error)
         }
@@ -232,8 +232,6 @@ public final class AggregateProcessor: RecordProcessor {
             return nil
         }
     }
-
-    private static let decoder = JSONDecoder()
 
     /// Counts a dead letter written by an earlier stage (its own are already counted).
     private func countUpstream(_ letter: DeadLetter?, of record: KafkaRecord, in aggregator: inout Aggregator) {

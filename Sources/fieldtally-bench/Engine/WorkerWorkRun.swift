@@ -6,8 +6,8 @@ import TallyWorker
 /// The engine work each worker process does per record, without Kafka: the real
 /// `ValidateProcessor` and `CodeProcessor` on in-memory records (validation, coding, coded
 /// record and dead-letter encoding), then what `tally-aggregate` does to a record before
-/// `Aggregator.apply` (decode the coded record, re-serialise the submission for a possible
-/// dead letter, validate the document again; decode upstream dead letters).
+/// `Aggregator.apply` (decode the coded record without its evidence, validate the document
+/// again; decode upstream dead letters without their values).
 struct WorkerWorkRun {
     var validateWorker = StageTime()
     var codeWorker = StageTime()
@@ -22,8 +22,6 @@ struct WorkerWorkRun {
         let code = CodeProcessor(validator: survey.validator, coder: survey.coder, configuration: WorkerConfiguration(workerName: "tally-code"))
         let topics = WorkerConfiguration.Topics()
         let parser = JSONParser()
-        let writer = JSONWriter()
-        let decoder = JSONDecoder()
         var sink = 0
         for start in stride(from: 0, to: messages.count, by: batch) {
             let input = (start..<min(start + batch, messages.count)).map { n in
@@ -45,12 +43,13 @@ struct WorkerWorkRun {
             let letters = validated.phases.joined().filter { $0.topic == topics.rejected }.compactMap(\.value)
             let t4 = CPUClock.now()
             for value in codedValues {
-                guard let record = try? CodedRecord(bytes: value, parser: parser) else { continue }
-                sink &+= writer.bytes(record.submission).count
+                // As AggregateProcessor.intake: decode without evidence, validate again (the
+                // submission is re-serialised only for the rare dead letter, so not here).
+                guard let record = try? CodedRecord(bytes: value, parser: parser, readsEvidence: false) else { continue }
                 if case .valid = survey.validator.validate(document: record.submission) { sink &+= 1 }
             }
             for value in letters {
-                if let letter = try? decoder.decode(DeadLetter.self, from: Data(value)) { sink &+= letter.reason.count }
+                if let letter = DeadLetter.withoutValue(value) { sink &+= letter.reason.count }
             }
             let t5 = CPUClock.now()
             run.validateWorker.add(from: t0, to: t1)
