@@ -54,8 +54,12 @@ public struct WorkerConfiguration: Sendable {
     public var logFormat = LogFormat.json
     /// Log level name (`trace` … `critical`). Default: `info`.
     public var logLevel = "info"
-    /// Most records handled as one batch (one produce-and-commit round). Default: 2,000.
-    public var maxBatch = 2_000
+    /// Most records handled as one batch (one produce-and-commit round). Default: 6,000: each
+    /// batch waits for its outputs' acknowledgements, so under load bigger batches spend less of
+    /// the time waiting (`fieldtally-bench workers` on Tansu: tally-aggregate 19.6k msg/s at
+    /// 2,000, 30–31k at 6,000–8,000). A batch closes earlier after `maxBatchWait`, so light
+    /// traffic keeps its latency.
+    public var maxBatch = 6_000
     /// Longest a partly filled batch waits for more records before it is handled. Each worker
     /// on the way to a tally adds up to this much latency at low rates; at high rates batches
     /// fill before it passes. Default: 20 ms (`fieldtally-bench latency`: with 100 ms, each of

@@ -48,7 +48,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical. Env: TALLY_LOG_LEVEL. Default: info.")
     public var logLevel: String?
 
-    @Option(name: .customLong("max-batch"), help: "Most records per batch. Env: TALLY_MAX_BATCH. Default: 2000.")
+    @Option(name: .customLong("max-batch"), help: "Most records per batch. Env: TALLY_MAX_BATCH. Default: 6000.")
     public var maxBatch: Int?
 
     @Option(name: .customLong("max-batch-wait-ms"), help: "Longest a partly filled batch waits for more records, in milliseconds. Env: TALLY_MAX_BATCH_WAIT_MS. Default: 20.")

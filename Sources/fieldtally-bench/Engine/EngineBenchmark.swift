@@ -18,7 +18,7 @@ struct EngineBenchmark: AsyncParsableCommand {
     var size = 2_000
 
     @Option(help: "Messages per batch: changelog records and a partial snapshot are built once per batch, as tally-aggregate does per consumed batch (its default --max-batch).")
-    var batch = 2_000
+    var batch = 6_000
 
     @Option(help: "Rounds of the staged run; the round using least CPU is reported.")
     var rounds = 1
