@@ -1,8 +1,8 @@
 import FieldTallyKafka
 import Foundation
 
-/// Keeps a batch and a revocation from overlapping: the partitions a worker owns, and whether a
-/// batch is being processed.
+/// Keeps batches and a revocation from overlapping: the partitions a worker owns, and how many
+/// batches are in flight (one being processed while the one before it is delivered).
 ///
 /// The processing loop `admit`s a batch (dropping records of partitions it no longer owns) and
 /// `finish`es it once its output is acknowledged and its offsets stored; the rebalance callback
@@ -14,7 +14,7 @@ final class OwnershipGate: @unchecked Sendable {
     private var owned: Set<KafkaTopicPartition> = []
     private var unprepared: Set<KafkaTopicPartition> = []
     private var preparing: Set<KafkaTopicPartition> = []
-    private var inFlight = false
+    private var inFlight = 0
     private var everAssigned = false
 
     /// Records newly assigned partitions; they need `prepare` before use.
@@ -33,7 +33,7 @@ final class OwnershipGate: @unchecked Sendable {
         owned.subtract(partitions)
         unprepared.subtract(partitions)
         preparing.subtract(partitions)
-        while inFlight { condition.wait() }
+        while inFlight > 0 { condition.wait() }
     }
 
     /// Starts a batch: the records of owned partitions, and the partitions to prepare first —
@@ -41,7 +41,7 @@ final class OwnershipGate: @unchecked Sendable {
     /// one restore (one read of a changelog) serves them all instead of one per first record.
     func admit(_ records: [KafkaRecord]) -> (records: [KafkaRecord], unprepared: [KafkaTopicPartition]) {
         condition.withLock {
-            inFlight = true
+            inFlight += 1
             let kept = records.filter { owned.contains($0.topicPartition) }
             let needing = kept.contains { unprepared.contains($0.topicPartition) } ? unprepared : []
             return (kept, needing.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) })
@@ -61,11 +61,11 @@ final class OwnershipGate: @unchecked Sendable {
         }
     }
 
-    /// Ends the batch in flight.
+    /// Ends one batch in flight.
     func finish() {
         condition.withLock {
-            inFlight = false
-            condition.broadcast()
+            inFlight -= 1
+            if inFlight == 0 { condition.broadcast() }
         }
     }
 

@@ -12,16 +12,23 @@ public struct BatchOutput: Sendable {
     public var rejectedByReason: [String: Int]
     /// Records written to output topics other than the dead-letter topic.
     public var outputCount: Int
+    /// Called once every phase was acknowledged (before the input offsets are stored), e.g. to
+    /// mark state that is now durable. Batches are pipelined (the next one is processed while
+    /// this one is delivered), so what it marks is captured here, not read from the processor.
+    public var onDelivered: (@Sendable () -> Void)?
 
-    public init(phases: [[KafkaProducerRecord]] = [], rejectedByReason: [String: Int] = [:], outputCount: Int = 0) {
+    public init(phases: [[KafkaProducerRecord]] = [], rejectedByReason: [String: Int] = [:], outputCount: Int = 0,
+                onDelivered: (@Sendable () -> Void)? = nil) {
         self.phases = phases
         self.rejectedByReason = rejectedByReason
         self.outputCount = outputCount
+        self.onDelivered = onDelivered
     }
 }
 
 /// A worker's own work; the `WorkerService` runs the loop around it
-/// (consume → process → produce and await acknowledgements → store offsets).
+/// (consume → process → produce and await acknowledgements → store offsets), processing the
+/// next batch while the previous one is delivered.
 public protocol RecordProcessor: AnyObject, Sendable {
     /// Topics the worker's consumer subscribes to.
     var inputTopics: [String] { get }
@@ -38,8 +45,6 @@ public protocol RecordProcessor: AnyObject, Sendable {
     /// Throws only for failures of the worker itself (the batch is then retried).
     func process(_ records: [KafkaRecord]) async throws -> BatchOutput
 
-    /// Called after every phase of the last `process` output was acknowledged.
-    func didDeliver()
 
     /// Records to publish now that are not tied to an input batch (e.g. debounced tallies);
     /// called periodically by the service. Default: none.
@@ -50,5 +55,4 @@ extension RecordProcessor {
     public func prepare(_ partitions: [KafkaTopicPartition]) async throws {}
     public func release(_ partitions: [KafkaTopicPartition]) {}
     public func periodicOutput() async -> [KafkaProducerRecord] { [] }
-    public func didDeliver() {}
 }

@@ -5,9 +5,11 @@ import ServiceLifecycle
 /// The loop every worker runs, as a `Service`: consume a batch → let the `RecordProcessor`
 /// turn it into output → produce the output and await every acknowledgement (phase by phase)
 /// → store the batch's offsets (committed in the background, before a revocation and on
-/// close). Offsets are never stored before the output is acknowledged: at least once.
+/// close). Offsets are never stored before the output is acknowledged: at least once. The next
+/// batch is processed while the previous one's output is delivered (deliveries stay one at a
+/// time, in batch order), so the worker does not idle while the broker acknowledges.
 ///
-/// On graceful shutdown (SIGTERM) it finishes the batch in hand, commits, leaves the group and
+/// On graceful shutdown (SIGTERM) it finishes the batches in hand, commits, leaves the group and
 /// returns. Output that cannot be delivered is retried with back-off (the worker reports not
 /// ready meanwhile) rather than skipped: nothing is lost.
 public final class WorkerService: Service, Sendable {
@@ -77,12 +79,26 @@ public final class WorkerService: Service, Sendable {
                     }
                 }
             }
-            while !Task.isShuttingDownGracefully {
-                let next = try await cancelWhenGracefulShutdown { try await consumer.nextBatch() }
-                guard let batch = next else { break }
-                try await handle(batch, gate: gate, consumer: consumer, producer: producer, lag: lag)
-                wake.yield()
+            // Pipelined: batch N+1 is processed while batch N's output is delivered. Deliveries
+            // run one at a time in batch order, and each stores its offsets only once its own
+            // output is acknowledged, so what is committed is exactly what was before.
+            var delivering: Task<Void, Never>?
+            do {
+                while !Task.isShuttingDownGracefully {
+                    let next = try await cancelWhenGracefulShutdown { try await consumer.nextBatch() }
+                    guard let batch = next else { break }
+                    guard let processed = try await process(batch, gate: gate, before: &delivering) else { continue }
+                    await delivering?.value
+                    delivering = Task {
+                        await self.deliver(processed, gate: gate, consumer: consumer, producer: producer, lag: lag)
+                        wake.yield()
+                    }
+                }
+            } catch {
+                await delivering?.value
+                throw error
             }
+            await delivering?.value
             logger.info("stopping: finishing output and committing")
             let last = await processor.periodicOutput()
             if !last.isEmpty { await deliver([last], producer: producer) }
@@ -103,31 +119,50 @@ public final class WorkerService: Service, Sendable {
     /// batch is delivered.
     static let tick: Duration = .milliseconds(25)
 
-    private func handle(_ batch: KafkaBatch, gate: OwnershipGate, consumer: KafkaConsumer, producer: KafkaProducer,
-                        lag: LagReporter) async throws {
+    /// A batch processed and waiting for delivery.
+    private struct Processed: Sendable {
+        var records: [KafkaRecord]
+        var output: BatchOutput
+        var started: ContinuousClock.Instant
+    }
+
+    /// Admits and processes a batch; `nil` when none of its records is for an owned partition.
+    /// Partitions that need preparing are prepared first, after the delivery in flight.
+    private func process(_ batch: KafkaBatch, gate: OwnershipGate, before delivering: inout Task<Void, Never>?) async throws -> Processed? {
         let started = ContinuousClock.now
         let (records, unprepared) = gate.admit(batch.records)
-        defer { gate.finish() }
         metrics.recordsIn.increment(by: Int64(batch.count))
-        guard !records.isEmpty else { return }
-        if !unprepared.isEmpty {
-            gate.preparing(unprepared)
-            readiness.markNotReady("restoring \(unprepared)")
-            try await processor.prepare(unprepared)
-            gate.prepared(unprepared)
-            logger.info("prepared partitions", metadata: ["partitions": "\(unprepared)"])
+        guard !records.isEmpty else {
+            gate.finish()
+            return nil
         }
-        let output: BatchOutput
         do {
-            output = try await processor.process(records)
+            if !unprepared.isEmpty {
+                await delivering?.value
+                delivering = nil
+                gate.preparing(unprepared)
+                readiness.markNotReady("restoring \(unprepared)")
+                try await processor.prepare(unprepared)
+                gate.prepared(unprepared)
+                logger.info("prepared partitions", metadata: ["partitions": "\(unprepared)"])
+            }
+            return Processed(records: records, output: try await processor.process(records), started: started)
         } catch {
+            gate.finish()
             logger.error("processing failed; the batch will be read again", metadata: ["error": "\(error)"])
             throw error
         }
+    }
+
+    /// Delivers a processed batch's output, then stores its offsets and ends it in the gate.
+    private func deliver(_ batch: Processed, gate: OwnershipGate, consumer: KafkaConsumer, producer: KafkaProducer,
+                         lag: LagReporter) async {
+        defer { gate.finish() }
+        let output = batch.output
         await deliver(output.phases, producer: producer)
-        processor.didDeliver()
+        output.onDelivered?()
         var next: [KafkaTopicPartition: Int64] = [:]
-        for record in records { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
+        for record in batch.records { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
         do {
             try consumer.storeOffsets(next.map { KafkaTopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) })
         } catch {
@@ -137,7 +172,7 @@ public final class WorkerService: Service, Sendable {
         lag.processed(next)
         metrics.recordsOut.increment(by: Int64(output.outputCount))
         for (reason, n) in output.rejectedByReason { metrics.rejected(reason: reason, by: n) }
-        metrics.batchSeconds.record((ContinuousClock.now - started).seconds)
+        metrics.batchSeconds.record((ContinuousClock.now - batch.started).seconds)
         updateReadiness(gate)
     }
 

@@ -28,9 +28,8 @@ public final class AggregateProcessor: RecordProcessor {
 
     private struct PartitionState: Sendable {
         var aggregator: Aggregator
-        /// The snapshot whose changelog writes were acknowledged, and whether it is published.
+        /// The newest snapshot whose changelog writes were acknowledged, and whether it is published.
         var durable: PartialTally?
-        var pending: PartialTally?
         var published = false
         var lastPublished = ContinuousClock.now - .seconds(3_600)
     }
@@ -108,6 +107,7 @@ public final class AggregateProcessor: RecordProcessor {
         var letters: [KafkaProducerRecord] = []
         var changelog: [KafkaProducerRecord] = []
         var reasons: [String: Int] = [:]
+        var snapshots: [Int: PartialTally] = [:]
         // Decoding, validating and preparing are independent per record: done on every core
         // first (each parsed document freed where it was made); applying, in input order, is serial.
         let intakes = await records.concurrentMap { self.intake($0) }
@@ -133,18 +133,20 @@ public final class AggregateProcessor: RecordProcessor {
                     changelog.append(KafkaProducerRecord(topic: topics.changelog, key: Array(entry.key.utf8),
                                                          value: Array(entry.value), partition: p))
                 }
-                held[p]!.pending = held[p]!.aggregator.snapshot()
+                snapshots[p] = held[p]!.aggregator.snapshot()
             }
         }
         // Dead letters first: a message whose state change is durable must already have its dead letter.
-        return BatchOutput(phases: [letters, changelog], rejectedByReason: reasons, outputCount: changelog.count)
+        return BatchOutput(phases: [letters, changelog], rejectedByReason: reasons, outputCount: changelog.count,
+                           onDelivered: { [self, snapshots] in markDurable(snapshots) })
     }
 
-    public func didDeliver() {
+    /// Once a batch's changelog writes are acknowledged, its snapshots may be published.
+    /// Deliveries complete in batch order, so each replaces an older durable snapshot.
+    private func markDurable(_ snapshots: [Int: PartialTally]) {
         partitions.withLock { held in
-            for p in held.keys where held[p]!.pending != nil {
-                held[p]!.durable = held[p]!.pending
-                held[p]!.pending = nil
+            for (p, snapshot) in snapshots where held[p] != nil {
+                held[p]!.durable = snapshot
                 held[p]!.published = false
             }
         }
