@@ -93,6 +93,28 @@ import Testing
         }
     }
 
+    @Test func deadLettersAreTheJSONThatJSONEncoderWrites() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let source = SourcePosition(topic: "survey.submissions", partition: 2, offset: 41)
+        let rejection = Rejection(reason: .invalid, problems: [
+            Problem(pointer: "/answers/a/b", code: .required, message: "say \"why\" \\ here\n\t\u{1} é"),
+            Problem(pointer: "", code: .invalidUTF8, message: "m")], respondentId: "E1/2", instanceId: "uuid:1")
+        var letters = [
+            DeadLetter(rejection: rejection, detail: "a detail", worker: "tally-validate", source: source, key: Array("k".utf8),
+                       value: Array(#"{"x":"line\nbreak — ✓"}"#.utf8)),
+            DeadLetter(rejection: Rejection(reason: .staleEdit), worker: "tally-aggregate", source: source, key: nil, value: [0xFF, 0x00, 0x41]),
+        ]
+        letters[1].valueTruncated = true
+        letters[1].valueBytes = 70_000
+        for letter in letters {
+            let mine = try JSONParser().parse(letter.jsonBytes)
+            #expect(mine == (try JSONParser().parse(Array(try encoder.encode(letter)))))
+            #expect(try JSONDecoder().decode(DeadLetter.self, from: Data(letter.jsonBytes)) == letter)
+        }
+        #expect(letters[0].rejectedAt.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/) != nil)
+    }
+
     @Test func aggregatedTalliesEqualTheExpectedDocument() async throws {
         let (validated, coded) = try await runStages()
         let processor = aggregator()

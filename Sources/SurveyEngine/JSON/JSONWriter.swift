@@ -82,7 +82,9 @@ public struct JSONWriter: Sendable {
         return a.withUTF8 { x in b.withUTF8 { y in x.lexicographicallyPrecedes(y) } }
     }
 
-    static func writeNumber(_ number: Double, into output: inout [UInt8]) {
+    /// Appends `number` as JSON: an integer when whole and below 10^18 in magnitude, else the
+    /// shortest text that reads back to it; `null` when not finite.
+    public static func writeNumber(_ number: Double, into output: inout [UInt8]) {
         guard number.isFinite else {
             output.append(contentsOf: "null".utf8)
             return
@@ -95,7 +97,8 @@ public struct JSONWriter: Sendable {
         }
     }
 
-    static func writeString(_ text: String, into output: inout [UInt8]) {
+    /// Appends `text` as a JSON string: `"`, `\` and control characters escaped, the rest raw UTF-8.
+    public static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

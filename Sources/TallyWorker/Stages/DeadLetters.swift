@@ -24,12 +24,6 @@ public struct DeadLetters: Sendable {
         self.maxRecordBytes = maxRecordBytes
     }
 
-    private static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
-
     /// The dead letter for `rejection` of the input `record` whose submission was first read at `source`.
     /// Keyed by the respondent when known (so it lands beside the respondent's other records), else by
     /// the input key, else (a message without a key) by `source`'s text: never by an empty key, which
@@ -41,7 +35,7 @@ public struct DeadLetters: Sendable {
         let original = value ?? record.value ?? []
         let letter = DeadLetter(rejection: rejection, detail: detail, worker: worker, source: source,
                                 key: record.key, value: original)
-        var bytes = (try? Self.encoder.encode(letter)).map(Array.init) ?? []
+        var bytes = letter.jsonBytes
         let limit = max(1_024, maxRecordBytes - Self.recordOverhead)
         if bytes.count > limit {
             // Escaping can make a letter several times larger than its original: halve until it fits.
@@ -55,7 +49,7 @@ public struct DeadLetters: Sendable {
                                            key: record.key, value: Array(original.prefix(cut)))
                 truncated.valueTruncated = true
                 truncated.valueBytes = original.count
-                bytes = (try? Self.encoder.encode(truncated)).map(Array.init) ?? []
+                bytes = truncated.jsonBytes
                 keep /= 2
             } while bytes.count > limit && keep > 0
         }
