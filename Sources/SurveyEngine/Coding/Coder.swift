@@ -9,6 +9,7 @@ public final class Coder: Sendable {
     public let codebook: Codebook
     private let program: CompiledCodebook
     private let sources: SourceTree
+    private let pool = AnalysisPool()
 
     /// The codebook version recorded in every result.
     public var version: String { program.version }
@@ -39,16 +40,21 @@ public final class Coder: Sendable {
     /// fired (source order, then text order).
     /// A number is taken from the first source text (in codebook order) that states one.
     public func code(answers: JSONValue) -> CodingResult {
-        var found: [SourceTree.Found] = []
+        pool.withWorkspace { workspace in
+            code(answers, &workspace.analysis, &workspace.found, &workspace.present)
+        }
+    }
+
+    private func code(_ answers: JSONValue, _ analysis: inout TextAnalysis, _ found: inout [SourceTree.Found],
+                      _ present: inout [Bool]) -> CodingResult {
         sources.collect(answers, into: &found)
-        var analysis = TextAnalysis()
         var fields: [String: CodedField] = Dictionary(minimumCapacity: program.fields.count)
         var numbers: [String: CodedNumber] = [:]
-        var present: [Bool] = []
         var next = 0
         for (index, field) in program.fields.enumerated() {
             var answered = false
             var evidence: [Evidence] = []
+            var codeCount = 0
             present.removeAll(keepingCapacity: true)
             present.append(contentsOf: repeatElement(false, count: field.labelNames.count))
             while next < found.count, found[next].field == Int32(index) {
@@ -61,7 +67,10 @@ public final class Coder: Sendable {
                     analysis.run(field, on: bytes, in: program)
                     var path: String? = nil
                     for finding in analysis.positives where field.labelReported[Int(finding.label)] {
-                        present[Int(finding.label)] = true
+                        if !present[Int(finding.label)] {
+                            present[Int(finding.label)] = true
+                            codeCount += 1
+                        }
                         if path == nil { path = source.concrete(item.keys) }
                         evidence.append(self.evidence(finding, field, path!, bytes, analysis))
                     }
@@ -73,7 +82,11 @@ public final class Coder: Sendable {
                     }
                 }
             }
-            let codes = present.contains(true) ? field.reportOrder.filter { present[Int($0)] }.map { field.labelNames[Int($0)] } : []
+            var codes: [String] = []
+            if codeCount > 0 {
+                codes.reserveCapacity(codeCount)
+                for label in field.reportOrder where present[Int(label)] { codes.append(field.labelNames[Int(label)]) }
+            }
             fields[field.name] = CodedField(answered: answered, codes: codes, evidence: evidence)
         }
         return CodingResult(codebookVersion: program.version, fields: fields, numbers: numbers)
@@ -87,7 +100,11 @@ public final class Coder: Sendable {
     public func code(text: String, field: String, source: String) -> CodedText? {
         guard let index = program.fieldIndex(field) else { return nil }
         let program = program.fields[index]
-        var analysis = TextAnalysis()
+        return pool.withWorkspace { workspace in code(text, field, source, program, &workspace.analysis) }
+    }
+
+    private func code(_ text: String, _ field: String, _ source: String, _ program: FieldProgram,
+                      _ analysis: inout TextAnalysis) -> CodedText {
         var result = CodedText(field: field, source: source, answered: !Self.isBlank(text), codes: [], evidence: [],
                                negated: [], numbers: [:])
         guard result.answered else { return result }
@@ -111,7 +128,7 @@ public final class Coder: Sendable {
     }
 
     private func evidence(_ finding: Finding, _ field: FieldProgram, _ source: String,
-                          _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: TextAnalysis) -> Evidence {
+                          _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: borrowing TextAnalysis) -> Evidence {
         let span = analysis.byteSpan(finding.start, finding.end)
         return Evidence(code: field.labelNames[Int(finding.label)], rule: field.ruleIDs[Int(finding.rule)], source: source,
                         start: span.lowerBound, end: span.upperBound,
@@ -119,7 +136,7 @@ public final class Coder: Sendable {
     }
 
     private func number(_ found: NumberFinding, _ rule: FieldProgram.Number, _ source: String,
-                        _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: TextAnalysis) -> CodedNumber {
+                        _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: borrowing TextAnalysis) -> CodedNumber {
         let span = analysis.byteSpan(found.start, found.end)
         return CodedNumber(value: found.value, evidence: Evidence(
             code: rule.name, rule: rule.ruleID, source: source, start: span.lowerBound, end: span.upperBound,

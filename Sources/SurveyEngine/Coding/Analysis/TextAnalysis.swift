@@ -14,7 +14,7 @@ struct NumberFinding {
     var end: Int32
 }
 
-/// Buffers reused across the texts of one call, so coding a submission allocates little.
+/// Buffers reused across texts and calls (see ``AnalysisPool``), so coding a submission allocates little.
 struct TextAnalysis {
     private(set) var tokens: [Token] = []
     private var matches: [RawMatch] = []
@@ -31,6 +31,8 @@ struct TextAnalysis {
     private(set) var negated: [Finding] = []
     /// Numbers found, at most one per number rule.
     private(set) var numbers: [NumberFinding] = []
+    /// Misspelling searches of unknown words, kept across texts and calls.
+    private var memo = SpellingMemo()
 
     init() {
         tokens.reserveCapacity(512)
@@ -49,7 +51,7 @@ struct TextAnalysis {
         positives.removeAll(keepingCapacity: true)
         negated.removeAll(keepingCapacity: true)
         numbers.removeAll(keepingCapacity: true)
-        book.lexicon.tokenize(text, into: &tokens)
+        book.lexicon.tokenize(text, into: &tokens, memo: &memo)
         if tokens.isEmpty { return }
         tokens.withUnsafeBufferPointer { field.trie.scan($0, lexicon: book.lexicon, breaks: book.breaks, into: &matches) }
         if !matches.isEmpty {

@@ -48,15 +48,8 @@ final class Lexicon: Sendable {
         for (id, word) in words.enumerated() where maxEdits[id] > 0 && word.count < FuzzyIndex.lengthSlots {
             buckets[FuzzyIndex.bucket(FuzzyIndex.firstClass(word[0]), word.count)].append(Int32(id))
         }
-        var bucketStart: [Int32] = [0]
-        var bucketWords: [Int32] = []
-        for bucket in buckets {
-            bucketWords.append(contentsOf: bucket)
-            bucketStart.append(Int32(bucketWords.count))
-        }
         let search = FuzzyIndex(storage: storage, offsets: offsets, maxEdits: maxEdits, letterMasks: letterMasks,
-                                bucketStart: bucketStart, bucketWords: bucketWords,
-                                widestTolerance: tiers.map(\.maxEdits).max() ?? 0, sameFirstLetter: sameFirstLetter)
+                                buckets: buckets, widestTolerance: tiers.map(\.maxEdits).max() ?? 0, sameFirstLetter: sameFirstLetter)
         var neighbourStart: [Int32] = [0]
         var neighbourWords: [Int32] = []
         for (id, word) in words.enumerated() {
@@ -138,10 +131,15 @@ final class Lexicon: Sendable {
         return false
     }
 
-    /// Up to two tolerant words an unknown text word is within tolerance of (-1 = none).
+    /// Whether an unknown word of `length` bytes can be within tolerance of a tolerant word at all.
     @inline(__always)
+    func mayBeMisspelling(length: Int) -> Bool {
+        length >= minimumTolerantLength && length < FuzzyIndex.lengthSlots - search.widestTolerance
+    }
+
+    /// Up to two tolerant words an unknown text word is within tolerance of (-1 = none).
     func alternatives(of word: UnsafeBufferPointer<UInt8>) -> (Int32, Int32) {
-        if word.count < minimumTolerantLength || word.count >= FuzzyIndex.lengthSlots - search.widestTolerance { return (-1, -1) }
+        if !mayBeMisspelling(length: word.count) { return (-1, -1) }
         var first: Int32 = -1, second: Int32 = -1
         var letterMask: UInt32 = 0
         for b in word where TextScanner.isASCIILetter(b) { letterMask |= 1 << UInt32(b &- UInt8(ascii: "a")) }
@@ -187,17 +185,41 @@ struct LexiconBuilder {
 /// Tolerant lexicon words bucketed by first-letter class and length, searched with a letter-set
 /// pre-check and a bounded edit distance.
 struct FuzzyIndex: Sendable {
+    /// One tolerant word of a bucket, with what the pre-check needs next to it.
+    struct Candidate: Sendable {
+        var letterMask: UInt32
+        var id: Int32
+        /// The word's bytes start here in ``FuzzyIndex/storage`` (the bucket gives the length).
+        var from: Int32
+        var maxEdits: Int32
+    }
+
     let storage: [UInt8]
-    let offsets: [Int32]
-    let maxEdits: [UInt8]
-    let letterMasks: [UInt32]
     let bucketStart: [Int32]
-    let bucketWords: [Int32]
+    let candidates: [Candidate]
     let widestTolerance: Int
     let sameFirstLetter: Bool
 
     static let lengthSlots = 64
     static let firstClasses = 37
+
+    init(storage: [UInt8], offsets: [Int32], maxEdits: [UInt8], letterMasks: [UInt32], buckets: [[Int32]],
+         widestTolerance: Int, sameFirstLetter: Bool) {
+        var bucketStart: [Int32] = [0]
+        var candidates: [Candidate] = []
+        for bucket in buckets {
+            for id in bucket {
+                candidates.append(Candidate(letterMask: letterMasks[Int(id)], id: id, from: offsets[Int(id)],
+                                            maxEdits: Int32(maxEdits[Int(id)])))
+            }
+            bucketStart.append(Int32(candidates.count))
+        }
+        self.storage = storage
+        self.bucketStart = bucketStart
+        self.candidates = candidates
+        self.widestTolerance = widestTolerance
+        self.sameFirstLetter = sameFirstLetter
+    }
 
     /// 0–25 for a–z, 26–35 for digits, 36 for anything else.
     @inline(__always)
@@ -212,6 +234,18 @@ struct FuzzyIndex: Sendable {
     @inline(__always)
     static func bucket(_ firstClass: Int, _ length: Int) -> Int { firstClass * lengthSlots + length }
 
+    /// Whether more than `limit` bits of `bits` are set (`nonzeroBitCount > limit` without a
+    /// population-count instruction, which the baseline x86-64 target lacks).
+    @inline(__always)
+    static func hasMoreBits(_ bits: UInt32, than limit: Int32) -> Bool {
+        var bits = bits, left = limit
+        while left > 0, bits != 0 {
+            bits &= bits &- 1
+            left -= 1
+        }
+        return bits != 0
+    }
+
     /// Calls `body` with every tolerant word within its tolerance of `word`.
     @inline(__always)
     func forEachMatch(of word: UnsafeBufferPointer<UInt8>, letterMask: UInt32, _ body: (Int32) -> Void) {
@@ -219,22 +253,26 @@ struct FuzzyIndex: Sendable {
         let classes = sameFirstLetter ? Self.firstClass(word[0])...Self.firstClass(word[0]) : 0...(Self.firstClasses - 1)
         let low = Swift.max(1, word.count - widestTolerance), high = Swift.min(Self.lengthSlots - 1, word.count + widestTolerance)
         guard low <= high else { return }
-        for firstClass in classes {
-            for length in low...high {
-                let b = Self.bucket(firstClass, length)
-                var k = Int(bucketStart[b])
-                let end = Int(bucketStart[b + 1])
-                while k < end {
-                    let id = bucketWords[k]
-                    k += 1
-                    let limit = Int(maxEdits[Int(id)])
-                    if abs(length - word.count) > limit { continue }
-                    if (letterMasks[Int(id)] ^ letterMask).nonzeroBitCount > 2 * limit { continue }
-                    let from = Int(offsets[Int(id)]), to = Int(offsets[Int(id) + 1])
-                    let distance = storage.withUnsafeBufferPointer { all in
-                        EditDistance.bounded(word, UnsafeBufferPointer(rebasing: all[from..<to]), limit: limit)
+        storage.withUnsafeBufferPointer { storage in
+            candidates.withUnsafeBufferPointer { candidates in
+                bucketStart.withUnsafeBufferPointer { bucketStart in
+                    for firstClass in classes {
+                        for length in low...high {
+                            let b = Self.bucket(firstClass, length)
+                            let gap = Int32(abs(length - word.count))
+                            var k = Int(bucketStart[b])
+                            let end = Int(bucketStart[b + 1])
+                            while k < end {
+                                let candidate = candidates[k]
+                                k += 1
+                                let limit = candidate.maxEdits
+                                if gap > limit || Self.hasMoreBits(candidate.letterMask ^ letterMask, than: 2 * limit) { continue }
+                                let from = Int(candidate.from)
+                                let other = UnsafeBufferPointer(rebasing: storage[from..<(from + length)])
+                                if EditDistance.bounded(word, other, limit: Int(limit)) != nil { body(candidate.id) }
+                            }
+                        }
                     }
-                    if distance != nil { body(id) }
                 }
             }
         }

@@ -41,14 +41,21 @@ final class PhraseTrie: Sendable {
     private let edges: [Edge]
     private let terminalStart: [Int32]
     private let terminals: [Int32]
-    /// Root edges grouped by word id: `rootEdges[rootStart[id]..<rootStart[id + 1]]`.
-    private let rootStart: [Int32]
-    private let rootEdges: [Edge]
+    /// Per lexicon id, the nodes a text word with that id leads to from the root:
+    /// `knownNext[knownStart[id]..<knownStart[id + 1]]`, its own word edges then the tolerant
+    /// edges of the words it may be a misspelling of (the lexicon's neighbours).
+    private let knownStart: [Int32]
+    private let knownNext: [Int32]
+    /// Per lexicon id, the nodes its tolerant root edges lead to (for unknown words that may be
+    /// a misspelling of it): `tolerantNext[tolerantStart[id]..<tolerantStart[id + 1]]`.
+    private let tolerantStart: [Int32]
+    private let tolerantNext: [Int32]
     private let rootNumberEdges: [Edge]
 
     /// Builds the trie. `patterns` pairs each element list with its entry id; lists never start
     /// or end with a gap (the compiler checks).
-    init(patterns: [(elements: [PatternElement], entry: Int32)], wordCount: Int) {
+    init(patterns: [(elements: [PatternElement], entry: Int32)], lexicon: Lexicon) {
+        let wordCount = lexicon.count
         var nodeEdges: [[Edge]] = [[]]
         var nodeTerminals: [[Int32]] = [[]]
         for (elements, entry) in patterns {
@@ -95,51 +102,65 @@ final class PhraseTrie: Sendable {
             case .gap: break // rejected by the compiler
             }
         }
-        var rootStart: [Int32] = [0], rootEdges: [Edge] = []
-        for list in byWord {
-            rootEdges.append(contentsOf: list)
-            rootStart.append(Int32(rootEdges.count))
+        var knownStart: [Int32] = [0], knownNext: [Int32] = []
+        var tolerantStart: [Int32] = [0], tolerantNext: [Int32] = []
+        for id in 0..<wordCount {
+            knownNext.append(contentsOf: byWord[id].map(\.next))
+            for k in lexicon.neighbourRange(Int32(id)) {
+                knownNext.append(contentsOf: byWord[Int(lexicon.neighbour(at: k))].filter { $0.kind == .tolerant }.map(\.next))
+            }
+            knownStart.append(Int32(knownNext.count))
+            tolerantNext.append(contentsOf: byWord[id].filter { $0.kind == .tolerant }.map(\.next))
+            tolerantStart.append(Int32(tolerantNext.count))
         }
         self.edgeStart = edgeStart
         self.edges = edges
         self.terminalStart = terminalStart
         self.terminals = terminals
-        self.rootStart = rootStart
-        self.rootEdges = rootEdges
+        self.knownStart = knownStart
+        self.knownNext = knownNext
+        self.tolerantStart = tolerantStart
+        self.tolerantNext = tolerantNext
         self.rootNumberEdges = numberEdges
     }
 
     /// Appends every match of every pattern in `tokens` to `matches` (unordered, possibly with
     /// several ends for one start).
     func scan(_ tokens: UnsafeBufferPointer<Token>, lexicon: Lexicon, breaks: Marks, into matches: inout [RawMatch]) {
-        for i in 0..<tokens.count {
-            let token = tokens[i]
-            if token.id >= 0 {
-                let id = Int(token.id)
-                for k in Int(rootStart[id])..<Int(rootStart[id + 1]) {
-                    walk(rootEdges[k].next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+        knownStart.withUnsafeBufferPointer { knownStart in
+        knownNext.withUnsafeBufferPointer { knownNext in
+        tolerantStart.withUnsafeBufferPointer { tolerantStart in
+        tolerantNext.withUnsafeBufferPointer { tolerantNext in
+            for i in 0..<tokens.count {
+                let token = tokens[i]
+                if token.id >= 0 {
+                    let id = Int(token.id)
+                    for k in Int(knownStart[id])..<Int(knownStart[id + 1]) {
+                        walk(knownNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                    }
+                } else {
+                    if token.alternative0 >= 0 {
+                        let id = Int(token.alternative0)
+                        for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) {
+                            walk(tolerantNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                        }
+                    }
+                    if token.alternative1 >= 0 {
+                        let id = Int(token.alternative1)
+                        for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) {
+                            walk(tolerantNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                        }
+                    }
                 }
-                for k in lexicon.neighbourRange(token.id) {
-                    rootTolerant(lexicon.neighbour(at: k), from: i, tokens, lexicon, breaks, &matches)
-                }
-            } else {
-                if token.alternative0 >= 0 { rootTolerant(token.alternative0, from: i, tokens, lexicon, breaks, &matches) }
-                if token.alternative1 >= 0 { rootTolerant(token.alternative1, from: i, tokens, lexicon, breaks, &matches) }
-            }
-            if !token.value.isNaN {
-                for edge in rootNumberEdges where token.value >= edge.low && token.value <= edge.high {
-                    walk(edge.next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                if !token.value.isNaN {
+                    for edge in rootNumberEdges where token.value >= edge.low && token.value <= edge.high {
+                        walk(edge.next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                    }
                 }
             }
         }
-    }
-
-    @inline(__always)
-    private func rootTolerant(_ word: Int32, from i: Int, _ tokens: UnsafeBufferPointer<Token>, _ lexicon: Lexicon,
-                              _ breaks: Marks, _ matches: inout [RawMatch]) {
-        let id = Int(word)
-        for k in Int(rootStart[id])..<Int(rootStart[id + 1]) where rootEdges[k].kind == .tolerant {
-            walk(rootEdges[k].next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+        }
+        }
         }
     }
 

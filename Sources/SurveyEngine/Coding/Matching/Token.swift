@@ -26,16 +26,17 @@ struct Token {
 }
 
 extension Lexicon {
-    /// Cuts `text` into tokens resolved against this lexicon, appending to `tokens`.
+    /// Cuts `text` into tokens resolved against this lexicon, appending to `tokens`; the
+    /// misspelling search of unknown words goes through `memo`.
     @inline(__always)
-    func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) {
+    func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout [Token], memo: inout SpellingMemo) {
         TextScanner.scan(text) { raw in
             var id: Int32 = -1
             var alternatives: (Int32, Int32) = (-1, -1)
             if !raw.tooLong {
                 id = lookup(raw.lowercased, hash: raw.hash)
-                if id < 0, !raw.isDigits {
-                    alternatives = self.alternatives(of: raw.lowercased)
+                if id < 0, !raw.isDigits, mayBeMisspelling(length: raw.lowercased.count) {
+                    alternatives = memo.alternatives(of: raw.lowercased, hash: raw.hash, compute: self.alternatives(of:))
                 }
             }
             let value = raw.isDigits ? raw.value : (id >= 0 ? numberValues[Int(id)] : .nan)
