@@ -41,13 +41,13 @@ public final class Coder: Sendable {
     /// A number is taken from the first source text (in codebook order) that states one.
     public func code(answers: JSONValue) -> CodingResult {
         pool.withWorkspace { workspace in
-            code(answers, &workspace.analysis, &workspace.found, &workspace.present)
+            code(answers, &workspace.analysis, &workspace.texts, &workspace.present)
         }
     }
 
-    private func code(_ answers: JSONValue, _ analysis: inout TextAnalysis, _ found: inout [SourceTree.Found],
+    private func code(_ answers: JSONValue, _ analysis: inout TextAnalysis, _ texts: inout SourceTree.Texts,
                       _ present: inout [Bool]) -> CodingResult {
-        sources.collect(answers, into: &found)
+        sources.collect(answers, into: &texts)
         var fields: [String: CodedField] = Dictionary(minimumCapacity: program.fields.count)
         var numbers: [String: CodedNumber] = [:]
         var next = 0
@@ -57,8 +57,8 @@ public final class Coder: Sendable {
             var codeCount = 0
             present.removeAll(keepingCapacity: true)
             present.append(contentsOf: repeatElement(false, count: field.labelNames.count))
-            while next < found.count, found[next].field == Int32(index) {
-                let item = found[next]
+            while next < texts.found.count, texts.found[next].field == Int32(index) {
+                let item = texts.found[next]
                 next += 1
                 if Self.isBlank(item.text) { continue }
                 answered = true
@@ -71,13 +71,13 @@ public final class Coder: Sendable {
                             present[Int(finding.label)] = true
                             codeCount += 1
                         }
-                        if path == nil { path = source.concrete(item.keys) }
+                        if path == nil { path = source.concrete(texts.keys(of: item)) }
                         evidence.append(self.evidence(finding, field, path!, bytes, analysis))
                     }
                     for number in analysis.numbers {
                         let rule = field.numbers[Int(number.number)]
                         if numbers[rule.name] == nil {
-                            numbers[rule.name] = self.number(number, rule, path ?? source.concrete(item.keys), bytes, analysis)
+                            numbers[rule.name] = self.number(number, rule, path ?? source.concrete(texts.keys(of: item)), bytes, analysis)
                         }
                     }
                 }

@@ -5,7 +5,7 @@ import Foundation
 /// again nor repeats a misspelling search for a word it has already seen.
 final class AnalysisWorkspace {
     var analysis = TextAnalysis()
-    var found: [SourceTree.Found] = []
+    var texts = SourceTree.Texts()
     var present: [Bool] = []
 }
 

@@ -9,8 +9,9 @@ final class Lexicon: Sendable {
     /// Word bytes, `storage[offsets[id]..<offsets[id + 1]]`.
     private let storage: [UInt8]
     private let offsets: [Int32]
-    /// Open-addressing hash table of ids (-1 = empty).
+    /// Open-addressing hash table of ids (-1 = empty), with each id's word hash beside it.
     private let slots: [Int32]
+    private let slotHashes: [UInt64]
     private let slotMask: Int
     /// The value of a number word, NaN for other words.
     let numberValues: [Double]
@@ -31,10 +32,13 @@ final class Lexicon: Sendable {
         var capacity = 16
         while capacity < words.count * 3 { capacity <<= 1 }
         var slots = [Int32](repeating: -1, count: capacity)
+        var slotHashes = [UInt64](repeating: 0, count: capacity)
         for (id, word) in words.enumerated() {
-            var slot = Int(truncatingIfNeeded: Self.hash(word)) & (capacity - 1)
+            let hash = Self.hash(word)
+            var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
             while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
             slots[slot] = Int32(id)
+            slotHashes[slot] = hash
         }
 
         let tiers = tolerance.sorted { $0.minLength < $1.minLength }
@@ -64,6 +68,7 @@ final class Lexicon: Sendable {
         self.storage = storage
         self.offsets = offsets
         self.slots = slots
+        self.slotHashes = slotHashes
         self.slotMask = capacity - 1
         self.numberValues = numberValues
         self.neighbourStart = neighbourStart
@@ -97,7 +102,7 @@ final class Lexicon: Sendable {
             let id = slots[slot]
             if id < 0 { return -1 }
             let from = Int(offsets[Int(id)]), to = Int(offsets[Int(id) + 1])
-            if to - from == word.count {
+            if slotHashes[slot] == hash, to - from == word.count {
                 var equal = true
                 var k = 0
                 while k < word.count {

@@ -99,6 +99,20 @@ enum TextScanner {
                     }
                     value = whole + fraction
                 } else {
+                    // Eight ASCII letters at a time while they last; the loop below takes over at
+                    // the first other byte (an apostrophe, a non-ASCII letter or the word's end).
+                    if let input = text.baseAddress, let output = buffer.baseAddress {
+                        while i + 8 <= n, length + 8 <= maxWordLength {
+                            let chunk = UInt64(littleEndian: UnsafeRawPointer(input).loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                            let letters = letterBytes(chunk)
+                            UnsafeMutableRawPointer(output).storeBytes(of: (chunk | 0x2020_2020_2020_2020).littleEndian,
+                                                                       toByteOffset: length, as: UInt64.self)
+                            let run = letters == 0x8080_8080_8080_8080 ? 8 : (~letters & 0x8080_8080_8080_8080).trailingZeroBitCount >> 3
+                            length += run
+                            i += run
+                            if run < 8 { break }
+                        }
+                    }
                     while i < n {
                         let c = text[i]
                         if isASCIILetter(c) {
@@ -129,6 +143,15 @@ enum TextScanner {
                 marks = []
             }
         }
+    }
+
+    /// 0x80 in every byte of `chunk` that is an ASCII letter, 0 elsewhere.
+    @inline(__always)
+    static func letterBytes(_ chunk: UInt64) -> UInt64 {
+        let folded = (chunk | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = folded &+ 0x1F1F_1F1F_1F1F_1F1F  // high bit set from 0x61 ("a")
+        let pastZ = folded &+ 0x0505_0505_0505_0505     // high bit set from 0x7B (after "z")
+        return atLeastA & ~pastZ & ~chunk & 0x8080_8080_8080_8080
     }
 
     @inline(__always) static func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") }
