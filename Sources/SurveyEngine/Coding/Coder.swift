@@ -10,6 +10,11 @@ public final class Coder: Sendable {
     private let program: CompiledCodebook
     private let sources: SourceTree
     private let pool = AnalysisPool()
+    /// Every field unanswered, and where each field sits in it: a result starts as a copy of this
+    /// dictionary (a copy keeps the indices valid) and only answered fields are written, by index,
+    /// so building one hashes no field name.
+    private let unanswered: [String: CodedField]
+    private let fieldSlots: [Dictionary<String, CodedField>.Index]
 
     /// The codebook version recorded in every result.
     public var version: String { program.version }
@@ -23,6 +28,10 @@ public final class Coder: Sendable {
         self.codebook = codebook
         self.program = try CodebookCompiler(codebook: codebook).compile()
         self.sources = SourceTree(paths: program.fields.map(\.sources))
+        var unanswered: [String: CodedField] = Dictionary(minimumCapacity: program.fields.count)
+        for field in program.fields { unanswered[field.name] = CodedField(answered: false, codes: [], evidence: []) }
+        self.fieldSlots = program.fields.map { unanswered.index(forKey: $0.name)! }
+        self.unanswered = unanswered
     }
 
     /// Decodes, validates and compiles a YAML codebook.
@@ -48,7 +57,7 @@ public final class Coder: Sendable {
     private func code(_ answers: JSONValue, _ analysis: inout TextAnalysis, _ texts: inout SourceTree.Texts,
                       _ present: inout [Bool]) -> CodingResult {
         sources.collect(answers, into: &texts)
-        var fields: [String: CodedField] = Dictionary(minimumCapacity: program.fields.count)
+        var fields = unanswered
         var numbers: [String: CodedNumber] = [:]
         var next = 0
         for (index, field) in program.fields.enumerated() {
@@ -87,7 +96,7 @@ public final class Coder: Sendable {
                 codes.reserveCapacity(codeCount)
                 for label in field.reportOrder where present[Int(label)] { codes.append(field.labelNames[Int(label)]) }
             }
-            fields[field.name] = CodedField(answered: answered, codes: codes, evidence: evidence)
+            if answered { fields.values[fieldSlots[index]] = CodedField(answered: answered, codes: codes, evidence: evidence) }
         }
         return CodingResult(codebookVersion: program.version, fields: fields, numbers: numbers)
     }

@@ -127,11 +127,14 @@ struct SourceTree: Sendable {
             let first = Int(namedStart[node]), last = Int(namedStart[node + 1])
             let any = wildcard[node]
             if first == last && any < 0 { return }
-            for (key, member) in members {
-                for k in first..<last where namedKeys[k] == key { visit(Int(namedNodes[k]), member, &texts) }
+            // Only the members the tree names (or a wildcard takes) are read: the others' values
+            // are not even retained.
+            for index in members.indices {
+                let key = members.keys[index]
+                for k in first..<last where namedKeys[k] == key { visit(Int(namedNodes[k]), members.values[index], &texts) }
                 if any >= 0 {
                     texts.path.append(key)
-                    visit(Int(any), member, &texts)
+                    visit(Int(any), members.values[index], &texts)
                     texts.path.removeLast()
                 }
             }

@@ -15,7 +15,7 @@ struct NumberFinding {
 }
 
 /// Buffers reused across texts and calls (see ``AnalysisPool``), so coding a submission allocates little.
-struct TextAnalysis {
+struct TextAnalysis: ~Copyable {
     private(set) var tokens: [Token] = []
     private var matches: [RawMatch] = []
     private var pseudo: [RawMatch] = []

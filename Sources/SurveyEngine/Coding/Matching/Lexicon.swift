@@ -9,9 +9,9 @@ final class Lexicon: Sendable {
     /// Word bytes, `storage[offsets[id]..<offsets[id + 1]]`.
     private let storage: [UInt8]
     private let offsets: [Int32]
-    /// Open-addressing hash table of ids (-1 = empty), with each id's word hash beside it.
-    private let slots: [Int32]
-    private let slotHashes: [UInt64]
+    /// Open-addressing hash table: per slot the word's hash in the high 32 bits and its id in the
+    /// low 32 (one load per probe); `UInt64.max` = empty.
+    private let slots: [UInt64]
     private let slotMask: Int
     /// The value of a number word, NaN for other words.
     let numberValues: [Double]
@@ -31,14 +31,12 @@ final class Lexicon: Sendable {
         }
         var capacity = 16
         while capacity < words.count * 3 { capacity <<= 1 }
-        var slots = [Int32](repeating: -1, count: capacity)
-        var slotHashes = [UInt64](repeating: 0, count: capacity)
+        var slots = [UInt64](repeating: .max, count: capacity)
         for (id, word) in words.enumerated() {
             let hash = Self.hash(word)
             var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Int32(id)
-            slotHashes[slot] = hash
+            while slots[slot] != .max { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(UInt32(id))
         }
 
         let tiers = tolerance.sorted { $0.minLength < $1.minLength }
@@ -68,7 +66,6 @@ final class Lexicon: Sendable {
         self.storage = storage
         self.offsets = offsets
         self.slots = slots
-        self.slotHashes = slotHashes
         self.slotMask = capacity - 1
         self.numberValues = numberValues
         self.neighbourStart = neighbourStart
@@ -99,17 +96,20 @@ final class Lexicon: Sendable {
     func lookup(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
         var slot = Int(truncatingIfNeeded: hash) & slotMask
         while true {
-            let id = slots[slot]
-            if id < 0 { return -1 }
-            let from = Int(offsets[Int(id)]), to = Int(offsets[Int(id) + 1])
-            if slotHashes[slot] == hash, to - from == word.count {
-                var equal = true
-                var k = 0
-                while k < word.count {
-                    if storage[from + k] != word[k] { equal = false; break }
-                    k += 1
+            let entry = slots[slot]
+            if entry == .max { return -1 }
+            if entry >> 32 == hash >> 32 {
+                let id = Int32(truncatingIfNeeded: entry)
+                let from = Int(offsets[Int(id)]), to = Int(offsets[Int(id) + 1])
+                if to - from == word.count {
+                    var equal = true
+                    var k = 0
+                    while k < word.count {
+                        if storage[from + k] != word[k] { equal = false; break }
+                        k += 1
+                    }
+                    if equal { return id }
                 }
-                if equal { return id }
             }
             slot = (slot + 1) & slotMask
         }

@@ -37,9 +37,24 @@ final class PhraseTrie: Sendable {
         var next: Int32
     }
 
-    private let edgeStart: [Int32]
-    private let edges: [Edge]
-    private let terminalStart: [Int32]
+    /// Where a node's edges and terminals start (the next node's entry says where they end).
+    struct Node: Sendable {
+        var edgeStart: Int32
+        var terminalStart: Int32
+    }
+
+    /// An edge as walked: 12 bytes, so a node's edges share cache lines. `word` is the lexicon id
+    /// of a word edge, or the index into ``bounds`` of a number or gap edge.
+    struct CompactEdge: Sendable {
+        var kind: Edge.Kind
+        var word: Int32
+        var next: Int32
+    }
+
+    /// One entry per node plus a closing one.
+    private let nodes: [Node]
+    private let edges: [CompactEdge]
+    private let bounds: [(low: Double, high: Double)]
     private let terminals: [Int32]
     /// Per lexicon id, the nodes a text word with that id leads to from the root:
     /// `knownNext[knownStart[id]..<knownStart[id + 1]]`, its own word edges then the tolerant
@@ -85,14 +100,22 @@ final class PhraseTrie: Sendable {
             }
             if !nodeTerminals[node].contains(entry) { nodeTerminals[node].append(entry) }
         }
-        var edgeStart: [Int32] = [0], edges: [Edge] = []
-        var terminalStart: [Int32] = [0], terminals: [Int32] = []
+        var nodes: [Node] = [], edges: [CompactEdge] = [], bounds: [(low: Double, high: Double)] = []
+        var terminals: [Int32] = []
         for (outgoing, ends) in zip(nodeEdges, nodeTerminals) {
-            edges.append(contentsOf: outgoing)
-            edgeStart.append(Int32(edges.count))
+            nodes.append(Node(edgeStart: Int32(edges.count), terminalStart: Int32(terminals.count)))
+            for edge in outgoing {
+                switch edge.kind {
+                case .exact, .tolerant:
+                    edges.append(CompactEdge(kind: edge.kind, word: edge.word, next: edge.next))
+                case .number, .gap:
+                    edges.append(CompactEdge(kind: edge.kind, word: Int32(bounds.count), next: edge.next))
+                    bounds.append((edge.low, edge.high))
+                }
+            }
             terminals.append(contentsOf: ends)
-            terminalStart.append(Int32(terminals.count))
         }
+        nodes.append(Node(edgeStart: Int32(edges.count), terminalStart: Int32(terminals.count)))
         var byWord = [[Edge]](repeating: [], count: wordCount)
         var numberEdges: [Edge] = []
         for edge in nodeEdges[0] {
@@ -113,9 +136,9 @@ final class PhraseTrie: Sendable {
             tolerantNext.append(contentsOf: byWord[id].filter { $0.kind == .tolerant }.map(\.next))
             tolerantStart.append(Int32(tolerantNext.count))
         }
-        self.edgeStart = edgeStart
+        self.nodes = nodes
         self.edges = edges
-        self.terminalStart = terminalStart
+        self.bounds = bounds
         self.terminals = terminals
         self.knownStart = knownStart
         self.knownNext = knownNext
@@ -167,10 +190,11 @@ final class PhraseTrie: Sendable {
     private func walk(_ node: Int32, at j: Int, from start: Int, _ tokens: UnsafeBufferPointer<Token>, _ lexicon: Lexicon,
                       _ breaks: Marks, _ matches: inout [RawMatch]) {
         let n = Int(node)
-        for k in Int(terminalStart[n])..<Int(terminalStart[n + 1]) {
+        let here = nodes[n], after = nodes[n + 1]
+        for k in Int(here.terminalStart)..<Int(after.terminalStart) {
             matches.append(RawMatch(entry: terminals[k], start: Int32(start), end: Int32(j)))
         }
-        let first = Int(edgeStart[n]), last = Int(edgeStart[n + 1])
+        let first = Int(here.edgeStart), last = Int(after.edgeStart)
         guard first < last, j < tokens.count else { return }
         let token = tokens[j]
         if !token.marksBefore.isDisjoint(with: breaks) { return }
@@ -184,11 +208,13 @@ final class PhraseTrie: Sendable {
                     walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches)
                 }
             case .number:
-                if token.value >= edge.low && token.value <= edge.high {
+                let range = bounds[Int(edge.word)]
+                if token.value >= range.low && token.value <= range.high {
                     walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches)
                 }
             case .gap:
-                let minimum = Int(edge.low), maximum = Int(edge.high)
+                let range = bounds[Int(edge.word)]
+                let minimum = Int(range.low), maximum = Int(range.high)
                 var p = j
                 var skipped = 0
                 while skipped <= maximum, p < tokens.count {

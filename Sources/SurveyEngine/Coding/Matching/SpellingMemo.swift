@@ -5,7 +5,7 @@
 /// Exact: an entry matches only when the hash, the length and every byte agree. Bounded: a fixed
 /// direct-mapped table (a new word overwrites the one in its slot). Not shared between threads:
 /// each ``TextAnalysis`` owns one (see ``AnalysisPool``). Storage is allocated on first use.
-struct SpellingMemo {
+struct SpellingMemo: ~Copyable {
     /// Slots in the table (a power of two).
     static let slotCount = 2048
     /// Longer words are not remembered (they are rare and cheap to reject by length).
@@ -19,42 +19,56 @@ struct SpellingMemo {
         var length: UInt8
     }
 
-    private var entries: [Entry] = []
-    private var keys: [UInt8] = []
+    // Raw memory rather than arrays: a probe then costs no reference counting.
+    private var entries: UnsafeMutablePointer<Entry>? = nil
+    private var keys: UnsafeMutablePointer<UInt8>? = nil
 
-    /// The remembered alternatives of `word` (hashed with ``TextScanner/hash(_:)``), or `compute()`'s
-    /// answer, remembered for next time.
-    @inline(__always)
-    mutating func alternatives(of word: UnsafeBufferPointer<UInt8>, hash: UInt64,
-                               compute: (UnsafeBufferPointer<UInt8>) -> (Int32, Int32)) -> (Int32, Int32) {
-        let length = word.count
-        guard length > 0, length <= Self.maxWordLength else { return compute(word) }
-        if entries.isEmpty {
-            entries = Array(repeating: Entry(hash: 0, alternative0: -1, alternative1: -1, length: 0), count: Self.slotCount)
-            keys = Array(repeating: 0, count: Self.slotCount * Self.maxWordLength)
-        }
-        // The lexicon's table uses the low bits of the same hash; take the slot from the high bits.
-        let slot = Int(truncatingIfNeeded: hash >> 40) & (Self.slotCount - 1)
-        let base = slot * Self.maxWordLength
-        let found = entries.withUnsafeBufferPointer { entries -> (Int32, Int32)? in
-            let entry = entries[slot]
-            guard entry.hash == hash, Int(entry.length) == length else { return nil }
-            let same = keys.withUnsafeBufferPointer { keys in
-                var k = 0
-                while k < length {
-                    if keys[base + k] != word[k] { return false }
-                    k += 1
-                }
-                return true
-            }
-            return same ? (entry.alternative0, entry.alternative1) : nil
-        }
-        if let found { return found }
-        let result = compute(word)
-        entries[slot] = Entry(hash: hash, alternative0: result.0, alternative1: result.1, length: UInt8(length))
-        keys.withUnsafeMutableBufferPointer { keys in
-            for k in 0..<length { keys[base + k] = word[k] }
-        }
-        return result
+    init() {}
+
+    deinit {
+        entries?.deallocate()
+        keys?.deallocate()
     }
+
+    /// The remembered alternatives of `word` (hashed with ``TextScanner/hash(_:)``), or `nil`
+    /// when it is not remembered (then search and call ``remember(_:of:hash:)``).
+    @inline(__always)
+    mutating func alternatives(of word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (Int32, Int32)? {
+        let length = word.count
+        guard length > 0, length <= Self.maxWordLength else { return nil }
+        let entries: UnsafeMutablePointer<Entry>, keys: UnsafeMutablePointer<UInt8>
+        if let existing = self.entries, let existingKeys = self.keys {
+            entries = existing
+            keys = existingKeys
+        } else {
+            entries = .allocate(capacity: Self.slotCount)
+            entries.initialize(repeating: Entry(hash: 0, alternative0: -1, alternative1: -1, length: 0), count: Self.slotCount)
+            keys = .allocate(capacity: Self.slotCount * Self.maxWordLength)
+            keys.initialize(repeating: 0, count: Self.slotCount * Self.maxWordLength)
+            self.entries = entries
+            self.keys = keys
+        }
+        let slot = Self.slot(hash)
+        let entry = entries[slot]
+        guard entry.hash == hash, Int(entry.length) == length else { return nil }
+        let key = keys + slot * Self.maxWordLength
+        var k = 0
+        while k < length, key[k] == word[k] { k += 1 }
+        return k == length ? (entry.alternative0, entry.alternative1) : nil
+    }
+
+    /// Remembers the alternatives of `word`, replacing whatever its slot held.
+    @inline(__always)
+    mutating func remember(_ alternatives: (Int32, Int32), of word: UnsafeBufferPointer<UInt8>, hash: UInt64) {
+        let length = word.count
+        guard length > 0, length <= Self.maxWordLength, let entries, let keys else { return }
+        let slot = Self.slot(hash)
+        entries[slot] = Entry(hash: hash, alternative0: alternatives.0, alternative1: alternatives.1, length: UInt8(length))
+        let key = keys + slot * Self.maxWordLength
+        for k in 0..<length { key[k] = word[k] }
+    }
+
+    /// The lexicon's table uses the low bits of the same hash; the memo takes its slot from the high bits.
+    @inline(__always)
+    private static func slot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> 40) & (slotCount - 1) }
 }

@@ -36,7 +36,12 @@ extension Lexicon {
             if !raw.tooLong {
                 id = lookup(raw.lowercased, hash: raw.hash)
                 if id < 0, !raw.isDigits, mayBeMisspelling(length: raw.lowercased.count) {
-                    alternatives = memo.alternatives(of: raw.lowercased, hash: raw.hash, compute: self.alternatives(of:))
+                    if let remembered = memo.alternatives(of: raw.lowercased, hash: raw.hash) {
+                        alternatives = remembered
+                    } else {
+                        alternatives = self.alternatives(of: raw.lowercased)
+                        memo.remember(alternatives, of: raw.lowercased, hash: raw.hash)
+                    }
                 }
             }
             let value = raw.isDigits ? raw.value : (id >= 0 ? numberValues[Int(id)] : .nan)
