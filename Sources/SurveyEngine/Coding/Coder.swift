@@ -50,12 +50,12 @@ public final class Coder: Sendable {
     /// A number is taken from the first source text (in codebook order) that states one.
     public func code(answers: JSONValue) -> CodingResult {
         pool.withWorkspace { workspace in
-            code(answers, &workspace.analysis, &workspace.texts, &workspace.present)
+            code(answers, &workspace.analysis, &workspace.texts, &workspace.present, &workspace.pieces)
         }
     }
 
     private func code(_ answers: JSONValue, _ analysis: inout TextAnalysis, _ texts: inout SourceTree.Texts,
-                      _ present: inout [Bool]) -> CodingResult {
+                      _ present: inout [Bool], _ pieces: inout ResultPieces) -> CodingResult {
         sources.collect(answers, into: &texts)
         var fields = unanswered
         var numbers: [String: CodedNumber] = [:]
@@ -64,37 +64,58 @@ public final class Coder: Sendable {
             var answered = false
             var evidence: [Evidence] = []
             var codeCount = 0
+            // The set of codes found, for sharing the code list (fields from 256 and labels from 56
+            // up do not fit the key: their lists are not shared).
+            var mask: UInt64 = 0
+            var shareable = index < 256 && field.labelNames.count <= 56
             present.removeAll(keepingCapacity: true)
             present.append(contentsOf: repeatElement(false, count: field.labelNames.count))
             while next < texts.found.count, texts.found[next].field == Int32(index) {
-                let item = texts.found[next]
+                let current = next
                 next += 1
-                if Self.isBlank(item.text) { continue }
+                if Self.isBlank(texts.found[current].text) { continue }
                 answered = true
-                let source = field.sources[Int(item.source)]
-                Self.withUTF8(item.text) { bytes in
+                Self.withUTF8(texts.found[current].text) { bytes in
                     analysis.run(field, on: bytes, in: program)
                     var path: String? = nil
+                    func concretePath() -> String {
+                        let item = texts.found[current]
+                        let keys = texts.keys(of: item)
+                        let source = field.sources[Int(item.source)]
+                        if keys.count == 1 {
+                            return pieces.path(field: item.field, source: item.source, member: keys[keys.startIndex]) {
+                                source.concrete(keys)
+                            }
+                        }
+                        return source.concrete(keys)
+                    }
+                    if !analysis.positives.isEmpty { evidence.reserveCapacity(evidence.count + analysis.positives.count) }
                     for finding in analysis.positives where field.labelReported[Int(finding.label)] {
                         if !present[Int(finding.label)] {
                             present[Int(finding.label)] = true
                             codeCount += 1
+                            if finding.label < 56 { mask |= 1 << UInt64(finding.label) } else { shareable = false }
                         }
-                        if path == nil { path = source.concrete(texts.keys(of: item)) }
+                        if path == nil { path = concretePath() }
                         evidence.append(self.evidence(finding, field, path!, bytes, analysis))
                     }
                     for number in analysis.numbers {
                         let rule = field.numbers[Int(number.number)]
                         if numbers[rule.name] == nil {
-                            numbers[rule.name] = self.number(number, rule, path ?? source.concrete(texts.keys(of: item)), bytes, analysis)
+                            numbers[rule.name] = self.number(number, rule, path ?? concretePath(), bytes, analysis)
                         }
                     }
                 }
             }
             var codes: [String] = []
             if codeCount > 0 {
-                codes.reserveCapacity(codeCount)
-                for label in field.reportOrder where present[Int(label)] { codes.append(field.labelNames[Int(label)]) }
+                func build() -> [String] {
+                    var codes: [String] = []
+                    codes.reserveCapacity(codeCount)
+                    for label in field.reportOrder where present[Int(label)] { codes.append(field.labelNames[Int(label)]) }
+                    return codes
+                }
+                codes = shareable ? pieces.codeList(field: index, mask: mask, build: build) : build()
             }
             if answered { fields.values[fieldSlots[index]] = CodedField(answered: answered, codes: codes, evidence: evidence) }
         }

@@ -7,6 +7,7 @@ final class AnalysisWorkspace {
     var analysis = TextAnalysis()
     var texts = SourceTree.Texts()
     var present: [Bool] = []
+    var pieces = ResultPieces()
 }
 
 /// Idle ``AnalysisWorkspace``s of one ``Coder``: each call takes one (or makes a new one) and

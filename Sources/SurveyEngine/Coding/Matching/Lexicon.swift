@@ -9,9 +9,11 @@ final class Lexicon: Sendable {
     /// Word bytes, `storage[offsets[id]..<offsets[id + 1]]`.
     private let storage: [UInt8]
     private let offsets: [Int32]
-    /// Open-addressing hash table: per slot the word's hash in the high 32 bits and its id in the
-    /// low 32 (one load per probe); `UInt64.max` = empty.
-    private let slots: [UInt64]
+    /// Open-addressing hash table, 4 bytes a slot so it stays in the first-level cache: the id in
+    /// the low ``idBits`` bits, the top bits of the word's hash above them (a filter before the
+    /// bytes are compared); `UInt32.max` = empty.
+    private let slots: [UInt32]
+    private let idBits: UInt32
     private let slotMask: Int
     /// The value of a number word, NaN for other words.
     let numberValues: [Double]
@@ -31,12 +33,14 @@ final class Lexicon: Sendable {
         }
         var capacity = 16
         while capacity < words.count * 3 { capacity <<= 1 }
-        var slots = [UInt64](repeating: .max, count: capacity)
+        // Ids up to `words.count` fit in idBits (the all-ones id is never used: it marks empty).
+        let idBits = UInt32(Swift.min(31, UInt32.bitWidth - UInt32(words.count + 1).leadingZeroBitCount))
+        var slots = [UInt32](repeating: .max, count: capacity)
         for (id, word) in words.enumerated() {
             let hash = Self.hash(word)
             var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
             while slots[slot] != .max { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = hash & 0xFFFF_FFFF_0000_0000 | UInt64(UInt32(id))
+            slots[slot] = Self.slotTag(hash, idBits: idBits) | UInt32(id)
         }
 
         let tiers = tolerance.sorted { $0.minLength < $1.minLength }
@@ -66,6 +70,7 @@ final class Lexicon: Sendable {
         self.storage = storage
         self.offsets = offsets
         self.slots = slots
+        self.idBits = idBits
         self.slotMask = capacity - 1
         self.numberValues = numberValues
         self.neighbourStart = neighbourStart
@@ -98,8 +103,8 @@ final class Lexicon: Sendable {
         while true {
             let entry = slots[slot]
             if entry == .max { return -1 }
-            if entry >> 32 == hash >> 32 {
-                let id = Int32(truncatingIfNeeded: entry)
+            let id = Int32(bitPattern: entry & (1 << idBits &- 1))
+            if entry & ~(1 << idBits &- 1) == Self.slotTag(hash, idBits: idBits) {
                 let from = Int(offsets[Int(id)]), to = Int(offsets[Int(id) + 1])
                 if to - from == word.count {
                     var equal = true
@@ -113,6 +118,12 @@ final class Lexicon: Sendable {
             }
             slot = (slot + 1) & slotMask
         }
+    }
+
+    /// The top `32 - idBits` bits of `hash`, in place above the id.
+    @inline(__always)
+    private static func slotTag(_ hash: UInt64, idBits: UInt32) -> UInt32 {
+        UInt32(truncatingIfNeeded: hash >> 32) & ~(1 << idBits &- 1)
     }
 
     /// Indices into ``neighbour(at:)`` of the tolerant words `id` may be a misspelling of.
