@@ -31,6 +31,8 @@ final class Lexicon: Sendable {
             storage.append(contentsOf: word)
             offsets.append(Int32(storage.count))
         }
+        // Slack so ``lookup(_:hash:)`` may compare the last word 8 bytes at a time.
+        storage.append(contentsOf: repeatElement(0, count: 8))
         var capacity = 16
         while capacity < words.count * 3 { capacity <<= 1 }
         // Ids up to `words.count` fit in idBits (the all-ones id is never used: it marks empty).
@@ -80,7 +82,7 @@ final class Lexicon: Sendable {
     }
 
     static func hash(_ word: [UInt8]) -> UInt64 {
-        word.withUnsafeBufferPointer(TextScanner.hash)
+        word.withUnsafeBufferPointer { TextScanner.hash($0) }
     }
 
     static func letterMask(_ word: [UInt8]) -> UInt32 {
@@ -96,7 +98,8 @@ final class Lexicon: Sendable {
     /// The word as a string (for messages and tests).
     func string(_ id: Int32) -> String { String(decoding: word(id), as: UTF8.self) }
 
-    /// The id of a lower-cased word, or -1.
+    /// The id of a lower-cased word, or -1. `word` must be readable in whole 8-byte words (see
+    /// ``RawWord/lowercased``).
     @inline(__always)
     func lookup(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
         var slot = Int(truncatingIfNeeded: hash) & slotMask
@@ -106,17 +109,28 @@ final class Lexicon: Sendable {
             let id = Int32(bitPattern: entry & (1 << idBits &- 1))
             if entry & ~(1 << idBits &- 1) == Self.slotTag(hash, idBits: idBits) {
                 let from = Int(offsets[Int(id)]), to = Int(offsets[Int(id) + 1])
-                if to - from == word.count {
-                    var equal = true
-                    var k = 0
-                    while k < word.count {
-                        if storage[from + k] != word[k] { equal = false; break }
-                        k += 1
-                    }
-                    if equal { return id }
-                }
+                if to - from == word.count, storedWord(at: from, equals: word) { return id }
             }
             slot = (slot + 1) & slotMask
+        }
+    }
+
+    /// Whether `storage[from..<from + word.count]` equals `word`, compared 8 bytes at a time.
+    @inline(__always)
+    private func storedWord(at from: Int, equals word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = word.baseAddress else { return true }
+        return storage.withUnsafeBytes { all in
+            let length = word.count
+            var k = 0
+            while k < length {
+                let left = all.loadUnaligned(fromByteOffset: from + k, as: UInt64.self)
+                let right = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                let rest = length - k
+                let mask = rest >= 8 ? UInt64.max : UInt64(littleEndian: UInt64.max >> UInt64(64 - 8 * rest))
+                if (left ^ right) & mask != 0 { return false }
+                k += 8
+            }
+            return true
         }
     }
 

@@ -9,7 +9,9 @@ struct RawWord {
     var isDigits: Bool
     /// The numeric value of a digit run, else NaN.
     var value: Double
-    /// The word in ASCII lower case, apostrophes removed ("Children’s" → "childrens").
+    /// The word in ASCII lower case, apostrophes removed ("Children’s" → "childrens"). Its
+    /// memory may be read in whole 8-byte words: from any offset below `count` that is a multiple
+    /// of 8, 8 bytes are readable (what follows the word is unspecified).
     var lowercased: UnsafeBufferPointer<UInt8>
     /// ``TextScanner/hash(_:)`` of `lowercased`.
     var hash: UInt64
@@ -55,10 +57,32 @@ enum TextScanner {
         return h
     }
 
+    /// ``hash(_:)`` of `word`, reading its tail as one 8-byte load (see ``RawWord/lowercased``).
+    @inline(__always)
+    static func hash(padded word: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let length = word.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: length)
+        guard let base = word.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        var k = 0
+        while k + 8 <= length {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            k += 8
+        }
+        if k < length {
+            let tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) & (UInt64.max >> UInt64(64 - 8 * (length - k)))
+            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+            h ^= h >> 29
+        }
+        return h
+    }
+
     /// Calls `body` for every word of `text`, in order.
     @inline(__always)
     static func scan(_ text: UnsafeBufferPointer<UInt8>, _ body: (RawWord) -> Void) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxWordLength) { buffer in
+            buffer.initialize(repeating: 0)
             let n = text.count
             var i = 0
             var marks: Marks = []
@@ -139,7 +163,7 @@ enum TextScanner {
                 }
                 let word = UnsafeBufferPointer(rebasing: buffer[0..<min(length, maxWordLength)])
                 body(RawWord(start: start, end: i, marksBefore: marks, isDigits: !value.isNaN, value: value,
-                             lowercased: word, hash: hash(word), tooLong: length > maxWordLength - 1))
+                             lowercased: word, hash: hash(padded: word), tooLong: length > maxWordLength - 1))
                 marks = []
             }
         }
