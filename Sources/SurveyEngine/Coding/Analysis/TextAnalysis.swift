@@ -46,11 +46,11 @@ struct TextAnalysis: ~Copyable {
 
     /// Codes one text for one field; results are in ``positives``, ``negated`` and ``numbers``.
     mutating func run(_ field: FieldProgram, on text: UnsafeBufferPointer<UInt8>, in book: CompiledCodebook) {
-        tokens.removeAll(keepingCapacity: true)
-        matches.removeAll(keepingCapacity: true)
-        positives.removeAll(keepingCapacity: true)
-        negated.removeAll(keepingCapacity: true)
-        numbers.removeAll(keepingCapacity: true)
+        tokens.clearKeepingCapacity()
+        matches.clearKeepingCapacity()
+        positives.clearKeepingCapacity()
+        negated.clearKeepingCapacity()
+        numbers.clearKeepingCapacity()
         book.lexicon.tokenize(text, into: &tokens, memo: &memo)
         if tokens.isEmpty { return }
         tokens.withUnsafeBufferPointer { field.trie.scan($0, lexicon: book.lexicon, breaks: book.breaks, into: &matches) }
@@ -60,9 +60,9 @@ struct TextAnalysis: ~Copyable {
             classify(field)
             if !positives.isEmpty && !field.implied.isEmpty { applyImplications(field) }
         } else {
-            ruleMatches.removeAll(keepingCapacity: true)
-            guards.removeAll(keepingCapacity: true)
-            scopes.removeAll(keepingCapacity: true)
+            ruleMatches.clearKeepingCapacity()
+            guards.clearKeepingCapacity()
+            scopes.clearKeepingCapacity()
         }
         if !field.numbers.isEmpty, tokens.contains(where: { !$0.value.isNaN }) { readNumbers(field) }
     }
@@ -70,12 +70,12 @@ struct TextAnalysis: ~Copyable {
     /// Sorts by (entry, start, end), keeps the shortest match per (entry, start), drops
     /// case-sensitive abbreviations written in another case, and splits matches by kind.
     private mutating func sortMatches(_ field: FieldProgram, _ text: UnsafeBufferPointer<UInt8>) {
-        if matches.count > 1 { matches.sort { $0.entryOrder < $1.entryOrder } }
-        pseudo.removeAll(keepingCapacity: true)
-        cueMatches.removeAll(keepingCapacity: true)
-        exclusions.removeAll(keepingCapacity: true)
-        ruleMatches.removeAll(keepingCapacity: true)
-        guards.removeAll(keepingCapacity: true)
+        if matches.count > 1 { Self.sort(&matches) { $0.entryOrder } }
+        pseudo.clearKeepingCapacity()
+        cueMatches.clearKeepingCapacity()
+        exclusions.clearKeepingCapacity()
+        ruleMatches.clearKeepingCapacity()
+        guards.clearKeepingCapacity()
         var previous: RawMatch? = nil
         for match in matches {
             if let p = previous, p.entry == match.entry, p.start == match.start { continue }
@@ -90,7 +90,29 @@ struct TextAnalysis: ~Copyable {
             case .numberBefore, .numberAfter: guards.append(match)
             }
         }
-        if ruleMatches.count > 1 { ruleMatches.sort { $0.textOrder < $1.textOrder } }
+        if ruleMatches.count > 1 { Self.sort(&ruleMatches) { $0.textOrder } }
+    }
+
+    /// Sorts by a unique-enough integer key: insertion sort for the short lists a text usually
+    /// yields (no closure call per comparison), the standard sort beyond.
+    @inline(__always)
+    private static func sort(_ list: inout [RawMatch], by key: (RawMatch) -> UInt64) {
+        let count = list.count
+        if count > 32 {
+            list.sort { key($0) < key($1) }
+            return
+        }
+        list.withUnsafeMutableBufferPointer { items in
+            for i in 1..<count {
+                let item = items[i], itemKey = key(item)
+                var j = i
+                while j > 0, key(items[j - 1]) > itemKey {
+                    items[j] = items[j - 1]
+                    j -= 1
+                }
+                items[j] = item
+            }
+        }
     }
 
     private func hasExactCase(_ match: RawMatch, _ exact: [[UInt8]], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -108,7 +130,7 @@ struct TextAnalysis: ~Copyable {
 
     /// Turns cue matches (outside pseudo-negations) into token ranges that are negated.
     private mutating func findScopes(_ field: FieldProgram, _ book: CompiledCodebook) {
-        scopes.removeAll(keepingCapacity: true)
+        scopes.clearKeepingCapacity()
         if cueMatches.isEmpty { return }
         let n = Int32(tokens.count)
         for cueMatch in cueMatches {
@@ -151,7 +173,7 @@ struct TextAnalysis: ~Copyable {
     /// first (and, at one start, the longest) match of each rule: one piece of evidence per rule
     /// and text is enough to audit a code, and keeps results small for long texts.
     private mutating func classify(_ field: FieldProgram) {
-        present.removeAll(keepingCapacity: true)
+        present.clearKeepingCapacity()
         present.append(contentsOf: repeatElement(false, count: field.labelNames.count))
         for match in ruleMatches {
             let ruleIndex = field.entries[Int(match.entry)].target
