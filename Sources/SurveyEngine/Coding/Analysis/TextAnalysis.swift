@@ -16,7 +16,11 @@ struct NumberFinding {
 
 /// Buffers reused across texts and calls (see ``AnalysisPool``), so coding a submission allocates little.
 struct TextAnalysis: ~Copyable {
-    private(set) var tokens: [Token] = []
+    /// The tokens of the current text: a view of `tokenStorage`, raw memory with room for one
+    /// token per byte of text, so filling it costs no capacity or uniqueness check per word.
+    private(set) var tokens: UnsafeMutableBufferPointer<Token>
+    private var tokenStorage: UnsafeMutablePointer<Token>
+    private var tokenCapacity: Int
     private var matches: [RawMatch] = []
     private var pseudo: [RawMatch] = []
     private var cueMatches: [RawMatch] = []
@@ -35,8 +39,14 @@ struct TextAnalysis: ~Copyable {
     private var memo = SpellingMemo()
 
     init() {
-        tokens.reserveCapacity(512)
+        tokenCapacity = 512
+        tokenStorage = .allocate(capacity: tokenCapacity)
+        tokens = UnsafeMutableBufferPointer(start: tokenStorage, count: 0)
         matches.reserveCapacity(64)
+    }
+
+    deinit {
+        tokenStorage.deallocate()
     }
 
     /// The UTF-8 byte span of tokens `start..<end`.
@@ -46,14 +56,19 @@ struct TextAnalysis: ~Copyable {
 
     /// Codes one text for one field; results are in ``positives``, ``negated`` and ``numbers``.
     mutating func run(_ field: FieldProgram, on text: UnsafeBufferPointer<UInt8>, in book: CompiledCodebook) {
-        tokens.clearKeepingCapacity()
+        tokens = UnsafeMutableBufferPointer(start: tokenStorage, count: 0)
         matches.clearKeepingCapacity()
         positives.clearKeepingCapacity()
         negated.clearKeepingCapacity()
         numbers.clearKeepingCapacity()
-        book.lexicon.tokenize(text, into: &tokens, memo: &memo)
+        if text.count > tokenCapacity {
+            tokenStorage.deallocate()
+            tokenCapacity = text.count
+            tokenStorage = .allocate(capacity: tokenCapacity)
+        }
+        tokens = UnsafeMutableBufferPointer(start: tokenStorage, count: book.lexicon.tokenize(text, into: tokenStorage, memo: &memo))
         if tokens.isEmpty { return }
-        tokens.withUnsafeBufferPointer { field.trie.scan($0, lexicon: book.lexicon, breaks: book.breaks, into: &matches) }
+        field.trie.scan(UnsafeBufferPointer(tokens), lexicon: book.lexicon, breaks: book.breaks, into: &matches)
         if !matches.isEmpty {
             sortMatches(field, text)
             findScopes(field, book)
