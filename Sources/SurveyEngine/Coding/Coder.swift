@@ -9,6 +9,12 @@ public final class Coder: Sendable {
     public let codebook: Codebook
     private let program: CompiledCodebook
     private let sources: SourceTree
+    private let pool = AnalysisPool()
+    /// Every field unanswered, and where each field sits in it: a result starts as a copy of this
+    /// dictionary (a copy keeps the indices valid) and only answered fields are written, by index,
+    /// so building one hashes no field name.
+    private let unanswered: [String: CodedField]
+    private let fieldSlots: [Dictionary<String, CodedField>.Index]
 
     /// The codebook version recorded in every result.
     public var version: String { program.version }
@@ -22,6 +28,10 @@ public final class Coder: Sendable {
         self.codebook = codebook
         self.program = try CodebookCompiler(codebook: codebook).compile()
         self.sources = SourceTree(paths: program.fields.map(\.sources))
+        var unanswered: [String: CodedField] = Dictionary(minimumCapacity: program.fields.count)
+        for field in program.fields { unanswered[field.name] = CodedField(answered: false, codes: [], evidence: []) }
+        self.fieldSlots = program.fields.map { unanswered.index(forKey: $0.name)! }
+        self.unanswered = unanswered
     }
 
     /// Decodes, validates and compiles a YAML codebook.
@@ -39,42 +49,75 @@ public final class Coder: Sendable {
     /// fired (source order, then text order).
     /// A number is taken from the first source text (in codebook order) that states one.
     public func code(answers: JSONValue) -> CodingResult {
-        var found: [SourceTree.Found] = []
-        sources.collect(answers, into: &found)
-        var analysis = TextAnalysis()
-        var fields: [String: CodedField] = Dictionary(minimumCapacity: program.fields.count)
+        pool.withWorkspace { workspace in
+            code(answers, &workspace.analysis, &workspace.texts, &workspace.present, &workspace.pieces)
+        }
+    }
+
+    private func code(_ answers: JSONValue, _ analysis: inout TextAnalysis, _ texts: inout SourceTree.Texts,
+                      _ present: inout [Bool], _ pieces: inout ResultPieces) -> CodingResult {
+        sources.collect(answers, into: &texts)
+        var fields = unanswered
         var numbers: [String: CodedNumber] = [:]
-        var present: [Bool] = []
         var next = 0
         for (index, field) in program.fields.enumerated() {
             var answered = false
             var evidence: [Evidence] = []
+            var codeCount = 0
+            // The set of codes found, for sharing the code list (fields from 256 and labels from 56
+            // up do not fit the key: their lists are not shared).
+            var mask: UInt64 = 0
+            var shareable = index < 256 && field.labelNames.count <= 56
             present.removeAll(keepingCapacity: true)
             present.append(contentsOf: repeatElement(false, count: field.labelNames.count))
-            while next < found.count, found[next].field == Int32(index) {
-                let item = found[next]
+            while next < texts.found.count, texts.found[next].field == Int32(index) {
+                let current = next
                 next += 1
-                if Self.isBlank(item.text) { continue }
+                if Self.isBlank(texts.found[current].text) { continue }
                 answered = true
-                let source = field.sources[Int(item.source)]
-                Self.withUTF8(item.text) { bytes in
+                Self.withUTF8(texts.found[current].text) { bytes in
                     analysis.run(field, on: bytes, in: program)
                     var path: String? = nil
+                    func concretePath() -> String {
+                        let item = texts.found[current]
+                        let keys = texts.keys(of: item)
+                        let source = field.sources[Int(item.source)]
+                        if keys.count == 1 {
+                            return pieces.path(field: item.field, source: item.source, member: keys[keys.startIndex]) {
+                                source.concrete(keys)
+                            }
+                        }
+                        return source.concrete(keys)
+                    }
+                    if !analysis.positives.isEmpty { evidence.reserveCapacity(evidence.count + analysis.positives.count) }
                     for finding in analysis.positives where field.labelReported[Int(finding.label)] {
-                        present[Int(finding.label)] = true
-                        if path == nil { path = source.concrete(item.keys) }
+                        if !present[Int(finding.label)] {
+                            present[Int(finding.label)] = true
+                            codeCount += 1
+                            if finding.label < 56 { mask |= 1 << UInt64(finding.label) } else { shareable = false }
+                        }
+                        if path == nil { path = concretePath() }
                         evidence.append(self.evidence(finding, field, path!, bytes, analysis))
                     }
                     for number in analysis.numbers {
                         let rule = field.numbers[Int(number.number)]
                         if numbers[rule.name] == nil {
-                            numbers[rule.name] = self.number(number, rule, path ?? source.concrete(item.keys), bytes, analysis)
+                            numbers[rule.name] = self.number(number, rule, path ?? concretePath(), bytes, analysis)
                         }
                     }
                 }
             }
-            let codes = present.contains(true) ? field.reportOrder.filter { present[Int($0)] }.map { field.labelNames[Int($0)] } : []
-            fields[field.name] = CodedField(answered: answered, codes: codes, evidence: evidence)
+            var codes: [String] = []
+            if codeCount > 0 {
+                func build() -> [String] {
+                    var codes: [String] = []
+                    codes.reserveCapacity(codeCount)
+                    for label in field.reportOrder where present[Int(label)] { codes.append(field.labelNames[Int(label)]) }
+                    return codes
+                }
+                codes = shareable ? pieces.codeList(field: index, mask: mask, build: build) : build()
+            }
+            if answered { fields.values[fieldSlots[index]] = CodedField(answered: answered, codes: codes, evidence: evidence) }
         }
         return CodingResult(codebookVersion: program.version, fields: fields, numbers: numbers)
     }
@@ -87,7 +130,11 @@ public final class Coder: Sendable {
     public func code(text: String, field: String, source: String) -> CodedText? {
         guard let index = program.fieldIndex(field) else { return nil }
         let program = program.fields[index]
-        var analysis = TextAnalysis()
+        return pool.withWorkspace { workspace in code(text, field, source, program, &workspace.analysis) }
+    }
+
+    private func code(_ text: String, _ field: String, _ source: String, _ program: FieldProgram,
+                      _ analysis: inout TextAnalysis) -> CodedText {
         var result = CodedText(field: field, source: source, answered: !Self.isBlank(text), codes: [], evidence: [],
                                negated: [], numbers: [:])
         guard result.answered else { return result }
@@ -111,7 +158,7 @@ public final class Coder: Sendable {
     }
 
     private func evidence(_ finding: Finding, _ field: FieldProgram, _ source: String,
-                          _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: TextAnalysis) -> Evidence {
+                          _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: borrowing TextAnalysis) -> Evidence {
         let span = analysis.byteSpan(finding.start, finding.end)
         return Evidence(code: field.labelNames[Int(finding.label)], rule: field.ruleIDs[Int(finding.rule)], source: source,
                         start: span.lowerBound, end: span.upperBound,
@@ -119,7 +166,7 @@ public final class Coder: Sendable {
     }
 
     private func number(_ found: NumberFinding, _ rule: FieldProgram.Number, _ source: String,
-                        _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: TextAnalysis) -> CodedNumber {
+                        _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: borrowing TextAnalysis) -> CodedNumber {
         let span = analysis.byteSpan(found.start, found.end)
         return CodedNumber(value: found.value, evidence: Evidence(
             code: rule.name, rule: rule.ruleID, source: source, start: span.lowerBound, end: span.upperBound,

@@ -27,16 +27,28 @@ struct SourcePath: Sendable, Hashable {
     }
 
     /// The concrete path for the wildcard members `keys` ("answers.approaches.early_help.evidence").
-    func concrete(_ keys: [String]) -> String {
+    func concrete(_ keys: ArraySlice<String>) -> String {
         if keys.isEmpty { return text }
-        var path = "answers"
-        var next = 0
+        var length = "answers".utf8.count
+        var next = keys.startIndex
         for step in steps {
-            if step == "*", next < keys.count {
-                path += "." + keys[next]
+            if step == "*", next < keys.endIndex {
+                length += 1 + keys[next].utf8.count
                 next += 1
             } else {
-                path += "." + step
+                length += 1 + step.utf8.count
+            }
+        }
+        var path = "answers"
+        path.reserveCapacity(length)
+        next = keys.startIndex
+        for step in steps {
+            path.append(".")
+            if step == "*", next < keys.endIndex {
+                path.append(keys[next])
+                next += 1
+            } else {
+                path.append(step)
             }
         }
         return path

@@ -9,9 +9,23 @@ struct SourceTree: Sendable {
     struct Found {
         var field: Int32
         var source: Int32
-        /// The members the wildcards of the source path stood for, in path order.
-        var keys: [String]
+        /// The members the wildcards of the source path stood for, in path order:
+        /// `Texts.keys[keyStart..<keyEnd]`.
+        var keyStart: Int32
+        var keyEnd: Int32
         var text: String
+    }
+
+    /// The texts of one submission and the wildcard members they were found under; reused
+    /// from call to call.
+    struct Texts {
+        var found: [Found] = []
+        var keys: [String] = []
+        /// The wildcard members on the way down to the value being visited.
+        fileprivate var path: [String] = []
+
+        /// The wildcard members of `item`.
+        func keys(of item: Found) -> ArraySlice<String> { keys[Int(item.keyStart)..<Int(item.keyEnd)] }
     }
 
     /// Per node: named children `namedKeys/namedNodes[namedStart[n]..<namedStart[n + 1]]`,
@@ -69,32 +83,60 @@ struct SourceTree: Sendable {
         self.terminals = terminals
     }
 
-    /// Appends every string a source path reaches in `answers` to `found`, sorted.
-    func collect(_ answers: JSONValue, into found: inout [Found]) {
-        found.removeAll(keepingCapacity: true)
-        visit(0, answers, keys: [], &found)
-        if found.count > 1 {
-            found.sort { a, b in
-                if a.field != b.field { return a.field < b.field }
-                if a.source != b.source { return a.source < b.source }
-                return a.keys.lexicographicallyPrecedes(b.keys)
+    /// Collects every string a source path reaches in `answers` into `texts`, sorted by
+    /// (field, source, wildcard members).
+    func collect(_ answers: JSONValue, into texts: inout Texts) {
+        texts.found.removeAll(keepingCapacity: true)
+        texts.keys.removeAll(keepingCapacity: true)
+        texts.path.removeAll(keepingCapacity: true)
+        visit(0, answers, &texts)
+        // Insertion sort: a submission has a handful of texts, usually found almost in order.
+        let count = texts.found.count
+        if count > 1 {
+            texts.found.withUnsafeMutableBufferPointer { found in
+                for i in 1..<count {
+                    var j = i
+                    while j > 0, Self.precedes(found[j], found[j - 1], texts.keys) {
+                        found.swapAt(j, j - 1)
+                        j -= 1
+                    }
+                }
             }
         }
     }
 
-    private func visit(_ node: Int, _ value: JSONValue, keys: [String], _ found: inout [Found]) {
+    private static func precedes(_ a: Found, _ b: Found, _ keys: [String]) -> Bool {
+        if a.field != b.field { return a.field < b.field }
+        if a.source != b.source { return a.source < b.source }
+        return keys[Int(a.keyStart)..<Int(a.keyEnd)].lexicographicallyPrecedes(keys[Int(b.keyStart)..<Int(b.keyEnd)])
+    }
+
+    private func visit(_ node: Int, _ value: JSONValue, _ texts: inout Texts) {
         switch value {
         case .string(let text):
-            for k in Int(terminalStart[node])..<Int(terminalStart[node + 1]) {
-                found.append(Found(field: terminals[k].field, source: terminals[k].source, keys: keys, text: text))
+            let first = Int(terminalStart[node]), last = Int(terminalStart[node + 1])
+            if first == last { return }
+            let keyStart = Int32(texts.keys.count)
+            texts.keys.append(contentsOf: texts.path)
+            let keyEnd = Int32(texts.keys.count)
+            for k in first..<last {
+                texts.found.append(Found(field: terminals[k].field, source: terminals[k].source,
+                                         keyStart: keyStart, keyEnd: keyEnd, text: text))
             }
         case .object(let members):
             let first = Int(namedStart[node]), last = Int(namedStart[node + 1])
             let any = wildcard[node]
             if first == last && any < 0 { return }
-            for (key, member) in members {
-                for k in first..<last where namedKeys[k] == key { visit(Int(namedNodes[k]), member, keys: keys, &found) }
-                if any >= 0 { visit(Int(any), member, keys: keys + [key], &found) }
+            // Only the members the tree names (or a wildcard takes) are read: the others' values
+            // are not even retained.
+            for index in members.indices {
+                let key = members.keys[index]
+                for k in first..<last where namedKeys[k] == key { visit(Int(namedNodes[k]), members.values[index], &texts) }
+                if any >= 0 {
+                    texts.path.append(key)
+                    visit(Int(any), members.values[index], &texts)
+                    texts.path.removeLast()
+                }
             }
         default:
             return

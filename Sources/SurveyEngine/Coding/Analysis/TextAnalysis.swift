@@ -14,9 +14,13 @@ struct NumberFinding {
     var end: Int32
 }
 
-/// Buffers reused across the texts of one call, so coding a submission allocates little.
-struct TextAnalysis {
-    private(set) var tokens: [Token] = []
+/// Buffers reused across texts and calls (see ``AnalysisPool``), so coding a submission allocates little.
+struct TextAnalysis: ~Copyable {
+    /// The tokens of the current text: a view of `tokenStorage`, raw memory with room for one
+    /// token per byte of text, so filling it costs no capacity or uniqueness check per word.
+    private(set) var tokens: UnsafeMutableBufferPointer<Token>
+    private var tokenStorage: UnsafeMutablePointer<Token>
+    private var tokenCapacity: Int
     private var matches: [RawMatch] = []
     private var pseudo: [RawMatch] = []
     private var cueMatches: [RawMatch] = []
@@ -31,10 +35,18 @@ struct TextAnalysis {
     private(set) var negated: [Finding] = []
     /// Numbers found, at most one per number rule.
     private(set) var numbers: [NumberFinding] = []
+    /// Misspelling searches of unknown words, kept across texts and calls.
+    private var memo = SpellingMemo()
 
     init() {
-        tokens.reserveCapacity(512)
+        tokenCapacity = 512
+        tokenStorage = .allocate(capacity: tokenCapacity)
+        tokens = UnsafeMutableBufferPointer(start: tokenStorage, count: 0)
         matches.reserveCapacity(64)
+    }
+
+    deinit {
+        tokenStorage.deallocate()
     }
 
     /// The UTF-8 byte span of tokens `start..<end`.
@@ -44,23 +56,28 @@ struct TextAnalysis {
 
     /// Codes one text for one field; results are in ``positives``, ``negated`` and ``numbers``.
     mutating func run(_ field: FieldProgram, on text: UnsafeBufferPointer<UInt8>, in book: CompiledCodebook) {
-        tokens.removeAll(keepingCapacity: true)
-        matches.removeAll(keepingCapacity: true)
-        positives.removeAll(keepingCapacity: true)
-        negated.removeAll(keepingCapacity: true)
-        numbers.removeAll(keepingCapacity: true)
-        book.lexicon.tokenize(text, into: &tokens)
+        tokens = UnsafeMutableBufferPointer(start: tokenStorage, count: 0)
+        matches.clearKeepingCapacity()
+        positives.clearKeepingCapacity()
+        negated.clearKeepingCapacity()
+        numbers.clearKeepingCapacity()
+        if text.count > tokenCapacity {
+            tokenStorage.deallocate()
+            tokenCapacity = text.count
+            tokenStorage = .allocate(capacity: tokenCapacity)
+        }
+        tokens = UnsafeMutableBufferPointer(start: tokenStorage, count: book.lexicon.tokenize(text, into: tokenStorage, memo: &memo))
         if tokens.isEmpty { return }
-        tokens.withUnsafeBufferPointer { field.trie.scan($0, lexicon: book.lexicon, breaks: book.breaks, into: &matches) }
+        field.trie.scan(UnsafeBufferPointer(tokens), lexicon: book.lexicon, breaks: book.breaks, into: &matches)
         if !matches.isEmpty {
             sortMatches(field, text)
             findScopes(field, book)
             classify(field)
             if !positives.isEmpty && !field.implied.isEmpty { applyImplications(field) }
         } else {
-            ruleMatches.removeAll(keepingCapacity: true)
-            guards.removeAll(keepingCapacity: true)
-            scopes.removeAll(keepingCapacity: true)
+            ruleMatches.clearKeepingCapacity()
+            guards.clearKeepingCapacity()
+            scopes.clearKeepingCapacity()
         }
         if !field.numbers.isEmpty, tokens.contains(where: { !$0.value.isNaN }) { readNumbers(field) }
     }
@@ -68,12 +85,12 @@ struct TextAnalysis {
     /// Sorts by (entry, start, end), keeps the shortest match per (entry, start), drops
     /// case-sensitive abbreviations written in another case, and splits matches by kind.
     private mutating func sortMatches(_ field: FieldProgram, _ text: UnsafeBufferPointer<UInt8>) {
-        if matches.count > 1 { matches.sort { $0.entryOrder < $1.entryOrder } }
-        pseudo.removeAll(keepingCapacity: true)
-        cueMatches.removeAll(keepingCapacity: true)
-        exclusions.removeAll(keepingCapacity: true)
-        ruleMatches.removeAll(keepingCapacity: true)
-        guards.removeAll(keepingCapacity: true)
+        if matches.count > 1 { Self.sort(&matches) { $0.entryOrder } }
+        pseudo.clearKeepingCapacity()
+        cueMatches.clearKeepingCapacity()
+        exclusions.clearKeepingCapacity()
+        ruleMatches.clearKeepingCapacity()
+        guards.clearKeepingCapacity()
         var previous: RawMatch? = nil
         for match in matches {
             if let p = previous, p.entry == match.entry, p.start == match.start { continue }
@@ -88,7 +105,29 @@ struct TextAnalysis {
             case .numberBefore, .numberAfter: guards.append(match)
             }
         }
-        if ruleMatches.count > 1 { ruleMatches.sort { $0.textOrder < $1.textOrder } }
+        if ruleMatches.count > 1 { Self.sort(&ruleMatches) { $0.textOrder } }
+    }
+
+    /// Sorts by a unique-enough integer key: insertion sort for the short lists a text usually
+    /// yields (no closure call per comparison), the standard sort beyond.
+    @inline(__always)
+    private static func sort(_ list: inout [RawMatch], by key: (RawMatch) -> UInt64) {
+        let count = list.count
+        if count > 32 {
+            list.sort { key($0) < key($1) }
+            return
+        }
+        list.withUnsafeMutableBufferPointer { items in
+            for i in 1..<count {
+                let item = items[i], itemKey = key(item)
+                var j = i
+                while j > 0, key(items[j - 1]) > itemKey {
+                    items[j] = items[j - 1]
+                    j -= 1
+                }
+                items[j] = item
+            }
+        }
     }
 
     private func hasExactCase(_ match: RawMatch, _ exact: [[UInt8]], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -106,7 +145,7 @@ struct TextAnalysis {
 
     /// Turns cue matches (outside pseudo-negations) into token ranges that are negated.
     private mutating func findScopes(_ field: FieldProgram, _ book: CompiledCodebook) {
-        scopes.removeAll(keepingCapacity: true)
+        scopes.clearKeepingCapacity()
         if cueMatches.isEmpty { return }
         let n = Int32(tokens.count)
         for cueMatch in cueMatches {
@@ -149,7 +188,7 @@ struct TextAnalysis {
     /// first (and, at one start, the longest) match of each rule: one piece of evidence per rule
     /// and text is enough to audit a code, and keeps results small for long texts.
     private mutating func classify(_ field: FieldProgram) {
-        present.removeAll(keepingCapacity: true)
+        present.clearKeepingCapacity()
         present.append(contentsOf: repeatElement(false, count: field.labelNames.count))
         for match in ruleMatches {
             let ruleIndex = field.entries[Int(match.entry)].target

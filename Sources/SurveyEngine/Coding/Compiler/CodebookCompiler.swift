@@ -257,7 +257,7 @@ struct CodebookCompiler {
                 name: field.name, sources: field.sources, labelNames: field.labelNames, labelReported: field.labelReported,
                 ruleIDs: field.ruleIDs, ruleLabels: field.ruleLabels, implied: field.implied, cues: field.cues,
                 untilWords: field.untilWords, entries: field.entries, exactCases: field.exactCases, numbers: field.numbers,
-                trie: PhraseTrie(patterns: field.patterns, wordCount: built.count)
+                trie: PhraseTrie(patterns: field.patterns, lexicon: built)
             )
         }
         return CompiledCodebook(version: book.version, lexicon: built, fields: fields, breaks: breaks,

@@ -9,8 +9,11 @@ final class Lexicon: Sendable {
     /// Word bytes, `storage[offsets[id]..<offsets[id + 1]]`.
     private let storage: [UInt8]
     private let offsets: [Int32]
-    /// Open-addressing hash table of ids (-1 = empty).
-    private let slots: [Int32]
+    /// Open-addressing hash table, 4 bytes a slot so it stays in the first-level cache: the id in
+    /// the low ``idBits`` bits, the top bits of the word's hash above them (a filter before the
+    /// bytes are compared); `UInt32.max` = empty.
+    private let slots: [UInt32]
+    private let idBits: UInt32
     private let slotMask: Int
     /// The value of a number word, NaN for other words.
     let numberValues: [Double]
@@ -28,13 +31,18 @@ final class Lexicon: Sendable {
             storage.append(contentsOf: word)
             offsets.append(Int32(storage.count))
         }
+        // Slack so ``lookup(_:hash:)`` may compare the last word 8 bytes at a time.
+        storage.append(contentsOf: repeatElement(0, count: 8))
         var capacity = 16
         while capacity < words.count * 3 { capacity <<= 1 }
-        var slots = [Int32](repeating: -1, count: capacity)
+        // Ids up to `words.count` fit in idBits (the all-ones id is never used: it marks empty).
+        let idBits = UInt32(Swift.min(31, UInt32.bitWidth - UInt32(words.count + 1).leadingZeroBitCount))
+        var slots = [UInt32](repeating: .max, count: capacity)
         for (id, word) in words.enumerated() {
-            var slot = Int(truncatingIfNeeded: Self.hash(word)) & (capacity - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Int32(id)
+            let hash = Self.hash(word)
+            var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
+            while slots[slot] != .max { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = Self.slotTag(hash, idBits: idBits) | UInt32(id)
         }
 
         let tiers = tolerance.sorted { $0.minLength < $1.minLength }
@@ -48,15 +56,8 @@ final class Lexicon: Sendable {
         for (id, word) in words.enumerated() where maxEdits[id] > 0 && word.count < FuzzyIndex.lengthSlots {
             buckets[FuzzyIndex.bucket(FuzzyIndex.firstClass(word[0]), word.count)].append(Int32(id))
         }
-        var bucketStart: [Int32] = [0]
-        var bucketWords: [Int32] = []
-        for bucket in buckets {
-            bucketWords.append(contentsOf: bucket)
-            bucketStart.append(Int32(bucketWords.count))
-        }
         let search = FuzzyIndex(storage: storage, offsets: offsets, maxEdits: maxEdits, letterMasks: letterMasks,
-                                bucketStart: bucketStart, bucketWords: bucketWords,
-                                widestTolerance: tiers.map(\.maxEdits).max() ?? 0, sameFirstLetter: sameFirstLetter)
+                                buckets: buckets, widestTolerance: tiers.map(\.maxEdits).max() ?? 0, sameFirstLetter: sameFirstLetter)
         var neighbourStart: [Int32] = [0]
         var neighbourWords: [Int32] = []
         for (id, word) in words.enumerated() {
@@ -71,6 +72,7 @@ final class Lexicon: Sendable {
         self.storage = storage
         self.offsets = offsets
         self.slots = slots
+        self.idBits = idBits
         self.slotMask = capacity - 1
         self.numberValues = numberValues
         self.neighbourStart = neighbourStart
@@ -80,7 +82,7 @@ final class Lexicon: Sendable {
     }
 
     static func hash(_ word: [UInt8]) -> UInt64 {
-        word.withUnsafeBufferPointer(TextScanner.hash)
+        word.withUnsafeBufferPointer { TextScanner.hash($0) }
     }
 
     static func letterMask(_ word: [UInt8]) -> UInt32 {
@@ -96,25 +98,46 @@ final class Lexicon: Sendable {
     /// The word as a string (for messages and tests).
     func string(_ id: Int32) -> String { String(decoding: word(id), as: UTF8.self) }
 
-    /// The id of a lower-cased word, or -1.
+    /// The id of a lower-cased word, or -1. `word` must be readable in whole 8-byte words (see
+    /// ``RawWord/lowercased``).
     @inline(__always)
     func lookup(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
         var slot = Int(truncatingIfNeeded: hash) & slotMask
         while true {
-            let id = slots[slot]
-            if id < 0 { return -1 }
-            let from = Int(offsets[Int(id)]), to = Int(offsets[Int(id) + 1])
-            if to - from == word.count {
-                var equal = true
-                var k = 0
-                while k < word.count {
-                    if storage[from + k] != word[k] { equal = false; break }
-                    k += 1
-                }
-                if equal { return id }
+            let entry = slots[slot]
+            if entry == .max { return -1 }
+            let id = Int32(bitPattern: entry & (1 << idBits &- 1))
+            if entry & ~(1 << idBits &- 1) == Self.slotTag(hash, idBits: idBits) {
+                let from = Int(offsets[Int(id)]), to = Int(offsets[Int(id) + 1])
+                if to - from == word.count, storedWord(at: from, equals: word) { return id }
             }
             slot = (slot + 1) & slotMask
         }
+    }
+
+    /// Whether `storage[from..<from + word.count]` equals `word`, compared 8 bytes at a time.
+    @inline(__always)
+    private func storedWord(at from: Int, equals word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = word.baseAddress else { return true }
+        return storage.withUnsafeBytes { all in
+            let length = word.count
+            var k = 0
+            while k < length {
+                let left = all.loadUnaligned(fromByteOffset: from + k, as: UInt64.self)
+                let right = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                let rest = length - k
+                let mask = rest >= 8 ? UInt64.max : UInt64(littleEndian: UInt64.max >> UInt64(64 - 8 * rest))
+                if (left ^ right) & mask != 0 { return false }
+                k += 8
+            }
+            return true
+        }
+    }
+
+    /// The top `32 - idBits` bits of `hash`, in place above the id.
+    @inline(__always)
+    private static func slotTag(_ hash: UInt64, idBits: UInt32) -> UInt32 {
+        UInt32(truncatingIfNeeded: hash >> 32) & ~(1 << idBits &- 1)
     }
 
     /// Indices into ``neighbour(at:)`` of the tolerant words `id` may be a misspelling of.
@@ -138,10 +161,15 @@ final class Lexicon: Sendable {
         return false
     }
 
-    /// Up to two tolerant words an unknown text word is within tolerance of (-1 = none).
+    /// Whether an unknown word of `length` bytes can be within tolerance of a tolerant word at all.
     @inline(__always)
+    func mayBeMisspelling(length: Int) -> Bool {
+        length >= minimumTolerantLength && length < FuzzyIndex.lengthSlots - search.widestTolerance
+    }
+
+    /// Up to two tolerant words an unknown text word is within tolerance of (-1 = none).
     func alternatives(of word: UnsafeBufferPointer<UInt8>) -> (Int32, Int32) {
-        if word.count < minimumTolerantLength || word.count >= FuzzyIndex.lengthSlots - search.widestTolerance { return (-1, -1) }
+        if !mayBeMisspelling(length: word.count) { return (-1, -1) }
         var first: Int32 = -1, second: Int32 = -1
         var letterMask: UInt32 = 0
         for b in word where TextScanner.isASCIILetter(b) { letterMask |= 1 << UInt32(b &- UInt8(ascii: "a")) }
@@ -187,17 +215,41 @@ struct LexiconBuilder {
 /// Tolerant lexicon words bucketed by first-letter class and length, searched with a letter-set
 /// pre-check and a bounded edit distance.
 struct FuzzyIndex: Sendable {
+    /// One tolerant word of a bucket, with what the pre-check needs next to it.
+    struct Candidate: Sendable {
+        var letterMask: UInt32
+        var id: Int32
+        /// The word's bytes start here in ``FuzzyIndex/storage`` (the bucket gives the length).
+        var from: Int32
+        var maxEdits: Int32
+    }
+
     let storage: [UInt8]
-    let offsets: [Int32]
-    let maxEdits: [UInt8]
-    let letterMasks: [UInt32]
     let bucketStart: [Int32]
-    let bucketWords: [Int32]
+    let candidates: [Candidate]
     let widestTolerance: Int
     let sameFirstLetter: Bool
 
     static let lengthSlots = 64
     static let firstClasses = 37
+
+    init(storage: [UInt8], offsets: [Int32], maxEdits: [UInt8], letterMasks: [UInt32], buckets: [[Int32]],
+         widestTolerance: Int, sameFirstLetter: Bool) {
+        var bucketStart: [Int32] = [0]
+        var candidates: [Candidate] = []
+        for bucket in buckets {
+            for id in bucket {
+                candidates.append(Candidate(letterMask: letterMasks[Int(id)], id: id, from: offsets[Int(id)],
+                                            maxEdits: Int32(maxEdits[Int(id)])))
+            }
+            bucketStart.append(Int32(candidates.count))
+        }
+        self.storage = storage
+        self.bucketStart = bucketStart
+        self.candidates = candidates
+        self.widestTolerance = widestTolerance
+        self.sameFirstLetter = sameFirstLetter
+    }
 
     /// 0–25 for a–z, 26–35 for digits, 36 for anything else.
     @inline(__always)
@@ -212,6 +264,18 @@ struct FuzzyIndex: Sendable {
     @inline(__always)
     static func bucket(_ firstClass: Int, _ length: Int) -> Int { firstClass * lengthSlots + length }
 
+    /// Whether more than `limit` bits of `bits` are set (`nonzeroBitCount > limit` without a
+    /// population-count instruction, which the baseline x86-64 target lacks).
+    @inline(__always)
+    static func hasMoreBits(_ bits: UInt32, than limit: Int32) -> Bool {
+        var bits = bits, left = limit
+        while left > 0, bits != 0 {
+            bits &= bits &- 1
+            left -= 1
+        }
+        return bits != 0
+    }
+
     /// Calls `body` with every tolerant word within its tolerance of `word`.
     @inline(__always)
     func forEachMatch(of word: UnsafeBufferPointer<UInt8>, letterMask: UInt32, _ body: (Int32) -> Void) {
@@ -219,22 +283,26 @@ struct FuzzyIndex: Sendable {
         let classes = sameFirstLetter ? Self.firstClass(word[0])...Self.firstClass(word[0]) : 0...(Self.firstClasses - 1)
         let low = Swift.max(1, word.count - widestTolerance), high = Swift.min(Self.lengthSlots - 1, word.count + widestTolerance)
         guard low <= high else { return }
-        for firstClass in classes {
-            for length in low...high {
-                let b = Self.bucket(firstClass, length)
-                var k = Int(bucketStart[b])
-                let end = Int(bucketStart[b + 1])
-                while k < end {
-                    let id = bucketWords[k]
-                    k += 1
-                    let limit = Int(maxEdits[Int(id)])
-                    if abs(length - word.count) > limit { continue }
-                    if (letterMasks[Int(id)] ^ letterMask).nonzeroBitCount > 2 * limit { continue }
-                    let from = Int(offsets[Int(id)]), to = Int(offsets[Int(id) + 1])
-                    let distance = storage.withUnsafeBufferPointer { all in
-                        EditDistance.bounded(word, UnsafeBufferPointer(rebasing: all[from..<to]), limit: limit)
+        storage.withUnsafeBufferPointer { storage in
+            candidates.withUnsafeBufferPointer { candidates in
+                bucketStart.withUnsafeBufferPointer { bucketStart in
+                    for firstClass in classes {
+                        for length in low...high {
+                            let b = Self.bucket(firstClass, length)
+                            let gap = Int32(abs(length - word.count))
+                            var k = Int(bucketStart[b])
+                            let end = Int(bucketStart[b + 1])
+                            while k < end {
+                                let candidate = candidates[k]
+                                k += 1
+                                let limit = candidate.maxEdits
+                                if gap > limit || Self.hasMoreBits(candidate.letterMask ^ letterMask, than: 2 * limit) { continue }
+                                let from = Int(candidate.from)
+                                let other = UnsafeBufferPointer(rebasing: storage[from..<(from + length)])
+                                if EditDistance.bounded(word, other, limit: Int(limit)) != nil { body(candidate.id) }
+                            }
+                        }
                     }
-                    if distance != nil { body(id) }
                 }
             }
         }

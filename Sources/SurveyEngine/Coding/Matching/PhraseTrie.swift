@@ -37,18 +37,40 @@ final class PhraseTrie: Sendable {
         var next: Int32
     }
 
-    private let edgeStart: [Int32]
-    private let edges: [Edge]
-    private let terminalStart: [Int32]
+    /// Where a node's edges and terminals start (the next node's entry says where they end).
+    struct Node: Sendable {
+        var edgeStart: Int32
+        var terminalStart: Int32
+    }
+
+    /// An edge as walked: 12 bytes, so a node's edges share cache lines. `word` is the lexicon id
+    /// of a word edge, or the index into ``bounds`` of a number or gap edge.
+    struct CompactEdge: Sendable {
+        var kind: Edge.Kind
+        var word: Int32
+        var next: Int32
+    }
+
+    /// One entry per node plus a closing one.
+    private let nodes: [Node]
+    private let edges: [CompactEdge]
+    private let bounds: [(low: Double, high: Double)]
     private let terminals: [Int32]
-    /// Root edges grouped by word id: `rootEdges[rootStart[id]..<rootStart[id + 1]]`.
-    private let rootStart: [Int32]
-    private let rootEdges: [Edge]
+    /// Per lexicon id, the nodes a text word with that id leads to from the root:
+    /// `knownNext[knownStart[id]..<knownStart[id + 1]]`, its own word edges then the tolerant
+    /// edges of the words it may be a misspelling of (the lexicon's neighbours).
+    private let knownStart: [Int32]
+    private let knownNext: [Int32]
+    /// Per lexicon id, the nodes its tolerant root edges lead to (for unknown words that may be
+    /// a misspelling of it): `tolerantNext[tolerantStart[id]..<tolerantStart[id + 1]]`.
+    private let tolerantStart: [Int32]
+    private let tolerantNext: [Int32]
     private let rootNumberEdges: [Edge]
 
     /// Builds the trie. `patterns` pairs each element list with its entry id; lists never start
     /// or end with a gap (the compiler checks).
-    init(patterns: [(elements: [PatternElement], entry: Int32)], wordCount: Int) {
+    init(patterns: [(elements: [PatternElement], entry: Int32)], lexicon: Lexicon) {
+        let wordCount = lexicon.count
         var nodeEdges: [[Edge]] = [[]]
         var nodeTerminals: [[Int32]] = [[]]
         for (elements, entry) in patterns {
@@ -78,14 +100,22 @@ final class PhraseTrie: Sendable {
             }
             if !nodeTerminals[node].contains(entry) { nodeTerminals[node].append(entry) }
         }
-        var edgeStart: [Int32] = [0], edges: [Edge] = []
-        var terminalStart: [Int32] = [0], terminals: [Int32] = []
+        var nodes: [Node] = [], edges: [CompactEdge] = [], bounds: [(low: Double, high: Double)] = []
+        var terminals: [Int32] = []
         for (outgoing, ends) in zip(nodeEdges, nodeTerminals) {
-            edges.append(contentsOf: outgoing)
-            edgeStart.append(Int32(edges.count))
+            nodes.append(Node(edgeStart: Int32(edges.count), terminalStart: Int32(terminals.count)))
+            for edge in outgoing {
+                switch edge.kind {
+                case .exact, .tolerant:
+                    edges.append(CompactEdge(kind: edge.kind, word: edge.word, next: edge.next))
+                case .number, .gap:
+                    edges.append(CompactEdge(kind: edge.kind, word: Int32(bounds.count), next: edge.next))
+                    bounds.append((edge.low, edge.high))
+                }
+            }
             terminals.append(contentsOf: ends)
-            terminalStart.append(Int32(terminals.count))
         }
+        nodes.append(Node(edgeStart: Int32(edges.count), terminalStart: Int32(terminals.count)))
         var byWord = [[Edge]](repeating: [], count: wordCount)
         var numberEdges: [Edge] = []
         for edge in nodeEdges[0] {
@@ -95,61 +125,76 @@ final class PhraseTrie: Sendable {
             case .gap: break // rejected by the compiler
             }
         }
-        var rootStart: [Int32] = [0], rootEdges: [Edge] = []
-        for list in byWord {
-            rootEdges.append(contentsOf: list)
-            rootStart.append(Int32(rootEdges.count))
+        var knownStart: [Int32] = [0], knownNext: [Int32] = []
+        var tolerantStart: [Int32] = [0], tolerantNext: [Int32] = []
+        for id in 0..<wordCount {
+            knownNext.append(contentsOf: byWord[id].map(\.next))
+            for k in lexicon.neighbourRange(Int32(id)) {
+                knownNext.append(contentsOf: byWord[Int(lexicon.neighbour(at: k))].filter { $0.kind == .tolerant }.map(\.next))
+            }
+            knownStart.append(Int32(knownNext.count))
+            tolerantNext.append(contentsOf: byWord[id].filter { $0.kind == .tolerant }.map(\.next))
+            tolerantStart.append(Int32(tolerantNext.count))
         }
-        self.edgeStart = edgeStart
+        self.nodes = nodes
         self.edges = edges
-        self.terminalStart = terminalStart
+        self.bounds = bounds
         self.terminals = terminals
-        self.rootStart = rootStart
-        self.rootEdges = rootEdges
+        self.knownStart = knownStart
+        self.knownNext = knownNext
+        self.tolerantStart = tolerantStart
+        self.tolerantNext = tolerantNext
         self.rootNumberEdges = numberEdges
     }
 
     /// Appends every match of every pattern in `tokens` to `matches` (unordered, possibly with
     /// several ends for one start).
     func scan(_ tokens: UnsafeBufferPointer<Token>, lexicon: Lexicon, breaks: Marks, into matches: inout [RawMatch]) {
-        for i in 0..<tokens.count {
-            let token = tokens[i]
-            if token.id >= 0 {
-                let id = Int(token.id)
-                for k in Int(rootStart[id])..<Int(rootStart[id + 1]) {
-                    walk(rootEdges[k].next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+        knownStart.withUnsafeBufferPointer { knownStart in
+        knownNext.withUnsafeBufferPointer { knownNext in
+        tolerantStart.withUnsafeBufferPointer { tolerantStart in
+        tolerantNext.withUnsafeBufferPointer { tolerantNext in
+            for i in 0..<tokens.count {
+                let token = tokens[i]
+                if token.id >= 0 {
+                    let id = Int(token.id)
+                    for k in Int(knownStart[id])..<Int(knownStart[id + 1]) {
+                        walk(knownNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                    }
+                } else {
+                    if token.alternative0 >= 0 {
+                        let id = Int(token.alternative0)
+                        for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) {
+                            walk(tolerantNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                        }
+                    }
+                    if token.alternative1 >= 0 {
+                        let id = Int(token.alternative1)
+                        for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) {
+                            walk(tolerantNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                        }
+                    }
                 }
-                for k in lexicon.neighbourRange(token.id) {
-                    rootTolerant(lexicon.neighbour(at: k), from: i, tokens, lexicon, breaks, &matches)
-                }
-            } else {
-                if token.alternative0 >= 0 { rootTolerant(token.alternative0, from: i, tokens, lexicon, breaks, &matches) }
-                if token.alternative1 >= 0 { rootTolerant(token.alternative1, from: i, tokens, lexicon, breaks, &matches) }
-            }
-            if !token.value.isNaN {
-                for edge in rootNumberEdges where token.value >= edge.low && token.value <= edge.high {
-                    walk(edge.next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                if !token.value.isNaN {
+                    for edge in rootNumberEdges where token.value >= edge.low && token.value <= edge.high {
+                        walk(edge.next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                    }
                 }
             }
         }
-    }
-
-    @inline(__always)
-    private func rootTolerant(_ word: Int32, from i: Int, _ tokens: UnsafeBufferPointer<Token>, _ lexicon: Lexicon,
-                              _ breaks: Marks, _ matches: inout [RawMatch]) {
-        let id = Int(word)
-        for k in Int(rootStart[id])..<Int(rootStart[id + 1]) where rootEdges[k].kind == .tolerant {
-            walk(rootEdges[k].next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+        }
+        }
         }
     }
 
     private func walk(_ node: Int32, at j: Int, from start: Int, _ tokens: UnsafeBufferPointer<Token>, _ lexicon: Lexicon,
                       _ breaks: Marks, _ matches: inout [RawMatch]) {
         let n = Int(node)
-        for k in Int(terminalStart[n])..<Int(terminalStart[n + 1]) {
+        let here = nodes[n], after = nodes[n + 1]
+        for k in Int(here.terminalStart)..<Int(after.terminalStart) {
             matches.append(RawMatch(entry: terminals[k], start: Int32(start), end: Int32(j)))
         }
-        let first = Int(edgeStart[n]), last = Int(edgeStart[n + 1])
+        let first = Int(here.edgeStart), last = Int(after.edgeStart)
         guard first < last, j < tokens.count else { return }
         let token = tokens[j]
         if !token.marksBefore.isDisjoint(with: breaks) { return }
@@ -163,11 +208,13 @@ final class PhraseTrie: Sendable {
                     walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches)
                 }
             case .number:
-                if token.value >= edge.low && token.value <= edge.high {
+                let range = bounds[Int(edge.word)]
+                if token.value >= range.low && token.value <= range.high {
                     walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches)
                 }
             case .gap:
-                let minimum = Int(edge.low), maximum = Int(edge.high)
+                let range = bounds[Int(edge.word)]
+                let minimum = Int(range.low), maximum = Int(range.high)
                 var p = j
                 var skipped = 0
                 while skipped <= maximum, p < tokens.count {

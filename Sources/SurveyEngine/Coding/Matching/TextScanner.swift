@@ -9,7 +9,9 @@ struct RawWord {
     var isDigits: Bool
     /// The numeric value of a digit run, else NaN.
     var value: Double
-    /// The word in ASCII lower case, apostrophes removed ("Children’s" → "childrens").
+    /// The word in ASCII lower case, apostrophes removed ("Children’s" → "childrens"). Its
+    /// memory may be read in whole 8-byte words: from any offset below `count` that is a multiple
+    /// of 8, 8 bytes are readable (what follows the word is unspecified).
     var lowercased: UnsafeBufferPointer<UInt8>
     /// ``TextScanner/hash(_:)`` of `lowercased`.
     var hash: UInt64
@@ -55,10 +57,32 @@ enum TextScanner {
         return h
     }
 
+    /// ``hash(_:)`` of `word`, reading its tail as one 8-byte load (see ``RawWord/lowercased``).
+    @inline(__always)
+    static func hash(padded word: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let length = word.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: length)
+        guard let base = word.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        var k = 0
+        while k + 8 <= length {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            k += 8
+        }
+        if k < length {
+            let tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) & (UInt64.max >> UInt64(64 - 8 * (length - k)))
+            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+            h ^= h >> 29
+        }
+        return h
+    }
+
     /// Calls `body` for every word of `text`, in order.
     @inline(__always)
     static func scan(_ text: UnsafeBufferPointer<UInt8>, _ body: (RawWord) -> Void) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxWordLength) { buffer in
+            buffer.initialize(repeating: 0)
             let n = text.count
             var i = 0
             var marks: Marks = []
@@ -99,6 +123,20 @@ enum TextScanner {
                     }
                     value = whole + fraction
                 } else {
+                    // Eight ASCII letters at a time while they last; the loop below takes over at
+                    // the first other byte (an apostrophe, a non-ASCII letter or the word's end).
+                    if let input = text.baseAddress, let output = buffer.baseAddress {
+                        while i + 8 <= n, length + 8 <= maxWordLength {
+                            let chunk = UInt64(littleEndian: UnsafeRawPointer(input).loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                            let letters = letterBytes(chunk)
+                            UnsafeMutableRawPointer(output).storeBytes(of: (chunk | 0x2020_2020_2020_2020).littleEndian,
+                                                                       toByteOffset: length, as: UInt64.self)
+                            let run = letters == 0x8080_8080_8080_8080 ? 8 : (~letters & 0x8080_8080_8080_8080).trailingZeroBitCount >> 3
+                            length += run
+                            i += run
+                            if run < 8 { break }
+                        }
+                    }
                     while i < n {
                         let c = text[i]
                         if isASCIILetter(c) {
@@ -125,10 +163,19 @@ enum TextScanner {
                 }
                 let word = UnsafeBufferPointer(rebasing: buffer[0..<min(length, maxWordLength)])
                 body(RawWord(start: start, end: i, marksBefore: marks, isDigits: !value.isNaN, value: value,
-                             lowercased: word, hash: hash(word), tooLong: length > maxWordLength - 1))
+                             lowercased: word, hash: hash(padded: word), tooLong: length > maxWordLength - 1))
                 marks = []
             }
         }
+    }
+
+    /// 0x80 in every byte of `chunk` that is an ASCII letter, 0 elsewhere.
+    @inline(__always)
+    static func letterBytes(_ chunk: UInt64) -> UInt64 {
+        let folded = (chunk | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = folded &+ 0x1F1F_1F1F_1F1F_1F1F  // high bit set from 0x61 ("a")
+        let pastZ = folded &+ 0x0505_0505_0505_0505     // high bit set from 0x7B (after "z")
+        return atLeastA & ~pastZ & ~chunk & 0x8080_8080_8080_8080
     }
 
     @inline(__always) static func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") }

@@ -26,22 +26,32 @@ struct Token {
 }
 
 extension Lexicon {
-    /// Cuts `text` into tokens resolved against this lexicon, appending to `tokens`.
+    /// Cuts `text` into tokens resolved against this lexicon, written from `tokens` on (room for
+    /// `text.count` tokens is needed: a token takes at least one byte); returns how many. The
+    /// misspelling search of unknown words goes through `memo`.
     @inline(__always)
-    func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout [Token]) {
+    func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: UnsafeMutablePointer<Token>, memo: inout SpellingMemo) -> Int {
+        var count = 0
         TextScanner.scan(text) { raw in
             var id: Int32 = -1
             var alternatives: (Int32, Int32) = (-1, -1)
             if !raw.tooLong {
                 id = lookup(raw.lowercased, hash: raw.hash)
-                if id < 0, !raw.isDigits {
-                    alternatives = self.alternatives(of: raw.lowercased)
+                if id < 0, !raw.isDigits, mayBeMisspelling(length: raw.lowercased.count) {
+                    if let remembered = memo.alternatives(of: raw.lowercased, hash: raw.hash) {
+                        alternatives = remembered
+                    } else {
+                        alternatives = self.alternatives(of: raw.lowercased)
+                        memo.remember(alternatives, of: raw.lowercased, hash: raw.hash)
+                    }
                 }
             }
             let value = raw.isDigits ? raw.value : (id >= 0 ? numberValues[Int(id)] : .nan)
-            tokens.append(Token(start: Int32(raw.start), end: Int32(raw.end), id: id,
-                                alternative0: alternatives.0, alternative1: alternatives.1,
-                                marksBefore: raw.marksBefore, isDigits: raw.isDigits, value: value))
+            (tokens + count).initialize(to: Token(start: Int32(raw.start), end: Int32(raw.end), id: id,
+                                                  alternative0: alternatives.0, alternative1: alternatives.1,
+                                                  marksBefore: raw.marksBefore, isDigits: raw.isDigits, value: value))
+            count += 1
         }
+        return count
     }
 }
