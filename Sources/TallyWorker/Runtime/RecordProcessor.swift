@@ -24,6 +24,25 @@ public struct BatchOutput: Sendable {
         self.outputCount = outputCount
         self.onDelivered = onDelivered
     }
+
+    /// The output of a stateless stage that either forwards each record or dead-letters it:
+    /// one phase, forwarded records first, then dead letters (each in input order), rejections
+    /// counted by reason. `rejection` is the reason code of a dead letter, `nil` for a forwarded record.
+    public init(forwardingOrRejecting outcomes: [(record: KafkaProducerRecord, rejection: String?)]) {
+        var forwarded: [KafkaProducerRecord] = []
+        var rejected: [KafkaProducerRecord] = []
+        var reasons: [String: Int] = [:]
+        forwarded.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            if let reason = outcome.rejection {
+                rejected.append(outcome.record)
+                reasons[reason, default: 0] += 1
+            } else {
+                forwarded.append(outcome.record)
+            }
+        }
+        self.init(phases: [forwarded + rejected], rejectedByReason: reasons, outputCount: forwarded.count)
+    }
 }
 
 /// A worker's own work; the `WorkerService` runs the loop around it

@@ -38,18 +38,6 @@ public final class CodeProcessor: RecordProcessor {
                 return (deadLetters.record(for: rejection, input: record, source: source), rejection.reason.rawValue)
             }
         }
-        var coded: [KafkaProducerRecord] = []
-        var rejected: [KafkaProducerRecord] = []
-        var reasons: [String: Int] = [:]
-        coded.reserveCapacity(records.count)
-        for outcome in outcomes {
-            if let reason = outcome.rejection {
-                rejected.append(outcome.record)
-                reasons[reason, default: 0] += 1
-            } else {
-                coded.append(outcome.record)
-            }
-        }
-        return BatchOutput(phases: [coded + rejected], rejectedByReason: reasons, outputCount: coded.count)
+        return BatchOutput(forwardingOrRejecting: outcomes)
     }
 }

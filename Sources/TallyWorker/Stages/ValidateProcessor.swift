@@ -32,18 +32,6 @@ public final class ValidateProcessor: RecordProcessor {
                 return (deadLetters.record(for: rejection, input: record, source: source), rejection.reason.rawValue)
             }
         }
-        var valid: [KafkaProducerRecord] = []
-        var rejected: [KafkaProducerRecord] = []
-        var reasons: [String: Int] = [:]
-        valid.reserveCapacity(records.count)
-        for outcome in outcomes {
-            if let reason = outcome.rejection {
-                rejected.append(outcome.record)
-                reasons[reason, default: 0] += 1
-            } else {
-                valid.append(outcome.record)
-            }
-        }
-        return BatchOutput(phases: [valid + rejected], rejectedByReason: reasons, outputCount: valid.count)
+        return BatchOutput(forwardingOrRejecting: outcomes)
     }
 }
