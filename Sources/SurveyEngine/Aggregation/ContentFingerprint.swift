@@ -95,13 +95,7 @@ enum ContentHasher {
         return h
     }
 
-    static func hash(string: String) -> UInt64 {
-        if let h = string.utf8.withContiguousStorageIfAvailable({ hash(bytes: UnsafeRawBufferPointer($0)) }) {
-            return mix(6 ^ h)
-        }
-        var copy = string
-        return mix(6 ^ copy.withUTF8 { hash(bytes: UnsafeRawBufferPointer($0)) })
-    }
+    static func hash(string: String) -> UInt64 { mix(6 ^ hash(name: string)) }
 
     static func hash(name: String) -> UInt64 {
         if let h = name.utf8.withContiguousStorageIfAvailable({ hash(bytes: UnsafeRawBufferPointer($0)) }) { return h }

@@ -36,16 +36,7 @@ public struct TallyPath: Sendable, Hashable, CustomStringConvertible {
     /// Every value the path reaches in `submission`, in a stable order (object members by
     /// key). Missing steps yield nothing; a path without `*` yields at most one value.
     public func values(in submission: Submission) -> [JSONValue] {
-        let root: JSONValue
-        switch steps[0] {
-        case "answers": root = submission.answers
-        case "form_id": root = .string(submission.formId)
-        case "form_version": root = .string(submission.formVersion)
-        case "instance_id": root = .string(submission.instanceId)
-        case "respondent_id": root = .string(submission.respondentId)
-        default: root = .string(submission.submittedAt)
-        }
-        var current = [root]
+        var current = [root(in: submission)]
         for step in steps.dropFirst() {
             var next: [JSONValue] = []
             for value in current {
@@ -69,13 +60,18 @@ public struct TallyPath: Sendable, Hashable, CustomStringConvertible {
     /// an object's members: the same values as `values(in:)` without collecting or sorting them,
     /// for readers to whom the order does not matter (sets of codes, a minimum, "any").
     public func forEachValue(in submission: Submission, _ body: (JSONValue) -> Void) {
+        visit(root(in: submission), step: 1, body)
+    }
+
+    /// The envelope member the first step names.
+    private func root(in submission: Submission) -> JSONValue {
         switch steps[0] {
-        case "answers": visit(submission.answers, step: 1, body)
-        case "form_id": visit(.string(submission.formId), step: 1, body)
-        case "form_version": visit(.string(submission.formVersion), step: 1, body)
-        case "instance_id": visit(.string(submission.instanceId), step: 1, body)
-        case "respondent_id": visit(.string(submission.respondentId), step: 1, body)
-        default: visit(.string(submission.submittedAt), step: 1, body)
+        case "answers": submission.answers
+        case "form_id": .string(submission.formId)
+        case "form_version": .string(submission.formVersion)
+        case "instance_id": .string(submission.instanceId)
+        case "respondent_id": .string(submission.respondentId)
+        default: .string(submission.submittedAt)
         }
     }
 
