@@ -108,12 +108,5 @@ public final class PipelineWorker: Sendable, CustomStringConvertible {
     }
 
     /// The resident set size (`VmRSS` of `/proc/<pid>/status`) in bytes, or `nil` once exited.
-    public var residentBytes: Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
-            return kilobytes.map { $0 * 1_024 }
-        }
-        return nil
-    }
+    public var residentBytes: Int? { ProcessMemory.residentBytes(pid: pid) }
 }

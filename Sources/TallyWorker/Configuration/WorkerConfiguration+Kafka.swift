@@ -7,21 +7,33 @@ extension WorkerConfiguration {
     }
 
     /// The group consumer's configuration: at-least-once offsets, batches of `maxBatch` (waiting
-    /// at most `maxBatchWait` to fill), fetches held at most `fetchWait` and returning up to
-    /// `maxPartitionFetchBytes` per partition, the worker's name as client id, then every
-    /// `--kafka-property` (which wins).
+    /// at most `maxBatchWait` to fill, ``bufferedBatches`` converted ahead), fetches held at most
+    /// `fetchWait` and returning up to `maxPartitionFetchBytes` per partition, a prefetch of at
+    /// most ``prefetchKilobytes``, the worker's name as client id, then every `--kafka-property`
+    /// (which wins).
     public func consumerConfiguration(topics: [String]) -> KafkaConsumerConfiguration {
         var c = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: group, topics: topics)
         c.clientID = workerName
         c.groupInstanceID = instanceID
         c.batching.maxRecords = maxBatch
         c.batching.maxWait = maxBatchWait
+        c.batching.bufferedBatches = Self.bufferedBatches
         c.autoCommitInterval = .seconds(1)
         c.additionalProperties = ["fetch.wait.max.ms": fetchWaitMilliseconds,
-                                  "max.partition.fetch.bytes": String(Self.maxPartitionFetchBytes)]
+                                  "max.partition.fetch.bytes": String(Self.maxPartitionFetchBytes),
+                                  "queued.max.messages.kbytes": String(Self.prefetchKilobytes)]
             .merging(kafkaProperties) { _, passedThrough in passedThrough }
         return c
     }
+
+    /// Batches the consumer thread converts ahead of the one being processed: 2. With one batch
+    /// processed and one delivered, a worker holds at most four batches of records (about 50 MB
+    /// of 2 KB submissions at the default `--max-batch`); librdkafka's prefetch does the rest.
+    public static let bufferedBatches = 2
+
+    /// The consumer's prefetch bound (`queued.max.messages.kbytes`): 32 MiB, half librdkafka's
+    /// default, so that a worker catching up stays well inside the 512 MiB the manifests give it.
+    public static let prefetchKilobytes = 32 * 1_024
 
     /// Bytes a fetch returns per partition at most: 8 MiB (librdkafka's default is 1 MiB, about
     /// 270 coded records, so a worker catching up made a round trip per few hundred records;
@@ -43,11 +55,18 @@ extension WorkerConfiguration {
         kafkaProperties["message.max.bytes"].flatMap { Int($0) } ?? Self.defaultMaxRecordBytes
     }
 
-    /// The idempotent producer's configuration (`message.max.bytes` = ``maxRecordBytes``), then
-    /// every `--kafka-property`.
+    /// The idempotent producer's configuration (`message.max.bytes` and `batch.size` =
+    /// ``maxRecordBytes``), then every `--kafka-property`.
+    ///
+    /// `batch.size` is raised from librdkafka's 1 MB because an idempotent producer keeps at most
+    /// five requests in flight per partition: a 6,000-record batch of 3.7 KB coded records is
+    /// about eight 1 MB requests per partition, and while the last ones wait for room the broker
+    /// thread polls its socket with a zero timeout (about 14,000 polls a second, a third of
+    /// tally-code's CPU on Tansu). With 8 MiB requests a batch fits in the window.
     public func producerConfiguration() -> KafkaProducerConfiguration {
         var c = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
         c.clientID = workerName
+        c.batching.maxBatchBytes = maxRecordBytes
         c.additionalProperties = ["message.max.bytes": String(maxRecordBytes)]
         c.additionalProperties.merge(kafkaProperties.filter { Self.appliesToProducer($0.key) }) { $1 }
         return c

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import FieldTallyTestKit
 import Synchronization
 
 /// A worker executable (`tally-validate`, `tally-code`, `tally-aggregate`) run by a benchmark:
@@ -74,6 +75,9 @@ final class WorkerProcess: Sendable {
 
     /// CPU seconds it has used so far.
     var cpuSeconds: Double? { CPUClock.processCPUSeconds(pid: pid) }
+
+    /// Its peak resident memory so far (`VmHWM`) in bytes.
+    var peakResidentBytes: Int? { ProcessMemory.peakResidentBytes(pid: pid) }
 
     /// Waits until it serves HTTP and `/healthz` answers 200 (assigned and ready).
     /// - Throws: `BenchError` when it exits or is not ready within `timeout`.

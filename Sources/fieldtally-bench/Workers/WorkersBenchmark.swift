@@ -77,7 +77,7 @@ struct WorkersBenchmark: AsyncParsableCommand {
         Console.line("start: \(loadAtStart)")
 
         var table = ResultTable("\nworkers alone vs kcat pipe on the same input topic (\(Figure.count(n)) submissions; msg/s = input records / first record in → last output; best of \(rounds) round(s))",
-                                columns: ["stage", "input", "msg/s", "pipe msg/s", "worker/pipe", "CPU µs/rec", "target ≥ 0.5", "rounds: worker | pipe msg/s"])
+                                columns: ["stage", "input", "msg/s", "pipe msg/s", "worker/pipe", "CPU µs/rec", "peak RSS MB", "target ≥ 0.5", "rounds: worker | pipe msg/s"])
         if !skipSolo {
             // Round 1 runs the chain on one topic set; later rounds read round 1's inputs again (fresh
             // groups) and write to fresh output topics. Pipes and workers alternate within a round.
@@ -138,6 +138,7 @@ struct WorkersBenchmark: AsyncParsableCommand {
             table.note("pipe = kcat -C -e -K'\\t' -q | kcat -P -K'\\t' from the worker's input topic to a fresh topic: msg/s from its first to last output record (whole run incl. start-up: \(wholeRuns.joined(separator: ", ")) msg/s)")
             table.note("best round of each worker and of its pipe; tally-aggregate also reads the dead letters (\(Figure.count(n - validCount))), its pipe the coded topic only")
             table.note("CPU µs/rec = the worker process's CPU time (all threads) from assignment to the end, per input record (best round's)")
+            table.note("peak RSS = the worker's highest resident memory (VmHWM) over all its rounds; Deploy/k8s limits each worker to 512 MiB")
         }
         table.print()
 
@@ -161,8 +162,10 @@ struct WorkersBenchmark: AsyncParsableCommand {
         let pipe = runs.map(\.1).max { $0.rate < $1.rate }!
         let ratio = solo.rate / pipe.rate
         let all = runs.map { "\(Figure.count($0.0.rate)) | \(Figure.count($0.1.rate))" }.joined(separator: "; ")
+        let peak = runs.compactMap(\.0.peakResidentBytes).max()
         return [name, Figure.count(solo.inputs), Figure.count(solo.rate), Figure.count(pipe.rate), Figure.fixed(ratio),
-                solo.cpuSeconds.map { Figure.fixed($0 / Double(solo.inputs) * 1e6, 1) } ?? "-", Figure.verdict(ratio >= 0.5), all]
+                solo.cpuSeconds.map { Figure.fixed($0 / Double(solo.inputs) * 1e6, 1) } ?? "-",
+                peak.map { Figure.count(Double($0) / 1_048_576) } ?? "-", Figure.verdict(ratio >= 0.5), all]
     }
 }
 
@@ -182,6 +185,8 @@ struct SoloRun {
     var seconds: Double
     var startMilliseconds: Int64?
     var cpuSeconds: Double?
+    /// Highest resident memory of the worker process over its run (`VmHWM`).
+    var peakResidentBytes: Int?
     var log: String
     var rate: Double { Double(inputs) / seconds }
 }
@@ -240,6 +245,7 @@ struct WorkerBench {
             let cpuAtStart = worker.cpuSeconds
             try await worker.waitUntilIdle(after: expectedIn)
             let cpuAtEnd = worker.cpuSeconds
+            let peakResidentBytes = worker.peakResidentBytes
             if let profiler {
                 profiler.interrupt()
                 profiler.waitUntilExit()
@@ -252,7 +258,7 @@ struct WorkerBench {
             }
             let cpu = cpuAtStart.flatMap { s in cpuAtEnd.map { $0 - s } }
             return SoloRun(inputs: expectedIn, outputs: scan.count, seconds: Double(last - start) / 1000, startMilliseconds: start,
-                           cpuSeconds: cpu, log: worker.logFile.path)
+                           cpuSeconds: cpu, peakResidentBytes: peakResidentBytes, log: worker.logFile.path)
         } catch {
             await worker.stop()
             throw error

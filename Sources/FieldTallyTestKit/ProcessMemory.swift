@@ -1,0 +1,20 @@
+import Foundation
+
+/// A running process's memory as Linux reports it in `/proc/<pid>/status`.
+public enum ProcessMemory {
+    /// Resident set size now (`VmRSS`) in bytes, or `nil` once the process has exited.
+    public static func residentBytes(pid: Int32) -> Int? { bytes("VmRSS", pid: pid) }
+
+    /// Highest resident set size so far (`VmHWM`, the high-water mark) in bytes, or `nil` once
+    /// the process has exited. This is what a container's memory limit is checked against.
+    public static func peakResidentBytes(pid: Int32) -> Int? { bytes("VmHWM", pid: pid) }
+
+    private static func bytes(_ field: String, pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+            let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
+            return kilobytes.map { $0 * 1_024 }
+        }
+        return nil
+    }
+}
