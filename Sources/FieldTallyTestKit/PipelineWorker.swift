@@ -109,4 +109,7 @@ public final class PipelineWorker: Sendable, CustomStringConvertible {
 
     /// The resident set size (`VmRSS` of `/proc/<pid>/status`) in bytes, or `nil` once exited.
     public var residentBytes: Int? { ProcessMemory.residentBytes(pid: pid) }
+
+    /// The highest resident set size so far (`VmHWM`) in bytes, or `nil` once exited.
+    public var peakResidentBytes: Int? { ProcessMemory.peakResidentBytes(pid: pid) }
 }
