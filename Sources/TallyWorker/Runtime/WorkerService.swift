@@ -85,9 +85,13 @@ public final class WorkerService: Service, Sendable {
             var delivering: Task<Void, Never>?
             do {
                 while !Task.isShuttingDownGracefully {
+                    let waitStart = ContinuousClock.now
                     let next = try await cancelWhenGracefulShutdown { try await consumer.nextBatch() }
                     guard let batch = next else { break }
-                    guard let processed = try await process(batch, gate: gate, before: &delivering) else { continue }
+                    let waited = ContinuousClock.now - waitStart
+                    guard var processed = try await process(batch, gate: gate, before: &delivering) else { continue }
+                    processed.waited = waited
+                    processed.processed = ContinuousClock.now - processed.started
                     await delivering?.value
                     delivering = Task {
                         await self.deliver(processed, gate: gate, consumer: consumer, producer: producer, lag: lag)
@@ -124,6 +128,9 @@ public final class WorkerService: Service, Sendable {
         var records: [KafkaRecord]
         var output: BatchOutput
         var started: ContinuousClock.Instant
+        /// How long the loop waited for this batch, and how long processing it took.
+        var waited: Duration = .zero
+        var processed: Duration = .zero
     }
 
     /// Admits and processes a batch; `nil` when none of its records is for an owned partition.
@@ -159,7 +166,12 @@ public final class WorkerService: Service, Sendable {
                          lag: LagReporter) async {
         defer { gate.finish() }
         let output = batch.output
+        let deliveryStart = ContinuousClock.now
         await deliver(output.phases, producer: producer)
+        logger.debug("batch delivered", metadata: [
+            "records": "\(batch.records.count)", "out": "\(output.outputCount)",
+            "waited_ms": "\(batch.waited.milliseconds)", "process_ms": "\(batch.processed.milliseconds)",
+            "deliver_ms": "\((ContinuousClock.now - deliveryStart).milliseconds)"])
         output.onDelivered?()
         var next: [KafkaTopicPartition: Int64] = [:]
         for record in batch.records { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
@@ -229,4 +241,7 @@ public final class WorkerService: Service, Sendable {
 extension Duration {
     /// The duration in seconds, as a floating-point number.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+
+    /// The duration in whole milliseconds, for logs.
+    var milliseconds: Int64 { components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000 }
 }
