@@ -72,6 +72,24 @@ import Testing
         #expect(throws: TallyError.self) { try PartialTally(decoding: Data("{\"form_id\":1}".utf8)) }
     }
 
+    @Test(arguments: [true, false])
+    func partialTallyWireBytesAreTheJSONOfItsCodableFormWithKeysInByteOrder(withAsOf: Bool) throws {
+        // Two partitions (2 and 10: their keys sort differently as text and as numbers), every map filled.
+        var partial = try sampleTally(partition: 10).merging(sampleTally(partition: 2))
+        partial.asOf = withAsOf ? "2018-06-30T12:00:00Z" : nil
+        #expect(!partial.fields.isEmpty && !partial.numeric.isEmpty && !partial.crosstabs.isEmpty
+            && !partial.respondedByRegion.isEmpty && !partial.paradata.rejectedByReason.isEmpty)
+        let written = partial.encoded()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let parser = JSONParser()
+        #expect(try parser.parse(Array(written)) == parser.parse(Array(encoder.encode(partial))))
+        #expect(try PartialTally(decoding: written) == partial)
+        // Equal tallies give equal bytes: keys of every object are written in byte order.
+        #expect(String(decoding: written, as: UTF8.self).contains(#""partitions":{"10":"#))
+        #expect(JSONWriter().bytes(try parser.parse(Array(written))) == Array(written))
+    }
+
     @Test func mergingTwoPartialsOfOnePartitionIsRefused() {
         let partial = sampleTally()
         #expect { try partial.merging(partial) } throws: { ($0 as? TallyError)?.code == .overlappingPartitions }

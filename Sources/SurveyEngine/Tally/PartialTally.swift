@@ -153,12 +153,12 @@ public struct PartialTally: Sendable, Hashable, Codable {
         return total
     }
 
-    /// The wire bytes (JSON, keys sorted so equal tallies give equal bytes).
+    /// The wire bytes (JSON, keys sorted so equal tallies give equal bytes): ``writeJSON(into:)``.
     public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Encoding plain numbers, strings and dictionaries cannot fail.
-        return (try? encoder.encode(self)) ?? Data()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4_096)
+        writeJSON(into: &bytes)
+        return Data(bytes)
     }
 
     /// Reads wire bytes.
