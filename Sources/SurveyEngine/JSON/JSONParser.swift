@@ -94,8 +94,7 @@ struct JSONReader {
     /// Reused for strings with escapes.
     var scratch: [UInt8] = []
     /// Members and elements of the open containers, innermost last (built into a value on close).
-    var memberNames: [String] = []
-    var memberValues: [JSONValue] = []
+    var members: [JSONObject.Element] = []
     var memberOffsets: [Int] = []
     var elementValues: [JSONValue] = []
     /// The member to skip (see `JSONParser.skippedMember`), and how many of the open objects
@@ -173,18 +172,16 @@ struct JSONReader {
             depth &-= 1
             return .object([:])
         }
-        // Members collect on shared stacks so the dictionary is built once at its final size.
-        // A member's name is pushed before its value is parsed, so the stacks are offset while nested.
-        let first = memberValues.count
-        let firstName = memberNames.count
+        // Members collect on a shared stack so the object is built once at its final size; a
+        // member is pushed once its value is parsed, so nested objects push and pop above it.
+        let first = members.count
         while true {
             guard index < count else { throw fail("unexpected end of input inside an object, expected a member name") }
             guard base[index] == UInt8(ascii: "\"") else {
                 throw fail("unexpected \(describe(index)), expected a member name in double quotes")
             }
             let nameStart = index
-            memberOffsets.append(index)
-            memberNames.append(try parseString())
+            let name = try parseString()
             let nameEnd = index
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input, expected ':' after a member name") }
@@ -195,15 +192,17 @@ struct JSONReader {
                isName(from: nameStart, to: nameEnd, step: skipPath[depth &- 1]) {
                 if depth == skipPath.count {
                     try skipValue()
-                    memberNames.removeLast()
-                    memberOffsets.removeLast()
                 } else {
                     pathDepth = depth
-                    memberValues.append(try parseValue())
+                    let value = try parseValue()
                     pathDepth = depth &- 1
+                    members.append((key: name, value: value))
+                    memberOffsets.append(nameStart)
                 }
             } else {
-                memberValues.append(try parseValue())
+                let value = try parseValue()
+                members.append((key: name, value: value))
+                memberOffsets.append(nameStart)
             }
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input inside an object, expected ',' or '}'") }
@@ -216,23 +215,34 @@ struct JSONReader {
             if c == UInt8(ascii: "}") { break }
             throw fail(at: index &- 1, "unexpected \(describe(index &- 1)), expected ',' or '}' after an object member")
         }
-        let memberCount = memberValues.count &- first
-        var members: [String: JSONValue] = [:]
-        members.reserveCapacity(memberCount)
-        for k in 0..<memberCount {
-            let name = memberNames[firstName &+ k]
-            if members.updateValue(memberValues[first &+ k], forKey: name) != nil {
-                throw fail(at: memberOffsets[firstName &+ k], "duplicate member name \"\(name)\" in one object")
-            }
-        }
+        try checkDistinctNames(from: first)
+        let object = JSONObject(uniqueMembers: Array(members[first...]))
         // One removeLast at a time: removeLast(_:) goes through the generic replaceSubrange.
-        for _ in 0..<memberCount {
-            memberNames.removeLast()
-            memberValues.removeLast()
+        while members.count > first {
+            members.removeLast()
             memberOffsets.removeLast()
         }
         depth &-= 1
-        return .object(members)
+        return .object(object)
+    }
+
+    /// Throws for the first member from `first` on (of the innermost object) whose name an
+    /// earlier member of that object already has: pairwise for the usual few members, with a
+    /// set beyond, so a hostile object with many members is not quadratic.
+    func checkDistinctNames(from first: Int) throws(JSONParseError) {
+        let end = members.count
+        if end &- first <= 16 {
+            for k in first..<end {
+                for j in first..<k where members[j].key == members[k].key {
+                    throw fail(at: memberOffsets[k], "duplicate member name \"\(members[k].key)\" in one object")
+                }
+            }
+            return
+        }
+        var seen = Set<String>(minimumCapacity: end &- first)
+        for k in first..<end where !seen.insert(members[k].key).inserted {
+            throw fail(at: memberOffsets[k], "duplicate member name \"\(members[k].key)\" in one object")
+        }
     }
 
     /// Whether the quoted name at `start..<end` (quotes included) is `step` (empty = any name).
