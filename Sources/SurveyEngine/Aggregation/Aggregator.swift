@@ -78,12 +78,20 @@ public struct Aggregator: Sendable {
             return recordInPartition(rejection, at: position,
                                      detail: "respondent_id '\(submission.respondentId)' is not in the population frame")
         }
-        // Taken out of the dictionary so it is uniquely referenced: no copy of its version map.
-        var state = states.removeValue(forKey: submission.respondentId) ?? RespondentState(respondentId: submission.respondentId)
-        if state.hasApplied(position) {
-            states[submission.respondentId] = state
-            return .alreadyApplied
+        // The state is changed in place in the dictionary (one lookup, no copy of its version map).
+        let outcome = Self.apply(submission, contribution, at: position, crosstabs: plan.crosstabs,
+                                 to: &states[submission.respondentId, default: RespondentState(respondentId: submission.respondentId)],
+                                 tally: &tally)
+        if outcome != .alreadyApplied, dirtyRespondents.insert(submission.respondentId).inserted {
+            dirtyOrder.append(submission.respondentId)
         }
+        return outcome
+    }
+
+    /// The rules of `apply(_:at:)` for one respondent's state, counting into `tally`.
+    private static func apply(_ submission: PreparedSubmission, _ contribution: Contribution, at position: InputPosition?,
+                              crosstabs: [CrossTabPlan], to state: inout RespondentState, tally: inout PartialTally) -> Outcome {
+        if state.hasApplied(position) { return .alreadyApplied }
 
         let fingerprint = submission.fingerprint
         let outcome: Outcome
@@ -109,8 +117,8 @@ public struct Aggregator: Sendable {
         var counted = ParadataCounts()
         switch outcome {
         case .acceptedFirst, .acceptedEdit:
-            if let old = state.contribution { tally.add(old, sign: -1, crosstabs: plan.crosstabs) }
-            tally.add(contribution, crosstabs: plan.crosstabs)
+            if let old = state.contribution { tally.add(old, sign: -1, crosstabs: crosstabs) }
+            tally.add(contribution, crosstabs: crosstabs)
             state.contribution = contribution
             state.headInstanceId = submission.instanceId
             state.versions[submission.instanceId] = fingerprint
@@ -125,8 +133,6 @@ public struct Aggregator: Sendable {
         state.paradata.add(counted)
         tally.paradata.add(counted)
         if let position { state.applied[position.stream] = position.offset }
-        states[submission.respondentId] = state
-        if dirtyRespondents.insert(submission.respondentId).inserted { dirtyOrder.append(submission.respondentId) }
         return outcome
     }
 
@@ -140,7 +146,7 @@ public struct Aggregator: Sendable {
                                  detail: problems.isEmpty ? "rejected before aggregation: \(rejection.reason.rawValue)" : problems.joined(separator: "; "))
     }
 
-    private func reject(_ reason: RejectionReason, _ submission: PreparedSubmission, _ detail: String) -> Outcome {
+    private static func reject(_ reason: RejectionReason, _ submission: PreparedSubmission, _ detail: String) -> Outcome {
         .rejected(Rejection(reason: reason, respondentId: submission.respondentId, instanceId: submission.instanceId), detail: detail)
     }
 
