@@ -114,7 +114,7 @@ public struct Aggregator: Sendable {
             outcome = .acceptedFirst
         }
 
-        var counted = ParadataCounts()
+        // Counted in the respondent's record and in the partition's tally alike.
         switch outcome {
         case .acceptedFirst, .acceptedEdit:
             if let old = state.contribution { tally.add(old, sign: -1, crosstabs: crosstabs) }
@@ -122,16 +122,18 @@ public struct Aggregator: Sendable {
             state.contribution = contribution
             state.headInstanceId = submission.instanceId
             state.versions[submission.instanceId] = fingerprint
-            counted.countAccepted(edit: outcome != .acceptedFirst, day: submission.submittedDay)
+            let edit = outcome != .acceptedFirst
+            state.paradata.countAccepted(edit: edit, day: submission.submittedDay)
+            tally.paradata.countAccepted(edit: edit, day: submission.submittedDay)
         case .noop:
-            counted.countNoop()
+            state.paradata.countNoop()
+            tally.paradata.countNoop()
         case .rejected(let rejection, _):
-            counted.countRejection(rejection)
+            state.paradata.countRejection(rejection)
+            tally.paradata.countRejection(rejection)
         case .alreadyApplied:
             break
         }
-        state.paradata.add(counted)
-        tally.paradata.add(counted)
         if let position { state.applied[position.stream] = position.offset }
         return outcome
     }
@@ -153,9 +155,7 @@ public struct Aggregator: Sendable {
     private mutating func recordInPartition(_ rejection: Rejection, at position: InputPosition?, detail: String) -> Outcome {
         if partitionRecord.hasApplied(position) { return .alreadyApplied }
         partitionRecord.paradata.countRejection(rejection)
-        var single = ParadataCounts()
-        single.countRejection(rejection)
-        tally.paradata.add(single)
+        tally.paradata.countRejection(rejection)
         if let position { partitionRecord.applied[position.stream] = position.offset }
         paradataDirty = true
         return .rejected(rejection, detail: detail)

@@ -28,7 +28,7 @@ enum ChangelogJSON {
     /// The value of a respondent's record.
     static func encode(_ state: RespondentState, fieldOrder order: FieldOrder? = nil) -> Data {
         var out: [UInt8] = []
-        out.reserveCapacity(1_024)
+        out.reserveCapacity(2_048) // a record with a contribution is about 1.3 kB: room without growing
         var object = Members(&out)
         object.key("applied", into: &out)
         writeCounts(state.applied, into: &out)

@@ -93,10 +93,8 @@ struct JSONReader {
     var depth = 0
     /// Reused for strings with escapes.
     var scratch: [UInt8] = []
-    /// Members and elements of the open containers, innermost last (built into a value on close).
-    var members: [JSONObject.Element] = []
+    /// Where the names of the open objects' members start, innermost last (for a duplicate's error).
     var memberOffsets: [Int] = []
-    var elementValues: [JSONValue] = []
     /// The member to skip (see `JSONParser.skippedMember`), and how many of the open objects
     /// lie on its path.
     var skipPath: [[UInt8]] = []
@@ -106,6 +104,7 @@ struct JSONReader {
         self.base = base
         self.count = count
         self.maxDepth = maxDepth
+        memberOffsets.reserveCapacity(64)
     }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -172,9 +171,11 @@ struct JSONReader {
             depth &-= 1
             return .object([:])
         }
-        // Members collect on a shared stack so the object is built once at its final size; a
-        // member is pushed once its value is parsed, so nested objects push and pop above it.
-        let first = members.count
+        // Members go straight into the object's own array (no copy from a shared stack, so no
+        // retain and release per member); the small capacity covers a usual object.
+        var members: [JSONObject.Element] = []
+        members.reserveCapacity(8)
+        let first = memberOffsets.count
         while true {
             guard index < count else { throw fail("unexpected end of input inside an object, expected a member name") }
             guard base[index] == UInt8(ascii: "\"") else {
@@ -215,33 +216,28 @@ struct JSONReader {
             if c == UInt8(ascii: "}") { break }
             throw fail(at: index &- 1, "unexpected \(describe(index &- 1)), expected ',' or '}' after an object member")
         }
-        try checkDistinctNames(from: first)
-        let object = JSONObject(uniqueMembers: Array(members[first...]))
+        try checkDistinctNames(members, offsets: first)
         // One removeLast at a time: removeLast(_:) goes through the generic replaceSubrange.
-        while members.count > first {
-            members.removeLast()
-            memberOffsets.removeLast()
-        }
+        while memberOffsets.count > first { memberOffsets.removeLast() }
         depth &-= 1
-        return .object(object)
+        return .object(JSONObject(uniqueMembers: members))
     }
 
-    /// Throws for the first member from `first` on (of the innermost object) whose name an
-    /// earlier member of that object already has: pairwise for the usual few members, with a
-    /// set beyond, so a hostile object with many members is not quadratic.
-    func checkDistinctNames(from first: Int) throws(JSONParseError) {
-        let end = members.count
-        if end &- first <= 16 {
-            for k in first..<end {
-                for j in first..<k where members[j].key == members[k].key {
-                    throw fail(at: memberOffsets[k], "duplicate member name \"\(members[k].key)\" in one object")
+    /// Throws for the first of `members` whose name an earlier member already has, naming the
+    /// offset `memberOffsets[offsets + k]` of member `k`: pairwise for the usual few members,
+    /// with a set beyond, so a hostile object with many members is not quadratic.
+    func checkDistinctNames(_ members: [JSONObject.Element], offsets: Int) throws(JSONParseError) {
+        if members.count <= 16 {
+            for k in members.indices {
+                for j in 0..<k where members[j].key == members[k].key {
+                    throw fail(at: memberOffsets[offsets &+ k], "duplicate member name \"\(members[k].key)\" in one object")
                 }
             }
             return
         }
-        var seen = Set<String>(minimumCapacity: end &- first)
-        for k in first..<end where !seen.insert(members[k].key).inserted {
-            throw fail(at: memberOffsets[k], "duplicate member name \"\(members[k].key)\" in one object")
+        var seen = Set<String>(minimumCapacity: members.count)
+        for k in members.indices where !seen.insert(members[k].key).inserted {
+            throw fail(at: memberOffsets[offsets &+ k], "duplicate member name \"\(members[k].key)\" in one object")
         }
     }
 
@@ -317,9 +313,10 @@ struct JSONReader {
             depth &-= 1
             return .array([])
         }
-        let first = elementValues.count
+        var elements: [JSONValue] = []
+        elements.reserveCapacity(4)
         while true {
-            elementValues.append(try parseValue())
+            elements.append(try parseValue())
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input inside an array, expected ',' or ']'") }
             let c = base[index]
@@ -331,8 +328,6 @@ struct JSONReader {
             if c == UInt8(ascii: "]") { break }
             throw fail(at: index &- 1, "unexpected \(describe(index &- 1)), expected ',' or ']' after an array element")
         }
-        let elements = Array(elementValues[first...])
-        while elementValues.count > first { elementValues.removeLast() }
         depth &-= 1
         return .array(elements)
     }
