@@ -55,11 +55,11 @@ public struct JSONObject: Sendable, RandomAccessCollection, ExpressibleByDiction
     /// replaces the member's value in place or appends a new member; setting `nil` removes it.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members where member.key == key { return member.value }
+            if let index = position(of: key) { return members[index].value }
             return nil
         }
         set {
-            let found = members.firstIndex { $0.key == key }
+            let found = position(of: key)
             switch (found, newValue) {
             case (let index?, let value?): members[index].value = value
             case (let index?, nil): members.remove(at: index)
@@ -67,6 +67,14 @@ public struct JSONObject: Sendable, RandomAccessCollection, ExpressibleByDiction
             case (nil, nil): break
             }
         }
+    }
+
+    /// The position of the member named `key`. Names of another length are passed over
+    /// without a string comparison (the UTF-8 count of a native string is stored).
+    private func position(of key: String) -> Int? {
+        let length = key.utf8.count
+        for index in members.indices where members[index].key.utf8.count == length && members[index].key == key { return index }
+        return nil
     }
 
     /// The member names, in insertion order.
