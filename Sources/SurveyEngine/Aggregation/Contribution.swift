@@ -62,7 +62,7 @@ public struct Contribution: Sendable, Hashable, Codable {
             case .options(let path, let multi):
                 value = Self.options(at: path, multi: multi, in: submission, among: plan.fields[index].codes)
             case .coded:
-                value = Self.coded(coded.coding.fields[plan.fields[index].name], among: plan.fields[index].codes)
+                value = Self.coded(plan.fields[index].name, in: coded.coding.fields, among: plan.fields[index].codes)
             case .band(let rule):
                 let code = rule.code(for: submission, referenceYear: plan.referenceYear)
                 value = FieldValue(answered: true, codes: plan.fields[index].codes.contains(code) ? [code] : [])
@@ -101,10 +101,12 @@ public struct Contribution: Sendable, Hashable, Codable {
 
     /// A coded field: the coder's codes that the plan lists, in plan order (answered = the
     /// coder's flag, or any code). The coder's list is taken as it is when it already is that.
-    private static func coded(_ field: CodedField?, among planCodes: [String]) -> FieldValue {
-        guard let field else { return FieldValue(answered: false, codes: []) }
-        let codes = isOrderedSubset(field.codes, of: planCodes) ? field.codes : planCodes.filter(field.codes.contains)
-        return FieldValue(answered: field.answered || !codes.isEmpty, codes: codes)
+    private static func coded(_ name: String, in fields: [String: CodedField], among planCodes: [String]) -> FieldValue {
+        // Read in place: the field's evidence is not copied.
+        guard let slot = fields.index(forKey: name) else { return FieldValue(answered: false, codes: []) }
+        let found = fields.values[slot].codes
+        let codes = isOrderedSubset(found, of: planCodes) ? found : planCodes.filter(found.contains)
+        return FieldValue(answered: fields.values[slot].answered || !codes.isEmpty, codes: codes)
     }
 
     /// Whether every element of `codes` is in `planCodes`, once and in the same order (so
