@@ -88,7 +88,7 @@ extension WorkerPipeline {
                 let fresh = survey.frame.units.map(\.id).filter { !answered.contains($0) }
                 try #require(fresh.count >= 3, "the frame needs three respondents the sample does not answer")
                 let template = try JSONParser().parse(try #require(sample.lines.first { $0.expected.outcome == "accepted" }).message.value)
-                func submission(_ respondent: String, _ change: (inout [String: JSONValue]) -> Void) throws -> KeyedMessage {
+                func submission(_ respondent: String, _ change: (inout JSONObject) -> Void) throws -> KeyedMessage {
                     guard case .object(var members) = template else { throw PipelineError("the template is not an object") }
                     members["respondent_id"] = .string(respondent)
                     members["instance_id"] = .string("uuid:\(UUID().uuidString.lowercased())")

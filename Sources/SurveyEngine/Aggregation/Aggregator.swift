@@ -78,12 +78,20 @@ public struct Aggregator: Sendable {
             return recordInPartition(rejection, at: position,
                                      detail: "respondent_id '\(submission.respondentId)' is not in the population frame")
         }
-        // Taken out of the dictionary so it is uniquely referenced: no copy of its version map.
-        var state = states.removeValue(forKey: submission.respondentId) ?? RespondentState(respondentId: submission.respondentId)
-        if state.hasApplied(position) {
-            states[submission.respondentId] = state
-            return .alreadyApplied
+        // The state is changed in place in the dictionary (one lookup, no copy of its version map).
+        let outcome = Self.apply(submission, contribution, at: position, crosstabs: plan.crosstabs,
+                                 to: &states[submission.respondentId, default: RespondentState(respondentId: submission.respondentId)],
+                                 tally: &tally)
+        if outcome != .alreadyApplied, dirtyRespondents.insert(submission.respondentId).inserted {
+            dirtyOrder.append(submission.respondentId)
         }
+        return outcome
+    }
+
+    /// The rules of `apply(_:at:)` for one respondent's state, counting into `tally`.
+    private static func apply(_ submission: PreparedSubmission, _ contribution: Contribution, at position: InputPosition?,
+                              crosstabs: [CrossTabPlan], to state: inout RespondentState, tally: inout PartialTally) -> Outcome {
+        if state.hasApplied(position) { return .alreadyApplied }
 
         let fingerprint = submission.fingerprint
         let outcome: Outcome
@@ -106,27 +114,27 @@ public struct Aggregator: Sendable {
             outcome = .acceptedFirst
         }
 
-        var counted = ParadataCounts()
+        // Counted in the respondent's record and in the partition's tally alike.
         switch outcome {
         case .acceptedFirst, .acceptedEdit:
-            if let old = state.contribution { tally.add(old, sign: -1, crosstabs: plan.crosstabs) }
-            tally.add(contribution, crosstabs: plan.crosstabs)
+            if let old = state.contribution { tally.add(old, sign: -1, crosstabs: crosstabs) }
+            tally.add(contribution, crosstabs: crosstabs)
             state.contribution = contribution
             state.headInstanceId = submission.instanceId
             state.versions[submission.instanceId] = fingerprint
-            counted.countAccepted(edit: outcome != .acceptedFirst, day: submission.submittedDay)
+            let edit = outcome != .acceptedFirst
+            state.paradata.countAccepted(edit: edit, day: submission.submittedDay)
+            tally.paradata.countAccepted(edit: edit, day: submission.submittedDay)
         case .noop:
-            counted.countNoop()
+            state.paradata.countNoop()
+            tally.paradata.countNoop()
         case .rejected(let rejection, _):
-            counted.countRejection(rejection)
+            state.paradata.countRejection(rejection)
+            tally.paradata.countRejection(rejection)
         case .alreadyApplied:
             break
         }
-        state.paradata.add(counted)
-        tally.paradata.add(counted)
         if let position { state.applied[position.stream] = position.offset }
-        states[submission.respondentId] = state
-        if dirtyRespondents.insert(submission.respondentId).inserted { dirtyOrder.append(submission.respondentId) }
         return outcome
     }
 
@@ -140,16 +148,14 @@ public struct Aggregator: Sendable {
                                  detail: problems.isEmpty ? "rejected before aggregation: \(rejection.reason.rawValue)" : problems.joined(separator: "; "))
     }
 
-    private func reject(_ reason: RejectionReason, _ submission: PreparedSubmission, _ detail: String) -> Outcome {
+    private static func reject(_ reason: RejectionReason, _ submission: PreparedSubmission, _ detail: String) -> Outcome {
         .rejected(Rejection(reason: reason, respondentId: submission.respondentId, instanceId: submission.instanceId), detail: detail)
     }
 
     private mutating func recordInPartition(_ rejection: Rejection, at position: InputPosition?, detail: String) -> Outcome {
         if partitionRecord.hasApplied(position) { return .alreadyApplied }
         partitionRecord.paradata.countRejection(rejection)
-        var single = ParadataCounts()
-        single.countRejection(rejection)
-        tally.paradata.add(single)
+        tally.paradata.countRejection(rejection)
         if let position { partitionRecord.applied[position.stream] = position.offset }
         paradataDirty = true
         return .rejected(rejection, detail: detail)

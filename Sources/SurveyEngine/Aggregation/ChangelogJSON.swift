@@ -28,7 +28,7 @@ enum ChangelogJSON {
     /// The value of a respondent's record.
     static func encode(_ state: RespondentState, fieldOrder order: FieldOrder? = nil) -> Data {
         var out: [UInt8] = []
-        out.reserveCapacity(1_024)
+        out.reserveCapacity(2_048) // a record with a contribution is about 1.3 kB: room without growing
         var object = Members(&out)
         object.key("applied", into: &out)
         writeCounts(state.applied, into: &out)
@@ -46,7 +46,7 @@ enum ChangelogJSON {
         JSONWriter.writeString(state.respondentId, into: &out)
         object.key("versions", into: &out)
         out.append(UInt8(ascii: "{"))
-        for (n, (instance, fingerprint)) in sortedByKey(state.versions).enumerated() {
+        forEachSortedByKey(state.versions) { n, instance, fingerprint in
             if n > 0 { out.append(UInt8(ascii: ",")) }
             JSONWriter.writeString(instance, into: &out)
             out.append(UInt8(ascii: ":"))
@@ -99,7 +99,7 @@ enum ChangelogJSON {
         writeStrings(contribution.freeTextAnswered, into: &out)
         object.key("numbers", into: &out)
         out.append(UInt8(ascii: "{"))
-        for (n, (name, value)) in sortedByKey(contribution.numbers).enumerated() {
+        forEachSortedByKey(contribution.numbers) { n, name, value in
             if n > 0 { out.append(UInt8(ascii: ",")) }
             JSONWriter.writeString(name, into: &out)
             out.append(UInt8(ascii: ":"))
@@ -174,9 +174,20 @@ enum ChangelogJSON {
         dictionary.count < 2 ? Array(dictionary) : dictionary.sorted { JSONWriter.precedes($0.key, $1.key) }
     }
 
+    /// Calls `body` with each member of `dictionary` and its position, in byte order of the
+    /// keys; nothing is collected for the usual empty or one-member dictionary.
+    @inline(__always)
+    private static func forEachSortedByKey<Value>(_ dictionary: [String: Value], _ body: (Int, String, Value) -> Void) {
+        if dictionary.count < 2 {
+            for (key, value) in dictionary { body(0, key, value) }
+            return
+        }
+        for (n, (key, value)) in dictionary.sorted(by: { JSONWriter.precedes($0.key, $1.key) }).enumerated() { body(n, key, value) }
+    }
+
     private static func writeCounts<Count: BinaryInteger>(_ counts: [String: Count], into out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
-        for (n, (name, count)) in sortedByKey(counts).enumerated() {
+        forEachSortedByKey(counts) { n, name, count in
             if n > 0 { out.append(UInt8(ascii: ",")) }
             JSONWriter.writeString(name, into: &out)
             out.append(UInt8(ascii: ":"))

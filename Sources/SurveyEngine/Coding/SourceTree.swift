@@ -130,11 +130,11 @@ struct SourceTree: Sendable {
             // Only the members the tree names (or a wildcard takes) are read: the others' values
             // are not even retained.
             for index in members.indices {
-                let key = members.keys[index]
-                for k in first..<last where namedKeys[k] == key { visit(Int(namedNodes[k]), members.values[index], &texts) }
+                let key = members[index].key
+                for k in first..<last where namedKeys[k] == key { visit(Int(namedNodes[k]), members[index].value, &texts) }
                 if any >= 0 {
                     texts.path.append(key)
-                    visit(Int(any), members.values[index], &texts)
+                    visit(Int(any), members[index].value, &texts)
                     texts.path.removeLast()
                 }
             }

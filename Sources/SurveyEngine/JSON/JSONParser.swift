@@ -93,11 +93,8 @@ struct JSONReader {
     var depth = 0
     /// Reused for strings with escapes.
     var scratch: [UInt8] = []
-    /// Members and elements of the open containers, innermost last (built into a value on close).
-    var memberNames: [String] = []
-    var memberValues: [JSONValue] = []
+    /// Where the names of the open objects' members start, innermost last (for a duplicate's error).
     var memberOffsets: [Int] = []
-    var elementValues: [JSONValue] = []
     /// The member to skip (see `JSONParser.skippedMember`), and how many of the open objects
     /// lie on its path.
     var skipPath: [[UInt8]] = []
@@ -107,6 +104,7 @@ struct JSONReader {
         self.base = base
         self.count = count
         self.maxDepth = maxDepth
+        memberOffsets.reserveCapacity(64)
     }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -173,18 +171,18 @@ struct JSONReader {
             depth &-= 1
             return .object([:])
         }
-        // Members collect on shared stacks so the dictionary is built once at its final size.
-        // A member's name is pushed before its value is parsed, so the stacks are offset while nested.
-        let first = memberValues.count
-        let firstName = memberNames.count
+        // Members go straight into the object's own array (no copy from a shared stack, so no
+        // retain and release per member); the small capacity covers a usual object.
+        var members: [JSONObject.Element] = []
+        members.reserveCapacity(8)
+        let first = memberOffsets.count
         while true {
             guard index < count else { throw fail("unexpected end of input inside an object, expected a member name") }
             guard base[index] == UInt8(ascii: "\"") else {
                 throw fail("unexpected \(describe(index)), expected a member name in double quotes")
             }
             let nameStart = index
-            memberOffsets.append(index)
-            memberNames.append(try parseString())
+            let name = try parseString()
             let nameEnd = index
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input, expected ':' after a member name") }
@@ -195,15 +193,17 @@ struct JSONReader {
                isName(from: nameStart, to: nameEnd, step: skipPath[depth &- 1]) {
                 if depth == skipPath.count {
                     try skipValue()
-                    memberNames.removeLast()
-                    memberOffsets.removeLast()
                 } else {
                     pathDepth = depth
-                    memberValues.append(try parseValue())
+                    let value = try parseValue()
                     pathDepth = depth &- 1
+                    members.append((key: name, value: value))
+                    memberOffsets.append(nameStart)
                 }
             } else {
-                memberValues.append(try parseValue())
+                let value = try parseValue()
+                members.append((key: name, value: value))
+                memberOffsets.append(nameStart)
             }
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input inside an object, expected ',' or '}'") }
@@ -216,23 +216,29 @@ struct JSONReader {
             if c == UInt8(ascii: "}") { break }
             throw fail(at: index &- 1, "unexpected \(describe(index &- 1)), expected ',' or '}' after an object member")
         }
-        let memberCount = memberValues.count &- first
-        var members: [String: JSONValue] = [:]
-        members.reserveCapacity(memberCount)
-        for k in 0..<memberCount {
-            let name = memberNames[firstName &+ k]
-            if members.updateValue(memberValues[first &+ k], forKey: name) != nil {
-                throw fail(at: memberOffsets[firstName &+ k], "duplicate member name \"\(name)\" in one object")
-            }
-        }
+        try checkDistinctNames(members, offsets: first)
         // One removeLast at a time: removeLast(_:) goes through the generic replaceSubrange.
-        for _ in 0..<memberCount {
-            memberNames.removeLast()
-            memberValues.removeLast()
-            memberOffsets.removeLast()
-        }
+        while memberOffsets.count > first { memberOffsets.removeLast() }
         depth &-= 1
-        return .object(members)
+        return .object(JSONObject(uniqueMembers: members))
+    }
+
+    /// Throws for the first of `members` whose name an earlier member already has, naming the
+    /// offset `memberOffsets[offsets + k]` of member `k`: pairwise for the usual few members,
+    /// with a set beyond, so a hostile object with many members is not quadratic.
+    func checkDistinctNames(_ members: [JSONObject.Element], offsets: Int) throws(JSONParseError) {
+        if members.count <= 16 {
+            for k in members.indices {
+                for j in 0..<k where members[j].key == members[k].key {
+                    throw fail(at: memberOffsets[offsets &+ k], "duplicate member name \"\(members[k].key)\" in one object")
+                }
+            }
+            return
+        }
+        var seen = Set<String>(minimumCapacity: members.count)
+        for k in members.indices where !seen.insert(members[k].key).inserted {
+            throw fail(at: memberOffsets[offsets &+ k], "duplicate member name \"\(members[k].key)\" in one object")
+        }
     }
 
     /// Whether the quoted name at `start..<end` (quotes included) is `step` (empty = any name).
@@ -307,9 +313,10 @@ struct JSONReader {
             depth &-= 1
             return .array([])
         }
-        let first = elementValues.count
+        var elements: [JSONValue] = []
+        elements.reserveCapacity(4)
         while true {
-            elementValues.append(try parseValue())
+            elements.append(try parseValue())
             skipWhitespace()
             guard index < count else { throw fail("unexpected end of input inside an array, expected ',' or ']'") }
             let c = base[index]
@@ -321,8 +328,6 @@ struct JSONReader {
             if c == UInt8(ascii: "]") { break }
             throw fail(at: index &- 1, "unexpected \(describe(index &- 1)), expected ',' or ']' after an array element")
         }
-        let elements = Array(elementValues[first...])
-        while elementValues.count > first { elementValues.removeLast() }
         depth &-= 1
         return .array(elements)
     }

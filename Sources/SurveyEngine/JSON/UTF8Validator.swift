@@ -1,7 +1,7 @@
 /// Strict UTF-8 validation of raw bytes (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
 ///
 /// Runs before JSON parsing so a message with bad bytes is reported as `invalid_utf8` rather than as
-/// a JSON syntax problem. ASCII runs are checked eight bytes at a time.
+/// a JSON syntax problem. ASCII runs are checked 32 (then eight) bytes at a time.
 public enum UTF8Validator {
     /// The byte offset of the first byte that does not start or continue a well-formed UTF-8
     /// sequence, or `nil` when all of `bytes` is valid UTF-8 (the empty buffer is valid).
@@ -10,7 +10,16 @@ public enum UTF8Validator {
         let count = bytes.count
         var i = 0
         while i < count {
-            // Fast path: eight ASCII bytes at once.
+            // Fast paths: 32 ASCII bytes at once (four words or'ed: one test), then eight.
+            if i &+ 32 <= count {
+                let p = UnsafeRawPointer(base + i)
+                let any = p.loadUnaligned(as: UInt64.self) | p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    | p.loadUnaligned(fromByteOffset: 16, as: UInt64.self) | p.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                if any & 0x8080_8080_8080_8080 == 0 {
+                    i &+= 32
+                    continue
+                }
+            }
             if i &+ 8 <= count {
                 let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
                 if word & 0x8080_8080_8080_8080 == 0 {

@@ -1,15 +1,20 @@
 /// A parsed JSON document: the engine's view of a submission's bytes.
 ///
-/// Objects are unordered (`[String: JSONValue]`): two submissions with the same members
-/// compare equal whatever the order their producer wrote them in, which is what the
-/// "identical re-send" rule needs.
+/// Objects compare unordered (`JSONObject`): two submissions with the same members compare
+/// equal whatever the order their producer wrote them in, which is what the "identical
+/// re-send" rule needs.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
+
+    /// An object with the members of `dictionary`.
+    public static func object(_ dictionary: [String: JSONValue]) -> JSONValue {
+        .object(JSONObject(dictionary))
+    }
 
     /// The member `key` of an object, or `nil` for a missing member or a non-object.
     public subscript(key: String) -> JSONValue? {
@@ -36,7 +41,7 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// The members of an object, or `nil` when this is not an object.
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: JSONObject? {
         if case .object(let o) = self { return o }
         return nil
     }

@@ -62,7 +62,8 @@ public struct PartialTally: Sendable, Hashable, Codable {
         // Every member is changed in place (`[key, default:]` / `modify`): copying a nested
         // dictionary out and back would copy its storage on every message.
         counted += sign
-        for (name, value) in contribution.fields {
+        for (name, value) in contribution.fields where value.answered || !value.codes.isEmpty {
+            // (An unanswered field without codes changes nothing: not even looked up.)
             let emptied = Self.adding(value, sign: sign, to: &fields[name, default: FieldCounts()])
             if emptied { fields.removeValue(forKey: name) }
         }

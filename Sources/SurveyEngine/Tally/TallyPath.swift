@@ -80,7 +80,7 @@ public struct TallyPath: Sendable, Hashable, CustomStringConvertible {
         switch value {
         case .object(let members):
             if wildcards[index] {
-                for member in members.values { visit(member, step: index + 1, body) }
+                for (_, member) in members { visit(member, step: index + 1, body) }
             } else if let member = members[steps[index]] {
                 visit(member, step: index + 1, body)
             }

@@ -3,7 +3,7 @@
 /// Hot path: a valid submission hashes each member name about once and allocates nothing here;
 /// sorting and message building happen only when there is a problem to report.
 extension Validator {
-    func checkAnswers(_ answers: [String: JSONValue], into c: inout ProblemCollector) {
+    func checkAnswers(_ answers: JSONObject, into c: inout ProblemCollector) {
         var present = 0
         for q in questions {
             let value = answers[q.name]
@@ -17,7 +17,7 @@ extension Validator {
     }
 
     /// Checks one question or section field; `value` is its member, `answers` the top-level answers for conditions.
-    func check(_ q: CompiledQuestion, _ value: JSONValue?, answers: [String: JSONValue], into c: inout ProblemCollector) {
+    func check(_ q: CompiledQuestion, _ value: JSONValue?, answers: JSONObject, into c: inout ProblemCollector) {
         c.push(q.name)
         defer { c.pop() }
         guard let value, value != .null else {
@@ -114,7 +114,7 @@ extension Validator {
         }
     }
 
-    private func checkSection(_ q: CompiledQuestion, _ members: [String: JSONValue], answers: [String: JSONValue], _ c: inout ProblemCollector) {
+    private func checkSection(_ q: CompiledQuestion, _ members: JSONObject, answers: JSONObject, _ c: inout ProblemCollector) {
         var present = 0
         for field in q.fields {
             let value = members[field.name]
@@ -127,7 +127,7 @@ extension Validator {
     }
 
     /// Reports every member of `members` not in `declared`, sorted by name.
-    private func reportUnknown(in members: [String: JSONValue], declared: Set<String>, what: String, candidates: [String],
+    private func reportUnknown(in members: JSONObject, declared: Set<String>, what: String, candidates: [String],
                                into c: inout ProblemCollector) {
         for name in members.keys.filter({ !declared.contains($0) }).sorted() {
             c.report(at: name, .unknownMember, Validator.sentence("'\(Validator.excerpt(name))' is not \(what)", suggesting: name, from: candidates)
@@ -138,7 +138,7 @@ extension Validator {
     /// A section map: keys are codes of the question's list (or codes chosen in `sectionsFor`, whose
     /// unknown codes are reported there), each value a section; a section is required for every
     /// declared code chosen in `sectionsFor`; sections for codes not chosen are accepted.
-    private func checkSectionMap(_ q: CompiledQuestion, _ members: [String: JSONValue], answers: [String: JSONValue], _ c: inout ProblemCollector) {
+    private func checkSectionMap(_ q: CompiledQuestion, _ members: JSONObject, answers: JSONObject, _ c: inout ProblemCollector) {
         guard let list = q.options else { return }
         let chosen: [JSONValue]? = q.sectionsFor.flatMap { source in
             switch answers[source] {
@@ -185,7 +185,7 @@ extension Validator {
     }
 
     /// Whether `condition` holds for these answers (never, when the deciding answer is missing or malformed).
-    private func conditionHolds(_ condition: (question: String, includes: [String]), _ answers: [String: JSONValue]) -> Bool {
+    private func conditionHolds(_ condition: (question: String, includes: [String]), _ answers: JSONObject) -> Bool {
         switch answers[condition.question] {
         case .string(let code): return condition.includes.contains(code)
         case .array(let items): return items.contains { item in item.stringValue.map(condition.includes.contains) ?? false }
