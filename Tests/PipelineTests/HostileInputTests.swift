@@ -9,8 +9,8 @@ extension WorkerPipeline {
     struct HostileInputTests {
         /// Replay a failure with the seed it printed.
         static let seed: UInt64 = 20_180_630
-        /// A worker's peak resident memory over the fuzzed stream must stay below this: half the
-        /// 512 MiB limit Deploy/k8s gives each worker.
+        /// A worker's peak resident memory over the fuzzed stream must stay below this: a third of
+        /// the 768 MiB limit Deploy/k8s gives tally-validate and tally-code.
         static let memoryBound = 256 * 1_024 * 1_024
 
         @Test func fuzzedMessagesAreAllDeadLetteredWhileTalliesMatchTheOfflineTally() async throws {

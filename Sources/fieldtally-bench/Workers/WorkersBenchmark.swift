@@ -138,7 +138,7 @@ struct WorkersBenchmark: AsyncParsableCommand {
             table.note("pipe = kcat -C -e -K'\\t' -q | kcat -P -K'\\t' from the worker's input topic to a fresh topic: msg/s from its first to last output record (whole run incl. start-up: \(wholeRuns.joined(separator: ", ")) msg/s)")
             table.note("best round of each worker and of its pipe; tally-aggregate also reads the dead letters (\(Figure.count(n - validCount))), its pipe the coded topic only")
             table.note("CPU µs/rec = the worker process's CPU time (all threads) from assignment to the end, per input record (best round's)")
-            table.note("peak RSS = the worker's highest resident memory (VmHWM) over all its rounds; Deploy/k8s limits each worker to 512 MiB")
+            table.note("peak RSS = the worker's highest resident memory (VmHWM) over all its rounds; Deploy/k8s limits tally-validate and tally-code to 768 MiB, tally-aggregate (which also holds respondents) to 1 GiB")
         }
         table.print()
 
