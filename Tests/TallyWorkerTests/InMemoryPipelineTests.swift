@@ -93,6 +93,15 @@ import Testing
         }
     }
 
+    @Test func sourcePositionsReadBackFromTheirHeaderTextAndOtherTextIsRefused() {
+        let position = SourcePosition(topic: "survey.submissions", partition: 2, offset: 9_000_000_001)
+        #expect(SourcePosition(text: position.text) == position)
+        #expect(SourcePosition(text: "t/0/0") == SourcePosition(topic: "t", partition: 0, offset: 0))
+        for text in ["", "survey.submissions", "survey.submissions/2", "/2/41", "a/b/2/41", "t/x/41", "t/2/", "t//41", "t/2/4 1"] {
+            #expect(SourcePosition(text: text) == nil, "\(text) is not topic/partition/offset")
+        }
+    }
+
     @Test func deadLettersAreTheJSONThatJSONEncoderWrites() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -15,16 +15,16 @@ public struct CodedRecord: Sendable {
     public var submission: JSONValue
 
     /// Encodes a coded record, splicing the submission's original bytes in unchanged.
-    public static func encode(source: SourcePosition, coding: CodingResult, submissionBytes: some Collection<UInt8>,
-                              writer: JSONWriter = JSONWriter()) -> [UInt8] {
+    public static func encode(source: SourcePosition, coding: CodingResult, submissionBytes: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(submissionBytes.count + 1_024)
-        out += Array(#"{"source":"#.utf8)
-        writer.write(.string(source.text), into: &out)
-        out += Array(#","coding":"#.utf8)
+        // Room for the coding too: its evidence is often 1–2 KB.
+        out.reserveCapacity(submissionBytes.count + 4_096)
+        out.append(contentsOf: #"{"source":"#.utf8)
+        JSONWriter.writeString(source.text, into: &out)
+        out.append(contentsOf: #","coding":"#.utf8)
         coding.writeJSON(into: &out)
-        out += Array(#","submission":"#.utf8)
-        out += submissionBytes
+        out.append(contentsOf: #","submission":"#.utf8)
+        out.append(contentsOf: submissionBytes)
         out.append(UInt8(ascii: "}"))
         return out
     }

@@ -31,11 +31,18 @@ public struct SourcePosition: Sendable, Hashable, Codable {
         return SourcePosition(of: record)
     }
 
-    /// Parses `topic/partition/offset`.
+    /// Parses `topic/partition/offset` (a Kafka topic name has no `/`); `nil` for anything else.
+    /// Read on the UTF-8 bytes: every record tally-code and tally-aggregate take in carries one,
+    /// and `split` on `Character`s was 3% of tally-code's CPU.
     public init?(text: String) {
-        let parts = text.split(separator: "/")
-        guard parts.count == 3, let p = Int(parts[1]), let o = Int64(parts[2]) else { return nil }
-        self.init(topic: String(parts[0]), partition: p, offset: o)
+        let utf8 = text.utf8
+        let slash = UInt8(ascii: "/")
+        guard let last = utf8.lastIndex(of: slash), let middle = utf8[..<last].lastIndex(of: slash),
+              middle > utf8.startIndex, !utf8[..<middle].contains(slash),
+              let partition = Int(Substring(utf8[utf8.index(after: middle)..<last])),
+              let offset = Int64(Substring(utf8[utf8.index(after: last)...]))
+        else { return nil }
+        self.init(topic: String(Substring(utf8[..<middle])), partition: partition, offset: offset)
     }
 
     /// `topic/partition/offset`.

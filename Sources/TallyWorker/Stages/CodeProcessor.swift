@@ -10,7 +10,6 @@ public final class CodeProcessor: RecordProcessor {
     private let coder: Coder
     private let topics: WorkerConfiguration.Topics
     private let deadLetters: DeadLetters
-    private let writer = JSONWriter()
 
     public var inputTopics: [String] { [topics.valid] }
 
@@ -23,7 +22,7 @@ public final class CodeProcessor: RecordProcessor {
     }
 
     public func process(_ records: [KafkaRecord]) async throws -> BatchOutput {
-        let (validator, coder, topics, deadLetters, writer) = (validator, coder, topics, deadLetters, writer)
+        let (validator, coder, topics, deadLetters) = (validator, coder, topics, deadLetters)
         // Records are independent: coded on every core, then gathered in input order.
         let outcomes = await records.concurrentMap { record -> (record: KafkaProducerRecord, rejection: String?) in
             let value = record.value ?? []
@@ -31,7 +30,7 @@ public final class CodeProcessor: RecordProcessor {
             switch validator.validate(value) {
             case .valid(let submission):
                 let coding = coder.code(answers: submission.answers)
-                let bytes = CodedRecord.encode(source: source, coding: coding, submissionBytes: value, writer: writer)
+                let bytes = CodedRecord.encode(source: source, coding: coding, submissionBytes: value)
                 return (KafkaProducerRecord(topic: topics.coded, key: Array(submission.respondentId.utf8), value: bytes,
                                             headers: [source.kafkaHeader]), nil)
             case .rejected(let rejection):
