@@ -31,7 +31,7 @@ enum ChangelogJSON {
         out.reserveCapacity(2_048) // a record with a contribution is about 1.3 kB: room without growing
         var object = Members(&out)
         object.key("applied", into: &out)
-        writeCounts(state.applied, into: &out)
+        JSONWriter.writeCounts(state.applied, into: &out)
         if let contribution = state.contribution {
             object.key("contribution", into: &out)
             write(contribution, fieldOrder: order, into: &out)
@@ -41,12 +41,12 @@ enum ChangelogJSON {
             JSONWriter.writeString(head, into: &out)
         }
         object.key("paradata", into: &out)
-        write(state.paradata, into: &out)
+        state.paradata.writeJSON(into: &out)
         object.key("respondent_id", into: &out)
         JSONWriter.writeString(state.respondentId, into: &out)
         object.key("versions", into: &out)
         out.append(UInt8(ascii: "{"))
-        forEachSortedByKey(state.versions) { n, instance, fingerprint in
+        JSONWriter.forEachMember(sortedByKey: state.versions) { n, instance, fingerprint in
             if n > 0 { out.append(UInt8(ascii: ",")) }
             JSONWriter.writeString(instance, into: &out)
             out.append(UInt8(ascii: ":"))
@@ -65,11 +65,11 @@ enum ChangelogJSON {
         out.reserveCapacity(512)
         var object = Members(&out)
         object.key("applied", into: &out)
-        writeCounts(record.applied, into: &out)
+        JSONWriter.writeCounts(record.applied, into: &out)
         object.key("paradata", into: &out)
-        write(record.paradata, into: &out)
+        record.paradata.writeJSON(into: &out)
         object.key("partition", into: &out)
-        writeInteger(Int64(record.partition), into: &out)
+        JSONWriter.writeInteger(Int64(record.partition), into: &out)
         out.append(UInt8(ascii: "}"))
         return Data(out)
     }
@@ -85,7 +85,7 @@ enum ChangelogJSON {
         if let order, contribution.fields.count == order.names.count, writeFields(contribution.fields, in: order, into: &out) {
             // Written in the plan's order.
         } else {
-            for (n, (name, value)) in sortedByKey(contribution.fields).enumerated() {
+            JSONWriter.forEachMember(sortedByKey: contribution.fields) { n, name, value in
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 JSONWriter.writeString(name, into: &out)
                 out.append(contentsOf: #":{"answered":"#.utf8)
@@ -99,7 +99,7 @@ enum ChangelogJSON {
         writeStrings(contribution.freeTextAnswered, into: &out)
         object.key("numbers", into: &out)
         out.append(UInt8(ascii: "{"))
-        forEachSortedByKey(contribution.numbers) { n, name, value in
+        JSONWriter.forEachMember(sortedByKey: contribution.numbers) { n, name, value in
             if n > 0 { out.append(UInt8(ascii: ",")) }
             JSONWriter.writeString(name, into: &out)
             out.append(UInt8(ascii: ":"))
@@ -135,25 +135,6 @@ enum ChangelogJSON {
         out.append(UInt8(ascii: "}"))
     }
 
-    private static func write(_ paradata: ParadataCounts, into out: inout [UInt8]) {
-        var object = Members(&out)
-        object.key("accepted_edits", into: &out)
-        writeInteger(Int64(paradata.acceptedEdits), into: &out)
-        object.key("accepted_first_submissions", into: &out)
-        writeInteger(Int64(paradata.acceptedFirstSubmissions), into: &out)
-        object.key("accepted_versions_per_day", into: &out)
-        writeCounts(paradata.acceptedVersionsPerDay, into: &out)
-        object.key("invalid_messages_by_problem_codes", into: &out)
-        writeCounts(paradata.invalidMessagesByProblemCode, into: &out)
-        object.key("invalid_problems_by_code", into: &out)
-        writeCounts(paradata.invalidProblemsByCode, into: &out)
-        object.key("noop_identical_resends", into: &out)
-        writeInteger(Int64(paradata.noopIdenticalResends), into: &out)
-        object.key("rejected_by_reason", into: &out)
-        writeCounts(paradata.rejectedByReason, into: &out)
-        out.append(UInt8(ascii: "}"))
-    }
-
     /// Opens an object and writes its member names, with a comma before all but the first.
     private struct Members {
         private var first = true
@@ -170,32 +151,6 @@ enum ChangelogJSON {
         }
     }
 
-    private static func sortedByKey<Value>(_ dictionary: [String: Value]) -> [(key: String, value: Value)] {
-        dictionary.count < 2 ? Array(dictionary) : dictionary.sorted { JSONWriter.precedes($0.key, $1.key) }
-    }
-
-    /// Calls `body` with each member of `dictionary` and its position, in byte order of the
-    /// keys; nothing is collected for the usual empty or one-member dictionary.
-    @inline(__always)
-    private static func forEachSortedByKey<Value>(_ dictionary: [String: Value], _ body: (Int, String, Value) -> Void) {
-        if dictionary.count < 2 {
-            for (key, value) in dictionary { body(0, key, value) }
-            return
-        }
-        for (n, (key, value)) in dictionary.sorted(by: { JSONWriter.precedes($0.key, $1.key) }).enumerated() { body(n, key, value) }
-    }
-
-    private static func writeCounts<Count: BinaryInteger>(_ counts: [String: Count], into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "{"))
-        forEachSortedByKey(counts) { n, name, count in
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(name, into: &out)
-            out.append(UInt8(ascii: ":"))
-            writeInteger(Int64(count), into: &out)
-        }
-        out.append(UInt8(ascii: "}"))
-    }
-
     private static func writeStrings(_ strings: [String], into out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
         for (n, string) in strings.enumerated() {
@@ -203,28 +158,6 @@ enum ChangelogJSON {
             JSONWriter.writeString(string, into: &out)
         }
         out.append(UInt8(ascii: "]"))
-    }
-
-    /// Decimal digits of `value`, without making a `String`.
-    static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
-        if value == 0 {
-            out.append(UInt8(ascii: "0"))
-            return
-        }
-        var magnitude = value.magnitude
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while magnitude > 0 {
-                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            }
-            out.append(contentsOf: buffer[(20 - count)...])
-        }
     }
 
     /// 16 lowercase hex digits (`ContentFingerprint`'s wire form).

@@ -6,7 +6,7 @@ extension CodingResult {
         output.append(contentsOf: #"{"codebook_version":"#.utf8)
         JSONWriter.writeString(codebookVersion, into: &output)
         output.append(contentsOf: #","fields":{"#.utf8)
-        for (n, (name, field)) in Self.sorted(fields).enumerated() {
+        JSONWriter.forEachMember(sortedByKey: fields) { n, name, field in
             if n > 0 { output.append(UInt8(ascii: ",")) }
             JSONWriter.writeString(name, into: &output)
             output.append(contentsOf: #":{"answered":"#.utf8)
@@ -24,7 +24,7 @@ extension CodingResult {
             output.append(contentsOf: "]}".utf8)
         }
         output.append(contentsOf: #"},"numbers":{"#.utf8)
-        for (n, (name, number)) in Self.sorted(numbers).enumerated() {
+        JSONWriter.forEachMember(sortedByKey: numbers) { n, name, number in
             if n > 0 { output.append(UInt8(ascii: ",")) }
             JSONWriter.writeString(name, into: &output)
             output.append(contentsOf: #":{"evidence":"#.utf8)
@@ -34,10 +34,6 @@ extension CodingResult {
             output.append(UInt8(ascii: "}"))
         }
         output.append(contentsOf: "}}".utf8)
-    }
-
-    private static func sorted<Value>(_ members: [String: Value]) -> [(key: String, value: Value)] {
-        members.count < 2 ? Array(members) : members.sorted { JSONWriter.precedes($0.key, $1.key) }
     }
 }
 

@@ -11,29 +11,29 @@ extension PartialTally {
             output.append(UInt8(ascii: ","))
         }
         output.append(contentsOf: #""codebook_versions":"#.utf8)
-        Self.writeCounts(codebookVersions, into: &output)
+        JSONWriter.writeCounts(codebookVersions, into: &output)
         output.append(contentsOf: #","counted":"#.utf8)
-        Self.writeInteger(counted, into: &output)
+        JSONWriter.writeInteger(Int64(counted), into: &output)
         output.append(contentsOf: #","crosstabs":"#.utf8)
         Self.writeObject(crosstabs, into: &output) { rows, output in
-            Self.writeObject(rows, into: &output) { cells, output in Self.writeCounts(cells, into: &output) }
+            Self.writeObject(rows, into: &output) { cells, output in JSONWriter.writeCounts(cells, into: &output) }
         }
         output.append(contentsOf: #","fields":"#.utf8)
         Self.writeObject(fields, into: &output) { field, output in
             output.append(contentsOf: #"{"answered":"#.utf8)
-            Self.writeInteger(field.answered, into: &output)
+            JSONWriter.writeInteger(Int64(field.answered), into: &output)
             output.append(contentsOf: #","codes":"#.utf8)
-            Self.writeCounts(field.codes, into: &output)
+            JSONWriter.writeCounts(field.codes, into: &output)
             output.append(UInt8(ascii: "}"))
         }
         output.append(contentsOf: #","form_id":"#.utf8)
         JSONWriter.writeString(formId, into: &output)
         output.append(contentsOf: #","form_versions":"#.utf8)
-        Self.writeCounts(formVersions, into: &output)
+        JSONWriter.writeCounts(formVersions, into: &output)
         output.append(contentsOf: #","format":"#.utf8)
-        Self.writeInteger(format, into: &output)
+        JSONWriter.writeInteger(Int64(format), into: &output)
         output.append(contentsOf: #","free_text_answered":"#.utf8)
-        Self.writeCounts(freeTextAnswered, into: &output)
+        JSONWriter.writeCounts(freeTextAnswered, into: &output)
         output.append(contentsOf: #","numeric":"#.utf8)
         Self.writeObject(numeric, into: &output) { multiset, output in
             output.append(UInt8(ascii: "["))
@@ -42,66 +42,54 @@ extension PartialTally {
                 output.append(UInt8(ascii: "["))
                 JSONWriter.writeNumber(value, into: &output)
                 output.append(UInt8(ascii: ","))
-                Self.writeInteger(count, into: &output)
+                JSONWriter.writeInteger(Int64(count), into: &output)
                 output.append(UInt8(ascii: "]"))
             }
             output.append(UInt8(ascii: "]"))
         }
         output.append(contentsOf: #","paradata":"#.utf8)
         paradata.writeJSON(into: &output)
-        output.append(contentsOf: #","partitions":{"#.utf8)
-        for (n, (partition, sequence)) in partitions.sorted(by: { JSONWriter.precedes(String($0.key), String($1.key)) }).enumerated() {
-            if n > 0 { output.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(String(partition), into: &output)
-            output.append(UInt8(ascii: ":"))
-            output.append(contentsOf: String(sequence).utf8)
-        }
-        output.append(contentsOf: #"},"responded_by_region":"#.utf8)
-        Self.writeCounts(respondedByRegion, into: &output)
+        output.append(contentsOf: #","partitions":"#.utf8)
+        // Keyed by partition number written as text, so in the text's byte order ("10" before "2").
+        JSONWriter.writeCounts(Dictionary(uniqueKeysWithValues: partitions.map { (String($0.key), $0.value) }),
+                               into: &output)
+        output.append(contentsOf: #","responded_by_region":"#.utf8)
+        JSONWriter.writeCounts(respondedByRegion, into: &output)
         output.append(UInt8(ascii: "}"))
-    }
-
-    /// `{"key":count,…}` with keys in byte order.
-    static func writeCounts(_ counts: [String: Int], into output: inout [UInt8]) {
-        writeObject(counts, into: &output) { count, output in writeInteger(count, into: &output) }
     }
 
     /// `{"key":value,…}` with keys in byte order, each value written by `writeValue`.
     static func writeObject<Value>(_ members: [String: Value], into output: inout [UInt8],
                                    _ writeValue: (Value, inout [UInt8]) -> Void) {
         output.append(UInt8(ascii: "{"))
-        let sorted = members.count < 2 ? Array(members) : members.sorted { JSONWriter.precedes($0.key, $1.key) }
-        for (n, member) in sorted.enumerated() {
+        JSONWriter.forEachMember(sortedByKey: members) { n, key, value in
             if n > 0 { output.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(member.key, into: &output)
+            JSONWriter.writeString(key, into: &output)
             output.append(UInt8(ascii: ":"))
-            writeValue(member.value, &output)
+            writeValue(value, &output)
         }
         output.append(UInt8(ascii: "}"))
-    }
-
-    static func writeInteger(_ value: Int, into output: inout [UInt8]) {
-        output.append(contentsOf: String(value).utf8)
     }
 }
 
 extension ParadataCounts {
-    /// Appends the counts' JSON (the members of their `Codable` form, keys in byte order).
+    /// Appends the counts' JSON (the members of their `Codable` form, keys in byte order): the
+    /// paradata of partial tallies and of changelog records alike.
     func writeJSON(into output: inout [UInt8]) {
         output.append(contentsOf: #"{"accepted_edits":"#.utf8)
-        PartialTally.writeInteger(acceptedEdits, into: &output)
+        JSONWriter.writeInteger(Int64(acceptedEdits), into: &output)
         output.append(contentsOf: #","accepted_first_submissions":"#.utf8)
-        PartialTally.writeInteger(acceptedFirstSubmissions, into: &output)
+        JSONWriter.writeInteger(Int64(acceptedFirstSubmissions), into: &output)
         output.append(contentsOf: #","accepted_versions_per_day":"#.utf8)
-        PartialTally.writeCounts(acceptedVersionsPerDay, into: &output)
+        JSONWriter.writeCounts(acceptedVersionsPerDay, into: &output)
         output.append(contentsOf: #","invalid_messages_by_problem_codes":"#.utf8)
-        PartialTally.writeCounts(invalidMessagesByProblemCode, into: &output)
+        JSONWriter.writeCounts(invalidMessagesByProblemCode, into: &output)
         output.append(contentsOf: #","invalid_problems_by_code":"#.utf8)
-        PartialTally.writeCounts(invalidProblemsByCode, into: &output)
+        JSONWriter.writeCounts(invalidProblemsByCode, into: &output)
         output.append(contentsOf: #","noop_identical_resends":"#.utf8)
-        PartialTally.writeInteger(noopIdenticalResends, into: &output)
+        JSONWriter.writeInteger(Int64(noopIdenticalResends), into: &output)
         output.append(contentsOf: #","rejected_by_reason":"#.utf8)
-        PartialTally.writeCounts(rejectedByReason, into: &output)
+        JSONWriter.writeCounts(rejectedByReason, into: &output)
         output.append(UInt8(ascii: "}"))
     }
 }
