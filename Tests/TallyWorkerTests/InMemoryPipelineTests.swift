@@ -140,6 +140,37 @@ import Testing
         #expect(differences.isEmpty, "\(differences.prefix(20))")
     }
 
+    /// Records produced into `survey.valid` by someone else: tally-code rejects what it cannot
+    /// code (not a JSON object with a respondent id and answers); what it can code but breaks the
+    /// instrument is rejected by tally-aggregate, which validates before counting, and counts nothing.
+    @Test func foreignRecordsInTheValidTopicEndRejectedNeverCounted() async throws {
+        let (validated, _) = try await runStages()
+        let letters = try consumed(validated, topic: "survey.rejected").map { try JSONDecoder().decode(DeadLetter.self, from: Data($0.value!)) }
+        let breaksRules = letters.filter { $0.reason == "invalid" }.map(\.originalValue).filter { bytes in
+            guard let document = try? JSONParser().parse(bytes) else { return false }
+            return document["respondent_id"]?.stringValue?.isEmpty == false && document["answers"]?.objectValue != nil
+        }
+        try #require(breaksRules.count >= 3, "the sample has invalid submissions with a respondent id and answers")
+        let uncodable: [[UInt8]] = [Array("not json".utf8), Array("{}".utf8), Array(#"{"respondent_id":"E06000001","answers":[]}"#.utf8)]
+        let foreign = (uncodable + breaksRules).enumerated().map { offset, value in
+            KafkaRecord(topic: "survey.valid", partition: 0, offset: Int64(offset), key: nil, value: value)
+        }
+        let code = CodeProcessor(validator: survey.validator, coder: survey.coder, configuration: WorkerConfiguration(workerName: "tally-code"))
+        let coded = try await code.process(foreign)
+        let codeLetters = try consumed(coded, topic: "survey.rejected").map { try JSONDecoder().decode(DeadLetter.self, from: Data($0.value!)) }
+        #expect(codeLetters.map(\.originalValue) == uncodable)
+        #expect(codeLetters.allSatisfy { $0.worker == "tally-code" && $0.reason == "invalid" && !$0.problems.isEmpty })
+        #expect(consumed(coded, topic: "survey.coded").count == breaksRules.count)
+
+        let processor = aggregator()
+        try await processor.prepare([KafkaTopicPartition(topic: "survey.coded", partition: 0)])
+        let output = try await processor.process(consumed(coded, topic: "survey.coded"))
+        output.onDelivered?()
+        #expect(output.rejectedByReason == ["invalid": breaksRules.count])
+        let (_, partial) = try await publishedDocument(processor)
+        #expect(partial.counted == 0)
+    }
+
     @Test func redeliveredRecordsChangeNothing() async throws {
         let (validated, coded) = try await runStages()
         let processor = aggregator()

@@ -3,8 +3,14 @@ import SurveyEngine
 
 /// `tally-code`: reads `survey.valid`, codes each submission's free text against the codebook
 /// and writes a coded record (submission as submitted, codes, evidence, codebook version) to
-/// `survey.coded`. A record that no longer validates (e.g. produced into `survey.valid` by
-/// someone else) goes to `survey.rejected` with its problems. Stateless.
+/// `survey.coded`. Stateless.
+///
+/// The instrument's rules were checked by `tally-validate`, and `tally-aggregate` checks them
+/// again before it counts anything, so a record is only parsed here: one that is a JSON object
+/// with a `respondent_id` string and an `answers` object is coded as it is. Any other record
+/// (e.g. produced into `survey.valid` by someone else) is validated in full and goes to
+/// `survey.rejected` with its problems (or is coded, if it does validate). Validating every
+/// record again was an eighth of tally-code's CPU.
 public final class CodeProcessor: RecordProcessor {
     private let validator: Validator
     private let coder: Coder
@@ -27,16 +33,31 @@ public final class CodeProcessor: RecordProcessor {
         let outcomes = await records.concurrentMap { record -> (record: KafkaProducerRecord, rejection: String?) in
             let value = record.value ?? []
             let source = SourcePosition.carried(by: record)
+            func coded(_ respondentId: String, _ answers: JSONValue) -> (record: KafkaProducerRecord, rejection: String?) {
+                let bytes = CodedRecord.encode(source: source, coding: coder.code(answers: answers), submissionBytes: value)
+                return (KafkaProducerRecord(topic: topics.coded, key: Array(respondentId.utf8), value: bytes,
+                                            headers: [source.kafkaHeader]), nil)
+            }
+            if let (respondentId, answers) = Self.parts(of: value, validator: validator) { return coded(respondentId, answers) }
             switch validator.validate(value) {
             case .valid(let submission):
-                let coding = coder.code(answers: submission.answers)
-                let bytes = CodedRecord.encode(source: source, coding: coding, submissionBytes: value)
-                return (KafkaProducerRecord(topic: topics.coded, key: Array(submission.respondentId.utf8), value: bytes,
-                                            headers: [source.kafkaHeader]), nil)
+                return coded(submission.respondentId, submission.answers)
             case .rejected(let rejection):
                 return (deadLetters.record(for: rejection, input: record, source: source), rejection.reason.rawValue)
             }
         }
         return BatchOutput(forwardingOrRejecting: outcomes)
+    }
+
+    /// The respondent id and answers of a record that parses (within the instrument's size and
+    /// the parser's limits) as an object with a non-empty `respondent_id` string and an
+    /// `answers` object; `nil` for anything else.
+    static func parts(of value: [UInt8], validator: Validator) -> (respondentId: String, answers: JSONValue)? {
+        guard value.count <= validator.instrument.limits.messageBytes,
+              let document = try? validator.parser.parse(value),
+              let respondentId = document[validator.instrument.envelope.respondentId.member]?.stringValue, !respondentId.isEmpty,
+              let answers = document[validator.instrument.envelope.answers.member], answers.objectValue != nil
+        else { return nil }
+        return (respondentId, answers)
     }
 }
