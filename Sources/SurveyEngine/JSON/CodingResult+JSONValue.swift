@@ -33,8 +33,10 @@ extension CodingResult {
     public init(jsonValue value: JSONValue, evidenceRequired: Bool = true) throws(SurveyDefinitionError) {
         func fail(_ what: String) -> SurveyDefinitionError { SurveyDefinitionError(file: "coding", message: what) }
         guard let version = value["codebook_version"]?.stringValue else { throw fail("codebook_version is missing") }
+        let fieldMembers = value["fields"]?.objectValue ?? [:]
         var fields: [String: CodedField] = [:]
-        for (name, field) in value["fields"]?.objectValue ?? [:] {
+        fields.reserveCapacity(fieldMembers.count)
+        for (name, field) in fieldMembers {
             guard case .bool(let answered)? = field["answered"], let codes = field["codes"]?.arrayValue else {
                 throw fail("field '\(name)' lacks answered/codes")
             }
