@@ -266,8 +266,11 @@ public struct Aggregator: Sendable {
     public mutating func takeChangelog() -> [ChangelogRecord] {
         var records: [ChangelogRecord] = []
         records.reserveCapacity(dirtyOrder.count + 1)
-        for entry in dirtyOrder { records.append(ChangelogRecord(entries[entry].state, contribution: entries[entry].counted)) }
         for entry in dirtyOrder { entries[entry].isDirty = false }
+        // Written from a constant (one more reference to the storage, which is not changed while it
+        // lives), so each state is read in place rather than copied.
+        let written = entries
+        for entry in dirtyOrder { records.append(ChangelogRecord(written[entry].state, contribution: written[entry].counted)) }
         if paradataDirty { records.append(ChangelogRecord(partitionRecord)) }
         dirtyOrder.removeAll(keepingCapacity: true)
         paradataDirty = false

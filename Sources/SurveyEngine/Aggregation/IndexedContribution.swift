@@ -34,16 +34,17 @@ struct IndexedContribution: Sendable {
     init(of coded: CodedSubmission, plan: TallyPlan, layout: PlanLayout, region: String, regionNumber: Int) {
         let submission = coded.submission
         var bits = [UInt64](repeating: 0, count: layout.bitCount)
-        for (f, field) in plan.fields.enumerated() {
+        // Fields are read in place (`plan.fields[f]`): binding each one copied all its members.
+        for f in plan.fields.indices {
             let mask = layout.maskStart[f]
             let answered: Bool
-            switch field.origin {
+            switch plan.fields[f].origin {
             case .options(let path, let multi):
-                answered = Self.options(at: path, multi: multi, in: submission, among: field.codes) { bits.setBit($0, from: mask) }
+                answered = Self.options(at: path, multi: multi, in: submission, among: plan.fields[f].codes) { bits.setBit($0, from: mask) }
             case .coded:
-                answered = Self.coded(field.name, in: coded.coding.fields, among: field.codes) { bits.setBit($0, from: mask) }
+                answered = Self.coded(plan.fields[f].name, in: coded.coding.fields, among: plan.fields[f].codes) { bits.setBit($0, from: mask) }
             case .band(let rule):
-                if let code = field.codes.firstIndex(of: rule.code(for: submission, referenceYear: plan.referenceYear)) {
+                if let code = plan.fields[f].codes.firstIndex(of: rule.code(for: submission, referenceYear: plan.referenceYear)) {
                     bits.setBit(code, from: mask)
                 }
                 answered = true

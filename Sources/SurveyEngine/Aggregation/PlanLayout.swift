@@ -39,10 +39,9 @@ final class PlanLayout: Sendable {
     /// Words in all.
     let bitCount: Int
 
-    /// Field, numeric summary, free text and region positions by name.
-    let fieldPositions: [String: Int]
+    /// Numeric summary positions by name.
     let numericPositions: [String: Int]
-    let freeTextPositions: [String: Int]
+    /// Region positions by name.
     let regionPositions: [String: Int]
 
     /// Fields in the changelog's member order, with their member prefixes.
@@ -66,9 +65,7 @@ final class PlanLayout: Sendable {
         self.numericNames = numericNames
         freeTextNames = plan.freeText.map(\.name)
         regionNames = regions
-        self.fieldPositions = fieldPositions
         numericPositions = Self.positions(numericNames)
-        freeTextPositions = Self.positions(freeTextNames)
         regionPositions = Self.positions(regions)
 
         var cellStart = 0
@@ -106,10 +103,6 @@ final class PlanLayout: Sendable {
             && freeTextNames == other.freeTextNames && regionNames == other.regionNames
             && crosstabs.elementsEqual(other.crosstabs) { $0 == $1 })
     }
-
-    /// The flat position of field `field`'s code `code` (see `codeStart`).
-    @inline(__always)
-    func codeSlot(field: Int, code: Int) -> Int { codeStart[field] + code }
 
     private static func words(for bits: Int) -> Int { (bits + 63) / 64 }
 
