@@ -1,7 +1,8 @@
 /// What one counted version adds to a partition's tally: everything the tally plan reads from
 /// it, reduced to codes, flags and numbers. The aggregator keeps the head version's
 /// contribution per respondent so an edit can retract exactly what was counted, and so a
-/// restart can rebuild the partial tally from the changelog without the submission.
+/// restart can rebuild the partial tally from the changelog without the submission (it holds
+/// it as an `IndexedContribution` and makes the `Contribution` only when one is asked for).
 public struct Contribution: Sendable, Hashable, Codable {
     /// One tallied field: whether it was answered (the answered base) and its codes, in plan
     /// order without repeats.
