@@ -7,27 +7,6 @@ import Foundation
 /// step (about 30 µs per record, against about 2 µs here). Strings are escaped as `JSONWriter`
 /// does (slashes are not escaped); whole numbers are written as integers.
 enum ChangelogJSON {
-    /// A plan's fields in byte order of their names, each with its member prefix
-    /// (`"name":{"answered":`) already written: an indexed contribution holds exactly the plan's
-    /// fields, so it is written in this order without sorting.
-    struct FieldOrder: Sendable {
-        /// Plan field positions, by name in byte order.
-        let positions: [Int]
-        /// Each one's member prefix.
-        let prefixes: [[UInt8]]
-
-        /// The order of `names` (plan field names in plan order).
-        init(names: [String]) {
-            self.positions = names.indices.sorted { JSONWriter.precedes(names[$0], names[$1]) }
-            self.prefixes = self.positions.map { position in
-                var prefix: [UInt8] = []
-                JSONWriter.writeString(names[position], into: &prefix)
-                prefix.append(contentsOf: #":{"answered":"#.utf8)
-                return prefix
-            }
-        }
-    }
-
     /// The value of a respondent's record, with `contribution` as its contribution (the
     /// aggregator holds it apart from the state).
     static func encode(_ state: RespondentState, contribution: CountedContribution?) -> Data {
@@ -106,30 +85,33 @@ enum ChangelogJSON {
     }
 
     /// The same bytes as `write(indexed.contribution, into:)`, from the layout's names and codes
-    /// written once.
+    /// written once (read in place: no array is retained per piece).
     private static func write(_ indexed: IndexedContribution, into out: inout [UInt8]) {
         let layout = indexed.layout
-        writeContribution(indexed.codebookVersion, indexed.day, indexed.formVersion, indexed.region, into: &out,
-                          fields: { out in
-            for (n, field) in layout.fieldOrder.positions.enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: layout.fieldOrder.prefixes[n])
-                writeField(indexed.bits.hasBit(field), into: &out) { out in
-                    let start = layout.codeStart[field]
-                    writeList(into: &out) { item in indexed.forEachCode(of: field) { item(layout.codeJSON[start + $0]) } }
+        layout.json.withUnsafeBufferPointer { json in
+            func piece(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: json[range]) }
+            writeContribution(indexed.codebookVersion, indexed.day, indexed.formVersion, indexed.region, into: &out,
+                              fields: { out in
+                for (n, (field, prefix)) in layout.fieldOrder.enumerated() {
+                    if n > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: piece(prefix))
+                    writeField(indexed.bits.hasBit(field), into: &out) { out in
+                        let start = layout.codeStart[field]
+                        writeList(into: &out) { item in indexed.forEachCode(of: field) { item(piece(layout.codeJSON[start + $0])) } }
+                    }
                 }
-            }
-        }, freeTexts: { out in
-            writeList(into: &out) { item in indexed.forEachFreeText { item(layout.freeTextJSON[$0]) } }
-        }, numbers: { out in
-            var n = 0
-            for (position, prefix) in layout.numericOrder where !indexed.numbers[position].isNaN {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                n += 1
-                out.append(contentsOf: prefix)
-                JSONWriter.writeNumber(indexed.numbers[position], into: &out)
-            }
-        })
+            }, freeTexts: { out in
+                writeList(into: &out) { item in indexed.forEachFreeText { item(piece(layout.freeTextJSON[$0])) } }
+            }, numbers: { out in
+                var n = 0
+                for (position, prefix) in layout.numericOrder where !indexed.numbers[position].isNaN {
+                    if n > 0 { out.append(UInt8(ascii: ",")) }
+                    n += 1
+                    out.append(contentsOf: piece(prefix))
+                    JSONWriter.writeNumber(indexed.numbers[position], into: &out)
+                }
+            })
+        }
     }
 
     /// A contribution object: its string members, and its fields, free texts and numbers
@@ -162,7 +144,7 @@ enum ChangelogJSON {
 
     /// `[a,b,…]` of items already written as JSON, which `items` passes to its argument in order.
     @inline(__always)
-    private static func writeList(into out: inout [UInt8], _ items: ((([UInt8]) -> Void)) -> Void) {
+    private static func writeList(into out: inout [UInt8], _ items: (((UnsafeBufferPointer<UInt8>) -> Void)) -> Void) {
         out.append(UInt8(ascii: "["))
         var n = 0
         items { item in

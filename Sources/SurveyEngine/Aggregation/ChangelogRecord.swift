@@ -23,7 +23,7 @@ public struct ChangelogRecord: Sendable, Hashable {
 
     /// The record of a respondent's state with `contribution` as its contribution (the
     /// aggregator holds it apart from the state, usually indexed).
-    init(_ state: RespondentState, contribution: CountedContribution?) {
+    init(_ state: borrowing RespondentState, contribution: borrowing CountedContribution?) {
         self.init(key: state.respondentId, value: ChangelogJSON.encode(state, contribution: contribution))
     }
 

@@ -6,7 +6,7 @@
 /// Only a contribution the layout expresses exactly is indexed: every plan field present and no
 /// other, codes that are the field's plan codes in plan order without repeats, numbers of plan
 /// summaries (not NaN), free texts of the plan in plan order, a region of the layout. What
-/// `init(of:layout:region:regionNumber:)` reads from a submission always is.
+/// `init(of:plan:layout:region:regionNumber:)` reads from a submission always is.
 struct IndexedContribution: Sendable {
     /// The layout the positions refer to.
     let layout: PlanLayout
@@ -31,8 +31,8 @@ struct IndexedContribution: Sendable {
     /// Option fields count the plan's codes found at their path (answered = a non-empty array
     /// or string); coded fields take the `CodingResult`'s codes that the plan lists (answered =
     /// the coder's flag, or any code); band fields always have a code (answered = true).
-    init(of coded: CodedSubmission, plan: TallyPlan, layout: PlanLayout, region: String, regionNumber: Int) {
-        let submission = coded.submission
+    init(of coded: borrowing CodedSubmission, plan: borrowing TallyPlan, layout: PlanLayout, region: String, regionNumber: Int) {
+        // The submission and plan are borrowed, not copied (an initializer owns its arguments by default).
         var bits = [UInt64](repeating: 0, count: layout.bitCount)
         // Fields are read in place (`plan.fields[f]`): binding each one copied all its members.
         for f in plan.fields.indices {
@@ -40,11 +40,11 @@ struct IndexedContribution: Sendable {
             let answered: Bool
             switch plan.fields[f].origin {
             case .options(let path, let multi):
-                answered = Self.options(at: path, multi: multi, in: submission, among: plan.fields[f].codes) { bits.setBit($0, from: mask) }
+                answered = Self.options(at: path, multi: multi, in: coded.submission, among: plan.fields[f].codes) { bits.setBit($0, from: mask) }
             case .coded:
                 answered = Self.coded(plan.fields[f].name, in: coded.coding.fields, among: plan.fields[f].codes) { bits.setBit($0, from: mask) }
             case .band(let rule):
-                if let code = plan.fields[f].codes.firstIndex(of: rule.code(for: submission, referenceYear: plan.referenceYear)) {
+                if let code = plan.fields[f].codes.firstIndex(of: rule.code(for: coded.submission, referenceYear: plan.referenceYear)) {
                     bits.setBit(code, from: mask)
                 }
                 answered = true
@@ -57,16 +57,16 @@ struct IndexedContribution: Sendable {
             case .codedNumber(let name):
                 if let value = coded.coding.numbers[name]?.value, value.isFinite { numbers[s] = value }
             case .answer(let path):
-                if let value = Self.firstFiniteNumber(at: path, in: submission) { numbers[s] = value }
+                if let value = Self.firstFiniteNumber(at: path, in: coded.submission) { numbers[s] = value }
             }
         }
-        for (t, text) in plan.freeText.enumerated() where text.path.hasText(in: submission) { bits.setBit(t, from: layout.freeTextStart) }
+        for (t, text) in plan.freeText.enumerated() where text.path.hasText(in: coded.submission) { bits.setBit(t, from: layout.freeTextStart) }
         self.layout = layout
         self.region = region
         self.regionNumber = regionNumber
-        self.formVersion = submission.formVersion
+        self.formVersion = coded.submission.formVersion
         self.codebookVersion = coded.coding.codebookVersion
-        self.day = submission.submittedDay
+        self.day = coded.submission.submittedDay
         self.bits = bits
         self.numbers = numbers
     }

@@ -44,15 +44,18 @@ final class PlanLayout: Sendable {
     /// Region positions by name.
     let regionPositions: [String: Int]
 
-    /// Fields in the changelog's member order, with their member prefixes.
-    let fieldOrder: ChangelogJSON.FieldOrder
-    /// Numeric summaries in the changelog's member order (byte order of names), each with its
-    /// member prefix `"name":`.
-    let numericOrder: [(position: Int, prefix: [UInt8])]
-    /// Every code (flat, as `codeStart`) written as a JSON string.
-    let codeJSON: [[UInt8]]
-    /// Every free text name written as a JSON string.
-    let freeTextJSON: [[UInt8]]
+    /// The changelog's pieces of JSON made once: member prefixes and codes, as ranges of `json`.
+    let json: [UInt8]
+    /// Fields in the changelog's member order (byte order of names), each with its member prefix
+    /// `"name":{"answered":`: an indexed contribution holds exactly the plan's fields, so it is
+    /// written in this order without sorting.
+    let fieldOrder: [(position: Int, prefix: Range<Int>)]
+    /// Numeric summaries in the changelog's member order, each with its member prefix `"name":`.
+    let numericOrder: [(position: Int, prefix: Range<Int>)]
+    /// Every code (flat, as `codeStart`) as a JSON string.
+    let codeJSON: [Range<Int>]
+    /// Every free text name as a JSON string.
+    let freeTextJSON: [Range<Int>]
 
     /// Numbers `plan`, with `regions` (usually the frame's, in frame order).
     init(plan: TallyPlan, regions: [String]) {
@@ -86,14 +89,12 @@ final class PlanLayout: Sendable {
         freeTextStart = answeredWords + maskWords.reduce(0, +)
         bitCount = freeTextStart + Self.words(for: freeTextNames.count)
 
-        fieldOrder = ChangelogJSON.FieldOrder(names: fieldNames)
-        numericOrder = numericNames.indices.sorted { JSONWriter.precedes(numericNames[$0], numericNames[$1]) }.map { position in
-            var prefix = Self.json(numericNames[position])
-            prefix.append(UInt8(ascii: ":"))
-            return (position, prefix)
-        }
-        codeJSON = fieldCodes.joined().map(Self.json)
-        freeTextJSON = freeTextNames.map(Self.json)
+        var json: [UInt8] = []
+        fieldOrder = Self.sorted(fieldNames).map { ($0, Self.append(fieldNames[$0], #":{"answered":"#, to: &json)) }
+        numericOrder = Self.sorted(numericNames).map { ($0, Self.append(numericNames[$0], ":", to: &json)) }
+        codeJSON = fieldCodes.joined().map { Self.append($0, "", to: &json) }
+        freeTextJSON = freeTextNames.map { Self.append($0, "", to: &json) }
+        self.json = json
     }
 
     /// Whether `other` numbers everything the same way (made from an equal plan and regions), so
@@ -118,10 +119,17 @@ final class PlanLayout: Sendable {
         Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    private static func json(_ text: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        JSONWriter.writeString(text, into: &bytes)
-        return bytes
+    /// The positions of `names` in byte order of the names (the order of JSON members).
+    private static func sorted(_ names: [String]) -> [Int] {
+        names.indices.sorted { JSONWriter.precedes(names[$0], names[$1]) }
+    }
+
+    /// Appends `text` as a JSON string, then `suffix`, to `json`; returns where they are.
+    private static func append(_ text: String, _ suffix: String, to json: inout [UInt8]) -> Range<Int> {
+        let start = json.count
+        JSONWriter.writeString(text, into: &json)
+        json.append(contentsOf: suffix.utf8)
+        return start..<json.count
     }
 }
 

@@ -37,7 +37,7 @@ public struct PreparedSubmission: Sendable, Hashable {
     }
 
     /// A submission prepared by `Aggregator.prepare(_:)`.
-    init(_ submission: Submission, inFrame: Bool, unitPosition: Int?, contribution: IndexedContribution?) {
+    init(_ submission: borrowing Submission, inFrame: Bool, unitPosition: Int?, contribution: consuming IndexedContribution?) {
         self.respondentId = submission.respondentId
         self.instanceId = submission.instanceId
         self.deprecatedId = submission.deprecatedId
