@@ -100,8 +100,10 @@ public struct Aggregator: Sendable {
 
     /// Applies one prepared submission (see `prepare(_:)`) and returns what happened to it; the
     /// same as applying the coded submission it was prepared from.
-    public mutating func apply(_ submission: PreparedSubmission, at position: InputPosition? = nil) -> Outcome {
-        guard submission.inFrame, let contribution = submission.counted else {
+    public mutating func apply(_ submission: consuming PreparedSubmission, at position: InputPosition? = nil) -> Outcome {
+        // Taken out of the submission (which this call owns), so the contribution is moved into
+        // the record rather than copied.
+        guard submission.inFrame, let contribution = submission.counted.take() else {
             let rejection = Rejection(reason: .unknownRespondent, respondentId: submission.respondentId, instanceId: submission.instanceId)
             return recordInPartition(rejection, at: position,
                                      detail: "respondent_id '\(submission.respondentId)' is not in the population frame")
@@ -117,7 +119,7 @@ public struct Aggregator: Sendable {
     }
 
     /// The rules of `apply(_:at:)` for one respondent's record, counting into `counts` and `paradata`.
-    private static func apply(_ submission: PreparedSubmission, _ contribution: CountedContribution, at position: InputPosition?,
+    private static func apply(_ submission: PreparedSubmission, _ contribution: consuming CountedContribution, at position: InputPosition?,
                               to entry: inout Entry, counts: inout IndexedTally, paradata: inout ParadataCounts) -> Outcome {
         if entry.state.hasApplied(position) { return .alreadyApplied }
 
@@ -147,7 +149,7 @@ public struct Aggregator: Sendable {
         case .acceptedFirst, .acceptedEdit:
             if let old = entry.counted { counts.add(old, sign: -1) }
             counts.add(contribution)
-            entry.counted = contribution
+            entry.counted = consume contribution
             entry.state.headInstanceId = submission.instanceId
             entry.state.versions[submission.instanceId] = fingerprint
             let edit = outcome != .acceptedFirst
@@ -168,18 +170,15 @@ public struct Aggregator: Sendable {
 
     /// `contribution` in a form `counts` counts: indexed with a layout matching its own, else
     /// indexed again from the contribution (or kept as it is when the layout cannot express it).
-    private mutating func countable(_ contribution: CountedContribution) -> CountedContribution {
-        switch contribution {
-        case .indexed(let indexed):
-            if indexed.layout === counts.layout || indexed.layout === matchingLayout { return contribution }
-            if indexed.layout.matches(counts.layout) {
-                matchingLayout = indexed.layout
+    private mutating func countable(_ contribution: consuming CountedContribution) -> CountedContribution {
+        if let layout = contribution.layout {
+            if layout === counts.layout || layout === matchingLayout { return contribution }
+            if layout.matches(counts.layout) {
+                matchingLayout = layout
                 return contribution
             }
-            return CountedContribution(indexed.contribution, layout: counts.layout)
-        case .strings(let strings):
-            return CountedContribution(strings, layout: counts.layout)
         }
+        return CountedContribution(contribution.contribution, layout: counts.layout)
     }
 
     /// The position in `entries` of `id`'s record, made empty when there is none. `unit` is the
@@ -267,10 +266,11 @@ public struct Aggregator: Sendable {
         var records: [ChangelogRecord] = []
         records.reserveCapacity(dirtyOrder.count + 1)
         for entry in dirtyOrder { entries[entry].isDirty = false }
-        // Written from a constant (one more reference to the storage, which is not changed while it
-        // lives), so each state is read in place rather than copied.
-        let written = entries
-        for entry in dirtyOrder { records.append(ChangelogRecord(written[entry].state, contribution: written[entry].counted)) }
+        // Read through a buffer pointer: each state is borrowed in place (an array subscript copies
+        // the whole record out).
+        entries.withUnsafeBufferPointer { entries in
+            for entry in dirtyOrder { records.append(ChangelogRecord(entries[entry].state, contribution: entries[entry].counted)) }
+        }
         if paradataDirty { records.append(ChangelogRecord(partitionRecord)) }
         dirtyOrder.removeAll(keepingCapacity: true)
         paradataDirty = false

@@ -214,6 +214,12 @@ enum CountedContribution: Sendable {
         self = IndexedContribution(contribution, layout: layout).map(Self.indexed) ?? .strings(contribution)
     }
 
+    /// The layout of an indexed contribution, else `nil`.
+    var layout: PlanLayout? {
+        if case .indexed(let indexed) = self { return indexed.layout }
+        return nil
+    }
+
     /// The contribution.
     var contribution: Contribution {
         switch self {

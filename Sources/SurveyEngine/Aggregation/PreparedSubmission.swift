@@ -44,7 +44,7 @@ public struct PreparedSubmission: Sendable, Hashable {
         self.submittedDay = submission.submittedDay
         self.inFrame = inFrame
         self.fingerprint = ContentFingerprint(of: submission)
-        self.counted = contribution.map(CountedContribution.indexed)
+        if let contribution { self.counted = .indexed(contribution) } else { self.counted = nil }
         self.unitPosition = unitPosition
     }
 
