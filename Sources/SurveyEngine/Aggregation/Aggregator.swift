@@ -29,7 +29,7 @@ public struct Aggregator: Sendable {
     public let partition: Int
 
     /// Every respondent's record, in the order first seen.
-    private var entries: [Entry] = []
+    private var entries = SegmentedArray<Entry>()
     /// Positions in `entries` by frame unit position (-1 for none); made on first use. A flat
     /// array (4 bytes a unit): finding a respondent's record needs no hashing of its id.
     private var entryOfUnit: [Int32] = []
@@ -266,10 +266,9 @@ public struct Aggregator: Sendable {
         var records: [ChangelogRecord] = []
         records.reserveCapacity(dirtyOrder.count + 1)
         for entry in dirtyOrder { entries[entry].isDirty = false }
-        // Read through a buffer pointer: each state is borrowed in place (an array subscript copies
-        // the whole record out).
-        entries.withUnsafeBufferPointer { entries in
-            for entry in dirtyOrder { records.append(ChangelogRecord(entries[entry].state, contribution: entries[entry].counted)) }
+        for entry in dirtyOrder {
+            // Read in place (a subscript would copy the whole record out).
+            records.append(entries.withElement(at: entry) { ChangelogRecord($0.state, contribution: $0.counted) })
         }
         if paradataDirty { records.append(ChangelogRecord(partitionRecord)) }
         dirtyOrder.removeAll(keepingCapacity: true)
