@@ -144,7 +144,7 @@ enum ChangelogJSON {
 
     /// `[a,b,…]` of items already written as JSON, which `items` passes to its argument in order.
     @inline(__always)
-    private static func writeList(into out: inout [UInt8], _ items: (((UnsafeBufferPointer<UInt8>) -> Void)) -> Void) {
+    private static func writeList(into out: inout [UInt8], _ items: ((UnsafeBufferPointer<UInt8>) -> Void) -> Void) {
         out.append(UInt8(ascii: "["))
         var n = 0
         items { item in
