@@ -28,14 +28,43 @@ public struct Aggregator: Sendable {
     /// The input partition this aggregator owns.
     public let partition: Int
 
-    private var states: [String: RespondentState] = [:]
+    /// Every respondent's record, in the order first seen.
+    private var entries = SegmentedArray<Entry>()
+    /// Positions in `entries` by frame unit position (-1 for none); made on first use. A flat
+    /// array (4 bytes a unit): finding a respondent's record needs no hashing of its id.
+    private var entryOfUnit: [Int32] = []
+    /// Positions in `entries` of respondents outside the frame (restored from a changelog).
+    private var entryOfOutsider: [String: Int] = [:]
     private var partitionRecord: PartitionParadata
-    private var tally: PartialTally
-    private var dirtyRespondents: Set<String> = []
-    private let fieldOrder: ChangelogJSON.FieldOrder
-    /// `dirtyRespondents` in the order they were first changed since the last `takeChangelog()`.
-    private var dirtyOrder: [String] = []
+    /// The partition's paradata: what happened to its messages.
+    private var paradata = ParadataCounts()
+    /// The head versions' contributions, counted by plan position.
+    private var counts: IndexedTally
+    /// A layout other than `counts.layout` found to match it (a batch may be prepared by another
+    /// aggregator of the same plan and frame).
+    private var matchingLayout: PlanLayout?
+    /// Positions in `entries` of the records changed since the last `takeChangelog()`, in the
+    /// order they were first changed.
+    private var dirtyOrder: [Int] = []
     private var paradataDirty = false
+
+    /// One respondent's record, and what its head version counts, held apart from it
+    /// (`state.contribution` stays `nil`).
+    private struct Entry: Sendable {
+        /// The record without its contribution.
+        var state: RespondentState
+        /// What the head version counts, or `nil` without a head.
+        var counted: CountedContribution?
+        /// Whether it changed since the last `takeChangelog()`.
+        var isDirty = false
+
+        /// The record with its contribution.
+        var fullState: RespondentState {
+            var full = state
+            full.contribution = counted?.contribution
+            return full
+        }
+    }
 
     /// An empty aggregator for `partition` (default 0, e.g. for offline runs).
     public init(plan: TallyPlan, frame: Frame, partition: Int = 0) {
@@ -43,8 +72,7 @@ public struct Aggregator: Sendable {
         self.frame = frame
         self.partition = partition
         self.partitionRecord = PartitionParadata(partition: partition)
-        self.tally = PartialTally(formId: plan.formId, partitions: [partition: 0])
-        self.fieldOrder = ChangelogJSON.FieldOrder(names: plan.fields.map(\.name))
+        self.counts = IndexedTally(plan: plan, layout: PlanLayout(plan: plan, regions: frame.regionNames))
     }
 
     // MARK: Applying messages
@@ -62,52 +90,54 @@ public struct Aggregator: Sendable {
     /// state: a worker prepares a batch's submissions on every core (each submission's parsed
     /// document is then freed on the thread that made it), then applies them in order.
     public func prepare(_ coded: CodedSubmission) -> PreparedSubmission {
-        let submission = coded.submission
-        let unit = frame.unit(submission.respondentId)
-        return PreparedSubmission(
-            respondentId: submission.respondentId, instanceId: submission.instanceId, deprecatedId: submission.deprecatedId,
-            submittedDay: submission.submittedDay, inFrame: unit != nil, fingerprint: ContentFingerprint(of: submission),
-            contribution: unit.map { Contribution(of: coded, plan: plan, region: $0.region) })
+        let unit = frame.position(of: coded.submission.respondentId)
+        let contribution = unit.map { unit in
+            IndexedContribution(of: coded, plan: plan, layout: counts.layout, region: frame.units[unit].region,
+                                regionNumber: frame.regionNumber(ofUnitAt: unit))
+        }
+        return PreparedSubmission(coded.submission, inFrame: unit != nil, unitPosition: unit, contribution: contribution)
     }
 
     /// Applies one prepared submission (see `prepare(_:)`) and returns what happened to it; the
     /// same as applying the coded submission it was prepared from.
-    public mutating func apply(_ submission: PreparedSubmission, at position: InputPosition? = nil) -> Outcome {
-        guard submission.inFrame, let contribution = submission.contribution else {
+    public mutating func apply(_ submission: consuming PreparedSubmission, at position: InputPosition? = nil) -> Outcome {
+        // Taken out of the submission (which this call owns), so the contribution is moved into
+        // the record rather than copied.
+        guard submission.inFrame, let contribution = submission.counted.take() else {
             let rejection = Rejection(reason: .unknownRespondent, respondentId: submission.respondentId, instanceId: submission.instanceId)
             return recordInPartition(rejection, at: position,
                                      detail: "respondent_id '\(submission.respondentId)' is not in the population frame")
         }
-        // The state is changed in place in the dictionary (one lookup, no copy of its version map).
-        let outcome = Self.apply(submission, contribution, at: position, crosstabs: plan.crosstabs,
-                                 to: &states[submission.respondentId, default: RespondentState(respondentId: submission.respondentId)],
-                                 tally: &tally)
-        if outcome != .alreadyApplied, dirtyRespondents.insert(submission.respondentId).inserted {
-            dirtyOrder.append(submission.respondentId)
+        let entry = entryPosition(of: submission.respondentId, unit: submission.unitPosition)
+        // The record is changed in place in the array (no copy of its version map).
+        let outcome = Self.apply(submission, countable(contribution), at: position, to: &entries[entry], counts: &counts, paradata: &paradata)
+        if outcome != .alreadyApplied, !entries[entry].isDirty {
+            entries[entry].isDirty = true
+            dirtyOrder.append(entry)
         }
         return outcome
     }
 
-    /// The rules of `apply(_:at:)` for one respondent's state, counting into `tally`.
-    private static func apply(_ submission: PreparedSubmission, _ contribution: Contribution, at position: InputPosition?,
-                              crosstabs: [CrossTabPlan], to state: inout RespondentState, tally: inout PartialTally) -> Outcome {
-        if state.hasApplied(position) { return .alreadyApplied }
+    /// The rules of `apply(_:at:)` for one respondent's record, counting into `counts` and `paradata`.
+    private static func apply(_ submission: PreparedSubmission, _ contribution: consuming CountedContribution, at position: InputPosition?,
+                              to entry: inout Entry, counts: inout IndexedTally, paradata: inout ParadataCounts) -> Outcome {
+        if entry.state.hasApplied(position) { return .alreadyApplied }
 
         let fingerprint = submission.fingerprint
         let outcome: Outcome
-        if let seen = state.versions[submission.instanceId] {
+        if let seen = entry.state.versions[submission.instanceId] {
             outcome = seen == fingerprint
                 ? .noop
                 : reject(.instanceConflict, submission,
                          "instance_id '\(submission.instanceId)' was already accepted with other content; a changed answer needs a new instance_id and deprecated_id naming the head")
         } else if let deprecated = submission.deprecatedId {
-            if let head = state.headInstanceId, deprecated == head {
+            if let head = entry.state.headInstanceId, deprecated == head {
                 outcome = .acceptedEdit(replaced: head)
             } else {
-                let head = state.headInstanceId.map { "the current head is '\($0)'" } ?? "the respondent has no accepted version"
+                let head = entry.state.headInstanceId.map { "the current head is '\($0)'" } ?? "the respondent has no accepted version"
                 outcome = reject(.staleEdit, submission, "deprecated_id '\(deprecated)' does not name the current head: \(head)")
             }
-        } else if let head = state.headInstanceId {
+        } else if let head = entry.state.headInstanceId {
             outcome = reject(.duplicateRespondent, submission,
                              "respondent '\(submission.respondentId)' already has an accepted version ('\(head)'); send an edit naming it in deprecated_id")
         } else {
@@ -117,25 +147,69 @@ public struct Aggregator: Sendable {
         // Counted in the respondent's record and in the partition's tally alike.
         switch outcome {
         case .acceptedFirst, .acceptedEdit:
-            if let old = state.contribution { tally.add(old, sign: -1, crosstabs: crosstabs) }
-            tally.add(contribution, crosstabs: crosstabs)
-            state.contribution = contribution
-            state.headInstanceId = submission.instanceId
-            state.versions[submission.instanceId] = fingerprint
+            if let old = entry.counted { counts.add(old, sign: -1) }
+            counts.add(contribution)
+            entry.counted = consume contribution
+            entry.state.headInstanceId = submission.instanceId
+            entry.state.versions[submission.instanceId] = fingerprint
             let edit = outcome != .acceptedFirst
-            state.paradata.countAccepted(edit: edit, day: submission.submittedDay)
-            tally.paradata.countAccepted(edit: edit, day: submission.submittedDay)
+            entry.state.paradata.countAccepted(edit: edit, day: submission.submittedDay)
+            paradata.countAccepted(edit: edit, day: submission.submittedDay)
         case .noop:
-            state.paradata.countNoop()
-            tally.paradata.countNoop()
+            entry.state.paradata.countNoop()
+            paradata.countNoop()
         case .rejected(let rejection, _):
-            state.paradata.countRejection(rejection)
-            tally.paradata.countRejection(rejection)
+            entry.state.paradata.countRejection(rejection)
+            paradata.countRejection(rejection)
         case .alreadyApplied:
             break
         }
-        if let position { state.applied[position.stream] = position.offset }
+        if let position { entry.state.applied[position.stream] = position.offset }
         return outcome
+    }
+
+    /// `contribution` in a form `counts` counts: indexed with a layout matching its own, else
+    /// indexed again from the contribution (or kept as it is when the layout cannot express it).
+    private mutating func countable(_ contribution: consuming CountedContribution) -> CountedContribution {
+        if let layout = contribution.layout {
+            if layout === counts.layout || layout === matchingLayout { return contribution }
+            if layout.matches(counts.layout) {
+                matchingLayout = layout
+                return contribution
+            }
+        }
+        return CountedContribution(contribution.contribution, layout: counts.layout)
+    }
+
+    /// The position in `entries` of `id`'s record, made empty when there is none. `unit` is the
+    /// frame position `prepare` looked up, if any (checked, not trusted).
+    private mutating func entryPosition(of id: String, unit: Int?) -> Int {
+        if let unit = frameUnit(of: id, hint: unit) {
+            if entryOfUnit.isEmpty { entryOfUnit = Array(repeating: -1, count: frame.count) }
+            if entryOfUnit[unit] >= 0 { return Int(entryOfUnit[unit]) }
+            entryOfUnit[unit] = Int32(entries.count)
+        } else if let known = entryOfOutsider[id] {
+            return known
+        } else {
+            entryOfOutsider[id] = entries.count
+        }
+        entries.append(Entry(state: RespondentState(respondentId: id)))
+        return entries.count - 1
+    }
+
+    /// The position in `entries` of `id`'s record, or `nil` when there is none.
+    private func existingEntryPosition(of id: String) -> Int? {
+        if let unit = frame.position(of: id) {
+            guard !entryOfUnit.isEmpty, entryOfUnit[unit] >= 0 else { return nil }
+            return Int(entryOfUnit[unit])
+        }
+        return entryOfOutsider[id]
+    }
+
+    /// `id`'s position in the frame: `hint` when it is that, else looked up.
+    private func frameUnit(of id: String, hint: Int?) -> Int? {
+        if let hint, frame.units.indices.contains(hint), frame.units[hint].id == id { return hint }
+        return frame.position(of: id)
     }
 
     /// Counts a message rejected by an earlier stage (validator, coder) so the paradata account
@@ -155,7 +229,7 @@ public struct Aggregator: Sendable {
     private mutating func recordInPartition(_ rejection: Rejection, at position: InputPosition?, detail: String) -> Outcome {
         if partitionRecord.hasApplied(position) { return .alreadyApplied }
         partitionRecord.paradata.countRejection(rejection)
-        tally.paradata.countRejection(rejection)
+        paradata.countRejection(rejection)
         if let position { partitionRecord.applied[position.stream] = position.offset }
         paradataDirty = true
         return .rejected(rejection, detail: detail)
@@ -166,17 +240,20 @@ public struct Aggregator: Sendable {
     /// The partition's tally now; its sequence number is the number of messages counted, which
     /// only grows and survives restarts.
     public func snapshot(asOf: String? = nil) -> PartialTally {
-        var partial = tally
-        partial.partitions = [partition: UInt64(max(0, tally.paradata.received))]
+        var partial = counts.partial()
+        partial.paradata = paradata
+        partial.partitions = [partition: UInt64(max(0, paradata.received))]
         partial.asOf = asOf
         return partial
     }
 
     /// The state of `respondentId`, or `nil` when nothing was seen from it.
-    public func state(of respondentId: String) -> RespondentState? { states[respondentId] }
+    public func state(of respondentId: String) -> RespondentState? {
+        existingEntryPosition(of: respondentId).map { entries[$0].fullState }
+    }
 
     /// Every respondent state held.
-    public var respondentStates: some Collection<RespondentState> { states.values }
+    public var respondentStates: some Collection<RespondentState> { entries.lazy.map(\.fullState) }
 
     /// The partition's paradata record.
     public var paradataRecord: PartitionParadata { partitionRecord }
@@ -186,9 +263,14 @@ public struct Aggregator: Sendable {
     /// The records changed since the last call (respondents in the order they were first
     /// changed, then the partition paradata record), and forgets them. Write them to the changelog before committing input offsets.
     public mutating func takeChangelog() -> [ChangelogRecord] {
-        var records = dirtyOrder.compactMap { id in states[id].map { ChangelogRecord($0, fieldOrder: fieldOrder) } }
+        var records: [ChangelogRecord] = []
+        records.reserveCapacity(dirtyOrder.count + 1)
+        for entry in dirtyOrder { entries[entry].isDirty = false }
+        for entry in dirtyOrder {
+            // Read in place (a subscript would copy the whole record out).
+            records.append(entries.withElement(at: entry) { ChangelogRecord($0.state, contribution: $0.counted) })
+        }
         if paradataDirty { records.append(ChangelogRecord(partitionRecord)) }
-        dirtyRespondents.removeAll(keepingCapacity: true)
         dirtyOrder.removeAll(keepingCapacity: true)
         paradataDirty = false
         return records
@@ -196,7 +278,8 @@ public struct Aggregator: Sendable {
 
     /// Every record (a compacted changelog's content), without changing what is pending.
     public func allChangelogRecords() -> [ChangelogRecord] {
-        states.keys.sorted().compactMap { states[$0].map(ChangelogRecord.init) } + [ChangelogRecord(partitionRecord)]
+        let byId = entries.indices.sorted { entries[$0].state.respondentId < entries[$1].state.respondentId }
+        return byId.map { ChangelogRecord(entries[$0].state, contribution: entries[$0].counted) } + [ChangelogRecord(partitionRecord)]
     }
 
     /// Loads one changelog record, replacing what was held under its key (a later record of a
@@ -211,21 +294,24 @@ public struct Aggregator: Sendable {
             guard restored.partition == partition, record.key == PartitionParadata.changelogKey(partition: partition) else {
                 throw TallyError(.misplacedRecord, "changelog record '\(record.key)' holds partition \(restored.partition)'s paradata; this aggregator owns partition \(partition)")
             }
-            tally.paradata.add(partitionRecord.paradata, sign: -1)
-            tally.paradata.add(restored.paradata)
+            paradata.add(partitionRecord.paradata, sign: -1)
+            paradata.add(restored.paradata)
             partitionRecord = restored
         } else {
-            let restored: RespondentState = try Self.decode(record)
+            var restored: RespondentState = try Self.decode(record)
             guard restored.respondentId == record.key else {
                 throw TallyError(.misplacedRecord, "changelog record '\(record.key)' holds the state of respondent '\(restored.respondentId)'")
             }
-            if let old = states[record.key] {
-                tally.paradata.add(old.paradata, sign: -1)
-                if let contribution = old.contribution { tally.add(contribution, sign: -1, crosstabs: plan.crosstabs) }
-            }
-            tally.paradata.add(restored.paradata)
-            if let contribution = restored.contribution { tally.add(contribution, crosstabs: plan.crosstabs) }
-            states[record.key] = restored
+            let counted = restored.contribution.map { CountedContribution($0, layout: counts.layout) }
+            restored.contribution = nil
+            // A new record is empty: retracting it changes nothing.
+            let entry = entryPosition(of: record.key, unit: nil)
+            paradata.add(entries[entry].state.paradata, sign: -1)
+            if let old = entries[entry].counted { counts.add(old, sign: -1) }
+            paradata.add(restored.paradata)
+            if let counted { counts.add(counted) }
+            entries[entry].state = restored
+            entries[entry].counted = counted
         }
     }
 

@@ -7,34 +7,23 @@ import Foundation
 /// step (about 30 µs per record, against about 2 µs here). Strings are escaped as `JSONWriter`
 /// does (slashes are not escaped); whole numbers are written as integers.
 enum ChangelogJSON {
-    /// A plan's field names in byte order, each with its member prefix (`"name":{"answered":`)
-    /// already written: a contribution holds exactly the plan's fields, so records can be written
-    /// in this order without sorting each one.
-    struct FieldOrder: Sendable {
-        let names: [String]
-        let prefixes: [[UInt8]]
-
-        init(names: [String]) {
-            self.names = names.sorted(by: JSONWriter.precedes)
-            self.prefixes = self.names.map { name in
-                var prefix: [UInt8] = []
-                JSONWriter.writeString(name, into: &prefix)
-                prefix.append(contentsOf: #":{"answered":"#.utf8)
-                return prefix
-            }
-        }
-    }
-
-    /// The value of a respondent's record.
-    static func encode(_ state: RespondentState, fieldOrder order: FieldOrder? = nil) -> Data {
+    /// The value of a respondent's record, with `contribution` as its contribution (the
+    /// aggregator holds it apart from the state).
+    static func encode(_ state: RespondentState, contribution: CountedContribution?) -> Data {
         var out: [UInt8] = []
         out.reserveCapacity(2_048) // a record with a contribution is about 1.3 kB: room without growing
         var object = Members(&out)
         object.key("applied", into: &out)
         JSONWriter.writeCounts(state.applied, into: &out)
-        if let contribution = state.contribution {
+        switch contribution {
+        case .indexed(let indexed):
             object.key("contribution", into: &out)
-            write(contribution, fieldOrder: order, into: &out)
+            write(indexed, into: &out)
+        case .strings(let strings):
+            object.key("contribution", into: &out)
+            write(strings, into: &out)
+        case nil:
+            break
         }
         if let head = state.headInstanceId {
             object.key("head_instance_id", into: &out)
@@ -74,64 +63,104 @@ enum ChangelogJSON {
         return Data(out)
     }
 
-    private static func write(_ contribution: Contribution, fieldOrder order: FieldOrder?, into out: inout [UInt8]) {
-        var object = Members(&out)
-        object.key("codebook_version", into: &out)
-        JSONWriter.writeString(contribution.codebookVersion, into: &out)
-        object.key("day", into: &out)
-        JSONWriter.writeString(contribution.day, into: &out)
-        object.key("fields", into: &out)
-        out.append(UInt8(ascii: "{"))
-        if let order, contribution.fields.count == order.names.count, writeFields(contribution.fields, in: order, into: &out) {
-            // Written in the plan's order.
-        } else {
+    private static func write(_ contribution: Contribution, into out: inout [UInt8]) {
+        writeContribution(contribution.codebookVersion, contribution.day, contribution.formVersion, contribution.region, into: &out,
+                          fields: { out in
             JSONWriter.forEachMember(sortedByKey: contribution.fields) { n, name, value in
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 JSONWriter.writeString(name, into: &out)
                 out.append(contentsOf: #":{"answered":"#.utf8)
-                writeField(value, into: &out)
+                writeField(value.answered, into: &out) { out in writeStrings(value.codes, into: &out) }
             }
+        }, freeTexts: { out in
+            writeStrings(contribution.freeTextAnswered, into: &out)
+        }, numbers: { out in
+            JSONWriter.forEachMember(sortedByKey: contribution.numbers) { n, name, value in
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                JSONWriter.writeString(name, into: &out)
+                out.append(UInt8(ascii: ":"))
+                JSONWriter.writeNumber(value, into: &out)
+            }
+        })
+    }
+
+    /// The same bytes as `write(indexed.contribution, into:)`, from the layout's names and codes
+    /// written once (read in place: no array is retained per piece).
+    private static func write(_ indexed: IndexedContribution, into out: inout [UInt8]) {
+        let layout = indexed.layout
+        layout.json.withUnsafeBufferPointer { json in
+            func piece(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: json[range]) }
+            writeContribution(indexed.codebookVersion, indexed.day, indexed.formVersion, indexed.region, into: &out,
+                              fields: { out in
+                for (n, (field, prefix)) in layout.fieldOrder.enumerated() {
+                    if n > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: piece(prefix))
+                    writeField(indexed.bits.hasBit(field), into: &out) { out in
+                        let start = layout.codeStart[field]
+                        writeList(into: &out) { item in indexed.forEachCode(of: field) { item(piece(layout.codeJSON[start + $0])) } }
+                    }
+                }
+            }, freeTexts: { out in
+                writeList(into: &out) { item in indexed.forEachFreeText { item(piece(layout.freeTextJSON[$0])) } }
+            }, numbers: { out in
+                var n = 0
+                for (position, prefix) in layout.numericOrder where !indexed.numbers[position].isNaN {
+                    if n > 0 { out.append(UInt8(ascii: ",")) }
+                    n += 1
+                    out.append(contentsOf: piece(prefix))
+                    JSONWriter.writeNumber(indexed.numbers[position], into: &out)
+                }
+            })
         }
+    }
+
+    /// A contribution object: its string members, and its fields, free texts and numbers
+    /// written by the closures (`fields` and `numbers` inside braces).
+    @inline(__always)
+    private static func writeContribution(_ codebookVersion: String, _ day: String, _ formVersion: String, _ region: String,
+                                          into out: inout [UInt8], fields: (inout [UInt8]) -> Void,
+                                          freeTexts: (inout [UInt8]) -> Void, numbers: (inout [UInt8]) -> Void) {
+        var object = Members(&out)
+        object.key("codebook_version", into: &out)
+        JSONWriter.writeString(codebookVersion, into: &out)
+        object.key("day", into: &out)
+        JSONWriter.writeString(day, into: &out)
+        object.key("fields", into: &out)
+        out.append(UInt8(ascii: "{"))
+        fields(&out)
         out.append(UInt8(ascii: "}"))
         object.key("form_version", into: &out)
-        JSONWriter.writeString(contribution.formVersion, into: &out)
+        JSONWriter.writeString(formVersion, into: &out)
         object.key("free_text_answered", into: &out)
-        writeStrings(contribution.freeTextAnswered, into: &out)
+        freeTexts(&out)
         object.key("numbers", into: &out)
         out.append(UInt8(ascii: "{"))
-        JSONWriter.forEachMember(sortedByKey: contribution.numbers) { n, name, value in
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(name, into: &out)
-            out.append(UInt8(ascii: ":"))
-            JSONWriter.writeNumber(value, into: &out)
-        }
+        numbers(&out)
         out.append(UInt8(ascii: "}"))
         object.key("region", into: &out)
-        JSONWriter.writeString(contribution.region, into: &out)
+        JSONWriter.writeString(region, into: &out)
         out.append(UInt8(ascii: "}"))
     }
 
-    /// Writes `fields` in `order`; false (and `out` as it was) when a field of the order is missing.
-    private static func writeFields(_ fields: [String: Contribution.FieldValue], in order: FieldOrder, into out: inout [UInt8]) -> Bool {
-        let start = out.count
-        for (n, name) in order.names.enumerated() {
-            guard let value = fields[name] else {
-                out.removeSubrange(start...)
-                return false
-            }
+    /// `[a,b,…]` of items already written as JSON, which `items` passes to its argument in order.
+    @inline(__always)
+    private static func writeList(into out: inout [UInt8], _ items: ((UnsafeBufferPointer<UInt8>) -> Void) -> Void) {
+        out.append(UInt8(ascii: "["))
+        var n = 0
+        items { item in
             if n > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: order.prefixes[n])
-            writeField(value, into: &out)
+            n += 1
+            out.append(contentsOf: item)
         }
-        return true
+        out.append(UInt8(ascii: "]"))
     }
 
-    /// `true,"codes":[…]}`: a field value after its `"answered":`.
+    /// `true,"codes":[…]}`: a field value after its `"answered":`, `codes` writing the list.
     @inline(__always)
-    private static func writeField(_ value: Contribution.FieldValue, into out: inout [UInt8]) {
-        out.append(contentsOf: (value.answered ? "true" : "false").utf8)
+    private static func writeField(_ answered: Bool, into out: inout [UInt8], codes: (inout [UInt8]) -> Void) {
+        out.append(contentsOf: (answered ? "true" : "false").utf8)
         out.append(contentsOf: #","codes":"#.utf8)
-        writeStrings(value.codes, into: &out)
+        codes(&out)
         out.append(UInt8(ascii: "}"))
     }
 

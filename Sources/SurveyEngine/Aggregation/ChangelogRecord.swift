@@ -18,13 +18,13 @@ public struct ChangelogRecord: Sendable, Hashable {
 
     /// The record of a respondent's state.
     public init(_ state: RespondentState) {
-        self.init(key: state.respondentId, value: ChangelogJSON.encode(state))
+        self.init(state, contribution: state.contribution.map(CountedContribution.strings))
     }
 
-    /// The record of a respondent's state, its contribution's fields written in `order` (the
-    /// aggregator's plan, worked out once) instead of sorted per record.
-    init(_ state: RespondentState, fieldOrder order: ChangelogJSON.FieldOrder) {
-        self.init(key: state.respondentId, value: ChangelogJSON.encode(state, fieldOrder: order))
+    /// The record of a respondent's state with `contribution` as its contribution (the
+    /// aggregator holds it apart from the state, usually indexed).
+    init(_ state: borrowing RespondentState, contribution: borrowing CountedContribution?) {
+        self.init(key: state.respondentId, value: ChangelogJSON.encode(state, contribution: contribution))
     }
 
     /// The record of a partition's paradata.

@@ -16,7 +16,7 @@ public struct ContentFingerprint: Sendable, Hashable, Codable, CustomStringConve
     }
 
     /// The fingerprint of every member of `submission` (envelope and answers).
-    public init(of submission: Submission) {
+    public init(of submission: borrowing Submission) {
         var state: UInt64 = 0x4654_5631 // "FTV1": the scheme's version, so a change of scheme changes every value
         // Parts mixed in this order (no array of them is built).
         state = ContentHasher.mix(state ^ ContentHasher.hash(submission.answers))

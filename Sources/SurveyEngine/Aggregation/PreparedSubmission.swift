@@ -15,7 +15,14 @@ public struct PreparedSubmission: Sendable, Hashable {
     /// The fingerprint of its whole content.
     public var fingerprint: ContentFingerprint
     /// What it counts if it becomes the head (`nil` when the respondent is not in the frame).
-    public var contribution: Contribution?
+    public var contribution: Contribution? {
+        get { counted?.contribution }
+        set { counted = newValue.map(CountedContribution.strings) }
+    }
+    /// `contribution` as `Aggregator.prepare(_:)` reads it (indexed with the aggregator's layout).
+    var counted: CountedContribution?
+    /// The respondent's position in the frame's units, when `prepare` looked it up.
+    var unitPosition: Int?
 
     /// Creates a prepared submission from its parts (`Aggregator.prepare(_:)` is the usual way).
     public init(respondentId: String, instanceId: String, deprecatedId: String?, submittedDay: String, inFrame: Bool,
@@ -26,6 +33,36 @@ public struct PreparedSubmission: Sendable, Hashable {
         self.submittedDay = submittedDay
         self.inFrame = inFrame
         self.fingerprint = fingerprint
-        self.contribution = contribution
+        self.counted = contribution.map(CountedContribution.strings)
+    }
+
+    /// A submission prepared by `Aggregator.prepare(_:)`.
+    init(_ submission: borrowing Submission, inFrame: Bool, unitPosition: Int?, contribution: consuming IndexedContribution?) {
+        self.respondentId = submission.respondentId
+        self.instanceId = submission.instanceId
+        self.deprecatedId = submission.deprecatedId
+        self.submittedDay = submission.submittedDay
+        self.inFrame = inFrame
+        self.fingerprint = ContentFingerprint(of: submission)
+        if let contribution { self.counted = .indexed(contribution) } else { self.counted = nil }
+        self.unitPosition = unitPosition
+    }
+
+    /// Equal when every public member is (however the contribution is held).
+    public static func == (a: PreparedSubmission, b: PreparedSubmission) -> Bool {
+        a.respondentId == b.respondentId && a.instanceId == b.instanceId && a.deprecatedId == b.deprecatedId
+            && a.submittedDay == b.submittedDay && a.inFrame == b.inFrame && a.fingerprint == b.fingerprint
+            && a.contribution == b.contribution
+    }
+
+    /// Hashes every public member.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(respondentId)
+        hasher.combine(instanceId)
+        hasher.combine(deprecatedId)
+        hasher.combine(submittedDay)
+        hasher.combine(inFrame)
+        hasher.combine(fingerprint)
+        hasher.combine(contribution)
     }
 }

@@ -12,6 +12,10 @@ public struct Frame: Sendable, Hashable {
     /// Units in file order.
     public private(set) var units: [Unit]
     private var index: [String: Int]
+    /// The frame's regions in first-seen order.
+    let regionNames: [String]
+    /// Each unit's region as a position in `regionNames`, by unit position.
+    private var unitRegions: [Int32]
 
     /// Number of units: the base of the response rate.
     public var count: Int { units.count }
@@ -22,20 +26,32 @@ public struct Frame: Sendable, Hashable {
     /// Whether `id` is in the frame.
     public func contains(_ id: String) -> Bool { index[id] != nil }
 
+    /// The position in `units` of the unit with this id, or `nil` when it is not in the frame.
+    func position(of id: String) -> Int? { index[id] }
+
+    /// The region of the unit at `position` (in `units`), as a position in `regionNames`.
+    func regionNumber(ofUnitAt position: Int) -> Int { Int(unitRegions[position]) }
+
     /// Regions in first-seen order with the number of units in each.
     public var regions: [(name: String, size: Int)] {
-        var order: [String] = []
-        var sizes: [String: Int] = [:]
-        for u in units {
-            if sizes[u.region] == nil { order.append(u.region) }
-            sizes[u.region, default: 0] += 1
-        }
-        return order.map { ($0, sizes[$0]!) }
+        var sizes = [Int](repeating: 0, count: regionNames.count)
+        for number in unitRegions { sizes[Int(number)] += 1 }
+        return zip(regionNames, sizes).map { ($0, $1) }
     }
 
     public init(units: [Unit]) {
         self.units = units
         self.index = Dictionary(units.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var names: [String] = []
+        var numbers: [String: Int32] = [:]
+        self.unitRegions = units.map { unit in
+            if let number = numbers[unit.region] { return number }
+            let number = Int32(names.count)
+            numbers[unit.region] = number
+            names.append(unit.region)
+            return number
+        }
+        self.regionNames = names
     }
 
     /// Parses frame CSV text.
