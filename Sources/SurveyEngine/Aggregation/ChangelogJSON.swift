@@ -34,16 +34,11 @@ enum ChangelogJSON {
         object.key("respondent_id", into: &out)
         JSONWriter.writeString(state.respondentId, into: &out)
         object.key("versions", into: &out)
-        out.append(UInt8(ascii: "{"))
-        JSONWriter.forEachMember(sortedByKey: state.versions) { n, instance, fingerprint in
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(instance, into: &out)
-            out.append(UInt8(ascii: ":"))
+        JSONWriter.writeObject(state.versions, into: &out) { fingerprint, out in
             out.append(UInt8(ascii: "\""))
             writeHex16(fingerprint.value, into: &out)
             out.append(UInt8(ascii: "\""))
         }
-        out.append(UInt8(ascii: "}"))
         out.append(UInt8(ascii: "}"))
         return Data(out)
     }
@@ -66,21 +61,14 @@ enum ChangelogJSON {
     private static func write(_ contribution: Contribution, into out: inout [UInt8]) {
         writeContribution(contribution.codebookVersion, contribution.day, contribution.formVersion, contribution.region, into: &out,
                           fields: { out in
-            JSONWriter.forEachMember(sortedByKey: contribution.fields) { n, name, value in
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.writeString(name, into: &out)
-                out.append(contentsOf: #":{"answered":"#.utf8)
+            JSONWriter.writeObject(contribution.fields, into: &out) { value, out in
+                out.append(contentsOf: #"{"answered":"#.utf8)
                 writeField(value.answered, into: &out) { out in writeStrings(value.codes, into: &out) }
             }
         }, freeTexts: { out in
             writeStrings(contribution.freeTextAnswered, into: &out)
         }, numbers: { out in
-            JSONWriter.forEachMember(sortedByKey: contribution.numbers) { n, name, value in
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.writeString(name, into: &out)
-                out.append(UInt8(ascii: ":"))
-                JSONWriter.writeNumber(value, into: &out)
-            }
+            JSONWriter.writeObject(contribution.numbers, into: &out) { value, out in JSONWriter.writeNumber(value, into: &out) }
         })
     }
 
@@ -92,6 +80,7 @@ enum ChangelogJSON {
             func piece(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: json[range]) }
             writeContribution(indexed.codebookVersion, indexed.day, indexed.formVersion, indexed.region, into: &out,
                               fields: { out in
+                out.append(UInt8(ascii: "{"))
                 for (n, (field, prefix)) in layout.fieldOrder.enumerated() {
                     if n > 0 { out.append(UInt8(ascii: ",")) }
                     out.append(contentsOf: piece(prefix))
@@ -100,9 +89,11 @@ enum ChangelogJSON {
                         writeList(into: &out) { item in indexed.forEachCode(of: field) { item(piece(layout.codeJSON[start + $0])) } }
                     }
                 }
+                out.append(UInt8(ascii: "}"))
             }, freeTexts: { out in
                 writeList(into: &out) { item in indexed.forEachFreeText { item(piece(layout.freeTextJSON[$0])) } }
             }, numbers: { out in
+                out.append(UInt8(ascii: "{"))
                 var n = 0
                 for (position, prefix) in layout.numericOrder where !indexed.numbers[position].isNaN {
                     if n > 0 { out.append(UInt8(ascii: ",")) }
@@ -110,12 +101,13 @@ enum ChangelogJSON {
                     out.append(contentsOf: piece(prefix))
                     JSONWriter.writeNumber(indexed.numbers[position], into: &out)
                 }
+                out.append(UInt8(ascii: "}"))
             })
         }
     }
 
     /// A contribution object: its string members, and its fields, free texts and numbers
-    /// written by the closures (`fields` and `numbers` inside braces).
+    /// (each a whole JSON value) written by the closures.
     @inline(__always)
     private static func writeContribution(_ codebookVersion: String, _ day: String, _ formVersion: String, _ region: String,
                                           into out: inout [UInt8], fields: (inout [UInt8]) -> Void,
@@ -126,17 +118,13 @@ enum ChangelogJSON {
         object.key("day", into: &out)
         JSONWriter.writeString(day, into: &out)
         object.key("fields", into: &out)
-        out.append(UInt8(ascii: "{"))
         fields(&out)
-        out.append(UInt8(ascii: "}"))
         object.key("form_version", into: &out)
         JSONWriter.writeString(formVersion, into: &out)
         object.key("free_text_answered", into: &out)
         freeTexts(&out)
         object.key("numbers", into: &out)
-        out.append(UInt8(ascii: "{"))
         numbers(&out)
-        out.append(UInt8(ascii: "}"))
         object.key("region", into: &out)
         JSONWriter.writeString(region, into: &out)
         out.append(UInt8(ascii: "}"))

@@ -5,11 +5,9 @@ extension CodingResult {
     public func writeJSON(into output: inout [UInt8]) {
         output.append(contentsOf: #"{"codebook_version":"#.utf8)
         JSONWriter.writeString(codebookVersion, into: &output)
-        output.append(contentsOf: #","fields":{"#.utf8)
-        JSONWriter.forEachMember(sortedByKey: fields) { n, name, field in
-            if n > 0 { output.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(name, into: &output)
-            output.append(contentsOf: #":{"answered":"#.utf8)
+        output.append(contentsOf: #","fields":"#.utf8)
+        JSONWriter.writeObject(fields, into: &output) { field, output in
+            output.append(contentsOf: #"{"answered":"#.utf8)
             output.append(contentsOf: (field.answered ? "true" : "false").utf8)
             output.append(contentsOf: #","codes":["#.utf8)
             for (k, code) in field.codes.enumerated() {
@@ -23,17 +21,15 @@ extension CodingResult {
             }
             output.append(contentsOf: "]}".utf8)
         }
-        output.append(contentsOf: #"},"numbers":{"#.utf8)
-        JSONWriter.forEachMember(sortedByKey: numbers) { n, name, number in
-            if n > 0 { output.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(name, into: &output)
-            output.append(contentsOf: #":{"evidence":"#.utf8)
+        output.append(contentsOf: #","numbers":"#.utf8)
+        JSONWriter.writeObject(numbers, into: &output) { number, output in
+            output.append(contentsOf: #"{"evidence":"#.utf8)
             number.evidence.writeJSON(into: &output)
             output.append(contentsOf: #","value":"#.utf8)
             JSONWriter.writeNumber(number.value, into: &output)
             output.append(UInt8(ascii: "}"))
         }
-        output.append(contentsOf: "}}".utf8)
+        output.append(UInt8(ascii: "}"))
     }
 }
 

@@ -32,16 +32,23 @@ extension JSONWriter {
         }
     }
 
-    /// Appends `{"name":count,…}` with the names in byte order.
-    static func writeCounts<Count: BinaryInteger>(_ counts: [String: Count], into out: inout [UInt8]) {
+    /// Appends `{"key":value,…}` with the keys in byte order, each value written by `writeValue`.
+    @inline(__always)
+    static func writeObject<Value>(_ members: [String: Value], into out: inout [UInt8],
+                                   _ writeValue: (Value, inout [UInt8]) -> Void) {
         out.append(UInt8(ascii: "{"))
-        forEachMember(sortedByKey: counts) { n, name, count in
+        forEachMember(sortedByKey: members) { n, key, value in
             if n > 0 { out.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(name, into: &out)
+            writeString(key, into: &out)
             out.append(UInt8(ascii: ":"))
-            writeInteger(Int64(count), into: &out)
+            writeValue(value, &out)
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends `{"name":count,…}` with the names in byte order.
+    static func writeCounts<Count: BinaryInteger>(_ counts: [String: Count], into out: inout [UInt8]) {
+        writeObject(counts, into: &out) { count, out in writeInteger(Int64(count), into: &out) }
     }
 
     /// Decimal digits of `value`, without making a `String`.

@@ -15,11 +15,11 @@ extension PartialTally {
         output.append(contentsOf: #","counted":"#.utf8)
         JSONWriter.writeInteger(Int64(counted), into: &output)
         output.append(contentsOf: #","crosstabs":"#.utf8)
-        Self.writeObject(crosstabs, into: &output) { rows, output in
-            Self.writeObject(rows, into: &output) { cells, output in JSONWriter.writeCounts(cells, into: &output) }
+        JSONWriter.writeObject(crosstabs, into: &output) { rows, output in
+            JSONWriter.writeObject(rows, into: &output) { cells, output in JSONWriter.writeCounts(cells, into: &output) }
         }
         output.append(contentsOf: #","fields":"#.utf8)
-        Self.writeObject(fields, into: &output) { field, output in
+        JSONWriter.writeObject(fields, into: &output) { field, output in
             output.append(contentsOf: #"{"answered":"#.utf8)
             JSONWriter.writeInteger(Int64(field.answered), into: &output)
             output.append(contentsOf: #","codes":"#.utf8)
@@ -35,7 +35,7 @@ extension PartialTally {
         output.append(contentsOf: #","free_text_answered":"#.utf8)
         JSONWriter.writeCounts(freeTextAnswered, into: &output)
         output.append(contentsOf: #","numeric":"#.utf8)
-        Self.writeObject(numeric, into: &output) { multiset, output in
+        JSONWriter.writeObject(numeric, into: &output) { multiset, output in
             output.append(UInt8(ascii: "["))
             for (n, (value, count)) in multiset.sortedCounts.enumerated() {
                 if n > 0 { output.append(UInt8(ascii: ",")) }
@@ -55,19 +55,6 @@ extension PartialTally {
                                into: &output)
         output.append(contentsOf: #","responded_by_region":"#.utf8)
         JSONWriter.writeCounts(respondedByRegion, into: &output)
-        output.append(UInt8(ascii: "}"))
-    }
-
-    /// `{"key":value,…}` with keys in byte order, each value written by `writeValue`.
-    static func writeObject<Value>(_ members: [String: Value], into output: inout [UInt8],
-                                   _ writeValue: (Value, inout [UInt8]) -> Void) {
-        output.append(UInt8(ascii: "{"))
-        JSONWriter.forEachMember(sortedByKey: members) { n, key, value in
-            if n > 0 { output.append(UInt8(ascii: ",")) }
-            JSONWriter.writeString(key, into: &output)
-            output.append(UInt8(ascii: ":"))
-            writeValue(value, &output)
-        }
         output.append(UInt8(ascii: "}"))
     }
 }
