@@ -108,11 +108,17 @@ public struct JSONWriter: Sendable {
         output.append(UInt8(ascii: "\""))
     }
 
+    /// Whether a JSON string must escape `byte`: `"`, `\` and control characters.
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
     /// Appends UTF-8 `bytes` with `"`, `\` and control characters escaped; text that needs no
     /// escaping (almost all) is found in one pass and copied in one go.
     private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
         var plain = true
-        for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+        for byte in bytes where needsEscape(byte) {
             plain = false
             break
         }
@@ -124,7 +130,7 @@ public struct JSONWriter: Sendable {
         var runStart = 0
         for i in 0..<bytes.count {
             let byte = bytes[i]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            guard needsEscape(byte) else { continue }
             if i > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             runStart = i + 1
             output.append(0x5C)
