@@ -128,10 +128,6 @@ struct IndexedContribution: Sendable {
         bits.forEachBit(from: layout.maskStart[field], words: layout.maskWords[field], body)
     }
 
-    /// Whether field `field` has any code.
-    @inline(__always)
-    func hasCodes(_ field: Int) -> Bool { bits.anyBit(from: layout.maskStart[field], words: layout.maskWords[field]) }
-
     /// Calls `body` with the position of each free text answered, in plan order.
     @inline(__always)
     func forEachFreeText(_ body: (Int) -> Void) {

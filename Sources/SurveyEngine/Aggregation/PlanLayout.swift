@@ -158,10 +158,4 @@ extension Array where Element == UInt64 {
             }
         }
     }
-
-    /// Whether any bit of the `count` words from `start` is set.
-    @inline(__always)
-    func anyBit(from start: Int, words count: Int) -> Bool {
-        self[start..<(start + count)].contains { $0 != 0 }
-    }
 }
