@@ -170,8 +170,8 @@ public final class WorkerService: Service, Sendable {
         await deliver(output.phases, producer: producer)
         logger.debug("batch delivered", metadata: [
             "records": "\(batch.records.count)", "out": "\(output.outputCount)",
-            "waited_ms": "\(batch.waited.milliseconds)", "process_ms": "\(batch.processed.milliseconds)",
-            "deliver_ms": "\((ContinuousClock.now - deliveryStart).milliseconds)"])
+            "waited_ms": "\(batch.waited.wholeMilliseconds)", "process_ms": "\(batch.processed.wholeMilliseconds)",
+            "deliver_ms": "\((ContinuousClock.now - deliveryStart).wholeMilliseconds)"])
         output.onDelivered?()
         var next: [KafkaTopicPartition: Int64] = [:]
         for record in batch.records { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
@@ -241,7 +241,4 @@ public final class WorkerService: Service, Sendable {
 extension Duration {
     /// The duration in seconds, as a floating-point number.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-
-    /// The duration in whole milliseconds, for logs.
-    var milliseconds: Int64 { components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000 }
 }
