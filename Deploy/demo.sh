@@ -5,14 +5,14 @@
 #
 # Usage: Deploy/demo.sh [--pace MESSAGES_PER_SECOND] [--stream FILE] [--port PORT]
 #   --pace    submissions per second (default 8; 0 = as fast as possible)
-#   --stream  key<TAB>value or JSON-lines file (default ../shared/data/wwc-2018-sample/stream.tsv)
+#   --stream  key<TAB>value or JSON-lines file (default Schemas/wwc-csc-2018/sample/stream.tsv)
 #   --port    broker port on 127.0.0.1 (default: a free port)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$FIELDTALLY_ROOT"
 
 PACE=8
-STREAM="$FIELDTALLY_ROOT/../shared/data/wwc-2018-sample/stream.tsv"
+STREAM="$FIELDTALLY_ROOT/Schemas/wwc-csc-2018/sample/stream.tsv"
 PORT=""
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -1,7 +1,7 @@
 import Foundation
 import SurveyEngine
 
-/// The human coding of the WWC 2018 sample (`../shared/data/wwc-2018-sample/gold-codes.json`),
+/// The human coding of the WWC 2018 sample (`Schemas/wwc-csc-2018/sample/gold-codes.json`),
 /// joined with the answers of each respondent's head version from `stream.tsv`.
 ///
 /// The head version is the line `expected.json` → `message_outcomes` marks `accepted` for the
@@ -56,9 +56,9 @@ public struct GoldCodes: Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// `../shared/data/wwc-2018-sample` next to the package root.
+    /// `Schemas/wwc-csc-2018/sample` in the package.
     public static var sampleDirectory: URL {
-        packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/wwc-2018-sample")
+        packageRoot.appendingPathComponent("Schemas/wwc-csc-2018/sample")
     }
 
     /// `Schemas/wwc-csc-2018/codebook.yaml` in the package.

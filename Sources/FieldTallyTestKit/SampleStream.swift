@@ -1,7 +1,7 @@
 import Foundation
 import SurveyEngine
 
-/// The shared WWC 2018 sample (`../shared/data/wwc-2018-sample/` beside the package root): the 88
+/// The WWC 2018 sample (`Schemas/wwc-csc-2018/sample/` in the package): the 88
 /// Kafka messages of `stream.tsv` and, per line, the outcome `expected.json` records for it.
 public struct SampleStream: Sendable {
     /// One line of `stream.tsv`: a Kafka message.
@@ -74,9 +74,9 @@ public struct SampleStream: Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// `../shared/data/wwc-2018-sample/` relative to the package root.
+    /// `Schemas/wwc-csc-2018/sample/` in the package.
     public static var directory: URL {
-        packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/wwc-2018-sample")
+        packageRoot.appendingPathComponent("Schemas/wwc-csc-2018/sample")
     }
 
     /// `Schemas/` of the package.
@@ -89,7 +89,7 @@ public struct SampleStream: Sendable {
         let streamURL = directory.appendingPathComponent("stream.tsv")
         let expectedURL = directory.appendingPathComponent("expected.json")
         guard let stream = FileManager.default.contents(atPath: streamURL.path) else {
-            throw LoadError(description: "cannot read \(streamURL.path): the shared sample must sit beside the package root")
+            throw LoadError(description: "cannot read \(streamURL.path)")
         }
         guard let expected = FileManager.default.contents(atPath: expectedURL.path) else {
             throw LoadError(description: "cannot read \(expectedURL.path)")

@@ -1,7 +1,7 @@
 import Foundation
 import SurveyEngine
 
-/// The WWC 2018 sample (`../shared/data/wwc-2018-sample/`) prepared for aggregation tests:
+/// The WWC 2018 sample (`Schemas/wwc-csc-2018/sample/`) prepared for aggregation tests:
 /// every line of `stream.tsv` as the message the aggregator sees, coded with the human gold
 /// codes, with the outcome `expected.json` gives for it.
 ///
@@ -45,11 +45,11 @@ public struct TallySample: Sendable {
             root = root.deletingLastPathComponent()
         }
         packageRoot = root
-        let sample = root.appendingPathComponent("../shared/data/wwc-2018-sample").standardizedFileURL
         let schemas = root.appendingPathComponent("Schemas/wwc-csc-2018")
+        let sample = schemas.appendingPathComponent("sample")
         func read(_ url: URL) throws -> Data {
             guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw TallySampleError("cannot read \(url.path): the tests need ../shared/ beside the package")
+                throw TallySampleError("cannot read \(url.path)")
             }
             return data
         }

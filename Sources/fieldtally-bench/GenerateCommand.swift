@@ -26,7 +26,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Output folder (created when missing).")
     var out: String
 
-    @Option(help: "Source message file (key<TAB>value lines). Default: ../shared/data/wwc-2018-sample/stream.tsv beside the package.")
+    @Option(help: "Source message file (key<TAB>value lines). Default: Schemas/wwc-csc-2018/sample/stream.tsv of the package.")
     var source: String?
 
     @Option(help: "Source survey folder (instrument.yaml, codebook.yaml, tally.yaml, frame). Default: Schemas/wwc-csc-2018 of the package.")

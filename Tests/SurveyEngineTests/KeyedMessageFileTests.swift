@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func sampleStreamHasEightyEightMessages() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data/wwc-2018-sample/stream.tsv")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Schemas/wwc-csc-2018/sample/stream.tsv")
         let data = try Data(contentsOf: url)
         let messages = KeyedMessageFile.parse(Array(data))
         #expect(messages.count == 88)

@@ -28,7 +28,7 @@ import Testing
         return (process.terminationStatus, data, String(decoding: messages, as: UTF8.self))
     }
 
-    var streamPath: String { sample.packageRoot.appendingPathComponent("../shared/data/wwc-2018-sample/stream.tsv").standardizedFileURL.path }
+    var streamPath: String { sample.packageRoot.appendingPathComponent("Schemas/wwc-csc-2018/sample/stream.tsv").standardizedFileURL.path }
 
     @Test func offlineJsonOnTheSampleEqualsExpectedJson() throws {
         let run = try tally(["offline", streamPath, "--format", "json"])

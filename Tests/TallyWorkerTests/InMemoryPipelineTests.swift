@@ -21,7 +21,7 @@ import Testing
 
     /// The sample stream as records of partition 0 of the submissions topic.
     func submissions() throws -> [KafkaRecord] {
-        let bytes = try Data(contentsOf: sample.packageRoot.appendingPathComponent("../shared/data/wwc-2018-sample/stream.tsv"))
+        let bytes = try Data(contentsOf: sample.packageRoot.appendingPathComponent("Schemas/wwc-csc-2018/sample/stream.tsv"))
         return KeyedMessageFile.parse(Array(bytes)).enumerated().map { offset, message in
             KafkaRecord(topic: "survey.submissions", partition: 0, offset: Int64(offset), key: message.key, value: message.value)
         }
