@@ -54,7 +54,7 @@ import SurveyEngine
                 "whole_system": .object(["description": .string("Whole system change.")]),
             ]),
         ])
-        let text = coder.code(answers: answers).compactJSONText(respondentID: "E06000002")
+        let text = JSONWriter().string(coder.code(answers: answers).compactJSON(respondentID: "E06000002"))
         #expect(text == #"{"answered":["edge_of_care_service","fgc_timing","whole_system_model"],"codebook_version":"\#(coder.version)","#
             + #""codes":{"edge_of_care_service":["intensive_family_work","targets_adolescents"],"fgc_timing":["pre_proceedings"],"#
             + #""whole_system_model":[]},"numbers":{"duration_weeks":12},"respondent_id":"E06000002"}"#)

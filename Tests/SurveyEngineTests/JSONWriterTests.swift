@@ -21,6 +21,26 @@ import Testing
         #expect(JSONWriter().bytes(.object(forward)) == JSONWriter().bytes(.object(backward)))
     }
 
+    @Test func prettyDocumentOrderKeepsMembersAsAddedAndScalarArraysOnOneLine() {
+        var document = JSONObject()
+        document["z"] = .array([.number(1), .string("a")])
+        document["a"] = .object(["only": .null])
+        document["m"] = .array([.object([:]), .array([])])
+        #expect(JSONWriter(sortsKeys: false, pretty: true).string(.object(document)) == """
+            {
+              "z": [1, "a"],
+              "a": {
+                "only": null
+              },
+              "m": [
+                {},
+                []
+              ]
+            }
+            """)
+        #expect(JSONWriter(sortsKeys: false).string(.object(document)) == #"{"z":[1,"a"],"a":{"only":null},"m":[{},[]]}"#)
+    }
+
     @Test func escapesOnlyWhatJSONRequires() {
         let text = "quote \" backslash \\ slash / newline \n tab \t bell \u{7} nul \u{0} é 😀"
         #expect(JSONWriter().string(.string(text)) == #""quote \" backslash \\ slash / newline \n tab \t bell \u0007 nul \u0000 é 😀""#)

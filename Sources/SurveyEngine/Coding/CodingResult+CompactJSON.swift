@@ -17,36 +17,4 @@ extension CodingResult {
         object["numbers"] = .object(numbers.mapValues { .number($0.value) })
         return .object(object)
     }
-
-    /// ``compactJSON(respondentID:)`` as one line of JSON text with sorted keys (stable for diffs).
-    public func compactJSONText(respondentID: String? = nil) -> String {
-        var text = ""
-        Self.write(compactJSON(respondentID: respondentID), to: &text)
-        return text
-    }
-
-    private static func write(_ value: JSONValue, to text: inout String) {
-        switch value {
-        case .null: text += "null"
-        case .bool(let b): text += b ? "true" : "false"
-        case .number(let n): text += OrderedJSON.format(n)
-        case .string(let s): OrderedJSON.quote(s, into: &text)
-        case .array(let items):
-            text += "["
-            for (k, item) in items.enumerated() {
-                if k > 0 { text += "," }
-                write(item, to: &text)
-            }
-            text += "]"
-        case .object(let members):
-            text += "{"
-            for (k, key) in members.keys.sorted().enumerated() {
-                if k > 0 { text += "," }
-                OrderedJSON.quote(key, into: &text)
-                text += ":"
-                write(members[key]!, to: &text)
-            }
-            text += "}"
-        }
-    }
 }

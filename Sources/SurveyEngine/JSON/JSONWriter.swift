@@ -1,24 +1,36 @@
 import Foundation
 
-/// Writes a `JSONValue` as compact RFC 8259 JSON (UTF-8, no insignificant whitespace).
+/// Writes a `JSONValue` as RFC 8259 JSON (UTF-8), compact by default.
 ///
 /// Output is deterministic when `sortsKeys` is true (the default): object members are ordered by
 /// the UTF-8 bytes of their names, i.e. by Unicode code point, the same order any language gets
-/// from a byte-wise sort. Strings escape only `"`, `\` and control characters; other characters
+/// from a byte-wise sort. With `sortsKeys` false members keep the order their `JSONObject` holds
+/// (the order they were added), for documents whose shape is fixed for people to read.
+/// Strings escape only `"`, `\` and control characters; other characters
 /// are written as raw UTF-8. Whole numbers below 10^18 in magnitude are written as integers
 /// (`2018`, not `2018.0`; negative zero as `0`); other numbers use the shortest text that reads
 /// back to the same `Double`. Non-finite numbers cannot come from the parser and are written as `null`.
 public struct JSONWriter: Sendable {
     /// Whether object members are sorted by name. Default: `true` (deterministic output).
-    /// With `false` members come in `Dictionary` order, which differs between processes.
+    /// With `false` members come in the order the object holds them (the order they were added).
     public var sortsKeys: Bool
 
-    /// Creates a writer; `sortsKeys` defaults to `true`.
-    public init(sortsKeys: Bool = true) {
+    /// Whether the output is indented for people: each object member and each element of an
+    /// array holding objects or arrays on its own line, two spaces per level, `": "` after a
+    /// name; an array of scalars stays on one line (`[1, 2]`). Default: `false` (one line, no
+    /// insignificant whitespace).
+    public var pretty: Bool
+
+    /// Creates a writer.
+    /// - Parameters:
+    ///   - sortsKeys: sort object members by name. Default: `true`.
+    ///   - pretty: indent for people. Default: `false`.
+    public init(sortsKeys: Bool = true, pretty: Bool = false) {
         self.sortsKeys = sortsKeys
+        self.pretty = pretty
     }
 
-    /// The compact JSON bytes of `value`.
+    /// The JSON bytes of `value`.
     public func bytes(_ value: JSONValue) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256)
@@ -26,13 +38,17 @@ public struct JSONWriter: Sendable {
         return output
     }
 
-    /// The compact JSON text of `value`.
+    /// The JSON text of `value`.
     public func string(_ value: JSONValue) -> String {
         String(decoding: bytes(value), as: UTF8.self)
     }
 
-    /// Appends the compact JSON bytes of `value` to `output`.
+    /// Appends the JSON bytes of `value` to `output`.
     public func write(_ value: JSONValue, into output: inout [UInt8]) {
+        write(value, depth: 0, into: &output)
+    }
+
+    private func write(_ value: JSONValue, depth: Int, into output: inout [UInt8]) {
         switch value {
         case .null:
             output.append(contentsOf: "null".utf8)
@@ -43,11 +59,18 @@ public struct JSONWriter: Sendable {
         case .string(let text):
             JSONWriter.writeString(text, into: &output)
         case .array(let elements):
+            let multiline = pretty && elements.contains(where: \.isContainer)
             output.append(UInt8(ascii: "["))
             for (n, element) in elements.enumerated() {
                 if n > 0 { output.append(UInt8(ascii: ",")) }
-                write(element, into: &output)
+                if multiline {
+                    newline(depth + 1, into: &output)
+                } else if n > 0 && pretty {
+                    output.append(UInt8(ascii: " "))
+                }
+                write(element, depth: depth + 1, into: &output)
             }
+            if multiline { newline(depth, into: &output) }
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
@@ -55,17 +78,26 @@ public struct JSONWriter: Sendable {
             func member(_ name: String, _ member: JSONValue) {
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
+                if pretty { newline(depth + 1, into: &output) }
                 JSONWriter.writeString(name, into: &output)
                 output.append(UInt8(ascii: ":"))
-                write(member, into: &output)
+                if pretty { output.append(UInt8(ascii: " ")) }
+                write(member, depth: depth + 1, into: &output)
             }
             if sortsKeys && members.count > 1 {
                 for (name, value) in members.sorted(by: { JSONWriter.precedes($0.key, $1.key) }) { member(name, value) }
             } else {
                 for (name, value) in members { member(name, value) }
             }
+            if pretty && !members.isEmpty { newline(depth, into: &output) }
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// A line break and two spaces per level of `depth`.
+    private func newline(_ depth: Int, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
     }
 
     /// Code point order, which for UTF-8 is byte order.
@@ -147,5 +179,15 @@ public struct JSONWriter: Sendable {
             }
         }
         if bytes.count > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+    }
+}
+
+extension JSONValue {
+    /// Whether this is an array or an object (what a pretty array puts on lines of their own).
+    fileprivate var isContainer: Bool {
+        switch self {
+        case .array, .object: true
+        default: false
+        }
     }
 }

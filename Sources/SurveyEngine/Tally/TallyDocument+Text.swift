@@ -46,7 +46,7 @@ extension TallyDocument {
             for summary in numeric {
                 var line = "  " + Self.pad(summary.name, width) + "  n=\(summary.n)"
                 if let min = summary.min, let median = summary.median, let max = summary.max {
-                    line += "  min \(OrderedJSON.format(min))  median \(OrderedJSON.format(median))  max \(OrderedJSON.format(max))"
+                    line += "  min \(Self.number(min))  median \(Self.number(median))  max \(Self.number(max))"
                 } else if summary.n > 0 {
                     line += "  (values suppressed)"
                 }
@@ -75,6 +75,9 @@ extension TallyDocument {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// `x` as the JSON document writes it (`12`, `12.5`).
+    private static func number(_ x: Double) -> String { JSONWriter().string(.number(x)) }
 
     private static func decimal(_ x: Double) -> String {
         let tenths = (x * 10).rounded()

@@ -54,10 +54,9 @@ struct ReplayCommand: AsyncParsableCommand {
         let letters = try await DeadLetterReader(configuration: live, logger: context.logger).read()
             .filter { !$0.worker.hasPrefix("tally-aggregate") && !$0.worker.hasPrefix("tally-code") }
         let producer = try KafkaProducer(configuration: live.producerConfiguration(), logger: context.logger)
-        let encoder = JSONEncoder()
-        _ = try await producer.sendAll(try letters.map { letter in
+        _ = try await producer.sendAll(letters.map { letter in
             KafkaProducerRecord(topic: code.topics.rejected, key: (letter.respondentID ?? letter.key).map { Array($0.utf8) },
-                                value: Array(try encoder.encode(letter)))
+                                value: letter.jsonBytes)
         })
         await producer.close()
         // Counted by reading: watermarks are not exact on every Kafka-compatible broker (Tansu).
