@@ -8,7 +8,7 @@ import TallyWorker
 @Suite("Dead-letter keys")
 struct DeadLetterKeyTests {
     let letters = DeadLetters(topic: "survey.rejected", worker: "tally-validate")
-    let source = SourcePosition(topic: "survey.submissions", partition: 2, offset: 41)
+    let source = KafkaTopicPartitionOffset(topic: "survey.submissions", partition: 2, offset: 41)
     let rejection = Rejection(reason: .invalid, problems: [Problem(pointer: "/form_id", code: .required, message: "missing")])
 
     @Test("a message without a key gets a dead letter keyed by its source position, not a random partition",

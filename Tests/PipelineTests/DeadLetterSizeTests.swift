@@ -12,7 +12,7 @@ import Testing
 
     private func letter(for value: [UInt8]) throws -> (record: KafkaProducerRecord, letter: DeadLetter) {
         let input = KafkaRecord(topic: "submissions", partition: 0, offset: 7, key: Array("E09000001".utf8), value: value)
-        let record = deadLetters.record(for: rejection, input: input, source: SourcePosition(of: input))
+        let record = deadLetters.record(for: rejection, input: input, source: KafkaTopicPartitionOffset(of: input))
         return (record, try JSONDecoder().decode(DeadLetter.self, from: Data(try #require(record.value))))
     }
 

@@ -73,7 +73,7 @@ import Testing
         for (input, output) in zip(valid, consumed(coded, topic: "survey.coded")) {
             let record = try CodedRecord(bytes: output.value!)
             #expect(record.submission == (try JSONParser().parse(input.value!)))
-            #expect(record.source == SourcePosition.carried(by: input))
+            #expect(record.source == KafkaTopicPartitionOffset.carried(by: input))
             #expect(record.coding.codebookVersion == survey.codebook.version)
             // The aggregator's read, without evidence, has the same submission, codes and numbers.
             let lean = try CodedRecord(bytes: output.value!, readsEvidence: false)
@@ -94,18 +94,18 @@ import Testing
     }
 
     @Test func sourcePositionsReadBackFromTheirHeaderTextAndOtherTextIsRefused() {
-        let position = SourcePosition(topic: "survey.submissions", partition: 2, offset: 9_000_000_001)
-        #expect(SourcePosition(text: position.text) == position)
-        #expect(SourcePosition(text: "t/0/0") == SourcePosition(topic: "t", partition: 0, offset: 0))
+        let position = KafkaTopicPartitionOffset(topic: "survey.submissions", partition: 2, offset: 9_000_000_001)
+        #expect(KafkaTopicPartitionOffset(text: position.text) == position)
+        #expect(KafkaTopicPartitionOffset(text: "t/0/0") == KafkaTopicPartitionOffset(topic: "t", partition: 0, offset: 0))
         for text in ["", "survey.submissions", "survey.submissions/2", "/2/41", "a/b/2/41", "t/x/41", "t/2/", "t//41", "t/2/4 1"] {
-            #expect(SourcePosition(text: text) == nil, "\(text) is not topic/partition/offset")
+            #expect(KafkaTopicPartitionOffset(text: text) == nil, "\(text) is not topic/partition/offset")
         }
     }
 
     @Test func deadLettersAreTheJSONThatJSONEncoderWrites() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let source = SourcePosition(topic: "survey.submissions", partition: 2, offset: 41)
+        let source = KafkaTopicPartitionOffset(topic: "survey.submissions", partition: 2, offset: 41)
         let rejection = Rejection(reason: .invalid, problems: [
             Problem(pointer: "/answers/a/b", code: .required, message: "say \"why\" \\ here\n\t\u{1} é"),
             Problem(pointer: "", code: .invalidUTF8, message: "m")], respondentId: "E1/2", instanceId: "uuid:1")

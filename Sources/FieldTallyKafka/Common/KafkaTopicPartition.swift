@@ -14,26 +14,3 @@ public struct KafkaTopicPartition: Sendable, Hashable, CustomStringConvertible {
     /// `topic[partition]`.
     public var description: String { "\(topic)[\(partition)]" }
 }
-
-/// A position in a partition: for commits, the offset of the NEXT record to read.
-public struct KafkaTopicPartitionOffset: Sendable, Hashable, CustomStringConvertible {
-    /// The topic's name.
-    public var topic: String
-    /// The partition number, from 0.
-    public var partition: Int
-    /// The offset.
-    public var offset: Int64
-
-    /// Creates a position.
-    public init(topic: String, partition: Int, offset: Int64) {
-        self.topic = topic
-        self.partition = partition
-        self.offset = offset
-    }
-
-    /// The topic-partition without the offset.
-    public var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
-
-    /// `topic[partition]@offset`.
-    public var description: String { "\(topic)[\(partition)]@\(offset)" }
-}

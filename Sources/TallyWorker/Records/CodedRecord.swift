@@ -1,3 +1,4 @@
+import FieldTallyKafka
 import SurveyEngine
 
 /// The value of a `survey.coded` record: a validated submission (embedded byte for byte as it
@@ -8,14 +9,14 @@ import SurveyEngine
 /// ```
 public struct CodedRecord: Sendable {
     /// Where the submission was first read.
-    public var source: SourcePosition
+    public var source: KafkaTopicPartitionOffset
     /// The coding.
     public var coding: CodingResult
     /// The submission document.
     public var submission: JSONValue
 
     /// Encodes a coded record, splicing the submission's original bytes in unchanged.
-    public static func encode(source: SourcePosition, coding: CodingResult, submissionBytes: some Collection<UInt8>) -> [UInt8] {
+    public static func encode(source: KafkaTopicPartitionOffset, coding: CodingResult, submissionBytes: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         // Room for the coding too: its evidence is often 1–2 KB.
         out.reserveCapacity(submissionBytes.count + 4_096)
@@ -45,7 +46,7 @@ public struct CodedRecord: Sendable {
         do { document = try recordParser.parse(bytes) } catch {
             throw SurveyDefinitionError(file: "survey.coded", message: "not JSON: \(error)")
         }
-        guard let sourceText = document["source"]?.stringValue, let source = SourcePosition(text: sourceText),
+        guard let sourceText = document["source"]?.stringValue, let source = KafkaTopicPartitionOffset(text: sourceText),
               let coding = document["coding"], let submission = document["submission"]
         else { throw SurveyDefinitionError(file: "survey.coded", message: "a coded record needs source, coding and submission") }
         self.source = source

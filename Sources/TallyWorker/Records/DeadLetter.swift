@@ -1,3 +1,4 @@
+import FieldTallyKafka
 import Foundation
 import SurveyEngine
 
@@ -9,7 +10,7 @@ import SurveyEngine
 /// reads it without its value (`withoutValue(_:)`).
 public struct DeadLetter: Codable, Sendable, Hashable {
     /// Where the rejected submission was first read (its `survey.submissions` position).
-    public typealias Source = SourcePosition
+    public typealias Source = KafkaTopicPartitionOffset
 
 
     /// The stable reason code (`invalid`, `unknown_respondent`, `stale_edit`, …).

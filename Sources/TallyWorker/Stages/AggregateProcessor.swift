@@ -175,8 +175,8 @@ public final class AggregateProcessor: RecordProcessor {
         /// A record of the coded topic that is not a coded record (someone else wrote it).
         case notCoded(SurveyDefinitionError)
         /// A coded record whose submission no longer validates, with the submission's bytes.
-        case invalid(SourcePosition, InputPosition, Rejection, submission: [UInt8])
-        case prepared(SourcePosition, InputPosition, PreparedSubmission)
+        case invalid(KafkaTopicPartitionOffset, InputPosition, Rejection, submission: [UInt8])
+        case prepared(KafkaTopicPartitionOffset, InputPosition, PreparedSubmission)
         /// A record of the dead-letter topic, `nil` when it is not a dead letter.
         case deadLetter(DeadLetter?)
     }
@@ -213,7 +213,7 @@ public final class AggregateProcessor: RecordProcessor {
         switch intake {
         case .notCoded(let error):
             // Not a coded record (someone else wrote to the topic): counted as invalid and dead-lettered.
-            let source = SourcePosition(of: record)
+            let source = KafkaTopicPartitionOffset(of: record)
             let rejection = Rejection(reason: .invalid, problems: [Problem(pointer: "", code: .invalidJSON, message: error.message)])
             let outcome = aggregator.recordUpstreamRejection(rejection, at: InputPosition(stream: "raw:\(record.topic)/\(record.partition)", offset: record.offset))
             guard case .rejected = outcome else { return nil }

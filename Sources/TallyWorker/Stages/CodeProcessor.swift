@@ -32,11 +32,11 @@ public final class CodeProcessor: RecordProcessor {
         // Records are independent: coded on every core, then gathered in input order.
         let outcomes = await records.concurrentMap { record -> (record: KafkaProducerRecord, rejection: String?) in
             let value = record.value ?? []
-            let source = SourcePosition.carried(by: record)
+            let source = KafkaTopicPartitionOffset.carried(by: record)
             func coded(_ respondentId: String, _ answers: JSONValue) -> (record: KafkaProducerRecord, rejection: String?) {
                 let bytes = CodedRecord.encode(source: source, coding: coder.code(answers: answers), submissionBytes: value)
                 return (KafkaProducerRecord(topic: topics.coded, key: Array(respondentId.utf8), value: bytes,
-                                            headers: [source.kafkaHeader]), nil)
+                                            headers: [source.sourceHeader]), nil)
             }
             if let (respondentId, answers) = Self.parts(of: value, validator: validator) { return coded(respondentId, answers) }
             switch validator.validate(value) {

@@ -30,7 +30,7 @@ public struct DeadLetters: Sendable {
     /// the producer would send to a random partition, so a re-send after a crash could land on
     /// another partition than the first copy, where the aggregator's per-partition de-duplication
     /// cannot see it and would count the rejection twice.
-    public func record(for rejection: Rejection, detail: String? = nil, input record: KafkaRecord, source: SourcePosition,
+    public func record(for rejection: Rejection, detail: String? = nil, input record: KafkaRecord, source: KafkaTopicPartitionOffset,
                        value: [UInt8]? = nil) -> KafkaProducerRecord {
         let original = value ?? record.value ?? []
         let letter = DeadLetter(rejection: rejection, detail: detail, worker: worker, source: source,
@@ -55,6 +55,6 @@ public struct DeadLetters: Sendable {
         }
         var key = rejection.respondentId.map { Array($0.utf8) } ?? record.key ?? []
         if key.isEmpty { key = Array(source.text.utf8) }
-        return KafkaProducerRecord(topic: topic, key: key, value: bytes, headers: [source.kafkaHeader])
+        return KafkaProducerRecord(topic: topic, key: key, value: bytes, headers: [source.sourceHeader])
     }
 }

@@ -23,11 +23,11 @@ public final class ValidateProcessor: RecordProcessor {
         // Records are independent: validated on every core, then gathered in input order.
         let outcomes = await records.concurrentMap { record -> (record: KafkaProducerRecord, rejection: String?) in
             let value = record.value ?? []
-            let source = SourcePosition(of: record)
+            let source = KafkaTopicPartitionOffset(of: record)
             switch validator.validate(value) {
             case .valid(let submission):
                 return (KafkaProducerRecord(topic: topics.valid, key: Array(submission.respondentId.utf8), value: value,
-                                            headers: [source.kafkaHeader]), nil)
+                                            headers: [source.sourceHeader]), nil)
             case .rejected(let rejection):
                 return (deadLetters.record(for: rejection, input: record, source: source), rejection.reason.rawValue)
             }

@@ -3,6 +3,7 @@ import FieldTallyKafka
 import FieldTallyTestKit
 import Foundation
 import SurveyEngine
+import TallyWorker
 import Synchronization
 
 /// `fieldtally-bench latency`: a steady stream of submissions through the three workers; for
@@ -222,7 +223,7 @@ struct LatencyBenchmark: AsyncParsableCommand {
     static func forwardTimes(_ topic: String, broker: TestBroker) async throws -> [String: Int64] {
         var times: [String: Int64] = [:]
         _ = try await TopicScan.read(topic, brokers: broker.bootstrapServers) { record in
-            guard let header = record.header("fieldtally-source")?.value, let ts = record.timestampMilliseconds else { return }
+            guard let header = record.header(KafkaTopicPartitionOffset.sourceHeaderName)?.value, let ts = record.timestampMilliseconds else { return }
             times[String(decoding: header, as: UTF8.self)] = ts
         }
         return times

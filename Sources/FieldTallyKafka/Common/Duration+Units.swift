@@ -9,4 +9,10 @@ extension Duration {
     var timeoutMilliseconds: Int32 {
         Int32(clamping: wholeMilliseconds)
     }
+
+    /// The duration in seconds, as a floating-point number (for metrics, logs and figures).
+    public var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
 }
