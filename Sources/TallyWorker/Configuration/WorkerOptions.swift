@@ -108,13 +108,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         if let v = pick(logLevel, "TALLY_LOG_LEVEL") { c.logLevel = v }
         var pairs = (environment["TALLY_KAFKA_PROPERTIES"] ?? "").split(separator: ",").map(String.init)
         pairs += kafkaProperty
-        for pair in pairs where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
-            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
-                throw ValidationError("kafka property '\(pair)' is not key=value")
-            }
-            c.kafkaProperties[String(pair[..<eq]).trimmingCharacters(in: .whitespaces)] =
-                String(pair[pair.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
-        }
+        c.kafkaProperties.merge(try KafkaPropertyList.parse(pairs)) { _, given in given }
         return c
     }
 }

@@ -14,8 +14,7 @@ struct EngineBenchmark: AsyncParsableCommand {
     @Option(help: "Submissions to generate.")
     var messages = 200_000
 
-    @Option(help: "Approximate submission size in bytes.")
-    var size = 2_000
+    @OptionGroup var input: InputOptions
 
     @Option(help: "Messages per batch: changelog records and a partial snapshot are built once per batch, as tally-aggregate does per consumed batch (its default --max-batch).")
     var batch = 6_000
@@ -23,24 +22,12 @@ struct EngineBenchmark: AsyncParsableCommand {
     @Option(help: "Rounds of the staged run; the round using least CPU is reported.")
     var rounds = 1
 
-    @Option(help: "A key<TAB>value message file to use instead of generated submissions (needs --schemas).")
-    var stream: String?
-
-    @Option(help: "The survey folder the --stream messages follow.")
-    var schemas: String?
-
     @Flag(help: "Skip the per-worker section (validate/code processors, aggregator intake).")
     var skipWorkers = false
 
     func run() async throws {
         let loadAtStart = MachineLoad.now()
-        let input: BenchInput
-        if let stream {
-            guard let schemas else { throw ValidationError("--stream needs --schemas, the survey folder its messages follow") }
-            input = try BenchInput.file(stream, schemas: schemas)
-        } else {
-            input = try BenchInput.synthetic(count: messages, size: size)
-        }
+        let input = try self.input.load(generating: messages)
         let loadStart = ContinuousClock.now
         let survey = try SurveyDefinition(directory: input.schemas)
         let loadSeconds = (ContinuousClock.now - loadStart).seconds

@@ -2,6 +2,7 @@ import ArgumentParser
 import FieldTallyKafka
 import FieldTallyTestKit
 import Foundation
+import TallyWorker
 
 /// `fieldtally-bench kafka`: the Swift producer and consumer against kcat on the
 /// same data and broker.
@@ -17,14 +18,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
     @Option(help: "Approximate value size in bytes.")
     var size = 2_000
 
-    @Option(help: "Partitions of each benchmark topic.")
-    var partitions = 4
-
-    @Option(help: "Bootstrap servers of an existing cluster (default: start Tansu on a free port).")
-    var brokers: String?
-
-    @Option(help: "kcat executable.")
-    var kcat = "kcat"
+    @OptionGroup var kafka: BrokerOptions
 
     @Option(help: "Records per consumer batch.")
     var batch = 5_000
@@ -38,22 +32,14 @@ struct KafkaBenchmark: AsyncParsableCommand {
     @Option(name: .customLong("producer-property"), help: "librdkafka property KEY=VALUE for the Swift producer (repeatable).")
     var producerProperties: [String] = []
 
-    private func properties(_ pairs: [String]) -> [String: String] {
-        Dictionary(pairs.compactMap { pair in
-            pair.firstIndex(of: "=").map { (String(pair[..<$0]), String(pair[pair.index(after: $0)...])) }
-        }, uniquingKeysWith: { _, last in last })
-    }
-
     func run() async throws {
-        let broker: TestBroker
-        if let brokers {
-            broker = TestBroker(external: brokers.split(separator: ",").map(String.init))
-        } else {
-            broker = try await TestBroker.start()
-        }
+        let partitions = kafka.partitions
+        let producerProperties = try KafkaPropertyList.parse(producerProperties, what: "--producer-property")
+        let consumerProperties = try KafkaPropertyList.parse(consumerProperties, what: "--consumer-property")
+        let broker = try await kafka.start()
         defer { broker.stop() }
         let servers = broker.bootstrapServers.joined(separator: ",")
-        print("kafka benchmark: \(messages) records of ~\(size) B, \(partitions) partitions, brokers \(servers)\(brokers == nil ? " (Tansu, started here)" : "")")
+        print("kafka benchmark: \(messages) records of ~\(size) B, \(partitions) partitions, brokers \(servers)\(kafka.startedHereNote)")
 
         let data = BenchmarkData(count: messages, valueSize: size)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("fieldtally-bench-\(getpid()).tsv")
@@ -74,7 +60,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
             swiftTopic = try await broker.createTopic("bench-swift-p", partitions: partitions)
             let records = data.records(topic: swiftTopic)
             var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: broker.bootstrapServers)
-            producerConfiguration.additionalProperties = properties(producerProperties)
+            producerConfiguration.additionalProperties = producerProperties
             let producer = try KafkaProducer(configuration: producerConfiguration)
             let produceStart = ContinuousClock.now
             let reports = try await producer.sendAll(records)
@@ -89,7 +75,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
             // The same drain without a group: KafkaTopicReader, timed end to end like kcat.
             var readerConfiguration = KafkaReaderConfiguration(bootstrapServers: broker.bootstrapServers)
             readerConfiguration.batching.maxRecords = batch
-            readerConfiguration.additionalProperties = properties(consumerProperties)
+            readerConfiguration.additionalProperties = consumerProperties
             let readerStart = ContinuousClock.now
             var readBytes = 0
             var firstBatchAt: ContinuousClock.Instant?
@@ -109,7 +95,7 @@ struct KafkaBenchmark: AsyncParsableCommand {
             bootstrapServers: broker.bootstrapServers, groupID: broker.uniqueName("bench-group"), topics: [swiftTopic])
         TestBroker.applyShortGroupTimeouts(to: &consumerConfiguration)
         consumerConfiguration.batching.maxRecords = batch
-        consumerConfiguration.additionalProperties = properties(consumerProperties)
+        consumerConfiguration.additionalProperties = consumerProperties
         let consumerStart = ContinuousClock.now
         let consumer = try KafkaConsumer(configuration: consumerConfiguration)
         var firstRecordAt: ContinuousClock.Instant?
@@ -159,13 +145,13 @@ struct KafkaBenchmark: AsyncParsableCommand {
     private func runKcat(_ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [kcat] + arguments
+        process.arguments = [kafka.kcat] + arguments
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ValidationError("\(kcat) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
+            throw ValidationError("\(kafka.kcat) \(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
         }
     }
 }

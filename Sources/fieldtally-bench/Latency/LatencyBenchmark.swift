@@ -29,20 +29,9 @@ struct LatencyBenchmark: AsyncParsableCommand {
     @Option(help: "Leading seconds left out of the percentiles (caches and connections warming up).")
     var warmup = 2
 
-    @Option(help: "Approximate submission size in bytes.")
-    var size = 2_000
-
-    @Option(help: "Partitions of every topic.")
-    var partitions = 3
-
-    @Option(help: "Bootstrap servers of an existing cluster (default: start Tansu on a free port).")
-    var brokers: String?
-
-    @Option(name: .customLong("bin-dir"), help: "Folder of the worker executables (default: beside this one).")
-    var binDir: String?
-
-    @Option(name: .customLong("worker-flag"), parsing: .unconditionalSingleValue, help: "An extra flag for every worker (repeatable).")
-    var workerFlags: [String] = []
+    @OptionGroup var input: InputOptions
+    @OptionGroup var kafka: BrokerOptions
+    @OptionGroup var launch: WorkerLaunchOptions
 
     @Option(name: .customLong("producer-property"), help: "librdkafka property KEY=VALUE for the submitting producer (repeatable; default linger.ms=\(Self.submitterLinger)).")
     var producerProperties: [String] = []
@@ -56,33 +45,24 @@ struct LatencyBenchmark: AsyncParsableCommand {
     @Option(help: "Write one line per submission (seconds since the first send, partition, then ms to valid, coded, changelog and published) to this file.")
     var dump: String?
 
-    @Option(help: "A key<TAB>value message file to use instead of generated submissions (needs --schemas).")
-    var stream: String?
-
-    @Option(help: "The survey folder the --stream messages follow.")
-    var schemas: String?
-
     func run() async throws {
         let loadAtStart = MachineLoad.now()
         let count = rate * seconds
-        let generated: BenchInput
-        if let stream {
-            guard let schemas else { throw ValidationError("--stream needs --schemas, the survey folder its messages follow") }
-            generated = try BenchInput.file(stream, schemas: schemas)
-        } else {
-            generated = try BenchInput.synthetic(count: count + count / 4 + 200, size: size)
-        }
+        // Generated input holds rejected messages too (the sample's mix); a quarter more leaves enough valid ones.
+        let generated = try input.load(generating: count + count / 4 + 200)
+        let partitions = kafka.partitions
         let survey = try SurveyDefinition(directory: generated.schemas)
         let messages = Array(generated.messages.lazy.filter { survey.validator.validate($0.value).submission != nil }.prefix(count))
         guard messages.count == count else { throw BenchError("the input has \(messages.count) valid submissions; \(count) needed") }
 
-        let broker = try await BenchBroker.start(brokers)
+        let broker = try await kafka.start()
         defer { broker.stop() }
         let servers = broker.bootstrapServers.joined(separator: ",")
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("fieldtally-bench-latency-\(getpid())")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let bench = WorkerBench(broker: broker, servers: servers, schemas: generated.schemas, formId: survey.instrument.formId,
-                                bin: WorkerBinaries.directory(binDir), logs: logs, kcat: Kcat(), extraFlags: workerFlags)
+                                bin: WorkerBinaries.directory(launch.binDir), logs: logs, kcat: Kcat(executable: kafka.kcat),
+                                extraFlags: launch.workerFlags)
         let topics = PipelineTopics(prefix: broker.uniqueName("bench-latency"), partitions: partitions)
         try await BenchBroker.createTopics(topics.all, partitions: partitions, on: broker)
         Console.line("latency benchmark: \(Figure.count(count)) valid submissions (mean \(Figure.count(Double(messages.reduce(0) { $0 + $1.value.count }) / Double(count))) B) at \(rate)/s for \(seconds) s; \(partitions) partitions; brokers \(servers); logs in \(logs.path)")
@@ -98,9 +78,7 @@ struct LatencyBenchmark: AsyncParsableCommand {
 
             // Steady input: message i is handed to the producer at start + i / rate.
             var configuration = broker.producerConfiguration()
-            configuration.additionalProperties = Dictionary(producerProperties.compactMap { pair in
-                pair.firstIndex(of: "=").map { (String(pair[..<$0]), String(pair[pair.index(after: $0)...])) }
-            }, uniquingKeysWith: { _, last in last })
+            configuration.additionalProperties = try KafkaPropertyList.parse(producerProperties, what: "--producer-property")
             let linger = configuration.additionalProperties["linger.ms", default: String(Self.submitterLinger)]
             configuration.additionalProperties["linger.ms"] = linger
             let producer = try KafkaProducer(configuration: configuration)
