@@ -18,9 +18,8 @@ struct TallyAggregate: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.resolve(workerName: "tally-aggregate")
-        try await WorkerMain.run(configuration, tuneConsumer: AggregateProcessor.tuneConsumer) { configuration, logger in
+        try await WorkerMain.run(configuration) { configuration, logger in
             let survey = try SurveyDefinition(directory: configuration.schemas)
-            try await AggregateProcessor.checkCoPartitioning(configuration, logger: logger)
             return AggregateProcessor(plan: survey.plan, frame: survey.frame, validator: survey.validator,
                                       configuration: configuration, logger: logger)
         }

@@ -1,56 +1,27 @@
 import FieldTallyKafka
-
-/// What one batch turned into: records to produce, in phases, and counts for the metrics.
-///
-/// Each phase is acknowledged by the broker before the next is sent, and the input offsets are
-/// stored only after the last phase: a worker that must never lose a dead letter for a message
-/// whose state change is durable puts the dead letters in an earlier phase than the state.
-public struct BatchOutput: Sendable {
-    /// Records to produce, phase by phase.
-    public var phases: [[KafkaProducerRecord]]
-    /// Dead letters written, by reason code.
-    public var rejectedByReason: [String: Int]
-    /// Records written to output topics other than the dead-letter topic.
-    public var outputCount: Int
-    /// Called once every phase was acknowledged (before the input offsets are stored), e.g. to
-    /// mark state that is now durable. Batches are pipelined (the next one is processed while
-    /// this one is delivered), so what it marks is captured here, not read from the processor.
-    public var onDelivered: (@Sendable () -> Void)?
-
-    public init(phases: [[KafkaProducerRecord]] = [], rejectedByReason: [String: Int] = [:], outputCount: Int = 0,
-                onDelivered: (@Sendable () -> Void)? = nil) {
-        self.phases = phases
-        self.rejectedByReason = rejectedByReason
-        self.outputCount = outputCount
-        self.onDelivered = onDelivered
-    }
-
-    /// The output of a stateless stage that either forwards each record or dead-letters it:
-    /// one phase, forwarded records first, then dead letters (each in input order), rejections
-    /// counted by reason. `rejection` is the reason code of a dead letter, `nil` for a forwarded record.
-    public init(forwardingOrRejecting outcomes: [(record: KafkaProducerRecord, rejection: String?)]) {
-        var forwarded: [KafkaProducerRecord] = []
-        var rejected: [KafkaProducerRecord] = []
-        var reasons: [String: Int] = [:]
-        forwarded.reserveCapacity(outcomes.count)
-        for outcome in outcomes {
-            if let reason = outcome.rejection {
-                rejected.append(outcome.record)
-                reasons[reason, default: 0] += 1
-            } else {
-                forwarded.append(outcome.record)
-            }
-        }
-        self.init(phases: [forwarded + rejected], rejectedByReason: reasons, outputCount: forwarded.count)
-    }
-}
+import Logging
 
 /// A worker's own work; the `WorkerService` runs the loop around it
 /// (consume → process → produce and await acknowledgements → store offsets), processing the
 /// next batch while the previous one is delivered.
+///
+/// A processor also says what its input needs from Kafka (`tuneConsumer(_:)`, `checkTopics(logger:)`):
+/// the service applies both before it consumes, so every process that runs a processor (the
+/// worker executables, `tally replay`) gets them.
 public protocol RecordProcessor: AnyObject, Sendable {
     /// Topics the worker's consumer subscribes to.
     var inputTopics: [String] { get }
+
+    /// Adjusts the worker's consumer configuration to what this processor's input needs (e.g.
+    /// the partition assignment strategy). Called once, before the consumer is created.
+    /// - Parameter configuration: the consumer configuration built from the worker's configuration.
+    func tuneConsumer(_ configuration: inout KafkaConsumerConfiguration)
+
+    /// Checks that the topics this processor reads and writes are laid out as it needs (e.g.
+    /// co-partitioned). Called once, before the consumer is created.
+    /// - Parameter logger: for the admin connection's messages.
+    /// - Throws: `WorkerError` saying what is wrong and what to do about it.
+    func checkTopics(logger: Logger) async throws
 
     /// Makes `partitions` ready before any of their records is processed (e.g. restores state
     /// from a changelog). Called from the processing loop, never concurrently with `process`.
@@ -63,7 +34,6 @@ public protocol RecordProcessor: AnyObject, Sendable {
     /// Turns records into output. Must not throw for bad input: bad input is a dead letter.
     /// Throws only for failures of the worker itself (the batch is then retried).
     func process(_ records: [KafkaRecord]) async throws -> BatchOutput
-
 
     /// Records to publish now that are not tied to an input batch (e.g. debounced tallies);
     /// called periodically by the service. Default: none.

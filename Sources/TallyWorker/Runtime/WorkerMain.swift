@@ -10,7 +10,6 @@ public enum WorkerMain {
     ///   naming what failed.
     public static func run(
         _ configuration: WorkerConfiguration,
-        tuneConsumer: @escaping @Sendable (inout FieldTallyKafka.KafkaConsumerConfiguration) -> Void = { _ in },
         makeProcessor: (WorkerConfiguration, Logger) async throws -> any RecordProcessor
     ) async throws {
         let logger = configuration.bootstrapLogging()
@@ -19,7 +18,7 @@ public enum WorkerMain {
         try await TopicProvisioner.ensure(configuration, logger: logger)
         let processor = try await makeProcessor(configuration, logger)
         let worker = WorkerService(configuration: configuration, processor: processor, metrics: metrics,
-                                   readiness: readiness, logger: logger, tuneConsumer: tuneConsumer)
+                                   readiness: readiness, logger: logger)
         let http = HealthServer.make(host: configuration.httpHost, port: configuration.httpPort, readiness: readiness,
                                      metrics: metrics, logger: logger) { port in
             logger.info("serving /healthz and /metrics", metadata: ["port": "\(port)"])

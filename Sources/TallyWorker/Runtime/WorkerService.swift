@@ -18,27 +18,25 @@ public final class WorkerService: Service, Sendable {
     private let metrics: WorkerMetrics
     private let readiness: Readiness
     private let logger: Logger
-    private let tuneConsumer: @Sendable (inout KafkaConsumerConfiguration) -> Void
 
-    /// A service running `processor` with `configuration`'s brokers, group and properties.
-    /// - Parameter tuneConsumer: adjusts the consumer configuration (e.g. the assignment strategy).
+    /// A service running `processor` with `configuration`'s brokers, group and properties, the
+    /// consumer tuned and the topics checked by the processor itself.
     public init(configuration: WorkerConfiguration, processor: any RecordProcessor, metrics: WorkerMetrics,
-                readiness: Readiness, logger: Logger,
-                tuneConsumer: @escaping @Sendable (inout KafkaConsumerConfiguration) -> Void = { _ in }) {
+                readiness: Readiness, logger: Logger) {
         self.configuration = configuration
         self.processor = processor
         self.metrics = metrics
         self.readiness = readiness
         self.logger = logger
-        self.tuneConsumer = tuneConsumer
     }
 
     public func run() async throws {
         let gate = OwnershipGate()
         let processor = processor
         let logger = logger
+        try await processor.checkTopics(logger: logger)
         var consumerConfiguration = configuration.consumerConfiguration(topics: processor.inputTopics)
-        tuneConsumer(&consumerConfiguration)
+        processor.tuneConsumer(&consumerConfiguration)
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, onRebalance: { event in
             switch event {
             case .assigned(let partitions):

@@ -250,12 +250,6 @@ public final class AggregateProcessor: RecordProcessor {
     }
 }
 
-/// A failure of the worker itself (not of its input), with a sentence saying what went wrong.
-public struct WorkerError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
 extension SurveyDefinitionError {
     var message: String { description }
 }
@@ -263,13 +257,13 @@ extension SurveyDefinitionError {
 extension AggregateProcessor {
     /// The aggregator needs partition p of the coded and dead-letter topics on one instance:
     /// the range assignor gives that when both have the same partition count.
-    public static let tuneConsumer: @Sendable (inout KafkaConsumerConfiguration) -> Void = {
-        $0.group.assignmentStrategies = ["range"]
+    public func tuneConsumer(_ configuration: inout KafkaConsumerConfiguration) {
+        configuration.group.assignmentStrategies = ["range"]
     }
 
     /// Checks that the coded, dead-letter and changelog topics have the same partition count.
     /// - Throws: `WorkerError` naming the counts, with what to do about it.
-    public static func checkCoPartitioning(_ configuration: WorkerConfiguration, logger: Logger) async throws {
+    public func checkTopics(logger: Logger) async throws {
         let t = configuration.topics
         let counts = try await TopicProvisioner.partitionCounts([t.coded, t.rejected, t.changelog], configuration: configuration, logger: logger)
         guard Set(counts.values).count == 1 else {

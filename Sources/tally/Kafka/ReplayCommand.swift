@@ -73,7 +73,7 @@ struct ReplayCommand: AsyncParsableCommand {
             configuration: aggregate,
             processor: AggregateProcessor(plan: survey.plan, frame: survey.frame, validator: survey.validator,
                                           configuration: aggregate, logger: context.logger),
-            metrics: metrics, readiness: Readiness(), logger: context.logger, tuneConsumer: AggregateProcessor.tuneConsumer)
+            metrics: metrics, readiness: Readiness(), logger: context.logger)
         let reader = TallyTopicReader(configuration: code, formId: survey.plan.formId, logger: context.logger)
         let waiter = ReplayWaiter(reader: reader, expected: expected, timeout: .seconds(timeout))
         let group = ServiceGroup(configuration: .init(
@@ -91,20 +91,5 @@ struct ReplayCommand: AsyncParsableCommand {
         let doc = TallyDocument(merged: merged, plan: survey.plan, frame: survey.frame, options: document.options(asOf: merged.asOf))
         print(doc.textReport(), terminator: "")
         note("tally replay: done; new tallies in \(code.topics.tallies) (read them with --topic-tallies \(code.topics.tallies))")
-    }
-}
-
-/// Ends the replay once the new tallies count every message (or the time is up).
-struct ReplayWaiter: Service {
-    let reader: TallyTopicReader
-    let expected: Int
-    let timeout: Duration
-
-    func run() async throws {
-        let started = ContinuousClock.now
-        while !Task.isShuttingDownGracefully && ContinuousClock.now - started < timeout {
-            if try await reader.read().merged().paradata.received >= expected { return }
-            try await Task.sleep(for: .milliseconds(500))
-        }
     }
 }
