@@ -134,12 +134,3 @@ public struct TallySample: Sendable {
         lines.map { $0.message.apply(to: &aggregator) }
     }
 }
-
-/// The sample could not be loaded: what is missing.
-public struct TallySampleError: Error, CustomStringConvertible {
-    /// What went wrong.
-    public var description: String
-
-    /// Creates an error.
-    public init(_ description: String) { self.description = description }
-}

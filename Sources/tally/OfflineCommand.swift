@@ -74,8 +74,3 @@ struct OfflineCommand: ParsableCommand {
         print(format == .json ? document.json() : document.textReport(), terminator: format == .json ? "\n" : "", to: &out)
     }
 }
-
-/// A failure `tally offline` reports as `Error: <description>` with exit status 1.
-struct OfflineFailure: Error, CustomStringConvertible {
-    var description: String
-}

@@ -17,21 +17,3 @@ public struct KafkaTopicSpec: Sendable, Hashable {
         self.config = config
     }
 }
-
-/// A topic as the cluster describes it.
-public struct KafkaTopicDescription: Sendable, Hashable {
-    /// The topic's name.
-    public var name: String
-    /// Partition ids, ascending.
-    public var partitions: [Int]
-}
-
-/// The offsets bounding a partition's log.
-public struct KafkaWatermarks: Sendable, Hashable {
-    /// Oldest retained offset.
-    public var low: Int64
-    /// Offset the next record will get (the log end).
-    public var high: Int64
-    /// Records between the two (compacted topics may hold fewer).
-    public var span: Int64 { high - low }
-}

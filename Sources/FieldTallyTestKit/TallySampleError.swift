@@ -1,0 +1,8 @@
+/// The sample could not be loaded: what is missing.
+public struct TallySampleError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public var description: String
+
+    /// Creates an error.
+    public init(_ description: String) { self.description = description }
+}
