@@ -3,8 +3,8 @@ extension JSONWriter {
     /// keys; nothing is collected for the usual empty or one-member dictionary.
     ///
     /// Only the members' positions are sorted (by insertion for the few members these
-    /// dictionaries have), so no key or value is copied or retained to sort them: sorting the
-    /// (key, value) pairs was about a tenth of `tally-code`'s coding work.
+    /// dictionaries have), so no key or value is copied or retained to sort them; this runs for
+    /// every object of every record the workers write.
     @inline(__always)
     static func forEachMember<Value>(sortedByKey dictionary: [String: Value], _ body: (Int, String, Value) -> Void) {
         if dictionary.count < 2 {

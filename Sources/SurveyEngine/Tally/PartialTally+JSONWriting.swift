@@ -2,7 +2,7 @@ extension PartialTally {
     /// Appends the partial's wire JSON to `output`, written directly: the members and shapes of
     /// its `Codable` form (what `JSONEncoder` writes), every object's keys in byte order, so equal
     /// tallies give equal bytes. `tally-aggregate` writes one per partition at every debounced
-    /// publication; through `JSONEncoder` that was about 13% of its CPU at 1,000 submissions/s.
+    /// publication, so it is written into one byte buffer with no intermediate containers.
     public func writeJSON(into output: inout [UInt8]) {
         output.append(contentsOf: #"{"#.utf8)
         if let asOf {
