@@ -1,5 +1,5 @@
 /// Settings of a ``KafkaAdmin`` client.
-public struct KafkaAdminConfiguration: Sendable {
+public struct KafkaAdminConfiguration: Sendable, KafkaClientConfiguration {
     /// Brokers to bootstrap from, `host:port` each (`bootstrap.servers`).
     public var bootstrapServers: [String]
     /// Client id shown in broker logs (`client.id`). Default: `"fieldtally-admin"`.
@@ -14,14 +14,10 @@ public struct KafkaAdminConfiguration: Sendable {
         self.bootstrapServers = bootstrapServers
     }
 
-    /// The librdkafka properties this configuration stands for.
-    var librdkafkaProperties: [String: String] {
-        var properties: [String: String] = [
-            "bootstrap.servers": bootstrapServers.joined(separator: ","),
-            "client.id": clientID,
+    /// The typed settings as librdkafka properties (see ``KafkaClientConfiguration``).
+    var clientProperties: [String: String] {
+        [
             "allow.auto.create.topics": "false",
         ]
-        properties.merge(additionalProperties) { _, passedThrough in passedThrough }
-        return properties
     }
 }

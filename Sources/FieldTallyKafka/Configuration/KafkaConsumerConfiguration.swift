@@ -6,7 +6,7 @@
 /// on ``KafkaConsumer/commit()``, before partitions are revoked, and on close.
 /// `additionalProperties` passes any librdkafka property through verbatim (TLS,
 /// SASL…) and wins over the typed settings.
-public struct KafkaConsumerConfiguration: Sendable {
+public struct KafkaConsumerConfiguration: Sendable, KafkaClientConfiguration {
     /// Where to start in a partition that has no committed offset (`auto.offset.reset`).
     public enum StartOffset: String, Sendable {
         /// The oldest retained record.
@@ -92,11 +92,9 @@ public struct KafkaConsumerConfiguration: Sendable {
         self.topics = topics
     }
 
-    /// The librdkafka properties this configuration stands for.
-    var librdkafkaProperties: [String: String] {
+    /// The typed settings as librdkafka properties (see ``KafkaClientConfiguration``).
+    var clientProperties: [String: String] {
         var properties: [String: String] = [
-            "bootstrap.servers": bootstrapServers.joined(separator: ","),
-            "client.id": clientID,
             "group.id": groupID,
             "session.timeout.ms": String(group.sessionTimeout.wholeMilliseconds),
             "heartbeat.interval.ms": String(group.heartbeatInterval.wholeMilliseconds),
@@ -112,7 +110,6 @@ public struct KafkaConsumerConfiguration: Sendable {
             properties["auto.commit.interval.ms"] = String(autoCommitInterval.wholeMilliseconds)
         }
         if let groupInstanceID { properties["group.instance.id"] = groupInstanceID }
-        properties.merge(additionalProperties) { _, passedThrough in passedThrough }
         return properties
     }
 }

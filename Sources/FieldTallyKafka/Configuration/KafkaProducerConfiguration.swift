@@ -4,7 +4,7 @@
 /// passes anything else through verbatim (TLS: `security.protocol`,
 /// `ssl.ca.location`…; SASL: `sasl.mechanisms`, `sasl.username`…) and wins over
 /// the typed settings.
-public struct KafkaProducerConfiguration: Sendable {
+public struct KafkaProducerConfiguration: Sendable, KafkaClientConfiguration {
     /// Which acknowledgement a delivery waits for.
     public enum Acks: String, Sendable {
         /// All in-sync replicas (`acks=all`); required by idempotence and transactions.
@@ -84,11 +84,9 @@ public struct KafkaProducerConfiguration: Sendable {
         self.bootstrapServers = bootstrapServers
     }
 
-    /// The librdkafka properties this configuration stands for.
-    var librdkafkaProperties: [String: String] {
+    /// The typed settings as librdkafka properties (see ``KafkaClientConfiguration``).
+    var clientProperties: [String: String] {
         var properties: [String: String] = [
-            "bootstrap.servers": bootstrapServers.joined(separator: ","),
-            "client.id": clientID,
             "enable.idempotence": String(idempotence),
             "acks": acks.rawValue,
             "linger.ms": String(batching.linger.wholeMilliseconds),
@@ -104,7 +102,6 @@ public struct KafkaProducerConfiguration: Sendable {
             properties["transactional.id"] = transactionalID
             properties["transaction.timeout.ms"] = String(transactionTimeout.wholeMilliseconds)
         }
-        properties.merge(additionalProperties) { _, passedThrough in passedThrough }
         return properties
     }
 }

@@ -1,5 +1,5 @@
 /// Settings of a ``KafkaTopicReader``, which reads whole topics without a consumer group.
-public struct KafkaReaderConfiguration: Sendable {
+public struct KafkaReaderConfiguration: Sendable, KafkaClientConfiguration {
     /// Brokers to bootstrap from, `host:port` each (`bootstrap.servers`).
     public var bootstrapServers: [String]
     /// Client id shown in broker logs (`client.id`). Default: `"fieldtally-reader"`.
@@ -18,18 +18,14 @@ public struct KafkaReaderConfiguration: Sendable {
         self.bootstrapServers = bootstrapServers
     }
 
-    /// The librdkafka properties this configuration stands for.
-    var librdkafkaProperties: [String: String] {
-        var properties: [String: String] = [
-            "bootstrap.servers": bootstrapServers.joined(separator: ","),
-            "client.id": clientID,
+    /// The typed settings as librdkafka properties (see ``KafkaClientConfiguration``).
+    var clientProperties: [String: String] {
+        [
             "allow.auto.create.topics": "false",
             "isolation.level": isolation.rawValue,
             "enable.auto.commit": "false",
             "enable.auto.offset.store": "false",
             "enable.partition.eof": "true",
         ]
-        properties.merge(additionalProperties) { _, passedThrough in passedThrough }
-        return properties
     }
 }

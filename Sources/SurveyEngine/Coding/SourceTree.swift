@@ -66,21 +66,18 @@ struct SourceTree: Sendable {
                 ends[node].append((Int32(field), Int32(source)))
             }
         }
-        var namedStart: [Int32] = [0], namedKeys: [String] = [], namedNodes: [Int32] = []
-        var terminalStart: [Int32] = [0], terminals: [(field: Int32, source: Int32)] = []
+        var keys = FlatLists<String>(), nodes = FlatLists<Int32>(), terminals = FlatLists<(field: Int32, source: Int32)>()
         for (children, here) in zip(named, ends) {
-            namedKeys.append(contentsOf: children.map(\.key))
-            namedNodes.append(contentsOf: children.map(\.node))
-            namedStart.append(Int32(namedKeys.count))
-            terminals.append(contentsOf: here)
-            terminalStart.append(Int32(terminals.count))
+            keys.append(children.lazy.map(\.key))
+            nodes.append(children.lazy.map(\.node))
+            terminals.append(here)
         }
-        self.namedStart = namedStart
-        self.namedKeys = namedKeys
-        self.namedNodes = namedNodes
+        self.namedStart = keys.starts
+        self.namedKeys = keys.elements
+        self.namedNodes = nodes.elements
         self.wildcard = wildcards
-        self.terminalStart = terminalStart
-        self.terminals = terminals
+        self.terminalStart = terminals.starts
+        self.terminals = terminals.elements
     }
 
     /// Collects every string a source path reaches in `answers` into `texts`, sorted by

@@ -14,11 +14,12 @@ public protocol RecordProcessor: AnyObject, Sendable {
 
     /// Adjusts the worker's consumer configuration to what this processor's input needs (e.g.
     /// the partition assignment strategy). Called once, before the consumer is created.
+    /// Default: no change (a processor of independent records takes any assignment).
     /// - Parameter configuration: the consumer configuration built from the worker's configuration.
     func tuneConsumer(_ configuration: inout KafkaConsumerConfiguration)
 
     /// Checks that the topics this processor reads and writes are laid out as it needs (e.g.
-    /// co-partitioned). Called once, before the consumer is created.
+    /// co-partitioned). Called once, before the consumer is created. Default: nothing to check.
     /// - Parameter logger: for the admin connection's messages.
     /// - Throws: `WorkerError` saying what is wrong and what to do about it.
     func checkTopics(logger: Logger) async throws
@@ -41,6 +42,8 @@ public protocol RecordProcessor: AnyObject, Sendable {
 }
 
 extension RecordProcessor {
+    public func tuneConsumer(_ configuration: inout KafkaConsumerConfiguration) {}
+    public func checkTopics(logger: Logger) async throws {}
     public func prepare(_ partitions: [KafkaTopicPartition]) async throws {}
     public func release(_ partitions: [KafkaTopicPartition]) {}
     public func periodicOutput() async -> [KafkaProducerRecord] { [] }

@@ -53,8 +53,7 @@ public final class AggregateProcessor: RecordProcessor {
         self.frame = frame
         self.validator = validator
         self.configuration = configuration
-        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName,
-                                       maxRecordBytes: configuration.maxRecordBytes)
+        self.deadLetters = DeadLetters(configuration: configuration)
         self.logger = logger
         self.debounce = debounce
         self.preparer = Aggregator(plan: plan, frame: frame)

@@ -1,5 +1,4 @@
 import FieldTallyKafka
-import Logging
 import SurveyEngine
 
 /// `tally-code`: reads `survey.valid`, codes each submission's free text against the codebook
@@ -24,15 +23,8 @@ public final class CodeProcessor: RecordProcessor {
         self.validator = validator
         self.coder = coder
         self.topics = configuration.topics
-        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName,
-                                       maxRecordBytes: configuration.maxRecordBytes)
+        self.deadLetters = DeadLetters(configuration: configuration)
     }
-
-    /// Keeps librdkafka's assignment: submissions are coded one by one, so any assignment serves.
-    public func tuneConsumer(_ configuration: inout KafkaConsumerConfiguration) {}
-
-    /// Nothing to check: it reads and writes topics of any partition count.
-    public func checkTopics(logger: Logger) async throws {}
 
     public func process(_ records: [KafkaRecord]) async throws -> BatchOutput {
         let (validator, coder, topics, deadLetters) = (validator, coder, topics, deadLetters)

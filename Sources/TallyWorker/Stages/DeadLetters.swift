@@ -24,6 +24,12 @@ public struct DeadLetters: Sendable {
         self.maxRecordBytes = maxRecordBytes
     }
 
+    /// The dead letters of the worker `configuration` describes: its dead-letter topic, its name
+    /// and its largest record.
+    public init(configuration: WorkerConfiguration) {
+        self.init(topic: configuration.topics.rejected, worker: configuration.workerName, maxRecordBytes: configuration.maxRecordBytes)
+    }
+
     /// The dead letter for `rejection` of the input `record` whose submission was first read at `source`.
     /// Keyed by the respondent when known (so it lands beside the respondent's other records), else by
     /// the input key, else (a message without a key) by `source`'s text: never by an empty key, which

@@ -1,5 +1,4 @@
 import FieldTallyKafka
-import Logging
 import SurveyEngine
 
 /// `tally-validate`: reads `survey.submissions`; a valid submission goes on to `survey.valid`
@@ -15,15 +14,8 @@ public final class ValidateProcessor: RecordProcessor {
     public init(validator: Validator, configuration: WorkerConfiguration) {
         self.validator = validator
         self.topics = configuration.topics
-        self.deadLetters = DeadLetters(topic: configuration.topics.rejected, worker: configuration.workerName,
-                                       maxRecordBytes: configuration.maxRecordBytes)
+        self.deadLetters = DeadLetters(configuration: configuration)
     }
-
-    /// Keeps librdkafka's assignment: submissions are validated one by one, so any assignment serves.
-    public func tuneConsumer(_ configuration: inout KafkaConsumerConfiguration) {}
-
-    /// Nothing to check: it reads and writes topics of any partition count.
-    public func checkTopics(logger: Logger) async throws {}
 
     public func process(_ records: [KafkaRecord]) async throws -> BatchOutput {
         let (validator, topics, deadLetters) = (validator, topics, deadLetters)

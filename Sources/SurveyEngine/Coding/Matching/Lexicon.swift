@@ -235,18 +235,15 @@ struct FuzzyIndex: Sendable {
 
     init(storage: [UInt8], offsets: [Int32], maxEdits: [UInt8], letterMasks: [UInt32], buckets: [[Int32]],
          widestTolerance: Int, sameFirstLetter: Bool) {
-        var bucketStart: [Int32] = [0]
-        var candidates: [Candidate] = []
+        var candidates = FlatLists<Candidate>()
         for bucket in buckets {
-            for id in bucket {
-                candidates.append(Candidate(letterMask: letterMasks[Int(id)], id: id, from: offsets[Int(id)],
-                                            maxEdits: Int32(maxEdits[Int(id)])))
-            }
-            bucketStart.append(Int32(candidates.count))
+            candidates.append(bucket.lazy.map { id in
+                Candidate(letterMask: letterMasks[Int(id)], id: id, from: offsets[Int(id)], maxEdits: Int32(maxEdits[Int(id)]))
+            })
         }
         self.storage = storage
-        self.bucketStart = bucketStart
-        self.candidates = candidates
+        self.bucketStart = candidates.starts
+        self.candidates = candidates.elements
         self.widestTolerance = widestTolerance
         self.sameFirstLetter = sameFirstLetter
     }
