@@ -1,3 +1,4 @@
+import FieldTallyTestKit
 import Testing
 @testable import SurveyEngine
 
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func randomDocumentsSurviveWriteThenParse() throws {
-        var random = SeededRandom(seed: 2018)
+        var random = ReferenceRandom(seed: 2018)
         for _ in 0..<300 {
             let value = JSONValue.random(using: &random, depth: 0)
             let bytes = JSONWriter().bytes(value)
@@ -67,22 +68,9 @@ import Testing
     }
 }
 
-/// A small deterministic generator (SplitMix64) so property tests are reproducible.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension JSONValue {
     /// A random document: every kind of value, strings with escapes and non-ASCII, numbers of every shape.
-    static func random(using random: inout SeededRandom, depth: Int) -> JSONValue {
+    static func random(using random: inout ReferenceRandom, depth: Int) -> JSONValue {
         let kind = depth > 4 ? Int.random(in: 0..<4, using: &random) : Int.random(in: 0..<6, using: &random)
         switch kind {
         case 0: return Bool.random(using: &random) ? .null : .bool(Bool.random(using: &random))
@@ -103,7 +91,7 @@ extension JSONValue {
         }
     }
 
-    static func randomString(using random: inout SeededRandom) -> String {
+    static func randomString(using random: inout ReferenceRandom) -> String {
         let pieces = ["a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1F}", "é", "€", "😀", "\u{2028}", "plain text ", "0"]
         return (0..<Int.random(in: 0..<12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
     }

@@ -1,4 +1,5 @@
 import FieldTallyKafka
+import FieldTallyTestKit
 import Foundation
 
 /// Deterministic benchmark records: key `k<i>`, a value of printable ASCII
@@ -8,7 +9,7 @@ struct BenchmarkData {
     let values: [[UInt8]]
 
     init(count: Int, valueSize: Int) {
-        var generator = SplitMix64(seed: 2018)
+        var generator = ReferenceRandom(seed: 2018)
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 {}:,\"".utf8)
         // A few distinct bodies, varied per record by its index, keep generation fast.
         let bodies = (0..<16).map { _ in (0..<valueSize).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] } }
