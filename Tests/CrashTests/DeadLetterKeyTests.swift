@@ -1,4 +1,5 @@
 import FieldTallyKafka
+import Foundation
 import SurveyEngine
 import Testing
 import TallyWorker
@@ -28,5 +29,17 @@ struct DeadLetterKeyTests {
         var named = rejection
         named.respondentId = "E09000011"
         #expect(letters.record(for: named, input: input, source: source).key == Array("E09000011".utf8))
+    }
+
+    @Test("a dead letter read back and carried to another topic (tally replay) keeps its key, header and bytes",
+          arguments: [nil, Array("E06000018".utf8)] as [[UInt8]?])
+    func carriedLetterIsWrittenAsTheWorkerWroteIt(key: [UInt8]?) throws {
+        let input = KafkaRecord(topic: "survey.submissions", partition: 2, offset: 41, key: key, value: Array("{}".utf8))
+        let first = letters.record(for: rejection, input: input, source: source)
+        let letter = try JSONDecoder().decode(DeadLetter.self, from: Data(try #require(first.value)))
+        let carried = DeadLetters(topic: "survey.rejected.replay", worker: "tally-code-replay").record(carrying: letter)
+        #expect(carried.topic == "survey.rejected.replay")
+        #expect(carried.key == first.key && carried.value == first.value)
+        #expect(carried.headers == first.headers)
     }
 }

@@ -34,6 +34,26 @@ extension WorkerPipeline {
             }
         }
 
+        @Test func replayRecodesHistoryIntoFreshTopicsThatCountEveryMessage() async throws {
+            try await PipelineFixture.run { pipeline in
+                try await pipeline.startPipeline()
+                let submit = try await pipeline.tally(["submit", SampleStream.streamFile.path, "--quiet"])
+                try #require(submit.status == 0, "tally submit failed: \(submit.errors)")
+                _ = try await pipeline.waitUntilReceived(88, timeout: .seconds(60))
+
+                let replay = try await pipeline.tally(["replay", "--from-beginning", "--suffix", "again", "--timeout", "90"],
+                                                      timeout: .seconds(120))
+                try #require(replay.status == 0, "tally replay failed: \(replay.errors)")
+                // The same codebook over the same history, with the validator's dead letters carried over:
+                // the fresh tallies are the sample's expected tallies, paradata included.
+                let fresh = "\(pipeline.configuration.topics.tallies).again"
+                let replayed = try await pipeline.tally(["tallies", "--format", "json", "--topic-tallies", fresh])
+                try #require(replayed.status == 0, "tally tallies --topic-tallies \(fresh) failed: \(replayed.errors)")
+                let differences = try TallyComparer().differences(expectedJSON: SampleStream.expectedJSON(), actualJSON: replayed.output)
+                #expect(differences.isEmpty, "the replayed tallies differ from expected.json:\n\(differences.joined(separator: "\n"))")
+            }
+        }
+
         /// The CSV has the documented header and exactly one row per field and code of the JSON
         /// document, with its count and bases.
         private func expectOneCSVRowPerFieldAndCode(_ csv: String, document: JSONValue) throws {

@@ -30,12 +30,8 @@ public struct DeadLetters: Sendable {
         self.init(topic: configuration.topics.rejected, worker: configuration.workerName, maxRecordBytes: configuration.maxRecordBytes)
     }
 
-    /// The dead letter for `rejection` of the input `record` whose submission was first read at `source`.
-    /// Keyed by the respondent when known (so it lands beside the respondent's other records), else by
-    /// the input key, else (a message without a key) by `source`'s text: never by an empty key, which
-    /// the producer would send to a random partition, so a re-send after a crash could land on
-    /// another partition than the first copy, where the aggregator's per-partition de-duplication
-    /// cannot see it and would count the rejection twice.
+    /// The dead letter for `rejection` of the input `record` whose submission was first read at
+    /// `source`, keyed as ``key(respondentID:originalKey:source:)`` says.
     public func record(for rejection: Rejection, detail: String? = nil, input record: KafkaRecord, source: KafkaTopicPartitionOffset,
                        value: [UInt8]? = nil) -> KafkaProducerRecord {
         let original = value ?? record.value ?? []
@@ -59,8 +55,27 @@ public struct DeadLetters: Sendable {
                 keep /= 2
             } while bytes.count > limit && keep > 0
         }
-        var key = rejection.respondentId.map { Array($0.utf8) } ?? record.key ?? []
-        if key.isEmpty { key = Array(source.text.utf8) }
-        return KafkaProducerRecord(topic: topic, key: key, value: bytes, headers: [source.sourceHeader])
+        return KafkaProducerRecord(topic: topic, key: Self.key(respondentID: rejection.respondentId, originalKey: record.key, source: source),
+                                   value: bytes, headers: [source.sourceHeader])
+    }
+
+    /// The record of a dead letter read back from a dead-letter topic, written again to this
+    /// one (what `tally replay` carries over), keyed and framed as the worker first wrote it.
+    /// - Parameter letter: the letter, as read.
+    public func record(carrying letter: DeadLetter) -> KafkaProducerRecord {
+        KafkaProducerRecord(topic: topic, key: Self.key(respondentID: letter.respondentID, originalKey: letter.key.map { Array($0.utf8) },
+                                                        source: letter.source),
+                            value: letter.jsonBytes, headers: [letter.source.sourceHeader])
+    }
+
+    /// The key of a dead letter's record: the respondent when known (so it lands beside the
+    /// respondent's other records), else the original key, else (a message without a key) the
+    /// source position's text. Never empty: the producer sends an unkeyed record to a random
+    /// partition, so a second copy (a re-send after a crash, a replay) could land on another
+    /// partition than the first, where the aggregator's per-partition de-duplication, which
+    /// expects each source stream's letters in offset order, would miscount it.
+    static func key(respondentID: String?, originalKey: [UInt8]?, source: KafkaTopicPartitionOffset) -> [UInt8] {
+        let key = respondentID.map { Array($0.utf8) } ?? originalKey ?? []
+        return key.isEmpty ? Array(source.text.utf8) : key
     }
 }

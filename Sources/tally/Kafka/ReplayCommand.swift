@@ -54,10 +54,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let letters = try await DeadLetterReader(configuration: live, logger: context.logger).read()
             .filter { !$0.worker.hasPrefix("tally-aggregate") && !$0.worker.hasPrefix("tally-code") }
         let producer = try KafkaProducer(configuration: live.producerConfiguration(), logger: context.logger)
-        _ = try await producer.sendAll(letters.map { letter in
-            KafkaProducerRecord(topic: code.topics.rejected, key: (letter.respondentID ?? letter.key).map { Array($0.utf8) },
-                                value: letter.jsonBytes)
-        })
+        _ = try await producer.sendAll(letters.map(DeadLetters(configuration: code).record(carrying:)))
         await producer.close()
         // Counted by reading: watermarks are not exact on every Kafka-compatible broker (Tansu).
         let validCount = try await KafkaTopicReader(configuration: live.readerConfiguration(), logger: context.logger)
