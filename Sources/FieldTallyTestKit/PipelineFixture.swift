@@ -98,7 +98,7 @@ public final class PipelineFixture: Sendable {
             throw PipelineError("cannot load the survey in \(options.schemas.path): \(error)")
         }
         var configuration = WorkerConfiguration(workerName: "pipeline-fixture")
-        configuration.brokers = broker.bootstrapServers.joined(separator: ",")
+        configuration.brokers = broker.bootstrapServers
         configuration.schemas = options.schemas.path
         configuration.topics.submissions = "\(name)-submissions"
         configuration.topics.valid = "\(name)-valid"
@@ -113,7 +113,7 @@ public final class PipelineFixture: Sendable {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TALLY_") }
         let t = configuration.topics
         environment.merge([
-            "TALLY_BROKERS": configuration.brokers,
+            "TALLY_BROKERS": configuration.brokers.joined(separator: ","),
             "TALLY_SCHEMAS": configuration.schemas,
             "TALLY_TOPIC_SUBMISSIONS": t.submissions, "TALLY_TOPIC_VALID": t.valid, "TALLY_TOPIC_CODED": t.coded,
             "TALLY_TOPIC_REJECTED": t.rejected, "TALLY_TOPIC_TALLIES": t.tallies, "TALLY_TOPIC_CHANGELOG": t.changelog,

@@ -3,7 +3,7 @@ import Foundation
 /// The exact rolling tally of one input partition: per-respondent state for the respondents of
 /// that partition (a respondent always maps to one partition) and the partition's partial tally.
 ///
-/// Rules (DESIGN.md; `expected.json` → `definitions.order_of_checks`), applied after validation:
+/// Rules (ARCHITECTURE.md; `expected.json` → `definitions.order_of_checks`), applied after validation:
 /// frame → instance id (an identical re-send of any accepted version is a no-op; the same
 /// instance id with other content is `instance_conflict`) → deprecated id (an edit must name the
 /// current head, else `stale_edit`; an edit with no head is stale too) → a fresh submission for

@@ -1,6 +1,6 @@
-/// How the OpenRosa-style envelope around the answers is spelled and checked (DESIGN.md, "Submission").
+/// How the OpenRosa-style envelope around the answers is spelled and checked (ARCHITECTURE.md, "Submission").
 ///
-/// Each role of a `Submission` maps to a JSON member. The defaults are DESIGN.md's names and rules,
+/// Each role of a `Submission` maps to a JSON member. The defaults are ARCHITECTURE.md's names and rules,
 /// so an instrument file only states what differs.
 public struct Envelope: Sendable, Hashable {
     /// A text format an envelope member must have.
@@ -45,7 +45,7 @@ public struct Envelope: Sendable, Hashable {
     /// What to do with other top-level members. Default: `.ignore` (producers add their own metadata).
     public var unknownMembers: UnknownMemberPolicy = .ignore
 
-    /// DESIGN.md's envelope.
+    /// ARCHITECTURE.md's envelope.
     public init() {}
 
     /// The string-valued members in the order problems are reported: every role except `answers`.

@@ -1,4 +1,4 @@
-/// Why a message was not counted: a stable machine-readable code (DESIGN.md's reasons).
+/// Why a message was not counted: a stable machine-readable code (ARCHITECTURE.md's reasons).
 public enum RejectionReason: String, Sendable, Hashable, Codable, CaseIterable {
     /// Not valid UTF-8, not JSON, or breaks an instrument rule (see `problems`).
     case invalid
@@ -12,7 +12,7 @@ public enum RejectionReason: String, Sendable, Hashable, Codable, CaseIterable {
     case instanceConflict = "instance_conflict"
 }
 
-/// The kind of one validation problem (DESIGN.md's problem codes, plus size caps).
+/// The kind of one validation problem (ARCHITECTURE.md's problem codes, plus size caps).
 public enum ProblemCode: String, Sendable, Hashable, Codable, CaseIterable {
     case invalidUTF8 = "invalid_utf8"
     case invalidJSON = "invalid_json"

@@ -1,4 +1,4 @@
-/// A submission that passed validation: the OpenRosa-style envelope of DESIGN.md plus its answers.
+/// A submission that passed validation: the OpenRosa-style envelope of ARCHITECTURE.md plus its answers.
 public struct Submission: Sendable, Hashable {
     /// Instrument id, e.g. `wwc-csc-2018`.
     public var formId: String

@@ -1,7 +1,7 @@
 import Foundation
 
 extension TallyDocument {
-    /// The document as JSON in DESIGN.md's shape (`form_id`, `frame_size`,
+    /// The document as JSON in ARCHITECTURE.md's shape (`form_id`, `frame_size`,
     /// `counted_respondents`, `response_rate`, `fields`, `free_text`, `numeric`, `crosstabs`,
     /// `paradata`, then metadata), members in a fixed order and codes in plan order.
     /// Percentages and intervals are unrounded; `null` marks a base of 0 or a suppressed cell.

@@ -1,4 +1,4 @@
-/// The merged tally of a survey as readers see it (DESIGN.md, "Tallies"): response rate,
+/// The merged tally of a survey as readers see it (ARCHITECTURE.md, "Tallies"): response rate,
 /// per-field code counts with both bases, percentages and Wilson intervals, numeric summaries,
 /// cross-tabs, paradata and metadata. Built from partial tallies with
 /// `init(partials:plan:frame:options:)`; rendered with `json(pretty:)` or `textReport()`.

@@ -1,4 +1,4 @@
-/// Decides whether one message is a usable submission of an instrument, in DESIGN.md's order:
+/// Decides whether one message is a usable submission of an instrument, in ARCHITECTURE.md's order:
 /// size cap → UTF-8 → JSON → envelope and answers (every problem, not just the first) → frame.
 ///
 /// Build once per instrument and frame; `validate` is safe to call from many tasks at once
