@@ -6,6 +6,10 @@ public struct KafkaTopicPartition: Sendable, Hashable, CustomStringConvertible {
     public var partition: Int
 
     /// Creates a topic-partition.
+    ///
+    /// - Parameters:
+    ///   - topic: The topic's name.
+    ///   - partition: The partition number, from 0.
     public init(topic: String, partition: Int) {
         self.topic = topic
         self.partition = partition
@@ -25,6 +29,12 @@ public struct KafkaTopicPartitionOffset: Sendable, Hashable, CustomStringConvert
     public var offset: Int64
 
     /// Creates a position.
+    ///
+    /// - Parameters:
+    ///   - topic: The topic's name.
+    ///   - partition: The partition number, from 0.
+    ///   - offset: The offset; for a commit, the last processed offset + 1. librdkafka's logical offsets
+    ///     (-2 beginning, -1 end, -1001 invalid) pass through unchanged.
     public init(topic: String, partition: Int, offset: Int64) {
         self.topic = topic
         self.partition = partition
