@@ -21,6 +21,11 @@ public struct Envelope: Sendable, Hashable {
         public var format: Format?
 
         /// Creates a member description.
+        ///
+        /// - Parameters:
+        ///   - member: The JSON member name at the top level of the message.
+        ///   - required: Whether it must be present and non-blank. Default: true.
+        ///   - format: The format its string must have; nil accepts any non-blank string. Default: nil.
         public init(member: String, required: Bool = true, format: Format? = nil) {
             self.member = member
             self.required = required
