@@ -7,8 +7,8 @@ public struct Evidence: Sendable, Hashable, Codable {
     /// Where the text came from, e.g. `answers.approaches.whole_system.description`.
     public var source: String
     /// The matched span as UTF-8 byte offsets into the source text, `start..<end`: `start` is the first byte.
-    /// The byte offset just past the matched span (`end - start` bytes were matched).
     public var start: Int
+    /// The byte offset just past the matched span (`end - start` bytes were matched).
     public var end: Int
     /// The matched text itself, for a reader who does not have the source at hand.
     public var matched: String
