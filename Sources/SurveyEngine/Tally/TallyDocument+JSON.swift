@@ -5,12 +5,16 @@ extension TallyDocument {
     /// `counted_respondents`, `response_rate`, `fields`, `free_text`, `numeric`, `crosstabs`,
     /// `paradata`, then metadata), members in a fixed order and codes in plan order.
     /// Percentages and intervals are unrounded; `null` marks a base of 0 or a suppressed cell.
+    ///
     /// - Parameter pretty: indent for people (default) or write one line.
+    /// - Returns: The JSON text; the same document always gives the same text.
     public func json(pretty: Bool = true) -> String {
         jsonTree.rendered(pretty: pretty)
     }
 
     /// `json(pretty:)` as UTF-8 bytes.
+    ///
+    /// - Parameter pretty: Indent for people, or write one line. Default: true.
     public func jsonData(pretty: Bool = true) -> Data { Data(json(pretty: pretty).utf8) }
 
     var jsonTree: OrderedJSON {

@@ -23,11 +23,26 @@ public struct TallyPlan: Sendable, Hashable {
     public var regionOrder: [String]
 
     /// The field named `name`, or `nil`.
+    ///
+    /// - Parameter name: A tallied field's name, e.g. `top_approaches`; compared exactly.
     public func field(named name: String) -> TallyField? { fields.first { $0.name == name } }
 
     /// Builds a plan from its parts and checks it is consistent.
+    ///
+    /// - Parameters:
+    ///   - planVersion: The plan file format version; only 1 is accepted. Default: 1.
+    ///   - formId: The instrument id the plan belongs to; must not be empty.
+    ///   - referenceDate: `YYYY-MM-DD`; only its year is used (bands count years before it).
+    ///   - fields: The tallied fields in document order; at least one.
+    ///   - numeric: Numeric summaries in document order. Default: none.
+    ///   - freeText: Uncoded free texts whose answered count is shown. Default: none.
+    ///   - crosstabs: Cross-tabs of two tallied fields. Default: none.
+    ///   - regionOrder: The order regions are shown in; unlisted frame regions follow in frame order, and listed
+    ///     names the frame lacks are ignored. Default: none (frame order).
+    ///   - source: The file named in error messages. Default: `tally plan`.
     /// - Throws: `SurveyDefinitionError` (file `source`) when names repeat, a field has no or
-    ///   repeated codes, bands overlap, or a cross-tab names a field the plan lacks.
+    ///   repeated codes, bands overlap, or a cross-tab names a field the plan lacks; also for an unsupported
+    ///   `planVersion`, an empty `formId` or a `referenceDate` without a four-digit year.
     public init(planVersion: Int = 1, formId: String, referenceDate: String, fields: [TallyField],
                 numeric: [NumericSummaryPlan] = [], freeText: [FreeTextPlan] = [], crosstabs: [CrossTabPlan] = [],
                 regionOrder: [String] = [], source: String = "tally plan") throws(SurveyDefinitionError) {
@@ -72,6 +87,9 @@ public struct TallyPlan: Sendable, Hashable {
     }
 
     /// `frame`'s regions in the plan's `regionOrder`, then the rest in frame order.
+    ///
+    /// - Parameter frame: The population frame.
+    /// - Returns: Every frame region once with its unit count; `regionOrder` names the frame lacks are left out.
     public func orderedRegions(of frame: Frame) -> [(name: String, size: Int)] {
         let regions = frame.regions
         let listed = regionOrder.compactMap { name in regions.first { $0.name == name } }
@@ -107,6 +125,13 @@ public struct TallyField: Sendable, Hashable {
     public var codes: [String]
 
     /// Creates a field; see `TallyPlan.init` for the checks.
+    ///
+    /// - Parameters:
+    ///   - name: The field name, unique in the plan; for `.coded`, the `CodingResult` field it reads.
+    ///   - origin: Where its codes come from.
+    ///   - source: The source strings the document shows, e.g. `["answers.top_approaches"]`.
+    ///   - codes: The codes in document order; others found in submissions are not counted. For a band field,
+    ///     the band codes then the missing code.
     public init(name: String, origin: Origin, source: [String], codes: [String]) {
         self.name = name
         self.origin = origin
@@ -129,6 +154,11 @@ public struct BandRule: Sendable, Hashable {
         public var maxYears: Int?
 
         /// Creates a band.
+        ///
+        /// - Parameters:
+        ///   - code: The band's code, e.g. `5_to_10`.
+        ///   - minYears: Smallest whole number of years in the band, inclusive.
+        ///   - maxYears: Largest whole number of years, inclusive, or nil for no upper end. Default: nil.
         public init(code: String, minYears: Int, maxYears: Int? = nil) {
             self.code = code
             self.minYears = minYears
@@ -136,6 +166,8 @@ public struct BandRule: Sendable, Hashable {
         }
 
         /// Whether `years` lies in this band.
+        ///
+        /// - Parameter years: Whole years before the reference year; negative for a year after it.
         public func contains(_ years: Int) -> Bool { years >= minYears && (maxYears.map { years <= $0 } ?? true) }
     }
 
@@ -147,6 +179,11 @@ public struct BandRule: Sendable, Hashable {
     public var missing: String
 
     /// Creates a rule.
+    ///
+    /// - Parameters:
+    ///   - path: Where the years are read; a `*` step reads every member, and the earliest number counts.
+    ///   - bands: The bands in document order; the plan rejects overlapping bands.
+    ///   - missing: The code for respondents without a number or outside every band.
     public init(path: TallyPath, bands: [Band], missing: String) {
         self.path = path
         self.bands = bands
@@ -154,6 +191,11 @@ public struct BandRule: Sendable, Hashable {
     }
 
     /// The band code for `submission` measured against `referenceYear`.
+    ///
+    /// - Parameters:
+    ///   - submission: The head version; non-numeric and non-finite values at `path` are ignored.
+    ///   - referenceYear: The plan's reference year; the earliest year, rounded down, is subtracted from it.
+    /// - Returns: The first band holding the age in years, or `missing`.
     public func code(for submission: Submission, referenceYear: Int) -> String {
         var earliest: Double?
         path.forEachValue(in: submission) { value in
@@ -199,6 +241,10 @@ public struct NumericSummaryPlan: Sendable, Hashable {
     public var origin: Origin
 
     /// Creates a numeric summary plan.
+    ///
+    /// - Parameters:
+    ///   - name: The summary name, unique among numeric summaries, e.g. `duration_weeks`.
+    ///   - origin: A coded number of the same meaning, or a numeric answer at a path.
     public init(name: String, origin: Origin) {
         self.name = name
         self.origin = origin
@@ -213,6 +259,10 @@ public struct FreeTextPlan: Sendable, Hashable {
     public var path: TallyPath
 
     /// Creates a free-text plan.
+    ///
+    /// - Parameters:
+    ///   - name: The name in the document, e.g. `other_approach_text`.
+    ///   - path: Where the text is; a text counts as answered when it is not blank.
     public init(name: String, path: TallyPath) {
         self.name = name
         self.path = path
@@ -230,6 +280,11 @@ public struct CrossTabPlan: Sendable, Hashable {
     public var columns: String
 
     /// Creates a cross-tab plan.
+    ///
+    /// - Parameters:
+    ///   - name: The name in the document, e.g. `established_band x care_trend`.
+    ///   - rows: The tallied field whose codes are the rows.
+    ///   - columns: The tallied field whose codes are the columns.
     public init(name: String, rows: String, columns: String) {
         self.name = name
         self.rows = rows
