@@ -21,7 +21,7 @@ expect() {
   if grep -Fq -- "$1" "$OUT"; then echo "[demo-check] report shows: $1" >&2
   else echo "[demo-check] FAIL: the final report lacks: $1" >&2; fail=1; fi
 }
-expect "Counted respondents: 60 of 152 (39.5%)"
+expect "Counted respondents: 60 of 152 (39.5%"
 report="$(sed -n '/Counted respondents: 60 of 152/,$p' "$OUT")"
 for line in "whole_system  *49  *81.7%" "signs_of_safety  *21  *35.0%"; do
   if grep -Eq -- "$line" <<<"$report"; then echo "[demo-check] report shows: $line" >&2
