@@ -11,7 +11,7 @@ PACE=40
 [ "${1:-}" = "--pace" ] && PACE="$2"
 OUT="$(mktemp /tmp/fieldtally-demo-check.XXXXXX)"
 started=$(date +%s)
-if ! timeout 1800 bash Deploy/demo.sh --pace "$PACE" --once </dev/null >"$OUT" 2>&1; then
+if ! timeout 3600 bash Deploy/demo.sh --pace "$PACE" --once </dev/null >"$OUT" 2>&1; then
   tail -n 60 "$OUT" >&2
   echo "[demo-check] FAIL: the demo did not finish with status 0 (output: $OUT)" >&2
   exit 1
