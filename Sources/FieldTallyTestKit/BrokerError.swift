@@ -4,6 +4,8 @@ public struct BrokerError: Error, CustomStringConvertible, Sendable {
     public var message: String
 
     /// Creates an error.
+    ///
+    /// - Parameter message: What went wrong and what to do about it (e.g. the missing binary and how to install it).
     public init(_ message: String) {
         self.message = message
     }

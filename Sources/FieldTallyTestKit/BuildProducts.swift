@@ -15,6 +15,8 @@ public enum BuildProducts {
 
     /// The built executable `name`.
     ///
+    /// - Parameter name: The product's name, e.g. `tally-validate` or `tally`.
+    /// - Returns: Its path in ``directory``.
     /// - Throws: ``BrokerError`` saying to run `swift build --build-tests` when it is missing.
     public static func executable(named name: String) throws -> URL {
         let url = directory.appendingPathComponent(name)

@@ -43,6 +43,10 @@ public struct GoldCodes: Sendable {
         public var answeredFields: Set<String> { Set(sources.values.flatMap(\.codes.keys)) }
 
         /// The text of a gold source path in the head answers, or `nil`.
+        ///
+        /// - Parameter source: A dotted path into the answers as the gold writes it, e.g.
+        ///   `approaches.whole_system.description`.
+        /// - Returns: The string at that path; nil when the path is missing or holds something other than a string.
         public func text(of source: String) -> String? {
             answers.value(atPath: source)?.stringValue
         }
@@ -67,6 +71,10 @@ public struct GoldCodes: Sendable {
     }
 
     /// Loads and joins the gold codes with the stream.
+    ///
+    /// - Parameter directory: A folder holding `gold-codes.json`, `expected.json` and `stream.tsv`.
+    ///   Default: ``sampleDirectory``.
+    /// - Returns: Every gold respondent, sorted by id, with the answers of its head version.
     /// - Throws: ``LoadError`` naming the missing or malformed file, or a gold instance the
     ///   stream does not contain.
     public static func load(from directory: URL = sampleDirectory) throws -> GoldCodes {

@@ -29,6 +29,12 @@ public struct PipelineCommand: Sendable {
     public var standardInput: URL?
 
     /// A command; `environment` replaces the test process's environment.
+    ///
+    /// - Parameters:
+    ///   - executable: The program's full path (no `PATH` lookup).
+    ///   - arguments: Its arguments, without the program name.
+    ///   - environment: The complete environment; nothing of the test process's is inherited.
+    ///   - standardInput: A file fed to standard input. Default: nil (`/dev/null`).
     public init(_ executable: URL, _ arguments: [String], environment: [String: String], standardInput: URL? = nil) {
         self.executable = executable
         self.arguments = arguments
@@ -38,6 +44,11 @@ public struct PipelineCommand: Sendable {
 
     /// Runs the command and waits for it to exit, at most `timeout` (then kills it).
     ///
+    /// Output goes through temporary files (removed afterwards), so a command that writes more than a pipe holds
+    /// cannot block. Cancelling the task kills the command and throws like a timeout.
+    ///
+    /// - Parameter timeout: Longest run before SIGKILL. Default: 60 s.
+    /// - Returns: The exit status, standard output and standard error; a non-zero status is returned, not thrown.
     /// - Throws: ``PipelineError`` when it cannot start or does not finish in time (with its
     ///   standard error's tail).
     public func run(timeout: Duration = .seconds(60)) async throws -> Result {

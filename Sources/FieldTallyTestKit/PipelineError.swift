@@ -5,6 +5,8 @@ public struct PipelineError: Error, CustomStringConvertible, Sendable {
     public var message: String
 
     /// Creates an error.
+    ///
+    /// - Parameter message: What went wrong, naming the worker or command, followed by the log tails that explain it.
     public init(_ message: String) {
         self.message = message
     }

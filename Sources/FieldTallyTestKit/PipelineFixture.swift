@@ -69,6 +69,15 @@ public final class PipelineFixture: Sendable {
     /// Sets up a pipeline on `broker` (default: ``TestBroker/shared()``), runs `body` with it, and
     /// stops every process it started, whatever `body` does.
     ///
+    /// Setting up creates the six pipeline topics (`<name>-submissions` … `<name>-changelog`) with
+    /// ``Options/partitions`` partitions each, but starts no worker: `body` starts what it needs.
+    /// The log folder is removed when `body` returns and kept when it throws.
+    ///
+    /// - Parameters:
+    ///   - options: Partitions, schemas folder, ready timeout and extra environment. Default: ``Options/init()``.
+    ///   - broker: The broker to run on. Default: nil, the process-wide ``TestBroker/shared()``.
+    ///   - body: The test; it gets the fixture and may start, stop and kill workers freely.
+    /// - Returns: What `body` returns.
     /// - Throws: what `body` throws (after printing every worker's log tail), ``PipelineError``
     ///   when the survey cannot be loaded, or `KafkaError` when the topics cannot be created.
     public static func run<T>(_ options: Options = Options(), broker: TestBroker? = nil,
@@ -98,7 +107,7 @@ public final class PipelineFixture: Sendable {
             throw PipelineError("cannot load the survey in \(options.schemas.path): \(error)")
         }
         var configuration = WorkerConfiguration(workerName: "pipeline-fixture")
-        configuration.brokers = broker.bootstrapServers.joined(separator: ",")
+        configuration.brokers = broker.bootstrapServers
         configuration.schemas = options.schemas.path
         configuration.topics.submissions = "\(name)-submissions"
         configuration.topics.valid = "\(name)-valid"
@@ -113,7 +122,7 @@ public final class PipelineFixture: Sendable {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TALLY_") }
         let t = configuration.topics
         environment.merge([
-            "TALLY_BROKERS": configuration.brokers,
+            "TALLY_BROKERS": configuration.brokers.joined(separator: ","),
             "TALLY_SCHEMAS": configuration.schemas,
             "TALLY_TOPIC_SUBMISSIONS": t.submissions, "TALLY_TOPIC_VALID": t.valid, "TALLY_TOPIC_CODED": t.coded,
             "TALLY_TOPIC_REJECTED": t.rejected, "TALLY_TOPIC_TALLIES": t.tallies, "TALLY_TOPIC_CHANGELOG": t.changelog,
@@ -160,6 +169,14 @@ public final class PipelineFixture: Sendable {
     /// to scale out), and by default waits until it answers `/healthz` with 200 (it has a
     /// partition assignment).
     ///
+    /// Instances are named `<stage>-<n>`, counting from 1 per stage; each logs to `<name>.log` in ``logDirectory``
+    /// and serves HTTP on a free port it logs.
+    ///
+    /// - Parameters:
+    ///   - stage: Which worker executable to launch.
+    ///   - waitUntilReady: Wait for `/healthz` to answer 200, at most ``Options/readyTimeout``; false returns as
+    ///     soon as the process is launched. Default: true.
+    /// - Returns: The launched worker, also listed in ``workers``.
     /// - Throws: ``PipelineError`` when the executable is missing (run `swift build --build-tests`),
     ///   cannot start, exits, or is not ready in time.
     @discardableResult
@@ -182,12 +199,21 @@ public final class PipelineFixture: Sendable {
     }
 
     /// The consumer group of `stage`'s instances.
+    ///
+    /// - Parameter stage: The worker stage.
+    /// - Returns: `<name>-<stage>`, e.g. `pipeline-1a2b-tally-code`; every instance of the stage shares it.
     public func group(of stage: PipelineWorker.Stage) -> String { "\(name)-\(stage.rawValue)" }
 
     /// Waits until `worker` answers `GET /healthz` with 200, at most `timeout`
     /// (default: ``Options/readyTimeout``).
     ///
-    /// - Throws: ``PipelineError`` when it exits first or is not ready in time (with its log's tail).
+    /// Polls every 100 ms once the worker has logged its HTTP port; a 503 (no partition assignment yet) keeps waiting.
+    ///
+    /// - Parameters:
+    ///   - worker: A worker this fixture started.
+    ///   - timeout: Longest wait from now. Default: nil, meaning ``Options/readyTimeout``.
+    /// - Throws: ``PipelineError`` when it exits first or is not ready in time (with its log's tail and the last
+    ///   answer it gave); `CancellationError` when the test task is cancelled.
     public func waitUntilReady(_ worker: PipelineWorker, timeout: Duration? = nil) async throws {
         let limit = timeout ?? options.readyTimeout
         let deadline = ContinuousClock.now + limit
@@ -211,6 +237,9 @@ public final class PipelineFixture: Sendable {
 
     /// Stops `worker` gracefully (SIGTERM) and checks it exits with status 0 within `bound`.
     ///
+    /// - Parameters:
+    ///   - worker: A running worker this fixture started; its exit is expected and not reported by ``checkWorkersAlive()``.
+    ///   - bound: Longest time from SIGTERM to exit; past it the worker is killed (SIGKILL). Default: 20 s.
     /// - Returns: how long it took to exit.
     /// - Throws: ``PipelineError`` when it is not running, does not exit in time (it is then
     ///   killed), or exits with another status (with its log's tail).
@@ -235,6 +264,10 @@ public final class PipelineFixture: Sendable {
     }
 
     /// Kills `worker` at once (SIGKILL), as a crash would, and waits until it is gone.
+    ///
+    /// Waits at most 10 s for the process to disappear; its exit is expected and not reported by ``checkWorkersAlive()``.
+    ///
+    /// - Parameter worker: A worker this fixture started; killing one that already exited does nothing.
     public func kill(_ worker: PipelineWorker) async {
         state.withLock { _ = $0.endedOnPurpose.insert(worker.pid) }
         worker.send(SIGKILL)
@@ -244,6 +277,10 @@ public final class PipelineFixture: Sendable {
     /// Starts a fresh instance of `worker`'s stage in the same group, after stopping `worker`
     /// gracefully if it still runs; waits until the new one is ready unless told not to.
     ///
+    /// - Parameters:
+    ///   - worker: The instance to replace; the new one gets the next number (`tally-code-2` after `tally-code-1`).
+    ///   - waitUntilReady: Wait until the new instance answers `/healthz` with 200. Default: true.
+    /// - Returns: The new worker.
     /// - Throws: what ``stop(_:within:)`` and ``start(_:waitUntilReady:)`` throw.
     @discardableResult
     public func restart(_ worker: PipelineWorker, waitUntilReady: Bool = true) async throws -> PipelineWorker {
@@ -261,6 +298,9 @@ public final class PipelineFixture: Sendable {
     }
 
     /// Every worker's log tail (`lines` lines each), for a failing test's message.
+    ///
+    /// - Parameter lines: Lines from the end of each worker's log. Default: 25.
+    /// - Returns: The tails in start order, each headed by the worker's name; empty when no worker was started.
     public func logTails(lines: Int = 25) -> String {
         workers.map { $0.logTail(lines: lines) }.joined(separator: "\n")
     }
@@ -282,9 +322,14 @@ public final class PipelineFixture: Sendable {
     /// Produces `messages` to the submissions topic in order with the project's own
     /// `KafkaProducer` (idempotent, every record acknowledged).
     ///
-    /// - Parameter producerProperties: extra librdkafka properties, e.g. `message.max.bytes`
-    ///   for records over 1 MB. Default: none.
-    /// - Throws: ``PipelineError`` listing records the broker did not acknowledge, or `KafkaError`.
+    /// A fresh producer is created and closed per call; records are keyed by each message's key, so one
+    /// respondent's messages land on one partition in order.
+    ///
+    /// - Parameters:
+    ///   - messages: The messages to send, e.g. ``SampleStream/keyedMessages``.
+    ///   - producerProperties: extra librdkafka properties, e.g. `message.max.bytes`
+    ///     for records over 1 MB. Default: none.
+    /// - Throws: ``PipelineError`` listing records the broker did not acknowledge (the first 20), or `KafkaError`.
     public func submit(_ messages: [KeyedMessage], producerProperties: [String: String] = [:]) async throws {
         var producerConfiguration = broker.producerConfiguration()
         producerConfiguration.deliveryTimeout = .seconds(30)
@@ -303,12 +348,23 @@ public final class PipelineFixture: Sendable {
     }
 
     /// A command with this pipeline's environment (e.g. `kcat`, or a built executable).
+    ///
+    /// - Parameters:
+    ///   - executable: The program's full path; see ``BuildProducts/executable(named:)`` for built products.
+    ///   - arguments: Its arguments, without the program name.
+    ///   - standardInput: A file to read standard input from. Default: nil (no input).
+    /// - Returns: A command that runs when ``PipelineCommand/run(timeout:)`` is called.
     public func command(_ executable: URL, _ arguments: [String], standardInput: URL? = nil) -> PipelineCommand {
         PipelineCommand(executable, arguments, environment: environment, standardInput: standardInput)
     }
 
     /// Runs the built `tally` CLI with `arguments` and this pipeline's environment.
     ///
+    /// - Parameters:
+    ///   - arguments: The CLI's arguments, e.g. `["tallies", "--format", "json"]`.
+    ///   - standardInput: A file to read standard input from. Default: nil.
+    ///   - timeout: Longest run before the process is killed. Default: 60 s.
+    /// - Returns: The exit status and everything it wrote; a non-zero status is returned, not thrown.
     /// - Throws: ``PipelineError`` when it is not built or does not finish within `timeout`.
     public func tally(_ arguments: [String], standardInput: URL? = nil, timeout: Duration = .seconds(60)) async throws
         -> PipelineCommand.Result
@@ -341,6 +397,10 @@ public final class PipelineFixture: Sendable {
     /// Waits until the merged tallies count at least `count` received messages (counted or
     /// rejected), reading the tallies topic every 250 ms, and returns that document.
     ///
+    /// - Parameters:
+    ///   - count: Messages the workers must have received, e.g. the number of submitted messages.
+    ///   - timeout: Longest wait from now; the topic is read at least once even when it is zero.
+    /// - Returns: The merged, provisional tally document that first reached `count`.
     /// - Throws: ``PipelineError`` when a worker exits unexpectedly meanwhile, or after `timeout`
     ///   (saying how many were received, with the workers' log tails).
     public func waitUntilReceived(_ count: Int, timeout: Duration) async throws -> TallyDocument {

@@ -6,7 +6,7 @@ import FoundationNetworking
 /// One worker process started by a ``PipelineFixture``: which stage it runs, its process id,
 /// its log file, its HTTP port and its memory.
 ///
-/// Instances are made by ``PipelineFixture/start(_:)``; stop or kill them through the fixture
+/// Instances are made by ``PipelineFixture/start(_:waitUntilReady:)``; stop or kill them through the fixture
 /// (``PipelineFixture/stop(_:within:)``, ``PipelineFixture/kill(_:)``), which also stops every
 /// instance still running when the test ends.
 public final class PipelineWorker: Sendable, CustomStringConvertible {
@@ -51,12 +51,20 @@ public final class PipelineWorker: Sendable, CustomStringConvertible {
     public var wasKilledBySignal: Bool { !process.isRunning && process.terminationReason == .uncaughtSignal }
 
     /// Sends `signal` to the process (no-op once it has exited).
+    ///
+    /// Prefer ``PipelineFixture/stop(_:within:)`` and ``PipelineFixture/kill(_:)``: a worker ended with this
+    /// is reported as an unexpected exit by ``PipelineFixture/checkWorkersAlive()``.
+    ///
+    /// - Parameter signal: A signal number, e.g. `SIGTERM` for a graceful stop or `SIGKILL` for a crash.
     public func send(_ signal: Int32) {
         if process.isRunning { Foundation.kill(pid, signal) }
     }
 
     /// Waits until the process exits, at most `timeout`; returns whether it exited.
     /// Polls every 20 ms; returns early (false) when the task is cancelled.
+    ///
+    /// - Parameter timeout: Longest wait from now; with zero, reports whether it has already exited.
+    /// - Returns: True once the process has exited; false at the deadline or on cancellation, the process still running.
     public func waitUntilExit(timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
@@ -72,6 +80,9 @@ public final class PipelineWorker: Sendable, CustomStringConvertible {
     }
 
     /// The last `lines` lines of the log, headed by the worker's name and the log's path.
+    ///
+    /// - Parameter lines: Lines from the end of the log; a shorter log is returned whole. Default: 25.
+    /// - Returns: A header line (name, pid, running or exit status, log path) followed by the tail.
     public func logTail(lines: Int = 25) -> String {
         let tail = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1).joined(separator: "\n")
         let state = isRunning ? "running" : "exited with status \(process.terminationStatus)"
@@ -93,6 +104,8 @@ public final class PipelineWorker: Sendable, CustomStringConvertible {
 
     /// The answer of `GET http://127.0.0.1:<httpPort><path>`: status code and body text.
     ///
+    /// - Parameter path: The request path with its leading slash, e.g. `/healthz` or `/metrics`.
+    /// - Returns: The HTTP status (any status, including 503, is returned, not thrown) and the body decoded as UTF-8.
     /// - Throws: ``PipelineError`` when the port is not logged yet or nothing answers within 5 s.
     public func get(_ path: String) async throws -> (status: Int, body: String) {
         guard let port = httpPort else { throw PipelineError("\(description) has not logged its HTTP port yet") }

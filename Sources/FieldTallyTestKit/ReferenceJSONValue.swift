@@ -8,6 +8,10 @@ public struct ReferenceJSONValue: Decodable, Sendable {
     public let value: JSONValue
 
     /// Decodes any JSON value.
+    ///
+    /// `true` and `false` become `.bool`, every number `.number` (a `Double`), so integers above 2^53 lose precision.
+    ///
+    /// - Parameter decoder: A decoder positioned at one JSON value.
     /// - Throws: `DecodingError` for anything that is not JSON.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -27,6 +31,9 @@ public struct ReferenceJSONValue: Decodable, Sendable {
     }
 
     /// Parses `data` as one JSON document.
+    ///
+    /// - Parameter data: UTF-8 JSON text; any top-level value (not only objects and arrays).
+    /// - Returns: The document as the engine's `JSONValue`.
     /// - Throws: `DecodingError` when it is not JSON.
     public static func parse(_ data: Data) throws -> JSONValue {
         try JSONDecoder().decode(ReferenceJSONValue.self, from: data).value

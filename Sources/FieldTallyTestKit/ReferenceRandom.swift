@@ -4,6 +4,8 @@ public struct ReferenceRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// A generator started from `seed`.
+    ///
+    /// - Parameter seed: Any value, 0 included; equal seeds give equal streams.
     public init(seed: UInt64) {
         state = seed
     }
@@ -18,5 +20,7 @@ public struct ReferenceRandom: RandomNumberGenerator, Sendable {
     }
 
     /// True with probability `p`.
+    ///
+    /// - Parameter p: The probability; 0 or less is never true, 1 or more always true.
     public mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
 }

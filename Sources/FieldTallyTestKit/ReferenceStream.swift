@@ -26,6 +26,10 @@ public struct ReferenceStream: Sendable {
         case rejected(RejectionReason)
 
         /// Whether `outcome` is this.
+        ///
+        /// - Parameter outcome: What the aggregator returned for the message.
+        /// - Returns: True for the same acceptance kind or no-op, or a rejection with the same reason (its detail text
+        ///   is not compared); `.alreadyApplied` never matches.
         public func matches(_ outcome: Outcome) -> Bool {
             switch (self, outcome) {
             case (.acceptedFirst, .acceptedFirst), (.acceptedEdit, .acceptedEdit), (.noop, .noop): true
@@ -59,6 +63,18 @@ public struct ReferenceStream: Sendable {
     }
 
     /// Generates `count` messages about `respondents` frame units (and some outside the frame).
+    ///
+    /// About 6% of messages are upstream rejections, 4% name respondents outside the frame (`ZZ0`…`ZZ4`) and
+    /// 5% re-send a rejected message; the rest are firsts, edits, stale edits, re-sends, conflicts and duplicates
+    /// depending on each respondent's history.
+    ///
+    /// - Parameters:
+    ///   - plan: Shapes the answers and codings (its option codes, band paths, numeric and free-text fields).
+    ///   - frame: Respondents are drawn from its units; it must not be empty.
+    ///   - seed: Seeds the generator: the same seed, plan and frame give the same stream on every machine.
+    ///   - count: Number of messages. Default: 150.
+    ///   - respondents: Frame units the messages are spread over (fewer when the frame is smaller); few
+    ///     respondents give long edit histories. Default: 25.
     public init(plan: TallyPlan, frame: Frame, seed: UInt64, count: Int = 150, respondents: Int = 25) {
         var rng = ReferenceRandom(seed: seed)
         let pool = Array(frame.units.shuffled(using: &rng).prefix(respondents).map(\.id))

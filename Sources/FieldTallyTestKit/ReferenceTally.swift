@@ -9,6 +9,14 @@ import SurveyEngine
 public enum ReferenceTally {
     /// The expected document (as `TallyDocument.json` renders it, without metadata) for `heads`
     /// and the messages of a stream.
+    ///
+    /// - Parameters:
+    ///   - heads: The head version of every counted respondent, e.g. ``ReferenceStream/heads``'s values.
+    ///   - messages: Every message of the stream, for the paradata (received, accepted, rejected by reason, per day).
+    ///   - plan: What is tallied.
+    ///   - frame: The population frame, for response rates by region.
+    /// - Returns: The document with unrounded percentages and Wilson intervals, `null` where a base is 0; compare
+    ///   it with ``TallyComparer``.
     public static func document(heads: [CodedSubmission], messages: [ReferenceStream.Message],
                                 plan: TallyPlan, frame: Frame) -> JSONValue {
         let n = heads.count

@@ -24,6 +24,10 @@ public struct SampleStream: Sendable {
         public var description: String { "(\(pointer.isEmpty ? "\"\"" : pointer), \(code))" }
 
         /// Creates an expected problem.
+        ///
+        /// - Parameters:
+        ///   - pointer: RFC 6901 pointer into the message, e.g. `/answers/region`; `""` for the whole message.
+        ///   - code: The validator's problem code, e.g. `required` or `not_an_option`.
         public init(pointer: String, code: String) {
             self.pointer = pointer
             self.code = code
@@ -83,8 +87,13 @@ public struct SampleStream: Sendable {
     public static var schemasDirectory: URL { packageRoot.appendingPathComponent("Schemas") }
 
     /// Loads `stream.tsv` and `expected.json` from `directory`.
+    ///
+    /// Empty lines of `stream.tsv` are skipped but keep the line numbering; a value is kept byte for byte.
+    ///
+    /// - Parameter directory: A folder holding `stream.tsv` and `expected.json`. Default: ``directory``.
+    /// - Returns: The messages in file order, each paired with its expected outcome.
     /// - Throws: `LoadError` naming the file and what is wrong (missing file, line without a tab,
-    ///   outcome count not matching the line count).
+    ///   outcome count not matching the line count); `DecodingError` when `expected.json` is malformed.
     public static func load(from directory: URL = SampleStream.directory) throws -> SampleStream {
         let streamURL = directory.appendingPathComponent("stream.tsv")
         let expectedURL = directory.appendingPathComponent("expected.json")

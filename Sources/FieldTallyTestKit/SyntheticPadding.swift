@@ -24,7 +24,10 @@ public struct SyntheticPadding: Sendable {
         "Spelling and layout were tidied up before submission.",
     ]
 
-    /// Padding from `sentences`.
+    /// Padding drawn from `sentences`.
+    ///
+    /// - Parameter sentences: Neutral sentences without quotes, backslashes or control characters (they are
+    ///   inserted into JSON strings unescaped); empty ones are dropped. Default: ``neutralSentences``.
     public init(sentences: [String] = SyntheticPadding.neutralSentences) {
         self.sentences = sentences.filter { !$0.isEmpty }
     }

@@ -29,6 +29,13 @@ public struct SyntheticStream: Sendable {
         public var seed: UInt64 = 2018
 
         /// Options with the defaults unless given.
+        ///
+        /// - Parameters:
+        ///   - copies: How many copies of the source stream, at least 1. Default: 1.
+        ///   - padTo: Target mean message (value) size in bytes, at least 0; nil leaves texts as they are. A target
+        ///     below the source's mean size pads nothing. Default: nil.
+        ///   - seed: Seed of the fresh instance ids and of the padding; equal seeds give byte-identical streams.
+        ///     Default: 2018.
         public init(copies: Int = 1, padTo: Int? = nil, seed: UInt64 = 2018) {
             self.copies = copies
             self.padTo = padTo
@@ -69,6 +76,13 @@ public struct SyntheticStream: Sendable {
     private let padTarget: Int?
 
     /// A stream from `source` messages and the source frame's CSV text.
+    ///
+    /// - Parameters:
+    ///   - source: The messages of one copy, in order; every non-empty key is taken as a respondent id and
+    ///     renamed wherever it occurs in a value.
+    ///   - frameCSV: The source frame: a header with a `respondent_id` column, then one unit per line.
+    ///   - options: Copies, padding target and seed. Default: one unpadded copy, seed 2018.
+    ///   - padding: The neutral sentences padding is drawn from. Default: ``SyntheticPadding/neutralSentences``.
     /// - Throws: `SyntheticStreamError` when `copies < 1`, `padTo < 0`, the source is empty, or the
     ///   frame CSV has no `respondent_id` column.
     public init(source: [KeyedMessage], frameCSV: String, options: Options = Options(),
@@ -111,6 +125,9 @@ public struct SyntheticStream: Sendable {
 
     /// The stream made from the shared sample (`SampleStream.directory`/stream.tsv) and the frame
     /// of `Schemas/wwc-csc-2018`.
+    ///
+    /// - Parameter options: Copies, padding target and seed. Default: one unpadded copy, seed 2018.
+    /// - Returns: A stream of `88 × copies` messages.
     /// - Throws: `SyntheticStreamError` when a file cannot be read or the options are wrong.
     public static func sample(_ options: Options = Options()) throws(SyntheticStreamError) -> SyntheticStream {
         try SyntheticStream(streamFile: SampleStream.directory.appendingPathComponent("stream.tsv"),
@@ -119,6 +136,11 @@ public struct SyntheticStream: Sendable {
 
     /// The stream made from a message file (`key<TAB>value` lines) and the frame the survey folder's
     /// instrument names.
+    ///
+    /// - Parameters:
+    ///   - streamFile: The source messages, `key<TAB>value` per line (an empty key is a message without one).
+    ///   - survey: A survey folder (e.g. `Schemas/wwc-csc-2018`); its `instrument.yaml` names the frame file.
+    ///   - options: Copies, padding target and seed. Default: one unpadded copy, seed 2018.
     /// - Throws: `SyntheticStreamError` when a file cannot be read or the options are wrong.
     public init(streamFile: URL, survey: URL, options: Options = Options()) throws(SyntheticStreamError) {
         guard let bytes = FileManager.default.contents(atPath: streamFile.path) else {
@@ -132,10 +154,23 @@ public struct SyntheticStream: Sendable {
     }
 
     /// The unit id `source` gets in copy `copy`: `S<copy>-<source>`.
+    ///
+    /// - Parameters:
+    ///   - copy: The copy, from 1.
+    ///   - source: The unit's id in the source frame, e.g. `E06000001`.
+    /// - Returns: e.g. `S2-E06000001`.
     public static func unitId(copy: Int, source: String) -> String { "S\(copy)-\(source)" }
 
     /// Message `index` (0-based, in source order) of copy `copy` (1-based); its `line` is its
     /// 1-based line in `stream.tsv`.
+    ///
+    /// Built on demand, so a stream of millions of messages need not be held in memory; the same arguments
+    /// always give the same bytes.
+    ///
+    /// - Parameters:
+    ///   - copy: The copy, in `1...options.copies`.
+    ///   - index: The source message, in `0..<sourceCount`; out of range traps.
+    /// - Returns: The renamed (and, with `padTo`, padded) message; an empty key stays empty.
     public func message(copy: Int, index: Int) -> KeyedMessage {
         let template = templates[index]
         var uuids: [String: [UInt8]] = [:]
@@ -208,6 +243,13 @@ public struct SyntheticStream: Sendable {
     /// Writes `directory/stream.tsv` and `directory/schemas/<survey folder name>/`: every file of
     /// the `survey` folder, with the frame its instrument names replaced by `frameCSV`.
     /// Creates `directory` when needed; overwrites files already there.
+    ///
+    /// Subfolders of `survey` (such as `sample/`) are not copied.
+    ///
+    /// - Parameters:
+    ///   - directory: The output folder, e.g. a temporary folder of the test.
+    ///   - survey: The survey folder to copy, e.g. `Schemas/wwc-csc-2018`.
+    /// - Returns: The paths written and the counts of messages, value bytes and frame units.
     /// - Throws: `SyntheticStreamError` when the survey folder cannot be read or a file cannot be written.
     @discardableResult
     public func write(to directory: URL, survey: URL) throws(SyntheticStreamError) -> Output {

@@ -18,6 +18,10 @@ public struct SyntheticStreamError: Error, CustomStringConvertible, Sendable {
     public var message: String
 
     /// An error with a code and a message.
+    ///
+    /// - Parameters:
+    ///   - code: The failure kind, stable for scripts.
+    ///   - message: What failed, where (path, option), and what to change.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message

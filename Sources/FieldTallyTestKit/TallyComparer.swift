@@ -23,6 +23,13 @@ public struct TallyComparer: Sendable {
     public var allowedExtraKeys: Set<String> = TallyComparer.documentMetadata
 
     /// A comparer with the defaults.
+    ///
+    /// - Parameters:
+    ///   - tolerance: Largest allowed difference between two numbers unless both are integers (which must be equal).
+    ///     Default: 0.005, equal to two decimals.
+    ///   - ignoredExpectedKeys: Dotted paths from the top of the expected document to skip, with everything
+    ///     under them. Default: ``referenceExtras``.
+    ///   - allowedExtraKeys: Dotted paths only the actual document may have. Default: ``documentMetadata``.
     public init(tolerance: Double = 0.005,
                 ignoredExpectedKeys: Set<String> = TallyComparer.referenceExtras,
                 allowedExtraKeys: Set<String> = TallyComparer.documentMetadata) {
@@ -32,6 +39,12 @@ public struct TallyComparer: Sendable {
     }
 
     /// Every difference between two parsed documents, one line per path, in path order.
+    ///
+    /// - Parameters:
+    ///   - expected: The reference document, e.g. `expected.json` parsed.
+    ///   - actual: The document under test.
+    /// - Returns: Lines such as `fields.x.codes.y.count: expected 8, got 7`, `a.b: missing` or `c: unexpected`;
+    ///   empty when the documents agree. Array elements are compared by position.
     public func differences(expected: JSONValue, actual: JSONValue) -> [String] {
         var found: [String] = []
         compare(expected, actual, path: "", into: &found)
@@ -39,12 +52,22 @@ public struct TallyComparer: Sendable {
     }
 
     /// Every difference between two JSON documents' bytes.
+    ///
+    /// - Parameters:
+    ///   - expectedJSON: The reference document's UTF-8 JSON.
+    ///   - actualJSON: The document under test's UTF-8 JSON.
+    /// - Returns: As ``differences(expected:actual:)``.
     /// - Throws: `DecodingError` when either is not JSON.
     public func differences(expectedJSON: Data, actualJSON: Data) throws -> [String] {
         differences(expected: try ReferenceJSONValue.parse(expectedJSON), actual: try ReferenceJSONValue.parse(actualJSON))
     }
 
     /// Every difference between `expected` JSON bytes and a rendered document.
+    ///
+    /// - Parameters:
+    ///   - expectedJSON: The reference document's UTF-8 JSON.
+    ///   - document: The document under test, rendered with `jsonData()` first.
+    /// - Returns: As ``differences(expected:actual:)``.
     /// - Throws: `DecodingError` when `expectedJSON` is not JSON.
     public func differences(expectedJSON: Data, document: TallyDocument) throws -> [String] {
         try differences(expectedJSON: expectedJSON, actualJSON: document.jsonData())

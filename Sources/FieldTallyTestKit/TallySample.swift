@@ -5,9 +5,9 @@ import SurveyEngine
 /// every line of `stream.tsv` as the message the aggregator sees, coded with the human gold
 /// codes, with the outcome `expected.json` gives for it.
 ///
-/// Until the validator and coder are wired in, validation verdicts for `invalid` lines come
-/// from `expected.json` (`message_outcomes`), and each accepted head version is coded with its
-/// gold codes (`gold-codes.json`; superseded versions get an empty coding, which they retract).
+/// So that aggregation tests depend on neither the validator nor the coder, validation verdicts for
+/// `invalid` lines come from `expected.json` (`message_outcomes`), and each accepted head version is
+/// coded with its gold codes (`gold-codes.json`; superseded versions get an empty coding, which they retract).
 public struct TallySample: Sendable {
     /// One line of the stream.
     public struct Line: Sendable {
@@ -37,7 +37,12 @@ public struct TallySample: Sendable {
     public let expected: JSONValue
 
     /// Loads the sample. `filePath` locates the package root; leave the default.
-    /// - Throws: `TallySampleError` naming the file that is missing or not as expected.
+    ///
+    /// - Parameter filePath: A file inside the package; the root is the nearest folder above it holding
+    ///   `Package.swift`. Default: this source file's path.
+    /// - Throws: `TallySampleError` naming the file that is missing or not as expected (also when
+    ///   `stream.tsv` and `message_outcomes` differ in length); `SurveyDefinitionError` for a bad plan or frame;
+    ///   `DecodingError` for a value that is not JSON.
     public init(filePath: String = #filePath) throws {
         var root = URL(fileURLWithPath: filePath).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
@@ -98,6 +103,12 @@ public struct TallySample: Sendable {
     }
 
     /// Builds a `Submission` from a parsed message value.
+    ///
+    /// - Parameters:
+    ///   - json: The message value: an object with `form_id`, `form_version`, `instance_id`, `respondent_id`,
+    ///     `submitted_at`, optionally `deprecated_id` and `answers` (default: an empty object).
+    ///   - line: The 1-based line number in `stream.tsv`, for the error message.
+    /// - Returns: The submission; nothing is validated beyond the presence of the string members.
     /// - Throws: `TallySampleError` when an envelope member is missing.
     public static func submission(_ json: JSONValue, line: Int) throws -> Submission {
         func member(_ name: String) throws -> String {
@@ -112,6 +123,12 @@ public struct TallySample: Sendable {
     /// The gold codes of one respondent as a `CodingResult`: codes from `codes`, answered =
     /// a non-empty text at any of the plan field's sources, numbers from the respondent's
     /// entry for every coded-number summary of the plan.
+    ///
+    /// - Parameters:
+    ///   - gold: The respondent's entry of `gold-codes.json` (`codes`, plus a number per coded-number summary).
+    ///   - submission: The head version the gold was made for; its answers decide which fields were answered.
+    ///   - plan: Which coded fields and coded numbers to fill in; other gold entries are ignored.
+    /// - Returns: A coding with codebook version `gold`, codes sorted, and no evidence spans.
     public static func coding(gold: JSONValue, submission: Submission, plan: TallyPlan) -> CodingResult {
         var fields: [String: CodedField] = [:]
         for field in plan.fields where field.origin == .coded {
@@ -130,6 +147,10 @@ public struct TallySample: Sendable {
     }
 
     /// Applies every line to `aggregator` (a single partition), returning each line's outcome.
+    ///
+    /// - Parameter aggregator: An aggregator of the sample's plan and frame; usually empty, so the result can be
+    ///   compared with `expected.json`.
+    /// - Returns: One outcome per line, in stream order.
     public func apply(to aggregator: inout Aggregator) -> [Outcome] {
         lines.map { $0.message.apply(to: &aggregator) }
     }

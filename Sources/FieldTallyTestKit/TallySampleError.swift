@@ -4,5 +4,7 @@ public struct TallySampleError: Error, CustomStringConvertible {
     public var description: String
 
     /// Creates an error.
+    ///
+    /// - Parameter description: What is missing or wrong, naming the file.
     public init(_ description: String) { self.description = description }
 }

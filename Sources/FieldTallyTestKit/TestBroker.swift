@@ -48,6 +48,11 @@ public final class TestBroker: Sendable {
 
     /// Starts a new broker and waits until it serves requests (at most `timeout`).
     ///
+    /// The broker listens on a free loopback port, logs to `fieldtally-tansu-<port>.log` in the temporary
+    /// folder and keeps nothing on disk; it is killed when this object is released or the test process ends.
+    ///
+    /// - Parameter timeout: Longest wait for the broker to create a probe topic. Default: 30 s.
+    /// - Returns: The running broker.
     /// - Throws: ``BrokerError`` when the binary is missing (run `Deploy/setup.sh`)
     ///   or the broker does not answer in time (with its log's tail).
     public static func start(timeout: Duration = .seconds(30)) async throws -> TestBroker {
@@ -92,7 +97,9 @@ public final class TestBroker: Sendable {
     /// for expectations Tansu is known not to meet.
     public var isTansu: Bool { process != nil }
 
-    /// Uses an existing cluster.
+    /// Uses an existing cluster: nothing is started, and ``stop()`` does nothing.
+    ///
+    /// - Parameter bootstrapServers: The cluster's brokers, `host:port` each; not contacted until first used.
     public init(external bootstrapServers: [String]) {
         self.bootstrapServers = bootstrapServers
         process = nil
@@ -137,11 +144,23 @@ public final class TestBroker: Sendable {
     }
 
     /// A name no other test of this run uses: `<prefix>-<run>-<n>`.
+    ///
+    /// `<run>` is random per broker object and `<n>` counts up from 1, so names also differ between test runs
+    /// against one long-lived external cluster.
+    ///
+    /// - Parameter prefix: A readable start, e.g. `group` or `pipeline`; use only characters valid in topic names.
     public func uniqueName(_ prefix: String) -> String {
         "\(prefix)-\(runID)-\(counter.add(1, ordering: .relaxed).newValue)"
     }
 
     /// Creates a fresh topic with a unique name and returns the name.
+    ///
+    /// - Parameters:
+    ///   - prefix: The start of the topic's name (see ``uniqueName(_:)``). Default: `test`.
+    ///   - partitions: Number of partitions. Default: 1.
+    ///   - config: Topic configuration, e.g. `["cleanup.policy": "compact"]`. Default: none.
+    /// - Returns: The new topic's name.
+    /// - Throws: `KafkaError` when the broker refuses the topic or does not answer within 30 s.
     public func createTopic(_ prefix: String = "test", partitions: Int = 1, config: [String: String] = [:]) async throws -> String {
         let name = uniqueName(prefix)
         try await admin().createTopics([KafkaTopicSpec(name: name, partitions: partitions, config: config)])
@@ -161,7 +180,13 @@ public final class TestBroker: Sendable {
     }
 
     /// Consumer defaults for tests: this broker, a fresh group unless given, and
-    /// short group timeouts (6 s session, 500 ms heartbeat: joins in ~3 s on Tansu).
+    /// short group timeouts (see ``applyShortGroupTimeouts(to:)``).
+    ///
+    /// - Parameters:
+    ///   - topics: Topics to subscribe to.
+    ///   - groupID: The consumer group; give the same id to two consumers to make them share partitions.
+    ///     Default: nil, a new unique group (so it starts from the earliest offsets).
+    /// - Returns: A configuration to adjust further before creating a ``KafkaConsumer``.
     public func consumerConfiguration(topics: [String], groupID: String? = nil) -> KafkaConsumerConfiguration {
         var configuration = KafkaConsumerConfiguration(
             bootstrapServers: bootstrapServers, groupID: groupID ?? uniqueName("group"), topics: topics)
@@ -169,7 +194,10 @@ public final class TestBroker: Sendable {
         return configuration
     }
 
-    /// Sets 6 s session and 500 ms heartbeat timeouts (Tansu joins in ~3 s with them, ~23 s without).
+    /// Sets 6 s session and 500 ms heartbeat timeouts, so a consumer group forms in seconds: on Tansu a join takes
+    /// about 3 s with them and about 23 s with librdkafka's 45 s session default.
+    ///
+    /// - Parameter configuration: The configuration to change; its other settings are kept.
     public static func applyShortGroupTimeouts(to configuration: inout KafkaConsumerConfiguration) {
         configuration.group.sessionTimeout = .seconds(6)
         configuration.group.heartbeatInterval = .milliseconds(500)

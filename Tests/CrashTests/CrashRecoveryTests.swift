@@ -5,7 +5,7 @@ import SurveyEngine
 import TallyWorker
 import Testing
 
-/// DESIGN.md: "`kill -9` of any worker at any moment, then restart: final tallies equal the
+/// ARCHITECTURE.md: "`kill -9` of any worker at any moment, then restart: final tallies equal the
 /// tallies computed offline from the same input. Nothing lost, nothing counted twice."
 ///
 /// A synthetic stream (the sample repeated with fresh respondents, padded to ~2 KB) is submitted

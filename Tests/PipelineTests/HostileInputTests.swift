@@ -4,7 +4,7 @@ import SurveyEngine
 import Testing
 
 extension WorkerPipeline {
-    /// DESIGN.md: nothing is silently dropped and no worker stops on bad input.
+    /// ARCHITECTURE.md: nothing is silently dropped and no worker stops on bad input.
     @Suite(.timeLimit(.minutes(6)))
     struct HostileInputTests {
         /// Replay a failure with the seed it printed.

@@ -25,7 +25,7 @@ extension WorkerPipeline {
             try await PipelineFixture.run { pipeline in
                 try await pipeline.startPipeline()
                 let produce = try await pipeline.command(URL(fileURLWithPath: kcat), [
-                    "-P", "-b", pipeline.configuration.brokers, "-t", pipeline.configuration.topics.submissions,
+                    "-P", "-b", pipeline.configuration.brokers.joined(separator: ","), "-t", pipeline.configuration.topics.submissions,
                     "-K", "\t", "-l", SampleStream.streamFile.path,
                 ]).run(timeout: .seconds(60))
                 try #require(produce.status == 0, "kcat failed: \(produce.errors)")

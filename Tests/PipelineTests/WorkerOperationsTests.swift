@@ -1,6 +1,7 @@
 import FieldTallyTestKit
 import Foundation
 import SurveyEngine
+import TallyWorker
 import Testing
 
 extension WorkerPipeline {
@@ -58,6 +59,40 @@ extension WorkerPipeline {
                     let took = try await pipeline.stop(worker, within: .seconds(20))
                     #expect(worker.exitStatus == 0)
                     print("\(worker.name) exited 0 \(took) after SIGTERM")
+                }
+            }
+        }
+
+        /// A worker whose broker has died cannot commit or leave its group; SIGTERM must still end
+        /// it within `--shutdown-timeout`, abandoning its uncommitted offsets with a log line.
+        @Test func sigtermWithTheBrokerDeadExitsWithinTheShutdownTimeout() async throws {
+            let sample = try SampleStream.load()
+            let broker = try await TestBroker.start()
+            defer { broker.stop() }
+            var options = PipelineFixture.Options()
+            let timeout = Duration.seconds(3)
+            options.environment["TALLY_SHUTDOWN_TIMEOUT"] = "3s"
+            try await PipelineFixture.run(options, broker: broker) { pipeline in
+                let workers = try await pipeline.startPipeline()
+                try await pipeline.submit(sample.keyedMessages)
+                _ = try await pipeline.waitUntilReceived(sample.messages.count, timeout: .seconds(60))
+                broker.stop()  // SIGKILL: Tansu is gone without closing anything
+                try await Task.sleep(for: .milliseconds(500))
+                for worker in workers {
+                    let started = ContinuousClock.now
+                    worker.send(SIGTERM)
+                    let exited = await worker.waitUntilExit(timeout: timeout + .seconds(5))
+                    let took = ContinuousClock.now - started
+                    #expect(exited, "\(worker) still running \(took) after SIGTERM with a \(timeout) shutdown timeout\n\(worker.logTail())")
+                    guard exited else { continue }
+                    #expect(!worker.wasKilledBySignal)
+                    #expect(took < timeout + .seconds(2), "\(worker) took \(took)")
+                    if worker.exitStatus == WorkerExit.shutdownTimedOut {
+                        #expect(worker.log.contains("shutdown did not finish in time"), "\(worker.logTail())")
+                    } else {
+                        #expect(worker.exitStatus == 0, "\(worker) exited \(worker.exitStatus ?? -1)\n\(worker.logTail())")
+                    }
+                    print("\(worker.name) exited \(worker.exitStatus ?? -1) \(took) after SIGTERM with its broker dead")
                 }
             }
         }

@@ -10,8 +10,14 @@ public final class KafkaAdmin: Sendable {
     private let client: RDKafkaClient
     private let blocking = BlockingExecutor(label: "fieldtally.kafka.admin")
 
-    /// Creates an admin client. It connects lazily.
+    /// Creates an admin client. It connects lazily, on the first call.
     ///
+    /// The client never creates a topic as a side effect of asking for its metadata.
+    ///
+    /// - Parameters:
+    ///   - configuration: Brokers, client id and the timeout of each request.
+    ///   - logger: Receives librdkafka's log lines and background errors. Default: a logger labelled
+    ///     `fieldtally.kafka.admin`.
     /// - Throws: ``KafkaError/Code/invalidConfiguration`` naming a rejected property.
     public init(configuration: KafkaAdminConfiguration, logger: Logger = Logger(label: "fieldtally.kafka.admin")) throws(KafkaError) {
         self.configuration = configuration
@@ -27,7 +33,13 @@ public final class KafkaAdmin: Sendable {
     /// Creates topics; a topic that already exists counts as created (its
     /// partitions and configuration are left as they are).
     ///
-    /// - Throws: ``KafkaError`` naming the first topic that could not be created.
+    /// All topics go in one request, bounded by ``KafkaAdminConfiguration/requestTimeout`` (plus 5 s to
+    /// receive the answer).
+    ///
+    /// - Parameter topics: The topics to create. An empty list does nothing and contacts no broker.
+    /// - Throws: ``KafkaError`` naming the first topic that could not be created, ``KafkaError/Code/invalidArgument``
+    ///   for a specification librdkafka rejects locally (e.g. 0 partitions), or ``KafkaError/Code/timedOut`` when no
+    ///   answer came (with the client's most recent error, such as an unreachable broker).
     public func createTopics(_ topics: [KafkaTopicSpec]) async throws(KafkaError) {
         guard !topics.isEmpty else { return }
         let client = client
@@ -90,7 +102,10 @@ public final class KafkaAdmin: Sendable {
 
     /// Describes a topic from the cluster metadata.
     ///
-    /// - Throws: ``KafkaError/Code/unknownTopic`` when it does not exist.
+    /// - Parameter name: The topic's exact name.
+    /// - Returns: The topic's name and its partition ids, ascending.
+    /// - Throws: ``KafkaError/Code/unknownTopic`` when it does not exist; ``KafkaError/Code/timedOut`` when the
+    ///   brokers do not answer within ``KafkaAdminConfiguration/requestTimeout``.
     public func describeTopic(_ name: String) async throws(KafkaError) -> KafkaTopicDescription {
         let client = client
         let timeout = configuration.requestTimeout
@@ -99,7 +114,13 @@ public final class KafkaAdmin: Sendable {
         }
     }
 
-    /// Low and high watermarks of one partition.
+    /// Low and high watermarks of one partition, asking its leader.
+    ///
+    /// - Parameters:
+    ///   - topic: The topic's name.
+    ///   - partition: The partition number, from 0.
+    /// - Returns: The oldest retained offset and the offset the next record will get; both 0 for a new, empty partition.
+    /// - Throws: ``KafkaError`` when the topic or partition does not exist or the leader does not answer in time.
     public func watermarks(topic: String, partition: Int) async throws(KafkaError) -> KafkaWatermarks {
         let client = client
         let timeout = configuration.requestTimeout
@@ -110,6 +131,13 @@ public final class KafkaAdmin: Sendable {
     }
 
     /// Watermarks of every partition of a topic, keyed by partition.
+    ///
+    /// Partitions are queried one after another, so the figures are not one consistent snapshot of a topic
+    /// being written to.
+    ///
+    /// - Parameter topic: The topic's name.
+    /// - Returns: Each partition id mapped to its low and high watermarks.
+    /// - Throws: ``KafkaError/Code/unknownTopic`` when the topic does not exist, or the first partition's error.
     public func watermarks(topic: String) async throws(KafkaError) -> [Int: KafkaWatermarks] {
         let client = client
         let timeout = configuration.requestTimeout.timeoutMilliseconds

@@ -12,6 +12,8 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible, Equatable {
         public let rawValue: String
 
         /// Creates a code from its text.
+        ///
+        /// - Parameter rawValue: The code's text, lower-case with underscores, e.g. `msg_timed_out`; any text is accepted.
         public init(rawValue: String) {
             self.rawValue = rawValue
         }
@@ -58,6 +60,13 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible, Equatable {
     public var requiresTransactionAbort: Bool
 
     /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: What went wrong, as a stable code.
+    ///   - message: A sentence naming the operation and where it failed (client, topic, partition, brokers).
+    ///   - isFatal: The client cannot continue and must be recreated. Default: false.
+    ///   - isRetriable: Retrying the same operation may succeed. Default: false.
+    ///   - requiresTransactionAbort: The current transaction must be aborted before continuing. Default: false.
     public init(
         code: Code, message: String, isFatal: Bool = false, isRetriable: Bool = false,
         requiresTransactionAbort: Bool = false

@@ -6,12 +6,20 @@ public struct KafkaHeader: Sendable, Hashable {
     public var value: [UInt8]?
 
     /// Creates a header from bytes.
+    ///
+    /// - Parameters:
+    ///   - key: The header's name; Kafka allows repeated names.
+    ///   - value: The header's bytes, or nil for a header without a value (distinct from an empty value).
     public init(key: String, value: [UInt8]?) {
         self.key = key
         self.value = value
     }
 
     /// Creates a header whose value is the UTF-8 encoding of `string`.
+    ///
+    /// - Parameters:
+    ///   - key: The header's name.
+    ///   - string: The value's text; an empty string gives an empty (not absent) value.
     public init(key: String, string: String) {
         self.init(key: key, value: Array(string.utf8))
     }

@@ -6,6 +6,10 @@ public struct KafkaTopicPartition: Sendable, Hashable, CustomStringConvertible {
     public var partition: Int
 
     /// Creates a topic-partition.
+    ///
+    /// - Parameters:
+    ///   - topic: The topic's name.
+    ///   - partition: The partition number, from 0.
     public init(topic: String, partition: Int) {
         self.topic = topic
         self.partition = partition

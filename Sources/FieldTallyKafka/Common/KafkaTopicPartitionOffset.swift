@@ -12,10 +12,12 @@ public struct KafkaTopicPartitionOffset: Sendable, Hashable, Codable, CustomStri
     public var offset: Int64
 
     /// Creates a position.
+    ///
     /// - Parameters:
-    ///   - topic: the topic's name.
-    ///   - partition: the partition number, from 0.
-    ///   - offset: the offset in the partition.
+    ///   - topic: The topic's name.
+    ///   - partition: The partition number, from 0.
+    ///   - offset: The offset; for a commit, the last processed offset + 1. librdkafka's logical offsets
+    ///     (-2 beginning, -1 end, -1001 invalid) pass through unchanged.
     public init(topic: String, partition: Int, offset: Int64) {
         self.topic = topic
         self.partition = partition

@@ -10,6 +10,8 @@ public struct KafkaAdminConfiguration: Sendable, KafkaClientConfiguration {
     public var additionalProperties: [String: String] = [:]
 
     /// Creates a configuration with defaults for everything but the brokers.
+    ///
+    /// - Parameter bootstrapServers: Brokers to bootstrap from, `host:port` each; one reachable broker is enough.
     public init(bootstrapServers: [String]) {
         self.bootstrapServers = bootstrapServers
     }

@@ -86,6 +86,11 @@ public struct KafkaConsumerConfiguration: Sendable, KafkaClientConfiguration {
     public var additionalProperties: [String: String] = [:]
 
     /// Creates a configuration with defaults for everything but brokers, group and topics.
+    ///
+    /// - Parameters:
+    ///   - bootstrapServers: Brokers to bootstrap from, `host:port` each; one reachable broker is enough.
+    ///   - groupID: The consumer group; members with the same id share the topics' partitions and its committed offsets.
+    ///   - topics: Topics to subscribe to; a topic that does not exist yet is assigned once it is created.
     public init(bootstrapServers: [String], groupID: String, topics: [String]) {
         self.bootstrapServers = bootstrapServers
         self.groupID = groupID

@@ -8,9 +8,9 @@ final class BatchChannel: Sendable {
     private typealias Waiter = CheckedContinuation<Result<KafkaBatch?, KafkaError>, Never>
 
     private struct State {
-        /// At most `capacity` batches, oldest first. A popped batch leaves the array at once:
-        /// keeping consumed batches around (as an index into a growing array did) held up to 33
-        /// batches of records alive, about 400 MB of 2 KB records at 6,000 a batch.
+        /// At most `capacity` batches, oldest first. A popped batch leaves the array at once, so the
+        /// records kept alive are bounded by `capacity` batches (plus the one the reader holds), whatever
+        /// the number of batches that passed through; at 6,000 records of 2 KB a batch, each is ~12 MB.
         var buffered: [KafkaBatch] = []
         var waiter: Waiter?
         var finished = false

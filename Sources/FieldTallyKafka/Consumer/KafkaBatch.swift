@@ -7,6 +7,10 @@ public struct KafkaBatch: Sendable {
     public var nextOffsets: [KafkaTopicPartitionOffset]
 
     /// Creates a batch (for tests and replays).
+    ///
+    /// - Parameters:
+    ///   - records: The records, in offset order within each partition.
+    ///   - nextOffsets: Per partition, the offset after its last record in `records`; not checked against them.
     public init(records: [KafkaRecord], nextOffsets: [KafkaTopicPartitionOffset]) {
         self.records = records
         self.nextOffsets = nextOffsets

@@ -17,6 +17,8 @@ public struct KafkaBatches: AsyncSequence, Sendable {
         }
 
         /// The next batch, or nil once the consumer is closed.
+        ///
+        /// - Parameter actor: The caller's isolation, which the wait inherits; not used otherwise.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(KafkaError) -> KafkaBatch? {
             try await consumer.nextBatch()
         }

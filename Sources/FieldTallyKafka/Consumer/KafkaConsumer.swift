@@ -43,9 +43,18 @@ public final class KafkaConsumer: Sendable {
 
     /// Joins the group (in the background) and starts fetching.
     ///
-    /// - Parameter onRebalance: called synchronously on the consumer thread
-    ///   before partitions are revoked and after they are assigned; it may block
-    ///   (e.g. to flush state and store offsets), which delays the rebalance.
+    /// Returns once subscribed: joining the group and the first assignment happen later on the consumer
+    /// thread, so the first batch may take up to a session timeout or more to arrive.
+    ///
+    /// - Parameters:
+    ///   - configuration: Brokers, group id, topics, batching and group timeouts; its `additionalProperties` go to
+    ///     librdkafka verbatim and override the typed settings.
+    ///   - onRebalance: Called synchronously on the consumer thread
+    ///     before partitions are revoked and after they are assigned; it may block
+    ///     (e.g. to flush state and store offsets), which delays the rebalance. Unclaimed buffered records of revoked
+    ///     partitions are dropped before it runs. Default: nil.
+    ///   - logger: Receives librdkafka's log lines, rebalances and background errors. Default: a logger labelled
+    ///     `fieldtally.kafka.consumer`.
     /// - Throws: ``KafkaError/Code/invalidConfiguration`` for a property librdkafka
     ///   rejected, or the subscription error.
     public init(
@@ -201,9 +210,10 @@ public final class KafkaConsumer: Sendable {
     /// Marks `batch` done: its offsets will be committed by the next background,
     /// explicit, revocation or close commit. Cheap and non-blocking.
     ///
+    /// - Parameter batch: A batch from this consumer; its ``KafkaBatch/nextOffsets`` are stored.
     /// - Returns: partitions whose offsets were not stored because they are no
     ///   longer assigned (their records go to their new owner; nothing is lost).
-    /// - Throws: ``KafkaError`` for any other failure.
+    /// - Throws: ``KafkaError/Code/closed`` after ``close()``; ``KafkaError`` for any other failure.
     @discardableResult
     public func storeOffsets(for batch: KafkaBatch) throws(KafkaError) -> [KafkaTopicPartition] {
         try storeOffsets(batch.nextOffsets)
@@ -211,6 +221,11 @@ public final class KafkaConsumer: Sendable {
 
     /// Stores positions to commit (each the offset of the next record to read);
     /// see ``storeOffsets(for:)``.
+    ///
+    /// - Parameter offsets: For each partition, the offset of the next record to read (the last processed offset + 1).
+    ///   An empty list does nothing, even after ``close()``.
+    /// - Returns: Partitions that are no longer assigned to this member, whose offsets were skipped.
+    /// - Throws: ``KafkaError/Code/closed`` after ``close()``; otherwise the first per-partition error librdkafka reported.
     @discardableResult
     public func storeOffsets(_ offsets: [KafkaTopicPartitionOffset]) throws(KafkaError) -> [KafkaTopicPartition] {
         guard !offsets.isEmpty else { return [] }
@@ -240,6 +255,7 @@ public final class KafkaConsumer: Sendable {
     /// Stores `batch`'s offsets and commits every stored offset synchronously (on a
     /// dedicated thread).
     ///
+    /// - Parameter batch: A batch from this consumer whose records are fully processed.
     /// - Throws: ``KafkaError`` when the commit failed; the offsets stay stored
     ///   and are retried by the next commit.
     public func commit(_ batch: KafkaBatch) async throws(KafkaError) {
@@ -259,7 +275,14 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    /// The group's committed offsets for `partitions` (-1001 where none), asking the broker.
+    /// The group's committed offsets for `partitions`, asking the group coordinator.
+    ///
+    /// - Parameters:
+    ///   - partitions: Partitions of any topic; they need not be assigned to this member.
+    ///   - timeout: Longest wait for the coordinator, clamped to librdkafka's `int` milliseconds. Default: 10 s.
+    /// - Returns: One position per partition, in order: the offset of the next record the group will read, or
+    ///   -1001 (librdkafka's `RD_KAFKA_OFFSET_INVALID`) where the group has committed nothing.
+    /// - Throws: ``KafkaError/Code/closed`` after ``close()``; `timed_out` or the coordinator's error otherwise.
     public func committedOffsets(for partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws(KafkaError)
         -> [KafkaTopicPartitionOffset]
     {
@@ -287,6 +310,10 @@ public final class KafkaConsumer: Sendable {
 
     /// Stops fetching from `partitions` until ``resume(_:)``. Up to
     /// `bufferedBatches` already fetched batches may still contain their records.
+    ///
+    /// - Parameter partitions: Partitions assigned to this member; a rebalance that revokes and reassigns them
+    ///   clears the pause.
+    /// - Throws: ``KafkaError/Code/closed`` after ``close()``, or the first partition's error (e.g. not assigned).
     public func pause(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
         try checkOpen("pause")
         let list = RDKafkaTopicPartitionList(partitions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: 0) })
@@ -297,6 +324,9 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Resumes fetching from paused `partitions` where it stopped.
+    ///
+    /// - Parameter partitions: Partitions paused with ``pause(_:)``; resuming one that is not paused does nothing.
+    /// - Throws: ``KafkaError/Code/closed`` after ``close()``, or the first partition's error.
     public func resume(_ partitions: [KafkaTopicPartition]) throws(KafkaError) {
         try checkOpen("resume")
         let list = RDKafkaTopicPartitionList(partitions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: 0) })

@@ -18,6 +18,15 @@ public struct KafkaRecord: Sendable, Hashable {
     public var timestampMilliseconds: Int64?
 
     /// Creates a record (for tests and replays).
+    ///
+    /// - Parameters:
+    ///   - topic: The topic it was read from.
+    ///   - partition: Its partition, from 0.
+    ///   - offset: Its offset in the partition.
+    ///   - key: Key bytes, or nil for a record without a key.
+    ///   - value: Value bytes, or nil for a tombstone.
+    ///   - headers: Headers, in written order. Default: none.
+    ///   - timestampMilliseconds: Milliseconds since 1970, or nil when unknown. Default: nil.
     public init(
         topic: String, partition: Int, offset: Int64, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [],
         timestampMilliseconds: Int64? = nil
@@ -43,6 +52,9 @@ public struct KafkaRecord: Sendable, Hashable {
     public var valueString: String? { value.map { String(decoding: $0, as: UTF8.self) } }
 
     /// The first header named `key`, if any.
+    ///
+    /// - Parameter key: The header name, compared exactly (case-sensitive).
+    /// - Returns: The first matching header in written order; a later header of the same name is ignored.
     public func header(_ key: String) -> KafkaHeader? { headers.first { $0.key == key } }
 
     /// Its topic and partition.

@@ -11,6 +11,10 @@ public struct KafkaTopicReader: Sendable {
     private let logger: Logger
 
     /// Creates a reader; it connects on each read.
+    ///
+    /// - Parameters:
+    ///   - configuration: Brokers, batching and the request timeout used for metadata.
+    ///   - logger: Receives librdkafka's log lines for each read. Default: a logger labelled `fieldtally.kafka.reader`.
     public init(configuration: KafkaReaderConfiguration, logger: Logger = Logger(label: "fieldtally.kafka.reader")) {
         self.configuration = configuration
         self.logger = logger
@@ -19,7 +23,14 @@ public struct KafkaTopicReader: Sendable {
     /// Reads every partition of `topic` from its oldest record to the end it had
     /// when reached, handing batches to `body` in partition order per partition.
     ///
-    /// - Returns: the number of records read.
+    /// Each call creates its own librdkafka client and releases it before returning, also when `body` throws.
+    /// The end of a partition is its end-of-partition event, not a watermark asked for in advance.
+    ///
+    /// - Parameters:
+    ///   - topic: The topic to read; every partition it has at the start of the read.
+    ///   - body: Called with each batch in turn, never concurrently; the next batch is fetched while it runs
+    ///     (up to `bufferedBatches` ahead). Throwing stops the read.
+    /// - Returns: the number of records read; 0 for an empty topic.
     /// - Throws: ``KafkaError`` when the topic does not exist or the brokers do not
     ///   answer within `requestTimeout`; or what `body` throws.
     public func readToEnd(

@@ -6,6 +6,10 @@ public struct KafkaDeliveryReport: Sendable, Hashable {
     public var offset: Int64
 
     /// Creates a report.
+    ///
+    /// - Parameters:
+    ///   - partition: The partition the record went to, from 0.
+    ///   - offset: The record's offset in that partition, or -1 when the broker gave none.
     public init(partition: Int, offset: Int64) {
         self.partition = partition
         self.offset = offset

@@ -42,8 +42,16 @@ public final class KafkaProducer: Sendable {
     private let lifecycle = Lock(Lifecycle())
     private let logger: Logger
 
-    /// Creates a producer and starts its poll thread. It connects lazily.
+    /// Creates a producer and starts its poll thread.
     ///
+    /// No broker is contacted here: the producer connects on its first send, so an unreachable broker shows up as
+    /// delivery failures (after ``KafkaProducerConfiguration/deliveryTimeout``) and on ``events``, not as an error here.
+    ///
+    /// - Parameters:
+    ///   - configuration: Brokers, idempotence, batching and timeouts; its `additionalProperties` are passed to
+    ///     librdkafka verbatim and override the typed settings.
+    ///   - logger: Receives librdkafka's log lines and background errors, prefixed with the client id and brokers.
+    ///     Default: a logger labelled `fieldtally.kafka.producer`.
     /// - Throws: ``KafkaError/Code/invalidConfiguration`` naming a property librdkafka rejected.
     public init(configuration: KafkaProducerConfiguration, logger: Logger = Logger(label: "fieldtally.kafka.producer")) throws(KafkaError) {
         self.configuration = configuration
@@ -69,6 +77,12 @@ public final class KafkaProducer: Sendable {
 
     /// Sends one record and returns where the broker stored it.
     ///
+    /// Suspends until the broker acknowledged the record (with ``KafkaProducerConfiguration/Acks/all``, every in-sync
+    /// replica) or its delivery failed; while librdkafka's local queue is full it first waits up to
+    /// ``KafkaProducerConfiguration/enqueueTimeout`` for room.
+    ///
+    /// - Parameter record: The record to send; with no explicit partition, its key picks one (nil key: any partition).
+    /// - Returns: The partition and offset the broker stored the record at (offset -1 with `acks=0`).
     /// - Throws: ``KafkaError`` when the record was not delivered within
     ///   `deliveryTimeout` (`msg_timed_out`, with the last broker error),
     ///   the queue stayed full (`queue_full`), the producer is closed (`closed`)
@@ -78,6 +92,15 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Sends one record built from its parts; see ``send(_:)``.
+    ///
+    /// - Parameters:
+    ///   - topic: Destination topic; it must exist unless the broker creates topics automatically.
+    ///   - key: Key bytes; records with the same key go to the same partition. nil sends no key.
+    ///   - value: Value bytes; nil sends a tombstone (deletes the key in a compacted topic).
+    ///   - headers: Headers, in order; a name may repeat. Default: none.
+    ///   - partition: Explicit partition number, from 0; nil lets librdkafka's partitioner hash the key. Default: nil.
+    /// - Returns: The partition and offset the broker stored the record at.
+    /// - Throws: As ``send(_:)``.
     public func send(
         topic: String, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [], partition: Int? = nil
     ) async throws(KafkaError) -> KafkaDeliveryReport {
@@ -88,6 +111,9 @@ public final class KafkaProducer: Sendable {
     ///
     /// All records are enqueued before any acknowledgement is awaited, so they are
     /// batched into few broker requests.
+    ///
+    /// - Parameter records: The records to send, in order; records for one partition keep that order. May be empty.
+    /// - Returns: One report per record, in the order of `records`.
     /// - Throws: the first record's ``KafkaError`` when any record failed (its
     ///   message counts the failures); use ``sendAllResults(_:)`` for per-record outcomes.
     public func sendAll(_ records: some Collection<KafkaProducerRecord>) async throws(KafkaError) -> [KafkaDeliveryReport] {
@@ -96,6 +122,11 @@ public final class KafkaProducer: Sendable {
 
     /// Sends many records and returns every record's outcome, failures included.
     ///
+    /// Unlike ``sendAll(_:)``, one failed record does not hide the others' reports: a caller can retry or
+    /// dead-letter exactly the records that failed.
+    ///
+    /// - Parameter records: The records to send, in order. May be empty.
+    /// - Returns: One result per record, in the order of `records`: its report or the ``KafkaError`` it failed with.
     /// - Throws: only when nothing could be enqueued: the producer is closed or failed fatally.
     public func sendAllResults(_ records: some Collection<KafkaProducerRecord>) async throws(KafkaError) -> [KafkaDeliveryResult] {
         try await enqueue(records).results()
@@ -106,7 +137,11 @@ public final class KafkaProducer: Sendable {
     ///
     /// Suspends only while the local queue is full. Records that cannot be
     /// enqueued (queue still full at `enqueueTimeout`, unknown partition…) fail in
-    /// the returned delivery rather than here.
+    /// the returned delivery rather than here. The enqueue deadline is shared by the whole call: once it passes,
+    /// that record and every later one fail with ``KafkaError/Code/queueFull``.
+    ///
+    /// - Parameter records: The records to enqueue, in order. May be empty (the delivery completes at once).
+    /// - Returns: A pending delivery whose `reports()` or `results()` waits for every record's outcome.
     /// - Throws: ``KafkaError/Code/closed`` or ``KafkaError/Code/fatal`` before enqueueing anything.
     public func enqueue(_ records: some Collection<KafkaProducerRecord>) async throws(KafkaError) -> KafkaPendingDelivery {
         let entered = lifecycle.withLock { state -> Bool in
@@ -195,7 +230,11 @@ public final class KafkaProducer: Sendable {
 
     /// Waits until every enqueued record has been acknowledged or failed.
     ///
-    /// - Throws: ``KafkaError/Code/timedOut`` when records are still outstanding at `timeout`.
+    /// Runs on the producer's blocking executor, not the cooperative pool. Records still outstanding at
+    /// `timeout` stay queued; their sends keep waiting.
+    ///
+    /// - Parameter timeout: Longest wait, clamped to librdkafka's `int` milliseconds. Default: 30 s.
+    /// - Throws: ``KafkaError/Code/timedOut`` when records are still outstanding at `timeout`; the message counts them.
     public func flush(timeout: Duration = .seconds(30)) async throws(KafkaError) {
         let client = client
         try await blocking.run { () throws(KafkaError) in
@@ -208,6 +247,11 @@ public final class KafkaProducer: Sendable {
     /// Flushes outstanding records for up to `timeout`, then stops the poll thread;
     /// records still outstanding fail with a purge error. Later sends throw
     /// ``KafkaError/Code/closed``. Calling it again does nothing.
+    ///
+    /// Sends already enqueueing when `close` starts finish enqueueing first (each bounded by `enqueueTimeout`).
+    /// A flush that times out is logged as a warning, not thrown.
+    ///
+    /// - Parameter timeout: Longest wait for the flush. Default: 30 s.
     public func close(timeout: Duration = .seconds(30)) async {
         let proceed = lifecycle.withLock { state -> Bool in
             guard case .open = state.phase else { return false }

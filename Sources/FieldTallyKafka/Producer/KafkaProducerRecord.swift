@@ -13,6 +13,13 @@ public struct KafkaProducerRecord: Sendable, Hashable {
     public var partition: Int?
 
     /// Creates a record from bytes.
+    ///
+    /// - Parameters:
+    ///   - topic: Destination topic.
+    ///   - key: Key bytes; records with the same key go to the same partition. Default: nil (no key).
+    ///   - value: Value bytes; nil sends a tombstone (deletes the key in a compacted topic).
+    ///   - headers: Headers, in order. Default: none.
+    ///   - partition: Explicit partition, from 0, or nil to partition by key. Default: nil.
     public init(
         topic: String, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaHeader] = [], partition: Int? = nil
     ) {
@@ -24,6 +31,13 @@ public struct KafkaProducerRecord: Sendable, Hashable {
     }
 
     /// Creates a record whose key and value are the UTF-8 encodings of strings.
+    ///
+    /// - Parameters:
+    ///   - topic: Destination topic.
+    ///   - key: Key text, sent as UTF-8; nil sends no key.
+    ///   - value: Value text, sent as UTF-8; nil sends a tombstone.
+    ///   - headers: Headers, in order. Default: none.
+    ///   - partition: Explicit partition, from 0, or nil to partition by key. Default: nil.
     public init(topic: String, key: String?, value: String?, headers: [KafkaHeader] = [], partition: Int? = nil) {
         self.init(
             topic: topic, key: key.map { Array($0.utf8) }, value: value.map { Array($0.utf8) }, headers: headers,

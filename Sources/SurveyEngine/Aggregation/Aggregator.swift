@@ -3,7 +3,7 @@ import Foundation
 /// The exact rolling tally of one input partition: per-respondent state for the respondents of
 /// that partition (a respondent always maps to one partition) and the partition's partial tally.
 ///
-/// Rules (DESIGN.md; `expected.json` → `definitions.order_of_checks`), applied after validation:
+/// Rules (ARCHITECTURE.md; `expected.json` → `definitions.order_of_checks`), applied after validation:
 /// frame → instance id (an identical re-send of any accepted version is a no-op; the same
 /// instance id with other content is `instance_conflict`) → deprecated id (an edit must name the
 /// current head, else `stale_edit`; an edit with no head is stale too) → a fresh submission for
@@ -67,6 +67,12 @@ public struct Aggregator: Sendable {
     }
 
     /// An empty aggregator for `partition` (default 0, e.g. for offline runs).
+    ///
+    /// - Parameters:
+    ///   - plan: What is tallied; its fields and codes fix the layout of the counts.
+    ///   - frame: The population frame; submissions from respondents outside it are rejected as `unknown_respondent`.
+    ///   - partition: The input partition this aggregator owns; it names the paradata changelog record and the
+    ///     partial tally's sequence number. Default: 0.
     public init(plan: TallyPlan, frame: Frame, partition: Int = 0) {
         self.plan = plan
         self.frame = frame
@@ -79,9 +85,15 @@ public struct Aggregator: Sendable {
 
     /// Applies one validated, coded submission and returns what happened to it.
     ///
-    /// - Parameter position: where the message was read; with it, a replayed message (offset at
-    ///   or below the last one applied to the record it changes) returns `.alreadyApplied` and
-    ///   changes nothing. Pass `nil` when there is no replay (offline runs).
+    /// Same as `apply(prepare(coded), at: position)`.
+    ///
+    /// - Parameters:
+    ///   - coded: A submission that passed validation, with its coding; its respondent should map to this
+    ///     aggregator's partition.
+    ///   - position: where the message was read; with it, a replayed message (offset at
+    ///     or below the last one applied to the record it changes) returns `.alreadyApplied` and
+    ///     changes nothing. Pass `nil` when there is no replay (offline runs).
+    /// - Returns: `.acceptedFirst`, `.acceptedEdit`, `.noop`, `.rejected` (produce its dead letter) or `.alreadyApplied`.
     public mutating func apply(_ coded: CodedSubmission, at position: InputPosition? = nil) -> Outcome {
         apply(prepare(coded), at: position)
     }
@@ -89,6 +101,10 @@ public struct Aggregator: Sendable {
     /// What `apply` reads from a coded submission, worked out without touching the aggregator's
     /// state: a worker prepares a batch's submissions on every core (each submission's parsed
     /// document is then freed on the thread that made it), then applies them in order.
+    ///
+    /// - Parameter coded: A validated, coded submission.
+    /// - Returns: The submission's identity, its frame position and what it would count; a respondent outside the
+    ///   frame gets no contribution and is rejected when applied.
     public func prepare(_ coded: CodedSubmission) -> PreparedSubmission {
         let unit = frame.position(of: coded.submission.respondentId)
         let contribution = unit.map { unit in
@@ -100,6 +116,12 @@ public struct Aggregator: Sendable {
 
     /// Applies one prepared submission (see `prepare(_:)`) and returns what happened to it; the
     /// same as applying the coded submission it was prepared from.
+    ///
+    /// - Parameters:
+    ///   - submission: Prepared by this aggregator or another of the same plan and frame; consumed, so its
+    ///     contribution moves into the respondent's record without a copy.
+    ///   - position: Where the message was read, for replay detection; nil when there is no replay. Default: nil.
+    /// - Returns: `.acceptedFirst`, `.acceptedEdit`, `.noop`, `.rejected` (produce its dead letter) or `.alreadyApplied`.
     public mutating func apply(_ submission: consuming PreparedSubmission, at position: InputPosition? = nil) -> Outcome {
         // Taken out of the submission (which this call owns), so the contribution is moved into
         // the record rather than copied.
@@ -214,6 +236,10 @@ public struct Aggregator: Sendable {
 
     /// Counts a message rejected by an earlier stage (validator, coder) so the paradata account
     /// for every message. Counted in the partition's paradata record.
+    ///
+    /// - Parameters:
+    ///   - rejection: The upstream rejection as its dead letter carries it; its reason and problem codes are counted.
+    ///   - position: Where the dead letter was read, for replay detection; nil when there is no replay. Default: nil.
     /// - Returns: `.rejected(rejection, …)`, or `.alreadyApplied` for a replayed position.
     @discardableResult
     public mutating func recordUpstreamRejection(_ rejection: Rejection, at position: InputPosition? = nil) -> Outcome {
@@ -239,6 +265,11 @@ public struct Aggregator: Sendable {
 
     /// The partition's tally now; its sequence number is the number of messages counted, which
     /// only grows and survives restarts.
+    ///
+    /// - Parameter asOf: The time the tally describes, e.g. the newest input timestamp as RFC 3339; stored as given.
+    ///   Default: nil.
+    /// - Returns: A partial tally of this partition alone (`partitions` = `[partition: received]`), to merge with
+    ///   the other partitions' partials.
     public func snapshot(asOf: String? = nil) -> PartialTally {
         var partial = counts.partial()
         partial.paradata = paradata
@@ -248,6 +279,9 @@ public struct Aggregator: Sendable {
     }
 
     /// The state of `respondentId`, or `nil` when nothing was seen from it.
+    ///
+    /// - Parameter respondentId: A respondent id, in the frame or not (outsiders are held only when restored).
+    /// - Returns: The record with its head version's contribution, as the changelog would hold it.
     public func state(of respondentId: String) -> RespondentState? {
         existingEntryPosition(of: respondentId).map { entries[$0].fullState }
     }
@@ -285,6 +319,8 @@ public struct Aggregator: Sendable {
     /// Loads one changelog record, replacing what was held under its key (a later record of a
     /// key wins, as in a compacted topic), and updates the partial tally to match. Restored
     /// records are not pending for `takeChangelog()`.
+    ///
+    /// - Parameter record: A record read back from this partition's changelog, in any order.
     /// - Throws: `TallyError.undecodable` for bytes that are not a state record,
     ///   `.misplacedRecord` when the record names another respondent or partition than its key
     ///   and this aggregator.

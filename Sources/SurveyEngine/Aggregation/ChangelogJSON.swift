@@ -3,9 +3,10 @@ import Foundation
 /// Writes changelog record values by hand, straight into bytes: the JSON `JSONEncoder` (with
 /// `.sortedKeys`) makes of the `Codable` state types — the same member names, members sorted by
 /// their UTF-8 bytes, `nil` members left out — so `JSONDecoder` reads records written either way.
-/// One record is written per counted message, so it goes straight into one byte buffer with no
-/// intermediate containers or strings. Strings are escaped as `JSONWriter` does (slashes are
-/// not escaped); whole numbers are written as integers.
+/// Every changed respondent of every batch gets a record, so this is on the aggregator's path for
+/// each message: one growing byte array, no boxed containers or intermediate strings, unlike
+/// `JSONEncoder`. Strings are escaped as `JSONWriter` does (slashes are not escaped); whole numbers
+/// are written as integers.
 enum ChangelogJSON {
     /// The value of a respondent's record, with `contribution` as its contribution (the
     /// aggregator holds it apart from the state).

@@ -11,12 +11,18 @@ public struct ChangelogRecord: Sendable, Hashable {
     public var value: Data
 
     /// Wraps a key and value read back from the changelog.
+    ///
+    /// - Parameters:
+    ///   - key: The Kafka record key: a respondent id or `__paradata__/<partition>`.
+    ///   - value: The record value; decoded only by ``Aggregator/restore(_:)``.
     public init(key: String, value: Data) {
         self.key = key
         self.value = value
     }
 
     /// The record of a respondent's state.
+    ///
+    /// - Parameter state: The state, including its contribution; keyed by its respondent id.
     public init(_ state: RespondentState) {
         self.init(state, contribution: state.contribution.map(CountedContribution.strings))
     }
@@ -28,6 +34,8 @@ public struct ChangelogRecord: Sendable, Hashable {
     }
 
     /// The record of a partition's paradata.
+    ///
+    /// - Parameter paradata: The record; keyed `__paradata__/<partition>`.
     public init(_ paradata: PartitionParadata) {
         self.init(key: PartitionParadata.changelogKey(partition: paradata.partition), value: ChangelogJSON.encode(paradata))
     }

@@ -11,11 +11,18 @@ public struct ContentFingerprint: Sendable, Hashable, Codable, CustomStringConve
     public let value: UInt64
 
     /// Wraps a known hash.
+    ///
+    /// - Parameter value: A fingerprint computed earlier, e.g. read back from the changelog.
     public init(value: UInt64) {
         self.value = value
     }
 
     /// The fingerprint of every member of `submission` (envelope and answers).
+    ///
+    /// Two submissions get the same fingerprint when every envelope member is equal as a string and the answers are
+    /// structurally equal (member order ignored, `1` equal to `1.0`); a missing `deprecated_id` differs from any value.
+    ///
+    /// - Parameter submission: A validated submission.
     public init(of submission: borrowing Submission) {
         var state: UInt64 = 0x4654_5631 // "FTV1": the scheme's version, so a change of scheme changes every value
         // Parts mixed in this order (no array of them is built).
@@ -36,6 +43,8 @@ public struct ContentFingerprint: Sendable, Hashable, Codable, CustomStringConve
     }
 
     /// Decodes 16 hex digits.
+    ///
+    /// - Parameter decoder: A decoder holding one string of exactly 16 hex digits, either case.
     /// - Throws: `DecodingError.dataCorrupted` for anything else.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
@@ -46,6 +55,9 @@ public struct ContentFingerprint: Sendable, Hashable, Codable, CustomStringConve
     }
 
     /// Encodes 16 hex digits.
+    ///
+    /// - Parameter encoder: The encoder to write one string of 16 lowercase hex digits, zero-padded, to.
+    /// - Throws: What the encoder throws.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -13,6 +13,10 @@ public struct Contribution: Sendable, Hashable, Codable {
         public var codes: [String]
 
         /// Creates a field value.
+        ///
+        /// - Parameters:
+        ///   - answered: Whether the respondent answered the field's source(s): the field's answered base.
+        ///   - codes: The plan codes assigned, in plan order without repeats (not checked).
         public init(answered: Bool, codes: [String]) {
             self.answered = answered
             self.codes = codes
@@ -37,6 +41,15 @@ public struct Contribution: Sendable, Hashable, Codable {
 
     /// Creates a contribution from its parts (tests and tools; the aggregator uses
     /// `init(of:plan:region:)`).
+    ///
+    /// - Parameters:
+    ///   - region: The respondent's region in the frame.
+    ///   - formVersion: The version's `form_version`.
+    ///   - codebookVersion: The codebook version that coded it.
+    ///   - day: The `YYYY-MM-DD` of its `submitted_at` as written.
+    ///   - fields: Per plan field name, its value; give every plan field, or the aggregator counts it unanswered.
+    ///   - numbers: Per numeric summary name, the value; omit a name without a value.
+    ///   - freeTextAnswered: Names of the plan's free texts that were answered, in plan order.
     public init(region: String, formVersion: String, codebookVersion: String, day: String,
                 fields: [String: FieldValue], numbers: [String: Double], freeTextAnswered: [String]) {
         self.region = region
@@ -54,6 +67,11 @@ public struct Contribution: Sendable, Hashable, Codable {
     /// or string); coded fields take the `CodingResult`'s codes that the plan lists (answered =
     /// the coder's flag, or any code); band fields always have a code (answered = true). The
     /// aggregator reads the same into an `IndexedContribution` with a layout made once.
+    ///
+    /// - Parameters:
+    ///   - coded: The submission with its coding.
+    ///   - plan: What is tallied; codes the plan does not list are not counted.
+    ///   - region: The respondent's region, looked up in the frame by the caller.
     public init(of coded: CodedSubmission, plan: TallyPlan, region: String) {
         let layout = PlanLayout(plan: plan, regions: [region])
         self = IndexedContribution(of: coded, plan: plan, layout: layout, region: region, regionNumber: 0).contribution

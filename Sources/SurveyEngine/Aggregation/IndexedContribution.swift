@@ -34,7 +34,7 @@ struct IndexedContribution: Sendable {
     init(of coded: borrowing CodedSubmission, plan: borrowing TallyPlan, layout: PlanLayout, region: String, regionNumber: Int) {
         // The submission and plan are borrowed, not copied (an initializer owns its arguments by default).
         var bits = [UInt64](repeating: 0, count: layout.bitCount)
-        // Fields are read in place (`plan.fields[f]`): binding each one copied all its members.
+        // Fields are read in place (`plan.fields[f]`): binding one to a local would copy all its members.
         for f in plan.fields.indices {
             let mask = layout.maskStart[f]
             let answered: Bool

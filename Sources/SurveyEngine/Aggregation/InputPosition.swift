@@ -9,6 +9,10 @@ public struct InputPosition: Sendable, Hashable, Codable {
     public var offset: Int64
 
     /// Creates a position.
+    ///
+    /// - Parameters:
+    ///   - stream: The input stream, for Kafka `<topic>/<partition>`, e.g. `survey.coded/3`; any stable name.
+    ///   - offset: The message's offset in the stream; a later message must have a larger offset.
     public init(stream: String, offset: Int64) {
         self.stream = stream
         self.offset = offset

@@ -25,6 +25,15 @@ public struct PreparedSubmission: Sendable, Hashable {
     var unitPosition: Int?
 
     /// Creates a prepared submission from its parts (`Aggregator.prepare(_:)` is the usual way).
+    ///
+    /// - Parameters:
+    ///   - respondentId: The submission's `respondent_id`.
+    ///   - instanceId: Its `instance_id`.
+    ///   - deprecatedId: Its `deprecated_id`, or nil for a first submission.
+    ///   - submittedDay: The `YYYY-MM-DD` of its `submitted_at`.
+    ///   - inFrame: Whether the respondent is in the population frame; false makes ``Aggregator`` reject it.
+    ///   - fingerprint: The fingerprint of its whole content, for re-send and conflict checks.
+    ///   - contribution: What it counts if it becomes the head; nil when the respondent is not in the frame.
     public init(respondentId: String, instanceId: String, deprecatedId: String?, submittedDay: String, inFrame: Bool,
                 fingerprint: ContentFingerprint, contribution: Contribution?) {
         self.respondentId = respondentId
@@ -49,6 +58,11 @@ public struct PreparedSubmission: Sendable, Hashable {
     }
 
     /// Equal when every public member is (however the contribution is held).
+    ///
+    /// - Parameters:
+    ///   - a: A prepared submission.
+    ///   - b: Another.
+    /// - Returns: True when identities, day, frame flag, fingerprint and contribution are equal.
     public static func == (a: PreparedSubmission, b: PreparedSubmission) -> Bool {
         a.respondentId == b.respondentId && a.instanceId == b.instanceId && a.deprecatedId == b.deprecatedId
             && a.submittedDay == b.submittedDay && a.inFrame == b.inFrame && a.fingerprint == b.fingerprint
@@ -56,6 +70,9 @@ public struct PreparedSubmission: Sendable, Hashable {
     }
 
     /// Hashes every public member.
+    ///
+    /// - Parameter hasher: The hasher to feed; the contribution is hashed by value, so equal values hash equal
+    ///   whether indexed or not.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(respondentId)
         hasher.combine(instanceId)

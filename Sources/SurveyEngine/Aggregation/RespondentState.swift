@@ -21,6 +21,8 @@ public struct RespondentState: Sendable, Hashable, Codable {
     public var applied: [String: Int64]
 
     /// A respondent the aggregator has seen nothing from.
+    ///
+    /// - Parameter respondentId: The respondent id, also the record's changelog key.
     public init(respondentId: String) {
         self.respondentId = respondentId
         self.headInstanceId = nil
@@ -31,6 +33,9 @@ public struct RespondentState: Sendable, Hashable, Codable {
     }
 
     /// Whether the message at `position` is already reflected in this record.
+    ///
+    /// - Parameter position: Where the message was read; nil (no replay tracking) is never applied.
+    /// - Returns: True when its offset is at or below the last one applied from its stream.
     public func hasApplied(_ position: InputPosition?) -> Bool {
         guard let position, let last = applied[position.stream] else { return false }
         return position.offset <= last

@@ -1,6 +1,6 @@
-/// An array kept in segments of 1,024 elements: appending never moves the elements held. One
-/// array of the aggregator's respondent records (about 300 bytes each) copied every record to
-/// new memory each time it grew, and touched twice the memory it ends with.
+/// An array kept in segments of 1,024 elements: appending never moves the elements held, so the
+/// aggregator's respondent records (about 300 bytes each) are never copied as the array grows, and
+/// growing never needs the old and the new storage at once, as a doubling single array would.
 struct SegmentedArray<Element>: RandomAccessCollection, MutableCollection {
     /// log2 of the segment size.
     private static var segmentBits: Int { 10 }

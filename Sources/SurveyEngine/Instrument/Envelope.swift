@@ -1,6 +1,6 @@
-/// How the OpenRosa-style envelope around the answers is spelled and checked (DESIGN.md, "Submission").
+/// How the OpenRosa-style envelope around the answers is spelled and checked (ARCHITECTURE.md, "Submission").
 ///
-/// Each role of a `Submission` maps to a JSON member. The defaults are DESIGN.md's names and rules,
+/// Each role of a `Submission` maps to a JSON member. The defaults are ARCHITECTURE.md's names and rules,
 /// so an instrument file only states what differs.
 public struct Envelope: Sendable, Hashable {
     /// A text format an envelope member must have.
@@ -21,6 +21,11 @@ public struct Envelope: Sendable, Hashable {
         public var format: Format?
 
         /// Creates a member description.
+        ///
+        /// - Parameters:
+        ///   - member: The JSON member name at the top level of the message.
+        ///   - required: Whether it must be present and non-blank. Default: true.
+        ///   - format: The format its string must have; nil accepts any non-blank string. Default: nil.
         public init(member: String, required: Bool = true, format: Format? = nil) {
             self.member = member
             self.required = required
@@ -45,7 +50,7 @@ public struct Envelope: Sendable, Hashable {
     /// What to do with other top-level members. Default: `.ignore` (producers add their own metadata).
     public var unknownMembers: UnknownMemberPolicy = .ignore
 
-    /// DESIGN.md's envelope.
+    /// ARCHITECTURE.md's envelope.
     public init() {}
 
     /// The string-valued members in the order problems are reported: every role except `answers`.

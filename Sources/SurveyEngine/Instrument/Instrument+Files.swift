@@ -3,6 +3,8 @@ import Foundation
 /// Loading an instrument and its frame from files under `Schemas/`.
 extension Instrument {
     /// Loads the instrument file at `path`; `frameFile` is then resolved against its folder.
+    ///
+    /// - Parameter path: The instrument file's path (UTF-8 YAML); also the `source` named in error messages.
     /// - Throws: `SurveyDefinitionError` when the file cannot be read, and as `init(yaml:source:)`.
     public init(contentsOfFile path: String) throws(SurveyDefinitionError) {
         let text: String
@@ -16,6 +18,10 @@ extension Instrument {
     }
 
     /// The path of the frame CSV: `frameFile` resolved against `directory` (or `folder` when given).
+    ///
+    /// - Parameter folder: The folder a relative `frameFile` is resolved against. Default: nil, meaning ``directory``.
+    /// - Returns: `frameFile` itself when it is absolute or there is no folder to resolve against (an instrument
+    ///   loaded from text); otherwise `folder/frameFile`. The file's existence is not checked.
     public func framePath(relativeTo folder: String? = nil) -> String {
         if frameFile.hasPrefix("/") { return frameFile }
         guard let base = folder ?? directory, !base.isEmpty else { return frameFile }

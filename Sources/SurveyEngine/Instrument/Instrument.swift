@@ -30,6 +30,19 @@ public struct Instrument: Sendable, Hashable {
     public var directory: String?
 
     /// Builds and checks an instrument from its parts; `optionLists` and `questions` keep their order.
+    ///
+    /// - Parameters:
+    ///   - formId: The form id submissions carry in `form_id`.
+    ///   - title: A human title. Default: nil.
+    ///   - versions: The form versions submissions may carry, e.g. `["2018.1"]`.
+    ///   - referenceDate: The survey's "now" for derived values such as years established.
+    ///   - frameFile: The population frame CSV, relative to the instrument file's folder.
+    ///   - limits: Size caps. Default: 1 MiB per message, 20,000 characters per text.
+    ///   - envelope: Envelope member names and rules. Default: the standard names, all required except `deprecated_id`.
+    ///   - optionLists: The option lists; a list's order is the order tallies show its codes in.
+    ///   - unknownAnswers: What to do with a member of `answers` no question declares. Default: `.reject`.
+    ///   - questions: The top-level questions, in file order.
+    ///   - source: A name for error messages. Default: `instrument`.
     /// - Throws: `SurveyDefinitionError` naming `source` and the first inconsistency found, e.g. a
     ///   question that refers to an undeclared option list, or `min_items` above `max_items`.
     public init(formId: String, title: String? = nil, versions: [String], referenceDate: CalendarDate,
@@ -101,21 +114,30 @@ public struct Instrument: Sendable, Hashable {
     }
 
     /// The option list named `name`, or `nil`.
+    ///
+    /// - Parameter name: The list's name in the instrument file, e.g. `approach`; compared exactly.
     public func optionList(named name: String) -> OptionList? {
         optionLists.first { $0.name == name }
     }
 
     /// The top-level question named `name`, or `nil`.
+    ///
+    /// - Parameter name: The question's member name in `answers`, e.g. `top_approaches`; fields of sections are not
+    ///   searched (use ``Question/field(named:)``).
     public func question(named name: String) -> Question? {
         questions.first { $0.name == name }
     }
 
     /// The option list of the top-level question `name` (e.g. `top_approaches` → the `approach`
     /// list, in file order), or `nil` when there is no such question or it has no options.
+    ///
+    /// - Parameter name: The top-level question's member name.
     public func optionList(forQuestion name: String) -> OptionList? {
         question(named: name)?.options.flatMap(optionList(named:))
     }
 
     /// Whether `version` is one of `versions`.
+    ///
+    /// - Parameter version: A `form_version` value, compared exactly (`2018.1` is not `2018.01`).
     public func declares(version: String) -> Bool { versions.contains(version) }
 }

@@ -8,6 +8,11 @@ public struct InstrumentLimits: Sendable, Hashable {
     public var textCharacters: Int = 20_000
 
     /// Creates limits; every value has a default.
+    ///
+    /// - Parameters:
+    ///   - messageBytes: The largest accepted message, in bytes, checked before parsing. Default: 1,048,576 (1 MiB).
+    ///   - textCharacters: The longest accepted text answer, in Unicode scalars, where a question sets no
+    ///     `max_length`. Default: 20,000.
     public init(messageBytes: Int = 1_048_576, textCharacters: Int = 20_000) {
         self.messageBytes = messageBytes
         self.textCharacters = textCharacters

@@ -10,6 +10,10 @@ public struct OptionList: Sendable, Hashable {
         public var label: String?
 
         /// Creates an option.
+        ///
+        /// - Parameters:
+        ///   - code: The stable code stored in submissions and shown in tallies, e.g. `whole_system`.
+        ///   - label: The wording shown to respondents. Default: nil.
         public init(code: String, label: String? = nil) {
             self.code = code
             self.label = label
@@ -23,6 +27,10 @@ public struct OptionList: Sendable, Hashable {
     private var positions: [String: Int]
 
     /// Creates a list; codes should be unique (the instrument loader rejects repeats).
+    ///
+    /// - Parameters:
+    ///   - name: The list's name, as questions refer to it.
+    ///   - options: The options in the order tallies list them; a repeated code is found at its first position.
     public init(name: String, options: [Option]) {
         self.name = name
         self.options = options
@@ -33,8 +41,12 @@ public struct OptionList: Sendable, Hashable {
     public var codes: [String] { options.map(\.code) }
 
     /// Whether `code` is one of the list's codes.
+    ///
+    /// - Parameter code: A code from a submission, compared exactly (case-sensitive); found without a linear scan.
     public func contains(_ code: String) -> Bool { positions[code] != nil }
 
     /// The zero-based position of `code` in the list, or `nil` when it is not a code of the list.
+    ///
+    /// - Parameter code: A code, compared exactly.
     public func position(of code: String) -> Int? { positions[code] }
 }

@@ -37,11 +37,19 @@ public struct Question: Sendable, Hashable {
     public var unknownFields: UnknownMemberPolicy = .reject
 
     /// Creates a question of `type` named `name`; set the other properties as the type needs.
+    ///
+    /// Nothing is checked here; building the ``Instrument`` checks the properties against the type.
+    ///
+    /// - Parameters:
+    ///   - name: The JSON member name, e.g. `top_approaches`.
+    ///   - type: The JSON shape and meaning of the answer.
     public init(name: String, type: QuestionType) {
         self.name = name
         self.type = type
     }
 
     /// The field named `name` of a section, or `nil`.
+    ///
+    /// - Parameter name: The field's member name within the section; compared exactly.
     public func field(named name: String) -> Question? { fields.first { $0.name == name } }
 }

@@ -6,6 +6,11 @@ public struct RequiredWhen: Sendable, Hashable {
     public var includes: [String]
 
     /// Creates a condition.
+    ///
+    /// - Parameters:
+    ///   - question: The top-level `single_option` or `multi_option` question whose answer decides.
+    ///   - includes: Codes of that question's option list; the condition holds when the answer is or contains
+    ///     any of them, and never when the question is unanswered.
     public init(question: String, includes: [String]) {
         self.question = question
         self.includes = includes

@@ -1,7 +1,7 @@
 /// Re-emitting a validated submission as JSON (for `survey.valid` and dead letters).
 extension Submission {
     /// The submission as a JSON document: the envelope members named as `envelope` says
-    /// (default: DESIGN.md's names), `deprecated_id` only when present, and the answers.
+    /// (default: ARCHITECTURE.md's names), `deprecated_id` only when present, and the answers.
     /// `JSONWriter().bytes(submission.jsonValue())` gives deterministic bytes.
     public func jsonValue(envelope: Envelope = Envelope()) -> JSONValue {
         var members: [String: JSONValue] = [

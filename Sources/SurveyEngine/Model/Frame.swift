@@ -3,9 +3,13 @@
 /// Loaded from a CSV whose header names at least `respondent_id` and `region`
 /// (other columns are kept as attributes). Fields are plain (no quoted commas).
 public struct Frame: Sendable, Hashable {
+    /// One unit of the frame: a possible respondent.
     public struct Unit: Sendable, Hashable {
+        /// The unit's id, the value of `respondent_id` in submissions and the Kafka key (e.g. `E06000001`).
         public var id: String
+        /// The region the unit belongs to, the `region` column; response rates are reported per region.
         public var region: String
+        /// The other columns of its row, by header name (e.g. `name`, `type`).
         public var attributes: [String: String]
     }
 
@@ -21,9 +25,14 @@ public struct Frame: Sendable, Hashable {
     public var count: Int { units.count }
 
     /// The unit with this id, or `nil` when it is not in the frame.
+    ///
+    /// - Parameter id: A respondent id, compared exactly (case and surrounding spaces matter).
+    /// - Returns: The unit; when the frame lists an id twice, its first row.
     public func unit(_ id: String) -> Unit? { index[id].map { units[$0] } }
 
     /// Whether `id` is in the frame.
+    ///
+    /// - Parameter id: A respondent id, compared exactly.
     public func contains(_ id: String) -> Bool { index[id] != nil }
 
     /// The position in `units` of the unit with this id, or `nil` when it is not in the frame.
@@ -39,6 +48,10 @@ public struct Frame: Sendable, Hashable {
         return zip(regionNames, sizes).map { ($0, $1) }
     }
 
+    /// A frame of `units`, in the order given.
+    ///
+    /// - Parameter units: The units; an id listed twice is counted twice in ``count`` and ``regions`` but found
+    ///   as its first occurrence. Regions are numbered in the order they first appear.
     public init(units: [Unit]) {
         self.units = units
         self.index = Dictionary(units.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -55,6 +68,13 @@ public struct Frame: Sendable, Hashable {
     }
 
     /// Parses frame CSV text.
+    ///
+    /// The header must name `respondent_id` and `region` (any order, other columns kept as attributes). Cells
+    /// are split at every comma (no quoting) and trimmed of spaces, tabs and carriage returns; blank lines are skipped.
+    ///
+    /// - Parameters:
+    ///   - csv: The file's text, header first.
+    ///   - source: The file's name for error messages. Default: `frame`.
     /// - Throws: `SurveyDefinitionError` naming the line when the header lacks a column or a row is short.
     public init(csv: String, source: String = "frame") throws(SurveyDefinitionError) {
         var lines = csv.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
@@ -80,8 +100,8 @@ public struct Frame: Sendable, Hashable {
 
 extension Substring {
     /// Without leading and trailing spaces, tabs and carriage returns. Walks indices from both
-    /// ends (building the text from two reversed copies made loading a 345,000-unit frame take
-    /// seconds).
+    /// ends and copies the remaining text once, so trimming costs the blanks plus one copy; a frame
+    /// has a few cells per unit and hundreds of thousands of units.
     func trimmingWhitespace() -> String {
         func isBlank(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\r" }
         var start = startIndex, end = endIndex

@@ -22,11 +22,16 @@ public struct JSONObject: Sendable, RandomAccessCollection, ExpressibleByDiction
     }
 
     /// The members of `dictionary` (in the dictionary's order).
+    ///
+    /// - Parameter dictionary: The members; their order is the dictionary's iteration order, which is not stable
+    ///   between runs, so use a literal or the subscript setter where order matters (e.g. for rendering).
     public init(_ dictionary: [String: JSONValue]) {
         members = dictionary.map { (key: $0.key, value: $0.value) }
     }
 
     /// The members of a literal; a name written twice keeps its last value.
+    ///
+    /// - Parameter elements: Name-value pairs in the order written; a repeated name keeps its first position.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         members = []
         members.reserveCapacity(elements.count)
@@ -84,6 +89,9 @@ public struct JSONObject: Sendable, RandomAccessCollection, ExpressibleByDiction
     public var values: [JSONValue] { members.map(\.value) }
 
     /// A copy with every value transformed, names and order kept.
+    ///
+    /// - Parameter transform: Called once per member value, in member order; an error it throws is rethrown.
+    /// - Returns: An object with the same names in the same order and the transformed values.
     public func mapValues(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONObject {
         JSONObject(uniqueMembers: try members.map { (key: $0.key, value: try transform($0.value)) })
     }
@@ -91,6 +99,14 @@ public struct JSONObject: Sendable, RandomAccessCollection, ExpressibleByDiction
 
 extension JSONObject: Hashable {
     /// Whether both objects have the same members, in any order.
+    ///
+    /// Up to 16 members each member is looked up in the other; beyond, both are sorted by name, so a large object
+    /// costs O(n log n), not O(n²).
+    ///
+    /// - Parameters:
+    ///   - lhs: An object.
+    ///   - rhs: Another object.
+    /// - Returns: True when both have the same names with equal values, whatever the order.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
         // Pairwise for the usual small object; by sorted names beyond, so a large object is not quadratic.
@@ -105,6 +121,10 @@ extension JSONObject: Hashable {
     }
 
     /// Hashes the members order-free: a wrapping sum of each member's own hash.
+    ///
+    /// Equal objects (``==(_:_:)``, order ignored) therefore hash equal.
+    ///
+    /// - Parameter hasher: The hasher to feed the member count and the sum into.
     public func hash(into hasher: inout Hasher) {
         var sum: UInt = 0
         for (key, value) in members {

@@ -4,14 +4,23 @@
 /// equal whatever the order their producer wrote them in, which is what the "identical
 /// re-send" rule needs.
 public enum JSONValue: Sendable, Hashable {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// Any JSON number, as a `Double` (integers beyond 2^53 lose precision).
     case number(Double)
+    /// A string, unescaped.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object, its members compared without regard to order.
     case object(JSONObject)
 
     /// An object with the members of `dictionary`.
+    ///
+    /// - Parameter dictionary: The members; their order is the dictionary's, which is not stable between runs.
+    /// - Returns: `.object` holding them.
     public static func object(_ dictionary: [String: JSONValue]) -> JSONValue {
         .object(JSONObject(dictionary))
     }
@@ -48,6 +57,10 @@ public enum JSONValue: Sendable, Hashable {
 
     /// The value at a dotted path such as `answers.approaches.whole_system.description`
     /// (object members only), or `nil` where any step is missing.
+    ///
+    /// - Parameter path: Member names separated by `.`; empty steps (`a..b`, a leading dot) are skipped, and an
+    ///   empty path returns this value. A step never indexes into an array.
+    /// - Returns: The value found, which may be `.null`; nil when a step is missing or meets a non-object.
     public func value(atPath path: some StringProtocol) -> JSONValue? {
         var current: JSONValue? = self
         for step in path.split(separator: ".") {

@@ -1,11 +1,18 @@
-/// The kind of one validation problem (DESIGN.md's problem codes, plus size caps).
+/// The kind of one validation problem (ARCHITECTURE.md's problem codes, plus size caps).
 public enum ProblemCode: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Not valid UTF-8.
     case invalidUTF8 = "invalid_utf8"
+    /// Valid UTF-8 but not one JSON value.
     case invalidJSON = "invalid_json"
+    /// A required member or answer is missing (or, for a text, blank).
     case required
+    /// A value of the wrong JSON type (e.g. a number where a string is declared).
     case typeMismatch = "type_mismatch"
+    /// More items than the instrument's `max_items`.
     case tooManyItems = "too_many_items"
+    /// A code that is not among the question's options.
     case unknownOption = "unknown_option"
+    /// A number outside the declared `min`/`max`.
     case outOfRange = "out_of_range"
     /// A text or the whole message is over its cap.
     case tooLarge = "too_large"

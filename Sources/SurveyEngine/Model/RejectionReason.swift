@@ -1,4 +1,4 @@
-/// Why a message was not counted: a stable machine-readable code (DESIGN.md's reasons).
+/// Why a message was not counted: a stable machine-readable code (ARCHITECTURE.md's reasons).
 public enum RejectionReason: String, Sendable, Hashable, Codable, CaseIterable {
     /// Not valid UTF-8, not JSON, or breaks an instrument rule (see `problems`).
     case invalid

@@ -1,4 +1,4 @@
-/// A submission that passed validation: the OpenRosa-style envelope of DESIGN.md plus its answers.
+/// A submission that passed validation: the OpenRosa-style envelope of ARCHITECTURE.md plus its answers.
 public struct Submission: Sendable, Hashable {
     /// Instrument id, e.g. `wwc-csc-2018`.
     public var formId: String
@@ -15,6 +15,17 @@ public struct Submission: Sendable, Hashable {
     /// The `answers` object.
     public var answers: JSONValue
 
+    /// Creates a submission; nothing is checked here (the validator checks before it makes one).
+    ///
+    /// - Parameters:
+    ///   - formId: Instrument id, e.g. `wwc-csc-2018`.
+    ///   - formVersion: A version the instrument declares, e.g. `2018.1`.
+    ///   - instanceId: `uuid:` + UUID, unique per version.
+    ///   - deprecatedId: On an edit, the `instance_id` this version replaces; nil for a first submission. Default: nil.
+    ///   - respondentId: The frame unit's id, e.g. `E06000001`.
+    ///   - submittedAt: RFC 3339 timestamp with offset, e.g. `2018-05-14T09:30:00+01:00`; its first 10 characters are
+    ///     the day counted in the paradata.
+    ///   - answers: The `answers` object.
     public init(formId: String, formVersion: String, instanceId: String, deprecatedId: String? = nil,
                 respondentId: String, submittedAt: String, answers: JSONValue) {
         self.formId = formId

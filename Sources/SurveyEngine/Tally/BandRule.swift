@@ -12,6 +12,11 @@ public struct BandRule: Sendable, Hashable {
         public var maxYears: Int?
 
         /// Creates a band.
+        ///
+        /// - Parameters:
+        ///   - code: The band's code, e.g. `5_to_10`.
+        ///   - minYears: Smallest whole number of years in the band, inclusive.
+        ///   - maxYears: Largest whole number of years, inclusive, or nil for no upper end. Default: nil.
         public init(code: String, minYears: Int, maxYears: Int? = nil) {
             self.code = code
             self.minYears = minYears
@@ -19,6 +24,8 @@ public struct BandRule: Sendable, Hashable {
         }
 
         /// Whether `years` lies in this band.
+        ///
+        /// - Parameter years: Whole years before the reference year; negative for a year after it.
         public func contains(_ years: Int) -> Bool { years >= minYears && (maxYears.map { years <= $0 } ?? true) }
     }
 
@@ -30,6 +37,11 @@ public struct BandRule: Sendable, Hashable {
     public var missing: String
 
     /// Creates a rule.
+    ///
+    /// - Parameters:
+    ///   - path: Where the years are read; a `*` step reads every member, and the earliest number counts.
+    ///   - bands: The bands in document order; the plan rejects overlapping bands.
+    ///   - missing: The code for respondents without a number or outside every band.
     public init(path: TallyPath, bands: [Band], missing: String) {
         self.path = path
         self.bands = bands
@@ -37,6 +49,11 @@ public struct BandRule: Sendable, Hashable {
     }
 
     /// The band code for `submission` measured against `referenceYear`.
+    ///
+    /// - Parameters:
+    ///   - submission: The head version; non-numeric and non-finite values at `path` are ignored.
+    ///   - referenceYear: The plan's reference year; the earliest year, rounded down, is subtracted from it.
+    /// - Returns: The first band holding the age in years, or `missing`.
     public func code(for submission: Submission, referenceYear: Int) -> String {
         var earliest: Double?
         path.forEachValue(in: submission) { value in

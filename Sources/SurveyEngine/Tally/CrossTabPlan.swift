@@ -9,6 +9,11 @@ public struct CrossTabPlan: Sendable, Hashable {
     public var columns: String
 
     /// Creates a cross-tab plan.
+    ///
+    /// - Parameters:
+    ///   - name: The name in the document, e.g. `established_band x care_trend`.
+    ///   - rows: The tallied field whose codes are the rows.
+    ///   - columns: The tallied field whose codes are the columns.
     public init(name: String, rows: String, columns: String) {
         self.name = name
         self.rows = rows

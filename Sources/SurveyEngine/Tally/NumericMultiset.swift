@@ -8,6 +8,9 @@ public struct NumericMultiset: Sendable, Hashable, Codable {
     public init() {}
 
     /// A multiset holding `values`.
+    ///
+    /// - Parameter values: The values, repeats counted; `-0.0` and `0.0` are one value, and each NaN is its own
+    ///   value that can never be removed (keep NaN out).
     public init(_ values: some Sequence<Double>) {
         for value in values { insert(value) }
     }
@@ -19,12 +22,17 @@ public struct NumericMultiset: Sendable, Hashable, Codable {
     public var isEmpty: Bool { count == 0 }
 
     /// Adds one occurrence of `value`.
+    ///
+    /// - Parameter value: Any number; exact equality decides which occurrences are the same value.
     public mutating func insert(_ value: Double) {
         counts[value, default: 0] += 1
         count += 1
     }
 
     /// Removes one occurrence of `value`; returns false (and changes nothing) when absent.
+    ///
+    /// - Parameter value: The value to remove, compared exactly (`12` and `12.000001` differ).
+    /// - Returns: True when an occurrence was removed.
     @discardableResult
     public mutating func remove(_ value: Double) -> Bool {
         guard let n = counts[value] else { return false }
@@ -34,6 +42,8 @@ public struct NumericMultiset: Sendable, Hashable, Codable {
     }
 
     /// Adds every occurrence held by `other`.
+    ///
+    /// - Parameter other: Another multiset, e.g. another partition's values of the same summary.
     public mutating func formUnion(_ other: NumericMultiset) {
         for (value, n) in other.counts { counts[value, default: 0] += n }
         count += other.count
@@ -65,6 +75,9 @@ public struct NumericMultiset: Sendable, Hashable, Codable {
     }
 
     /// Decodes `[[value, count], …]`.
+    ///
+    /// - Parameter decoder: A decoder holding an array of two-number arrays; pairs may come in any order and a value
+    ///   may repeat (its counts add up).
     /// - Throws: `DecodingError.dataCorrupted` for a pair that is not two numbers or a count below 1.
     public init(from decoder: any Decoder) throws {
         var container = try decoder.unkeyedContainer()
@@ -80,6 +93,9 @@ public struct NumericMultiset: Sendable, Hashable, Codable {
     }
 
     /// Encodes `[[value, count], …]` by ascending value.
+    ///
+    /// - Parameter encoder: The encoder to write the pairs to; counts are written as numbers.
+    /// - Throws: What the encoder throws.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.unkeyedContainer()
         for (value, n) in sortedCounts { try container.encode([value, Double(n)]) }

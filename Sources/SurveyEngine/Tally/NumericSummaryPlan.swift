@@ -14,6 +14,10 @@ public struct NumericSummaryPlan: Sendable, Hashable {
     public var origin: Origin
 
     /// Creates a numeric summary plan.
+    ///
+    /// - Parameters:
+    ///   - name: The summary name, unique among numeric summaries, e.g. `duration_weeks`.
+    ///   - origin: A coded number of the same meaning, or a numeric answer at a path.
     public init(name: String, origin: Origin) {
         self.name = name
         self.origin = origin

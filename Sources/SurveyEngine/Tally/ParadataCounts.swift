@@ -33,6 +33,10 @@ public struct ParadataCounts: Sendable, Hashable, Codable {
     public var isEmpty: Bool { received == 0 }
 
     /// Counts one accepted version (`edit` or first) submitted on `day`.
+    ///
+    /// - Parameters:
+    ///   - edit: True for an edit of the head, false for a respondent's first version.
+    ///   - day: The `YYYY-MM-DD` of its `submitted_at` as written (the respondent's local day).
     public mutating func countAccepted(edit: Bool, day: String) {
         if edit { acceptedEdits += 1 } else { acceptedFirstSubmissions += 1 }
         acceptedVersionsPerDay[day, default: 0] += 1
@@ -42,6 +46,9 @@ public struct ParadataCounts: Sendable, Hashable, Codable {
     public mutating func countNoop() { noopIdenticalResends += 1 }
 
     /// Counts one rejected message with its problems (problems count for `.invalid` only).
+    ///
+    /// - Parameter rejection: The rejection; an invalid message counts once under each distinct problem code it has
+    ///   in ``invalidMessagesByProblemCode`` and once per problem in ``invalidProblemsByCode``.
     public mutating func countRejection(_ rejection: Rejection) {
         rejectedByReason[rejection.reason.rawValue, default: 0] += 1
         guard rejection.reason == .invalid else { return }
@@ -50,6 +57,10 @@ public struct ParadataCounts: Sendable, Hashable, Codable {
     }
 
     /// Adds (`sign` = 1) or subtracts (`sign` = -1) `other`, dropping counts that reach zero.
+    ///
+    /// - Parameters:
+    ///   - other: Counts to add, e.g. another partition's or a respondent record's.
+    ///   - sign: 1 to add, -1 to subtract (when a restored record replaces the one held). Default: 1.
     public mutating func add(_ other: ParadataCounts, sign: Int = 1) {
         acceptedFirstSubmissions += sign * other.acceptedFirstSubmissions
         acceptedEdits += sign * other.acceptedEdits

@@ -2,7 +2,9 @@ extension PartialTally {
     /// Appends the partial's wire JSON to `output`, written directly: the members and shapes of
     /// its `Codable` form (what `JSONEncoder` writes), every object's keys in byte order, so equal
     /// tallies give equal bytes. `tally-aggregate` writes one per partition at every debounced
-    /// publication, so it is written into one byte buffer with no intermediate containers.
+    /// publication, so the writer appends to one byte array without boxing any value.
+    ///
+    /// - Parameter output: The buffer to append to; what it holds already is kept, so one buffer can be reused.
     public func writeJSON(into output: inout [UInt8]) {
         output.append(contentsOf: #"{"#.utf8)
         if let asOf {

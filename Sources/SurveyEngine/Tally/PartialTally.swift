@@ -52,12 +52,25 @@ public struct PartialTally: Sendable, Hashable, Codable {
     public var codebookVersions: [String: Int] = [:]
 
     /// An empty tally of `partitions` (partition → sequence number).
+    ///
+    /// - Parameters:
+    ///   - formId: The instrument id; only partials of the same form merge.
+    ///   - partitions: The partitions covered, each with its snapshot's sequence number. Default: none, as for the
+    ///     start of a merge.
     public init(formId: String, partitions: [Int: UInt64] = [:]) {
         self.formId = formId
         self.partitions = partitions
     }
 
     /// Adds (`sign` = 1) or retracts (`sign` = -1) one head version's contribution.
+    ///
+    /// Counts that reach zero are removed, so retracting everything that was added gives back an empty tally
+    /// equal to a fresh one.
+    ///
+    /// - Parameters:
+    ///   - contribution: What the head version counts.
+    ///   - sign: 1 to count it, -1 to retract it (on an edit); other values scale every count. Default: 1.
+    ///   - plans: The plan's cross-tabs; a cell is counted when the contribution has codes for both its fields.
     public mutating func add(_ contribution: Contribution, sign: Int = 1, crosstabs plans: [CrossTabPlan]) {
         // Every member is changed in place (`[key, default:]` / `modify`): copying a nested
         // dictionary out and back would copy its storage on every message.
@@ -112,6 +125,12 @@ public struct PartialTally: Sendable, Hashable, Codable {
     }
 
     /// The tally of both partials' partitions.
+    ///
+    /// Counts, multisets and paradata are summed; `asOf` is the later of the two (as strings, which orders
+    /// RFC 3339 UTC times); `format` the higher.
+    ///
+    /// - Parameter other: A partial of the same form covering other partitions.
+    /// - Returns: The tally of the union of both partitions.
     /// - Throws: `TallyError` `.formMismatch` when the forms differ, `.overlappingPartitions`
     ///   when both cover a partition (take the newest partial per partition first:
     ///   `PartialTallySet`).
@@ -147,6 +166,11 @@ public struct PartialTally: Sendable, Hashable, Codable {
     }
 
     /// The tally of every partial's partitions (an empty tally of `formId` for none).
+    ///
+    /// - Parameters:
+    ///   - partials: Partials of one form with disjoint partitions, in any order.
+    ///   - formId: The form they belong to.
+    /// - Returns: Their merge; it does not depend on the order of `partials`.
     /// - Throws: `TallyError` as `merging(_:)` does.
     public static func merge(_ partials: some Sequence<PartialTally>, formId: String) throws(TallyError) -> PartialTally {
         var total = PartialTally(formId: formId)
@@ -163,6 +187,8 @@ public struct PartialTally: Sendable, Hashable, Codable {
     }
 
     /// Reads wire bytes.
+    ///
+    /// - Parameter data: The JSON value of a `survey.tallies` record; members this format lacks are ignored.
     /// - Throws: `TallyError.undecodable` for bytes that are not a partial tally of a known format.
     public init(decoding data: Data) throws(TallyError) {
         do {

@@ -8,14 +8,20 @@ public struct PartialTallySet: Sendable, Hashable {
     public private(set) var latest: [Int: PartialTally] = [:]
 
     /// An empty set for `formId`.
+    ///
+    /// - Parameter formId: The form whose partials it accepts.
     public init(formId: String) {
         self.formId = formId
     }
 
-    /// Keeps `partial` for each partition it covers when its sequence number is newer than the
-    /// one held; returns whether anything changed.
+    /// Keeps `partial` for its partition when its sequence number is newer than the one held;
+    /// returns whether anything changed.
+    ///
+    /// - Parameter partial: A published partial: one form, exactly one partition.
+    /// - Returns: True when it replaced an older partial or was the first for its partition; false for an
+    ///   equal or older sequence number (a replay or re-publication), which is ignored.
     /// - Throws: `TallyError.formMismatch` for another form's partial, `.overlappingPartitions`
-    ///   for a partial covering several partitions (publish one partial per partition).
+    ///   for a partial covering no or several partitions (publish one partial per partition).
     @discardableResult
     public mutating func offer(_ partial: PartialTally) throws(TallyError) -> Bool {
         guard partial.formId == formId else {

@@ -1,5 +1,11 @@
 extension TallyDocument {
     /// Merges `partials` (disjoint partitions) and renders them with `plan` and `frame`.
+    ///
+    /// - Parameters:
+    ///   - partials: The newest partial of each partition, of the plan's form; none gives an all-zero document.
+    ///   - plan: What is tallied and in which order codes, regions and cross-tabs are shown.
+    ///   - frame: The population frame: the bases of the response rates.
+    ///   - options: Suppression, provisional flag and time shown. Default: no suppression, provisional.
     /// - Throws: `TallyError` `.formMismatch` when a partial is of another form than the plan,
     ///   `.overlappingPartitions` when two partials cover the same partition.
     public init(partials: some Sequence<PartialTally>, plan: TallyPlan, frame: Frame, options: Options = Options()) throws(TallyError) {
@@ -8,6 +14,13 @@ extension TallyDocument {
     }
 
     /// Renders one (already merged) partial tally.
+    ///
+    /// - Parameters:
+    ///   - tally: The merged tally; its form is not checked against the plan. Codes it holds that the plan does not
+    ///     list are not shown.
+    ///   - plan: What is tallied and in which order codes, regions and cross-tabs are shown.
+    ///   - frame: The population frame: the bases of the response rates.
+    ///   - options: Suppression, provisional flag and time shown. Default: no suppression, provisional.
     public init(merged tally: PartialTally, plan: TallyPlan, frame: Frame, options: Options = Options()) {
         let threshold = options.suppressBelow ?? 0
         func hidden(_ count: Int) -> Bool { count > 0 && count < threshold }

@@ -1,17 +1,21 @@
 import Foundation
 
 extension TallyDocument {
-    /// The document as JSON in DESIGN.md's shape (`form_id`, `frame_size`,
+    /// The document as JSON in ARCHITECTURE.md's shape (`form_id`, `frame_size`,
     /// `counted_respondents`, `response_rate`, `fields`, `free_text`, `numeric`, `crosstabs`,
     /// `paradata`, then metadata), members in a fixed order and codes in plan order.
     /// Percentages and intervals are unrounded; `null` marks a base of 0 or a suppressed cell.
+    ///
     /// - Parameter pretty: indent for people (default) or write one line.
+    /// - Returns: The JSON text; the same document always gives the same text.
     public func json(pretty: Bool = true) -> String {
         JSONWriter(sortsKeys: false, pretty: pretty).string(jsonValue)
     }
 
     /// `json(pretty:)` as UTF-8 bytes.
-    public func jsonData(pretty: Bool = true) -> Data { Data(JSONWriter(sortsKeys: false, pretty: pretty).bytes(jsonValue)) }
+    ///
+    /// - Parameter pretty: Indent for people, or write one line. Default: true.
+    public func jsonData(pretty: Bool = true) -> Data { Data(json(pretty: pretty).utf8) }
 
     /// The document as a JSON value whose objects hold their members in the document's order.
     var jsonValue: JSONValue {

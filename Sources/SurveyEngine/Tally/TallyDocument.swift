@@ -1,4 +1,4 @@
-/// The merged tally of a survey as readers see it (DESIGN.md, "Tallies"): response rate,
+/// The merged tally of a survey as readers see it (ARCHITECTURE.md, "Tallies"): response rate,
 /// per-field code counts with both bases, percentages and Wilson intervals, numeric summaries,
 /// cross-tabs, paradata and metadata. Built from partial tallies with
 /// `init(partials:plan:frame:options:)`; rendered with `json(pretty:)` or `textReport()`.
@@ -20,6 +20,11 @@ public struct TallyDocument: Sendable, Hashable {
         public var asOf: String? = nil
 
         /// Default options: no suppression, provisional.
+        ///
+        /// - Parameters:
+        ///   - suppressBelow: Hide counts from 1 up to one below this; nil or 1 or less hides nothing. Default: nil.
+        ///   - provisional: Mark the document as provisional (the survey is still in the field). Default: true.
+        ///   - asOf: The time to show, RFC 3339; nil shows the latest `asOf` of the partials. Default: nil.
         public init(suppressBelow: Int? = nil, provisional: Bool = true, asOf: String? = nil) {
             self.suppressBelow = suppressBelow
             self.provisional = provisional
@@ -47,11 +52,18 @@ public struct TallyDocument: Sendable, Hashable {
         public var byRegion: [(region: String, rate: Rate)]
 
         /// Equal overall rates and equal regions in the same order.
+        ///
+        /// - Parameters:
+        ///   - a: A response rate.
+        ///   - b: Another.
+        /// - Returns: True when the overall rates are equal and the regions match name for name, rate for rate, in order.
         public static func == (a: ResponseRate, b: ResponseRate) -> Bool {
             a.overall == b.overall && a.byRegion.map(\.region) == b.byRegion.map(\.region) && a.byRegion.map(\.rate) == b.byRegion.map(\.rate)
         }
 
         /// Hashes the overall rate and every region in order.
+        ///
+        /// - Parameter hasher: The hasher to feed; equal values (``==(_:_:)``) hash equal.
         public func hash(into hasher: inout Hasher) {
             hasher.combine(overall)
             for (region, rate) in byRegion {

@@ -19,6 +19,10 @@ public struct TallyError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
 
     /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: The stable code.
+    ///   - message: What failed and what to do, naming the form, partitions or changelog key involved.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message

@@ -21,6 +21,13 @@ public struct TallyField: Sendable, Hashable {
     public var codes: [String]
 
     /// Creates a field; see `TallyPlan.init` for the checks.
+    ///
+    /// - Parameters:
+    ///   - name: The field name, unique in the plan; for `.coded`, the `CodingResult` field it reads.
+    ///   - origin: Where its codes come from.
+    ///   - source: The source strings the document shows, e.g. `["answers.top_approaches"]`.
+    ///   - codes: The codes in document order; others found in submissions are not counted. For a band field,
+    ///     the band codes then the missing code.
     public init(name: String, origin: Origin, source: [String], codes: [String]) {
         self.name = name
         self.origin = origin

@@ -17,6 +17,11 @@ public struct TallyPath: Sendable, Hashable, CustomStringConvertible {
     public var hasWildcard: Bool { steps.contains("*") }
 
     /// Parses a dotted path.
+    ///
+    /// - Parameters:
+    ///   - text: Steps separated by single dots, starting with an envelope member, e.g.
+    ///     `answers.approaches.*.introduced_year`; `*` stands for every member or element.
+    ///   - source: The file named in error messages. Default: `tally plan`.
     /// - Throws: `SurveyDefinitionError` (naming `source`) when the path is empty, has an empty
     ///   step, or does not start with an envelope member.
     public init(_ text: String, source: String = "tally plan") throws(SurveyDefinitionError) {
@@ -35,6 +40,9 @@ public struct TallyPath: Sendable, Hashable, CustomStringConvertible {
 
     /// Every value the path reaches in `submission`, in a stable order (object members by
     /// key). Missing steps yield nothing; a path without `*` yields at most one value.
+    ///
+    /// - Parameter submission: The submission to read; a named step never indexes into an array.
+    /// - Returns: The values reached, `null` values included; empty when a step is missing.
     public func values(in submission: Submission) -> [JSONValue] {
         var current = [root(in: submission)]
         for step in steps.dropFirst() {
@@ -59,6 +67,10 @@ public struct TallyPath: Sendable, Hashable, CustomStringConvertible {
     /// Calls `body` with every value the path reaches in `submission`, in no stated order among
     /// an object's members: the same values as `values(in:)` without collecting or sorting them,
     /// for readers to whom the order does not matter (sets of codes, a minimum, "any").
+    ///
+    /// - Parameters:
+    ///   - submission: The submission to read.
+    ///   - body: Called once per value reached, synchronously; not called when nothing is reached.
     public func forEachValue(in submission: Submission, _ body: (JSONValue) -> Void) {
         visit(root(in: submission), step: 1, body)
     }
@@ -93,6 +105,10 @@ public struct TallyPath: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether any value the path reaches is a text with something other than white space:
     /// the "answered" test for free-text questions.
+    ///
+    /// - Parameter submission: The submission to read.
+    /// - Returns: True when at least one reached string has a non-white-space character; numbers and other
+    ///   non-strings never count.
     public func hasText(in submission: Submission) -> Bool {
         var found = false
         forEachValue(in: submission) { value in

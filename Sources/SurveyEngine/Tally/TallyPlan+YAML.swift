@@ -6,8 +6,12 @@ extension TallyPlan {
     public static let fileName = "tally.yaml"
 
     /// Parses a plan from `tally.yaml` text (format: `Schemas/TALLY.md`).
+    ///
+    /// - Parameters:
+    ///   - yaml: The file's text.
+    ///   - source: The file named in error messages. Default: `tally.yaml`.
     /// - Throws: `SurveyDefinitionError` (file `source`) naming the member that is missing,
-    ///   of the wrong type or inconsistent.
+    ///   of the wrong type or inconsistent, and as ``init(planVersion:formId:referenceDate:fields:numeric:freeText:crosstabs:regionOrder:source:)``.
     public init(yaml: String, source: String = TallyPlan.fileName) throws(SurveyDefinitionError) {
         let raw: RawPlan
         do {
@@ -77,6 +81,8 @@ extension TallyPlan {
     }
 
     /// Reads and parses the plan file at `url`.
+    ///
+    /// - Parameter url: A file URL of a `tally.yaml`; its path is the `source` in error messages.
     /// - Throws: `SurveyDefinitionError` when the file cannot be read or is not a valid plan.
     public init(contentsOf url: URL) throws(SurveyDefinitionError) {
         let text: String

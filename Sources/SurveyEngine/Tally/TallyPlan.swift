@@ -23,11 +23,26 @@ public struct TallyPlan: Sendable, Hashable {
     public var regionOrder: [String]
 
     /// The field named `name`, or `nil`.
+    ///
+    /// - Parameter name: A tallied field's name, e.g. `top_approaches`; compared exactly.
     public func field(named name: String) -> TallyField? { fields.first { $0.name == name } }
 
     /// Builds a plan from its parts and checks it is consistent.
+    ///
+    /// - Parameters:
+    ///   - planVersion: The plan file format version; only 1 is accepted. Default: 1.
+    ///   - formId: The instrument id the plan belongs to; must not be empty.
+    ///   - referenceDate: `YYYY-MM-DD`; only its year is used (bands count years before it).
+    ///   - fields: The tallied fields in document order; at least one.
+    ///   - numeric: Numeric summaries in document order. Default: none.
+    ///   - freeText: Uncoded free texts whose answered count is shown. Default: none.
+    ///   - crosstabs: Cross-tabs of two tallied fields. Default: none.
+    ///   - regionOrder: The order regions are shown in; unlisted frame regions follow in frame order, and listed
+    ///     names the frame lacks are ignored. Default: none (frame order).
+    ///   - source: The file named in error messages. Default: `tally plan`.
     /// - Throws: `SurveyDefinitionError` (file `source`) when names repeat, a field has no or
-    ///   repeated codes, bands overlap, or a cross-tab names a field the plan lacks.
+    ///   repeated codes, bands overlap, or a cross-tab names a field the plan lacks; also for an unsupported
+    ///   `planVersion`, an empty `formId` or a `referenceDate` without a four-digit year.
     public init(planVersion: Int = 1, formId: String, referenceDate: String, fields: [TallyField],
                 numeric: [NumericSummaryPlan] = [], freeText: [FreeTextPlan] = [], crosstabs: [CrossTabPlan] = [],
                 regionOrder: [String] = [], source: String = "tally plan") throws(SurveyDefinitionError) {
@@ -72,6 +87,9 @@ public struct TallyPlan: Sendable, Hashable {
     }
 
     /// `frame`'s regions in the plan's `regionOrder`, then the rest in frame order.
+    ///
+    /// - Parameter frame: The population frame.
+    /// - Returns: Every frame region once with its unit count; `regionOrder` names the frame lacks are left out.
     public func orderedRegions(of frame: Frame) -> [(name: String, size: Int)] {
         let regions = frame.regions
         let listed = regionOrder.compactMap { name in regions.first { $0.name == name } }

@@ -11,6 +11,10 @@ public struct WilsonInterval: Sendable, Hashable {
     public var upper: Double
 
     /// Wraps known bounds.
+    ///
+    /// - Parameters:
+    ///   - lower: Lower bound in percent, 0–100.
+    ///   - upper: Upper bound in percent, 0–100, at least `lower`.
     public init(lower: Double, upper: Double) {
         self.lower = lower
         self.upper = upper
@@ -18,7 +22,13 @@ public struct WilsonInterval: Sendable, Hashable {
 
     /// The interval for `count` successes out of `base`, or `nil` when `base` is 0 (no
     /// respondents: no proportion to estimate).
-    /// - Parameter z: the normal quantile; default `z95`.
+    ///
+    /// Bounds are clamped to 0–100 and unrounded.
+    ///
+    /// - Parameters:
+    ///   - count: Respondents with the property, 0...`base`.
+    ///   - base: Respondents asked; 0 or less gives nil.
+    ///   - z: the normal quantile; default `z95`.
     public init?(count: Int, base: Int, z: Double = WilsonInterval.z95) {
         guard base > 0 else { return nil }
         let n = Double(base), p = Double(count) / n, z2 = z * z

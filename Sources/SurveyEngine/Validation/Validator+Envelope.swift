@@ -1,4 +1,4 @@
-/// The envelope checks: the members around `answers` (DESIGN.md, "Submission").
+/// The envelope checks: the members around `answers` (ARCHITECTURE.md, "Submission").
 extension Validator {
     /// The envelope strings found while checking, by role.
     struct EnvelopeValues {

@@ -1,18 +1,13 @@
 import FieldTallyKafka
 
 extension WorkerConfiguration {
-    /// The bootstrap servers as a list.
-    public var bootstrapServers: [String] {
-        brokers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
     /// The group consumer's configuration: at-least-once offsets, batches of `maxBatch` (waiting
     /// at most `maxBatchWait` to fill, ``bufferedBatches`` converted ahead), fetches held at most
     /// `fetchWait` and returning up to `maxPartitionFetchBytes` per partition, a prefetch of at
     /// most ``prefetchKilobytes``, the worker's name as client id, then every `--kafka-property`
     /// (which wins).
     public func consumerConfiguration(topics: [String]) -> KafkaConsumerConfiguration {
-        var c = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: group, topics: topics)
+        var c = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: group, topics: topics)
         c.clientID = workerName
         c.groupInstanceID = instanceID
         c.batching.maxRecords = maxBatch
@@ -75,7 +70,7 @@ extension WorkerConfiguration {
     /// whole batch's records to the producer at once and then waits for their acknowledgement,
     /// so waiting for more records only delays every hop.
     public func producerConfiguration() -> KafkaProducerConfiguration {
-        var c = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
+        var c = KafkaProducerConfiguration(bootstrapServers: brokers)
         c.clientID = workerName
         c.batching.linger = Self.producerLinger
         c.batching.maxBatchBytes = maxRecordBytes
@@ -86,7 +81,7 @@ extension WorkerConfiguration {
 
     /// The admin client's configuration, then every `--kafka-property` that applies to it.
     public func adminConfiguration() -> KafkaAdminConfiguration {
-        var c = KafkaAdminConfiguration(bootstrapServers: bootstrapServers)
+        var c = KafkaAdminConfiguration(bootstrapServers: brokers)
         c.clientID = workerName + "-admin"
         c.additionalProperties = kafkaProperties.filter { Self.appliesToProducer($0.key) }
         return c
@@ -95,7 +90,7 @@ extension WorkerConfiguration {
     /// The whole-topic reader's configuration (state restore), then every `--kafka-property`
     /// that applies to a consumer without a group.
     public func readerConfiguration() -> KafkaReaderConfiguration {
-        var c = KafkaReaderConfiguration(bootstrapServers: bootstrapServers)
+        var c = KafkaReaderConfiguration(bootstrapServers: brokers)
         c.clientID = workerName + "-restore"
         c.batching.maxWait = maxBatchWait
         // Not a group property, but a reader needs it too: an empty changelog took 2 s to read on

@@ -1,11 +1,12 @@
 import FieldTallyKafka
+import Logging
 
 /// Everything a FieldTally worker needs to run, resolved from flags and environment variables.
 ///
 /// Each property documents its default; `WorkerOptions` maps flags (`--brokers`) and environment
 /// variables (`TALLY_BROKERS`) onto it, flags winning.
 public struct WorkerConfiguration: Sendable {
-    /// Topic names; DESIGN.md's defaults.
+    /// Topic names; ARCHITECTURE.md's defaults.
     public struct Topics: Sendable {
         /// Default: `survey.submissions`.
         public var submissions = "survey.submissions"
@@ -33,8 +34,8 @@ public struct WorkerConfiguration: Sendable {
         case human
     }
 
-    /// Bootstrap servers, comma-separated `host:port`. Default: `127.0.0.1:9092`.
-    public var brokers = "127.0.0.1:9092"
+    /// Bootstrap servers, each `host:port`. Default: `["127.0.0.1:9092"]`.
+    public var brokers = ["127.0.0.1:9092"]
     /// The survey definitions folder. Default: `Schemas`.
     public var schemas = "Schemas"
     /// Topic names and partitioning.
@@ -52,8 +53,8 @@ public struct WorkerConfiguration: Sendable {
     public var kafkaProperties: [String: String] = [:]
     /// Log line format. Default: `.json`.
     public var logFormat = LogFormat.json
-    /// Log level name (`trace` … `critical`). Default: `info`.
-    public var logLevel = "info"
+    /// Lowest level logged. Default: `.info`.
+    public var logLevel = Logger.Level.info
     /// Most records handled as one batch (one produce-and-commit round). Default: 6,000: each
     /// batch waits for its outputs' acknowledgements, so under load bigger batches spend less of
     /// the time waiting (`fieldtally-bench workers` on Tansu: tally-aggregate 19.6k msg/s at
@@ -70,8 +71,14 @@ public struct WorkerConfiguration: Sendable {
     /// fetch requests; brokers that hold the fetch for the whole wait (Tansu) add up to this much
     /// latency per worker. Default: 20 ms (librdkafka's 500 ms made each worker add about 250 ms on Tansu).
     public var fetchWait: Duration = .milliseconds(20)
-    /// How long SIGTERM may take before the worker gives up on in-flight work, in seconds. Default: 20.
-    public var shutdownGraceSeconds = 20.0
+    /// The bound on a graceful shutdown (SIGTERM or SIGINT), from the signal to the process's
+    /// exit. Within it the worker finishes the batches in hand, commits and leaves its group; past
+    /// it (a broker that has gone away, an acknowledgement that never comes) the worker abandons
+    /// its uncommitted offsets and exits with ``WorkerExit/shutdownTimedOut``. Abandoning is safe:
+    /// every stage is idempotent, so the records are processed again by whoever owns the partition
+    /// next. Keep it below the orchestrator's kill deadline (the manifests'
+    /// `terminationGracePeriodSeconds` is 30 s). Default: 20 s.
+    public var shutdownTimeout: Duration = .seconds(20)
     /// The worker's name, as it appears in logs, dead letters and the default group id.
     public var workerName: String
 

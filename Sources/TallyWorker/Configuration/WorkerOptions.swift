@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 /// The flags every worker shares, each backed by an environment variable (`TALLY_…`);
 /// a flag wins over its variable, and the variable over the default.
@@ -54,6 +55,11 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("max-batch-wait-ms"), help: "Longest a partly filled batch waits for more records, in milliseconds. Env: TALLY_MAX_BATCH_WAIT_MS. Default: 20.")
     public var maxBatchWaitMilliseconds: Int?
 
+    @Option(name: .customLong("shutdown-timeout"), help: ArgumentHelp(
+        "Bound on a graceful shutdown, e.g. 20s, 1500ms, 1m (a bare number is seconds); past it uncommitted offsets are abandoned and the worker exits 75. Env: TALLY_SHUTDOWN_TIMEOUT. Default: 20s.",
+        valueName: "duration"))
+    public var shutdownTimeout: String?
+
     public init() {}
 
     /// Every environment variable `resolve` reads (for documentation and deployment checks).
@@ -61,7 +67,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         "TALLY_BROKERS", "TALLY_SCHEMAS", "TALLY_GROUP", "TALLY_INSTANCE_ID", "TALLY_HTTP_PORT", "TALLY_HTTP_HOST",
         "TALLY_TOPIC_SUBMISSIONS", "TALLY_TOPIC_VALID", "TALLY_TOPIC_CODED", "TALLY_TOPIC_REJECTED", "TALLY_TOPIC_TALLIES",
         "TALLY_TOPIC_CHANGELOG", "TALLY_PARTITIONS", "TALLY_KAFKA_PROPERTIES", "TALLY_LOG_FORMAT", "TALLY_LOG_LEVEL",
-        "TALLY_MAX_BATCH", "TALLY_MAX_BATCH_WAIT_MS",
+        "TALLY_MAX_BATCH", "TALLY_MAX_BATCH_WAIT_MS", "TALLY_SHUTDOWN_TIMEOUT",
     ]
 
     /// Resolves flags, then environment variables, then defaults into a configuration.
@@ -75,7 +81,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
             guard let v = Int(raw) else { throw ValidationError("\(env)=\(raw) is not a whole number (\(name))") }
             return v
         }
-        if let v = pick(brokers, "TALLY_BROKERS") { c.brokers = v }
+        if let v = pick(brokers, "TALLY_BROKERS") { c.brokers = try Self.brokerList(v) }
         if let v = pick(schemas, "TALLY_SCHEMAS") { c.schemas = v }
         if let v = pick(group, "TALLY_GROUP") { c.group = v }
         c.instanceID = pick(instanceID, "TALLY_INSTANCE_ID")
@@ -105,10 +111,46 @@ public struct WorkerOptions: ParsableArguments, Sendable {
             }
             c.logFormat = f
         }
-        if let v = pick(logLevel, "TALLY_LOG_LEVEL") { c.logLevel = v }
+        if let v = pick(logLevel, "TALLY_LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: v.lowercased()) else {
+                throw ValidationError("log level '\(v)' is not one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            c.logLevel = level
+        }
+        if let v = pick(shutdownTimeout, "TALLY_SHUTDOWN_TIMEOUT") {
+            guard let timeout = Self.duration(v), timeout > .zero else {
+                throw ValidationError("shutdown timeout '\(v)' is not a positive duration such as 20s, 1500ms or 1m")
+            }
+            c.shutdownTimeout = timeout
+        }
         var pairs = (environment["TALLY_KAFKA_PROPERTIES"] ?? "").split(separator: ",").map(String.init)
         pairs += kafkaProperty
         c.kafkaProperties.merge(try KafkaPropertyList.parse(pairs)) { _, given in given }
         return c
+    }
+
+    /// Splits a comma-separated bootstrap list and checks each entry is `host:port`.
+    /// - Parameter text: e.g. `kafka-0:9092,kafka-1:9092` (spaces around entries are ignored).
+    /// - Throws: `ValidationError` naming the entry that is not `host:port`.
+    static func brokerList(_ text: String) throws -> [String] {
+        let entries = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !entries.isEmpty else { throw ValidationError("brokers '\(text)' names no host:port") }
+        for entry in entries {
+            guard let colon = entry.lastIndex(of: ":"), colon != entry.startIndex,
+                  let port = Int(entry[entry.index(after: colon)...]), (1...65_535).contains(port)
+            else { throw ValidationError("broker '\(entry)' is not host:port (a port from 1 to 65535)") }
+        }
+        return entries
+    }
+
+    /// Reads a duration written as a number and a unit (`ms`, `s`, `m`), or a bare number of seconds.
+    /// - Parameter text: e.g. `20s`, `1500ms`, `1m`, `2.5`.
+    /// - Returns: the duration, or `nil` when `text` is not of that form.
+    static func duration(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
+        let unit = units.first { trimmed.hasSuffix($0.suffix) } ?? ("", 1)
+        guard let value = Double(trimmed.dropLast(unit.suffix.count)), value.isFinite, value >= 0 else { return nil }
+        return .milliseconds(Int64((value * unit.seconds * 1_000).rounded()))
     }
 }

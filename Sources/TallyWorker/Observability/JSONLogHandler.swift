@@ -45,7 +45,7 @@ extension WorkerConfiguration {
     /// Installs the process-wide log handler this configuration asks for and returns the worker's logger.
     public func bootstrapLogging() -> Logger {
         let json = logFormat == .json
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let level = logLevel
         LoggingSystem.bootstrap { label in
             var h = WorkerLogHandler(label: label, json: json)
             h.logLevel = level

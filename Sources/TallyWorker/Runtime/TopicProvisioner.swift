@@ -4,7 +4,7 @@ import Logging
 /// Creates the pipeline's topics when they are missing (idempotent): the submission, valid,
 /// coded and dead-letter topics, and the compacted tallies and changelog topics.
 public enum TopicProvisioner {
-    /// The topics of DESIGN.md's pipeline with `configuration`'s names and partition count, each
+    /// The topics of ARCHITECTURE.md's pipeline with `configuration`'s names and partition count, each
     /// taking records up to the configuration's `maxRecordBytes` (`max.message.bytes`).
     public static func pipelineTopics(_ configuration: WorkerConfiguration) -> [KafkaTopicSpec] {
         let t = configuration.topics

@@ -10,8 +10,9 @@ import ServiceLifecycle
 /// time, in batch order), so the worker does not idle while the broker acknowledges.
 ///
 /// On graceful shutdown (SIGTERM) it finishes the batches in hand, commits, leaves the group and
-/// returns. Output that cannot be delivered is retried with back-off (the worker reports not
-/// ready meanwhile) rather than skipped: nothing is lost.
+/// returns, all within `shutdownTimeout`; past it the process exits non-zero and the uncommitted
+/// records are processed again by the next owner. Output that cannot be delivered is retried
+/// with back-off (the worker reports not ready meanwhile) rather than skipped: nothing is lost.
 public final class WorkerService: Service, Sendable {
     private let configuration: WorkerConfiguration
     private let processor: any RecordProcessor
@@ -30,7 +31,23 @@ public final class WorkerService: Service, Sendable {
         self.logger = logger
     }
 
+    /// Runs the loop until a graceful shutdown or an error, within `shutdownTimeout` of either:
+    /// past it the process exits with ``WorkerExit/shutdownTimedOut`` (see ``ShutdownWatchdog``).
     public func run() async throws {
+        let watchdog = ShutdownWatchdog(timeout: configuration.shutdownTimeout, logger: logger)
+        do {
+            try await withGracefulShutdownHandler {
+                try await self.work()
+            } onGracefulShutdown: {
+                watchdog.arm(reason: "graceful shutdown requested (SIGTERM or SIGINT)")
+            }
+        } catch {
+            watchdog.arm(reason: "the worker failed: \(error)")
+            throw error
+        }
+    }
+
+    private func work() async throws {
         let gate = OwnershipGate()
         let processor = processor
         let logger = logger
@@ -50,7 +67,7 @@ public final class WorkerService: Service, Sendable {
         let producer = try KafkaProducer(configuration: configuration.producerConfiguration(), logger: logger)
         let lag = LagReporter(configuration: configuration, metrics: metrics, logger: logger)
         readiness.markNotReady("waiting for a partition assignment")
-        logger.info("started", metadata: ["brokers": "\(configuration.brokers)", "group": "\(configuration.group)",
+        logger.info("started", metadata: ["brokers": "\(configuration.brokers.joined(separator: ","))", "group": "\(configuration.group)",
                                           "topics": "\(processor.inputTopics)"])
 
         // Periodic output runs on every tick and right after each delivered batch, so a debounced

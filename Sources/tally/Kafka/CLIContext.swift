@@ -16,7 +16,7 @@ struct CLIContext {
             configuration.logFormat = .human
         }
         if options.logLevel == nil && ProcessInfo.processInfo.environment["TALLY_LOG_LEVEL"] == nil {
-            configuration.logLevel = "warning"
+            configuration.logLevel = .warning
         }
         self.configuration = configuration
         self.logger = configuration.bootstrapLogging()

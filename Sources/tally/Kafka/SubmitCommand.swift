@@ -54,7 +54,7 @@ struct SubmitCommand: AsyncParsableCommand {
             if failures.count > 200 { note("  … and \(failures.count - 200) more") }
             throw ExitCode(1)
         }
-        note("tally submit: \(sent) records acknowledged by \(context.configuration.brokers) into \(topic)")
+        note("tally submit: \(sent) records acknowledged by \(context.configuration.brokers.joined(separator: ",")) into \(topic)")
     }
 
     /// Records sent per request when not paced.

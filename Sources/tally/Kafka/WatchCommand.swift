@@ -34,7 +34,7 @@ struct WatchCommand: AsyncParsableCommand {
             if merged != shown {
                 shown = merged
                 let doc = TallyDocument(merged: merged, plan: survey.plan, frame: survey.frame, options: document.options(asOf: merged.asOf))
-                let heading = "FieldTally watch: \(received) messages received, \(merged.counted) respondents counted — \(context.configuration.brokers)\n\n"
+                let heading = "FieldTally watch: \(received) messages received, \(merged.counted) respondents counted — \(context.configuration.brokers.joined(separator: ","))\n\n"
                 let screen = (terminal ? "\u{1B}[H\u{1B}[2J" : "") + heading + doc.textReport() + (terminal ? "" : "\n")
                 FileHandle.standardOutput.write(Data(screen.utf8))
             }
