@@ -8,7 +8,7 @@ struct DashboardServerTests {
         try await RunningDashboard.run { server, port in
             server.hub.publish("state", data: #"{"n":1}"#)
             let latest = server.hub.publish("state", data: #"{"n":2}"#)
-            let connection = try RawHTTPConnection(port: port, path: "/events", headers: ["Last-Event-ID": "1"])
+            let connection = try RawHTTPConnection(port: port, path: "/events", headers: ["Last-Event-ID": "1", "Accept": "text/event-stream"])
             defer { connection.close() }
             let text = try await connection.read(until: "data: {\"n\":2}")
             #expect(text.lowercased().contains("content-type: text/event-stream"))

@@ -1,8 +1,5 @@
 import FieldTallyTestKit
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A headless Chromium driven through chromedriver's W3C WebDriver HTTP protocol (Debian's
 /// `chromium` and `chromium-driver`, installed by Deploy/setup.sh). One browser session per
@@ -12,7 +9,9 @@ final class HeadlessChromium: @unchecked Sendable {
     static let driver = "/usr/bin/chromedriver"
 
     private let process: Process
-    private let endpoint: String
+    private let port: Int
+    /// chromedriver's log (kept for a failing test's message).
+    let logFile: URL
     private var session = ""
 
     /// Starts chromedriver on a free port and opens a session with a window of `width`×`height`.
@@ -22,18 +21,28 @@ final class HeadlessChromium: @unchecked Sendable {
             throw TestFailure("\(tool) is missing: the browser test needs Debian's chromium and chromium-driver (Deploy/setup.sh installs them)")
         }
         let port = try freeLoopbackPort()
-        endpoint = "http://127.0.0.1:\(port)"
+        self.port = port
+        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("fieldtally-chromedriver-\(port).log")
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.driver)
-        process.arguments = ["--port=\(port)"]
+        process.arguments = ["--port=\(port)", "--log-path=\(logFile.path)"]
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = ContinuousClock.now + .seconds(20)
-        while (try? await call("GET", "/status"))?["value"].flatMap({ ($0 as? [String: Any])?["ready"] as? Bool }) != true {
+        var last = "no answer"
+        while true {
+            do {
+                let status = try await call("GET", "/status")
+                if let value = status["value"] as? [String: Any], value["ready"] as? Bool == true { break }
+                last = "\(status)"
+            } catch {
+                last = "\(error)"
+            }
             guard ContinuousClock.now < deadline, process.isRunning else {
                 close()
-                throw TestFailure("chromedriver did not become ready on port \(port)")
+                throw TestFailure("chromedriver did not become ready on port \(port): \(last)")
             }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -47,7 +56,7 @@ final class HeadlessChromium: @unchecked Sendable {
         let answer = try await call("POST", "/session", capabilities)
         guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
             close()
-            throw TestFailure("chromedriver did not open a session: \(answer)")
+            throw TestFailure("chromedriver did not open a session: \(answer); log \(logFile.path)")
         }
         session = id
     }
@@ -101,31 +110,44 @@ final class HeadlessChromium: @unchecked Sendable {
     /// Ends the session and chromedriver.
     func close() {
         if !session.isEmpty {
-            var request = URLRequest(url: URL(string: "\(endpoint)/session/\(session)")!)
-            request.httpMethod = "DELETE"
-            request.timeoutInterval = 10
+            // Ends the browser; a blocking call is fine here (the test is over).
             let done = DispatchSemaphore(value: 0)
-            URLSession.shared.dataTask(with: request) { _, _, _ in done.signal() }.resume()
-            _ = done.wait(timeout: .now() + 10)
-            session = ""
+            let session = session, port = port
+            Thread.detachNewThread {
+                if let connection = try? RawHTTPConnection(port: port, method: "DELETE", path: "/session/\(session)",
+                                                           headers: ["Connection": "close"], timeout: 10) {
+                    let finished = DispatchSemaphore(value: 0)
+                    Task {
+                        _ = try? await connection.readResponse()
+                        finished.signal()
+                    }
+                    _ = finished.wait(timeout: .now() + 10)
+                    connection.close()
+                }
+                done.signal()
+            }
+            _ = done.wait(timeout: .now() + 12)
+            self.session = ""
         }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        // chromedriver may ignore SIGTERM: SIGKILL after a second.
+        if process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(1)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
+    /// One WebDriver command over a plain socket (`Connection: close`): FoundationNetworking's
+    /// URLSession fails on chromedriver's response headers ("Failed writing header").
     private func call(_ method: String, _ path: String, _ body: [String: Any]? = nil, allowError: Bool = false) async throws -> [String: Any] {
-        var request = URLRequest(url: URL(string: endpoint + path)!)
-        request.httpMethod = method
-        request.timeoutInterval = 60
-        if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let payload = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        var headers = ["Connection": "close"]
+        if payload != nil { headers["Content-Type"] = "application/json" }
+        let connection = try RawHTTPConnection(port: port, method: method, path: path, headers: headers, body: payload, timeout: 60)
+        defer { connection.close() }
+        let (status, data) = try await connection.readResponse()
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        if !allowError, let status = (response as? HTTPURLResponse)?.statusCode, status >= 400 {
+        if !allowError, status >= 400 {
             throw TestFailure("WebDriver \(method) \(path) answered \(status): \(String(decoding: data.prefix(500), as: UTF8.self))")
         }
         return json

@@ -12,13 +12,14 @@ final class RawHTTPConnection: @unchecked Sendable {
     private var received = ""
     private var pending = ""
 
-    /// Connects to 127.0.0.1:`port` and sends `GET path` with `headers`.
-    init(port: Int, path: String, headers: [String: String] = [:], receiveBuffer: Int32? = nil) throws {
+    /// Connects to 127.0.0.1:`port` and sends `method path` with `headers` and `body`.
+    init(port: Int, method: String = "GET", path: String, headers: [String: String] = [:], body: Data? = nil,
+         receiveBuffer: Int32? = nil, timeout: Int = 5) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket() failed") }
         if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var limit = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -30,10 +31,73 @@ final class RawHTTPConnection: @unchecked Sendable {
             Glibc.close(fd)
             throw TestFailure("cannot connect to port \(port)")
         }
-        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        if let body { request += "Content-Length: \(body.count)\r\n" }
         request += "\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        let bytes = Array(request.utf8) + Array(body ?? Data())
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { throw TestFailure("send to port \(port) failed") }
+            sent += n
+        }
+    }
+
+    /// Reads one whole response: status code and body (by `Content-Length`, chunked, or to the
+    /// end of the connection).
+    func readResponse() async throws -> (status: Int, body: Data) {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                var all: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 65_536)
+                let separator: [UInt8] = [13, 10, 13, 10]
+                while true {
+                    if let end = all.indices.first(where: { all[$0...].starts(with: separator) }) {
+                        let head = String(decoding: all[..<end], as: UTF8.self).lowercased()
+                        let body = Array(all[(end + 4)...])
+                        let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+                        if let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+                           let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)),
+                           body.count >= length {
+                            continuation.resume(returning: (status, Data(body.prefix(length))))
+                            return
+                        }
+                        if head.contains("transfer-encoding: chunked"), body.suffix(5).elementsEqual(Array("0\r\n\r\n".utf8)) {
+                            continuation.resume(returning: (status, Data(Self.dechunk(body))))
+                            return
+                        }
+                    }
+                    let n = recv(self.fd, &buffer, buffer.count, 0)
+                    if n < 0 {
+                        continuation.resume(throwing: TestFailure("no complete response in time (\(all.count) bytes)"))
+                        return
+                    }
+                    if n == 0 {
+                        let text = String(decoding: all, as: UTF8.self)
+                        let status = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+                        let body = text.range(of: "\r\n\r\n").map { Data(text[$0.upperBound...].utf8) } ?? Data()
+                        continuation.resume(returning: (status, body))
+                        return
+                    }
+                    all += buffer[0..<n]
+                }
+            }
+        }
+    }
+
+    private static func dechunk(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = 0
+        while i < bytes.count {
+            guard let lineEnd = bytes[i...].firstIndex(of: 13) else { break }
+            let size = Int(String(decoding: bytes[i..<lineEnd], as: UTF8.self).split(separator: ";")[0], radix: 16) ?? 0
+            if size == 0 { break }
+            let start = lineEnd + 2
+            out += bytes[start..<min(bytes.count, start + size)]
+            i = start + size + 2
+        }
+        return out
     }
 
     /// Reads until the text received so far contains `marker` (or 5 s pass without data).

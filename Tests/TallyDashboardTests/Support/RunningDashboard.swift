@@ -40,7 +40,7 @@ enum RunningDashboard {
     /// The status code of `GET path` with `headers`, read off the raw response (URLSession would
     /// answer a basic-auth challenge itself).
     static func status(_ port: Int, _ path: String, headers: [String: String] = [:]) async throws -> (Int, String) {
-        let connection = try RawHTTPConnection(port: port, path: path, headers: headers)
+        let connection = try RawHTTPConnection(port: port, path: path, headers: headers.merging(["Accept": "text/event-stream"]) { $1 })
         defer { connection.close() }
         let head = try await connection.read(until: "\r\n\r\n")
         let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
