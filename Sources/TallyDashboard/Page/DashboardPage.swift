@@ -52,6 +52,12 @@ th:first-child, td.text { text-align: left; }
 .chart svg { width: 100%; height: auto; display: block; }
 .warn { background: var(--bad-bg); color: var(--bad); padding: .5rem .8rem; border-radius: 6px; margin: .5rem 0 0; }
 .hidden { display: none; }
+ol.letters { list-style: none; margin: 0; padding: 0; }
+ol.letters li { border-top: 1px solid var(--line); padding: .35rem 0; }
+ol.letters .meta { display: flex; flex-wrap: wrap; gap: .2rem .7rem; align-items: baseline; }
+ol.letters time { color: var(--muted); font-size: .85rem; font-variant-numeric: tabular-nums; }
+ol.letters code, ol.letters .who { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .85rem; overflow-wrap: anywhere; }
+ol.letters .msg { color: var(--muted); font-size: .88rem; overflow-wrap: anywhere; }
 @media (max-width: 40rem) {
   .bars { grid-template-columns: 1fr auto; }
   .bars .label { grid-column: 1 / -1; margin-top: .3rem; }
@@ -109,7 +115,7 @@ th:first-child, td.text { text-align: left; }
     <h2 id="h-rejections">Rejections</h2>
     <div id="reasons"></div>
     <h3>Latest dead letters</h3>
-    <div id="dead-letters" class="scroll"></div>
+    <div id="dead-letters"></div>
     <div id="coding-review"></div>
   </section>
 </main>
@@ -321,17 +327,19 @@ th:first-child, td.text { text-align: left; }
                color: "#b35900", cells: [r, n] };
     });
     clear($("reasons")).appendChild(bars("Rejections by reason (" + pd.rejected_total + ")", reasons, ["Reason", "Messages"]));
-    var dl = clear($("dead-letters")), lt = el("table"), lh = el("tr");
-    ["Time", "Reason", "Pointer", "Respondent", "Problem"].forEach(function (t) { var th = el("th", t); th.scope = "col"; lh.appendChild(th); });
-    lt.appendChild(lh);
+    var dl = clear($("dead-letters")), list = el("ol", null, "letters");
     live.dead_letters.slice().reverse().forEach(function (l) {
-      var tr = el("tr");
-      [l.rejected_at, l.reason, l.pointer || "(whole message)", l.respondent, l.message].forEach(function (c, i) {
-        tr.appendChild(el(i ? "td" : "th", c, "text"));
-      });
-      lt.appendChild(tr);
+      var item = el("li"), meta = el("div", null, "meta");
+      meta.appendChild(el("time", l.rejected_at));
+      meta.appendChild(el("strong", l.reason));
+      meta.appendChild(el("code", l.pointer || "(whole message)"));
+      if (l.respondent) meta.appendChild(el("span", l.respondent, "who"));
+      item.appendChild(meta);
+      if (l.message) item.appendChild(el("div", l.message, "msg"));
+      list.appendChild(item);
     });
-    dl.appendChild(lt);
+    if (!live.dead_letters.length) dl.appendChild(el("p", "None so far.", "note"));
+    dl.appendChild(list);
     var cr = clear($("coding-review")), review = pd.coding_review;
     if (review) {
       cr.appendChild(el("h3", "Coding review queue"));
