@@ -25,29 +25,11 @@ public struct KafkaTopicReader: Sendable {
     public func readToEnd(
         topic: String, _ body: (KafkaBatch) async throws -> Void
     ) async throws -> Int {
-        let configuration = configuration
-        let description = "reader \(configuration.clientID) of topic '\(topic)' (brokers \(configuration.bootstrapServers.joined(separator: ",")))"
-        let (_, continuation) = AsyncStream.makeStream(of: KafkaClientEvent.self, bufferingPolicy: .bufferingNewest(1))
-        let client = try RDKafkaClient(
-            kind: .consumer, properties: configuration.librdkafkaProperties,
-            callbacks: RDKafkaCallbacks(clientDescription: description, logger: logger, events: continuation))
-        let channel = BatchChannel(capacity: configuration.batching.bufferedBatches)
-        let stop = StopFlag()
-        let thread = DedicatedThread(name: "kafka-reader") {
-            channel.finish(Self.drain(topic: topic, client: client, channel: channel, configuration: configuration, stop: stop, follow: false))
-        }
         var count = 0
-        do {
-            while let batch = try await channel.next() {
-                count += batch.count
-                try await body(batch)
-            }
-        } catch {
-            stop.flag.store(true, ordering: .releasing)
-            await thread.join()
-            throw error
+        try await read(topic: topic, follow: false) { batch, _ in
+            count += batch.count
+            try await body(batch)
         }
-        await thread.join()
         return count
     }
 
@@ -71,22 +53,30 @@ public struct KafkaTopicReader: Sendable {
     /// - Throws: ``KafkaError`` when the topic does not exist or the brokers do not answer
     ///   within `requestTimeout`; or what `body` throws.
     public func follow(topic: String, _ body: (FollowEvent) async throws -> Void) async throws {
+        try await read(topic: topic, follow: true) { batch, stop in
+            // An empty batch is the drain's "caught up" marker.
+            try await body(batch.isEmpty ? .caughtUp(partitions: stop.partitions.withLock { $0 }) : .batch(batch))
+        }
+    }
+
+    /// Connects, reads on a dedicated thread and hands each batch to `body` until the thread
+    /// finishes (read to the end), `body` throws, or the task is cancelled; the thread is
+    /// stopped and joined before returning.
+    private func read(topic: String, follow: Bool, _ body: (KafkaBatch, StopFlag) async throws -> Void) async throws {
         let configuration = configuration
-        let description = "follower \(configuration.clientID) of topic '\(topic)' (brokers \(configuration.bootstrapServers.joined(separator: ",")))"
+        let role = follow ? "follower" : "reader"
+        let description = "\(role) \(configuration.clientID) of topic '\(topic)' (brokers \(configuration.bootstrapServers.joined(separator: ",")))"
         let (_, continuation) = AsyncStream.makeStream(of: KafkaClientEvent.self, bufferingPolicy: .bufferingNewest(1))
         let client = try RDKafkaClient(
             kind: .consumer, properties: configuration.librdkafkaProperties,
             callbacks: RDKafkaCallbacks(clientDescription: description, logger: logger, events: continuation))
         let channel = BatchChannel(capacity: configuration.batching.bufferedBatches)
         let stop = StopFlag()
-        let thread = DedicatedThread(name: "kafka-follower") {
-            channel.finish(Self.drain(topic: topic, client: client, channel: channel, configuration: configuration, stop: stop, follow: true))
+        let thread = DedicatedThread(name: "kafka-\(role)") {
+            channel.finish(Self.drain(topic: topic, client: client, channel: channel, configuration: configuration, stop: stop, follow: follow))
         }
         do {
-            // An empty batch is the drain's "caught up" marker.
-            while let batch = try await channel.next() {
-                try await body(batch.isEmpty ? .caughtUp(partitions: stop.partitions.withLock { $0 }) : .batch(batch))
-            }
+            while let batch = try await channel.next() { try await body(batch, stop) }
         } catch {
             stop.flag.store(true, ordering: .releasing)
             await thread.join()

@@ -6,7 +6,10 @@ import Foundation
 /// is the workers' `WorkerOptions`.
 public struct DashboardOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("auth-token"),
-            help: "Require this bearer token (or the sign-in cookie the page sets) everywhere but /healthz and /livez. Env: TALLY_DASHBOARD_TOKEN.")
+            help: """
+                Require this bearer token (or the sign-in cookie the page sets) everywhere but /healthz and /livez. \
+                Env: TALLY_DASHBOARD_TOKEN.
+                """)
     public var authToken: String?
 
     @Option(name: .customLong("auth-basic"),
@@ -14,7 +17,8 @@ public struct DashboardOptions: ParsableArguments, Sendable {
                                valueName: "user:password"))
     public var authBasic: String?
 
-    @Option(name: .customLong("suppress-below"), help: "Hide counts from 1 to N-1 on the page (and their revealing complements). Env: TALLY_SUPPRESS_BELOW.")
+    @Option(name: .customLong("suppress-below"),
+            help: "Hide counts from 1 to N-1 on the page (and their revealing complements). Env: TALLY_SUPPRESS_BELOW.")
     public var suppressBelow: Int?
 
     @Option(help: "The survey (form id) when --schemas holds several. Env: TALLY_FORM.")

@@ -72,7 +72,7 @@ public final class DashboardFeed: Service, Sendable {
             reader.clientID = configuration.workerName + (tallies ? "-tallies" : "-rejected")
             do {
                 // A restart reads from the beginning again: start from an empty state.
-                if tallies { state.withLock { $0 = DashboardState(survey: $0.survey) } }
+                if tallies { state.withLock { $0.restartTallies() } }
                 try await KafkaTopicReader(configuration: reader, logger: logger).follow(topic: topic) { event in
                     switch event {
                     case .caughtUp(let partitions):

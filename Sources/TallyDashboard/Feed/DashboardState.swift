@@ -88,8 +88,7 @@ public struct DashboardState: Sendable {
     /// - Returns: whether it was new.
     @discardableResult
     public mutating func offer(_ letter: DeadLetter) -> Bool {
-        let identity = "\(letter.worker)|\(letter.source.topic)/\(letter.source.partition)/\(letter.source.offset)"
-        guard seenLetters.insert(identity).inserted else { return false }
+        guard seenLetters.insert(letter.identity).inserted else { return false }
         let problem = letter.problems.first
         deadLetters.append(DeadLetterLine(reason: letter.reason, pointer: problem?.pointer ?? "",
                                           message: problem?.message ?? letter.detail ?? "",
@@ -97,6 +96,16 @@ public struct DashboardState: Sendable {
         if deadLetters.count > Self.deadLetterLimit { deadLetters.removeFirst(deadLetters.count - Self.deadLetterLimit) }
         version += 1
         return true
+    }
+
+    /// Forgets the partials and the timeline (the tallies topic is about to be read again from
+    /// its beginning); dead letters stay.
+    public mutating func restartTallies() {
+        partials = PartialTallySet(formId: survey.plan.formId)
+        countedByPartition = [:]
+        timeline = []
+        caughtUp = false
+        version += 1
     }
 
     /// Marks a change that is not a partial or a letter (caught up, partitions known).

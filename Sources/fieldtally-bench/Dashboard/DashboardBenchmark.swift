@@ -104,12 +104,16 @@ struct DashboardBenchmark: AsyncParsableCommand {
         let dropped = (try? await dashboard.metrics())?["fieldtally_dashboard_dropped_clients_total"] ?? 0
 
         let last = Percentiles(latencies), first = Percentiles(firsts)
+        func ms(_ value: Double) -> String { Figure.fixed(value, 1) }
         var table = ResultTable("SSE fan-out to \(clients) clients (\(events) partials)", columns: ["measure", "p50", "p99", "max"])
-        table.add("new partial → last client has it (ms)", Figure.fixed(last.at(0.5), 1), Figure.fixed(last.at(0.99), 1), Figure.fixed(last.largest, 1))
-        table.add("new partial → first client has it (ms)", Figure.fixed(first.at(0.5), 1), Figure.fixed(first.at(0.99), 1), Figure.fixed(first.largest, 1))
-        table.note("fan-out spread (last − first, p50): \(Figure.fixed(last.at(0.5) - first.at(0.5), 1)) ms; includes the feed's render interval of up to 100 ms")
-        table.note("dashboard memory: \(Self.megabytes(idleMemory)) MB idle, \(Self.megabytes(connectedMemory)) MB with \(clients) clients, peak \(Self.megabytes(peak)) MB")
-        table.note("dashboard CPU per event: \(Figure.fixed(cpu / Double(events) * 1_000, 2)) ms (\(Figure.fixed(cpu, 2)) s for \(events) events, pings included)")
+        table.add("new partial → last client has it (ms)", ms(last.at(0.5)), ms(last.at(0.99)), ms(last.largest))
+        table.add("new partial → first client has it (ms)", ms(first.at(0.5)), ms(first.at(0.99)), ms(first.largest))
+        table.note("fan-out spread (last − first, p50): \(ms(last.at(0.5) - first.at(0.5))) ms; "
+            + "both include the feed's render interval of up to 100 ms")
+        table.note("dashboard memory: \(Self.megabytes(idleMemory)) MB idle, \(Self.megabytes(connectedMemory)) MB with \(clients) clients, "
+            + "peak \(Self.megabytes(peak)) MB")
+        table.note("dashboard CPU per event: \(Figure.fixed(cpu / Double(events) * 1_000, 2)) ms "
+            + "(\(Figure.fixed(cpu, 2)) s for \(events) events, pings included)")
         table.note("clients dropped as slow: \(Int(dropped))")
         table.print()
     }

@@ -1,3 +1,4 @@
+import FieldTallyTestKit
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -26,16 +27,13 @@ final class EventStreamFleet: @unchecked Sendable {
     init(count: Int, port: Int) throws {
         var opened: [Client] = []
         for index in 0..<count {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw BenchError("socket() failed at client \(index): \(String(cString: strerror(errno)))") }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            let fd: Int32
+            do {
+                fd = try connectedLoopbackSocket(port: port)
+            } catch {
+                for client in opened { _ = Glibc.close(client.fd) }
+                throw BenchError("client \(index) of \(count): \(error)")
             }
-            guard result == 0 else { throw BenchError("connect failed at client \(index): \(String(cString: strerror(errno)))") }
             let request = "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
             _ = request.withCString { send(fd, $0, strlen($0), 0) }
             opened.append(Client(fd: fd))

@@ -1,4 +1,5 @@
 import Dispatch
+import FieldTallyTestKit
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -15,22 +16,9 @@ final class RawHTTPConnection: @unchecked Sendable {
     /// Connects to 127.0.0.1:`port` and sends `method path` with `headers` and `body`.
     init(port: Int, method: String = "GET", path: String, headers: [String: String] = [:], body: Data? = nil,
          receiveBuffer: Int32? = nil, timeout: Int = 5) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket() failed") }
-        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
+        fd = try connectedLoopbackSocket(port: port, receiveBuffer: receiveBuffer)
         var limit = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            Glibc.close(fd)
-            throw TestFailure("cannot connect to port \(port)")
-        }
         var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         if let body { request += "Content-Length: \(body.count)\r\n" }
