@@ -87,18 +87,26 @@ final class EventStreamFleet: @unchecked Sendable {
         }
     }
 
+    /// Non-overlapping occurrences of `marker` in `text` (memchr and memcmp: the fleet's own
+    /// reading must stay cheap next to the server it measures).
     private static func occurrences(of marker: [UInt8], in text: [UInt8]) -> Int {
-        guard text.count >= marker.count else { return 0 }
-        var count = 0
-        var i = 0
-        while i <= text.count - marker.count {
-            if text[i] == marker[0] && text[i..<(i + marker.count)].elementsEqual(marker) {
-                count += 1
-                i += marker.count
-            } else {
-                i += 1
+        text.withUnsafeBytes { haystack in
+            marker.withUnsafeBytes { needle in
+                guard let base = haystack.baseAddress, let pattern = needle.baseAddress else { return 0 }
+                var count = 0
+                var offset = 0
+                while offset + needle.count <= haystack.count,
+                      let hit = memchr(base + offset, Int32(needle[0]), haystack.count - offset - needle.count + 1) {
+                    let position = UnsafeRawPointer(hit) - base
+                    if memcmp(hit, pattern, needle.count) == 0 {
+                        count += 1
+                        offset = position + needle.count
+                    } else {
+                        offset = position + 1
+                    }
+                }
+                return count
             }
         }
-        return count
     }
 }
