@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "tally-validate", targets: ["tally-validate"]),
         .executable(name: "tally-code", targets: ["tally-code"]),
         .executable(name: "tally-aggregate", targets: ["tally-aggregate"]),
+        .executable(name: "tally-dashboard", targets: ["tally-dashboard"]),
         .library(name: "SurveyEngine", targets: ["SurveyEngine"]),
         .library(name: "FieldTallyKafka", targets: ["FieldTallyKafka"]),
     ],
@@ -52,6 +53,23 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            swiftSettings: strict
+        ),
+        // The live web dashboard: Hummingbird app, server-sent events hub, the page, the Kafka feed.
+        .target(
+            name: "TallyDashboard",
+            dependencies: [
+                "SurveyEngine", "FieldTallyKafka", "TallyWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tally-dashboard",
+            dependencies: ["TallyDashboard", "TallyWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict
         ),
         .target(
@@ -120,6 +138,14 @@ let package = Package(
             dependencies: ["TallyWorker", "FieldTallyTestKit", "SurveyEngine", "FieldTallyKafka",
                            .product(name: "Yams", package: "Yams"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        // The dashboard in process (hub, server, auth, CSV) and, with the pipeline and tally-dashboard
+        // running as processes, in a headless Chromium (Debian's chromium and chromium-driver).
+        .testTarget(
+            name: "TallyDashboardTests",
+            dependencies: ["TallyDashboard", "TallyWorker", "FieldTallyTestKit", "SurveyEngine", "FieldTallyKafka",
+                           .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict
         ),
         .testTarget(

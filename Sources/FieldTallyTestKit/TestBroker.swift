@@ -220,3 +220,26 @@ public func freeLoopbackPort() throws -> Int {
     guard bound else { throw BrokerError("could not bind a loopback port: errno \(errno)") }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// A TCP socket connected to 127.0.0.1:`port` (for clients a test or benchmark drives by hand,
+/// e.g. an event stream that stops reading); the caller closes it.
+/// - Parameter receiveBuffer: `SO_RCVBUF` in bytes, set before connecting; default: the system's.
+/// - Throws: `BrokerError` when no socket can be made or nothing listens on `port`.
+public func connectedLoopbackSocket(port: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw BrokerError("socket() failed: errno \(errno)") }
+    if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else {
+        let error = errno
+        close(fd)
+        throw BrokerError("cannot connect to 127.0.0.1:\(port): errno \(error)")
+    }
+    return fd
+}

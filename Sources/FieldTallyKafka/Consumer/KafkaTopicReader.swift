@@ -36,39 +36,79 @@ public struct KafkaTopicReader: Sendable {
     public func readToEnd(
         topic: String, _ body: (KafkaBatch) async throws -> Void
     ) async throws -> Int {
+        var count = 0
+        try await read(topic: topic, follow: false) { batch, _ in
+            count += batch.count
+            try await body(batch)
+        }
+        return count
+    }
+
+    /// What ``follow(topic:_:)`` hands to its body.
+    public enum FollowEvent: Sendable {
+        /// Records, in order per partition.
+        case batch(KafkaBatch)
+        /// Every partition has been read to the end it had when reached, for the first time;
+        /// `partitions` are the topic's partitions. Batches after this are new records.
+        case caughtUp(partitions: [Int])
+    }
+
+    /// Reads every partition of `topic` from its oldest record and keeps reading new records
+    /// as they arrive, until `body` throws or the calling task is cancelled (then it returns).
+    /// Nothing is committed; no consumer group is joined, so any number of readers may follow
+    /// one topic. Partitions added after the start are not read.
+    ///
+    /// - Parameters:
+    ///   - topic: the topic to follow.
+    ///   - body: receives the batches, and ``FollowEvent/caughtUp(partitions:)`` once.
+    /// - Throws: ``KafkaError`` when the topic does not exist or the brokers do not answer
+    ///   within `requestTimeout`; or what `body` throws.
+    public func follow(topic: String, _ body: (FollowEvent) async throws -> Void) async throws {
+        try await read(topic: topic, follow: true) { batch, stop in
+            // An empty batch is the drain's "caught up" marker.
+            try await body(batch.isEmpty ? .caughtUp(partitions: stop.partitions.withLock { $0 }) : .batch(batch))
+        }
+    }
+
+    /// Connects, reads on a dedicated thread and hands each batch to `body` until the thread
+    /// finishes (read to the end), `body` throws, or the task is cancelled; the thread is
+    /// stopped and joined before returning.
+    private func read(topic: String, follow: Bool, _ body: (KafkaBatch, StopFlag) async throws -> Void) async throws {
         let configuration = configuration
-        let description = "reader \(configuration.clientID) of topic '\(topic)' (brokers \(configuration.bootstrapServers.joined(separator: ",")))"
+        let role = follow ? "follower" : "reader"
+        let description = "\(role) \(configuration.clientID) of topic '\(topic)' (brokers \(configuration.bootstrapServers.joined(separator: ",")))"
         let (_, continuation) = AsyncStream.makeStream(of: KafkaClientEvent.self, bufferingPolicy: .bufferingNewest(1))
         let client = try RDKafkaClient(
             kind: .consumer, properties: configuration.librdkafkaProperties,
             callbacks: RDKafkaCallbacks(clientDescription: description, logger: logger, events: continuation))
         let channel = BatchChannel(capacity: configuration.batching.bufferedBatches)
         let stop = StopFlag()
-        let thread = DedicatedThread(name: "kafka-reader") {
-            channel.finish(Self.drain(topic: topic, client: client, channel: channel, configuration: configuration, stop: stop))
+        let thread = DedicatedThread(name: "kafka-\(role)") {
+            channel.finish(Self.drain(topic: topic, client: client, channel: channel, configuration: configuration, stop: stop, follow: follow))
         }
-        var count = 0
         do {
-            while let batch = try await channel.next() {
-                count += batch.count
-                try await body(batch)
-            }
+            while let batch = try await channel.next() { try await body(batch, stop) }
         } catch {
             stop.flag.store(true, ordering: .releasing)
             await thread.join()
             throw error
         }
+        stop.flag.store(true, ordering: .releasing)
         await thread.join()
-        return count
     }
 
     private final class StopFlag: Sendable {
         let flag = Atomic<Bool>(false)
+        /// The partitions read, once known (for ``FollowEvent/caughtUp(partitions:)``).
+        let partitions = Mutex<[Int]>([])
     }
 
-    /// Runs on the reader thread; returns the error that ended it, if any.
+    /// Runs on the reader thread; returns the error that ended it, if any. Reading to the end
+    /// stops once every partition has reported its end; following puts an empty batch then
+    /// (the caught-up marker) and goes on until stopped.
     private static func drain(
-        topic: String, client: RDKafkaClient, channel: BatchChannel, configuration: KafkaReaderConfiguration, stop: StopFlag
+        topic: String, client: RDKafkaClient, channel: BatchChannel, configuration: KafkaReaderConfiguration, stop: StopFlag,
+        follow: Bool
     ) -> KafkaError? {
         let rk = client.pointer
         let timeout = configuration.requestTimeout.timeoutMilliseconds
@@ -81,6 +121,8 @@ public struct KafkaTopicReader: Sendable {
             return error
         }
         var pending = Set(partitions)
+        stop.partitions.withLock { $0 = partitions }
+        var caughtUp = false
         // The simple (legacy) consumer API, as kcat uses: no group coordinator
         // involved, every partition fetched into one queue from its beginning.
         guard let queue = rd_kafka_queue_new(rk) else {
@@ -106,15 +148,20 @@ public struct KafkaTopicReader: Sendable {
         defer { buffer.deallocate() }
         let batcher = MessageBatcher(clientDescription: client.callbacks.clientDescription)
         let wait = configuration.batching.maxWait.timeoutMilliseconds
-        while !pending.isEmpty && !stop.flag.load(ordering: .acquiring) {
+        let shouldStop = { stop.flag.load(ordering: .acquiring) }
+        while (follow || !pending.isEmpty) && !shouldStop() {
             let count = rd_kafka_consume_batch_queue(queue, wait, buffer, capacity)
             if count < 0 { return KafkaError(rd_kafka_last_error(), "\(client.callbacks.clientDescription): consume") }
             guard count > 0 else { continue }
             let output = batcher.convert(buffer, count: count)
             if let error = output.errors.first { return error }
             for end in output.endsOfPartition { pending.remove(end.partition) }
-            if !output.batch.isEmpty, !channel.put(output.batch, shouldStop: { stop.flag.load(ordering: .acquiring) }) {
+            if !output.batch.isEmpty, !channel.put(output.batch, shouldStop: shouldStop) {
                 return nil
+            }
+            if follow, pending.isEmpty, !caughtUp {
+                caughtUp = true
+                if !channel.put(KafkaBatch(records: [], nextOffsets: []), shouldStop: shouldStop) { return nil }
             }
         }
         return nil

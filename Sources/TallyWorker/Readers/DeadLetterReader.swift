@@ -26,8 +26,7 @@ public struct DeadLetterReader: Sendable {
                     logger.warning("skipping a record that is not a dead letter", metadata: ["partition": "\(record.partition)", "offset": "\(record.offset)"])
                     continue
                 }
-                let identity = "\(letter.worker)|\(letter.source.text)"
-                if seen.insert(identity).inserted { letters.append(letter) }
+                if seen.insert(letter.identity).inserted { letters.append(letter) }
             }
         }
         return letters

@@ -42,6 +42,10 @@ public struct DeadLetter: Codable, Sendable, Hashable {
     /// When the worker rejected it (RFC 3339, UTC).
     public var rejectedAt: String
 
+    /// The same for every re-send of one rejection (same worker, same source record), which
+    /// at-least-once delivery can write twice: readers count a letter once by it.
+    public var identity: String { "\(worker)|\(source.text)" }
+
     enum CodingKeys: String, CodingKey {
         case reason, problems, detail, worker, source, key, value
         case valueBase64 = "value_base64"

@@ -76,6 +76,12 @@ final class WorkerProcess: Sendable {
     /// CPU seconds it has used so far.
     var cpuSeconds: Double? { CPUClock.processCPUSeconds(pid: pid) }
 
+    /// The port it serves HTTP on, once logged.
+    var port: Int? { state.withLock { $0.port } }
+
+    /// Its resident memory now (`VmRSS`) in bytes.
+    var residentBytes: Int? { ProcessMemory.residentBytes(pid: pid) }
+
     /// Its peak resident memory so far (`VmHWM`) in bytes.
     var peakResidentBytes: Int? { ProcessMemory.peakResidentBytes(pid: pid) }
 

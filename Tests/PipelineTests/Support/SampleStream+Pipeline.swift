@@ -16,11 +16,6 @@ extension SampleStream {
         return data
     }
 
-    /// The lines as a producer sends them (an empty key is no key, as `tally submit` sends it).
-    var keyedMessages: [KeyedMessage] {
-        messages.map { KeyedMessage(key: $0.key.isEmpty ? nil : Array($0.key.utf8), value: $0.value, line: $0.line) }
-    }
-
     /// Writes `lines` of the stream (`key<TAB>value`) to a temporary file and returns it.
     func writeLines(_ range: Range<Int>, name: String) throws -> URL {
         var bytes: [UInt8] = []

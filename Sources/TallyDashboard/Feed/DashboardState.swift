@@ -1,0 +1,156 @@
+import Foundation
+import SurveyEngine
+import TallyWorker
+
+/// What the dashboard knows: the newest partial tally per partition, the response count over
+/// time, the latest dead letters and how far the topics have been read. Rendered once per
+/// change into the state event every page receives (``stateJSON(now:)``) and into the
+/// `/api/tallies` document.
+public struct DashboardState: Sendable {
+    /// One dead letter as the page lists it. Texts are shown as text, never as markup.
+    public struct DeadLetterLine: Codable, Sendable, Hashable {
+        /// The reason code.
+        public var reason: String
+        /// The JSON pointer of the first problem (empty for the whole message).
+        public var pointer: String
+        /// The first problem's message, or the letter's detail.
+        public var message: String
+        /// Who sent it: the respondent id, else the key.
+        public var respondent: String
+        /// When it was rejected (RFC 3339).
+        public var rejectedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case reason, pointer, message, respondent
+            case rejectedAt = "rejected_at"
+        }
+    }
+
+    /// One point of the response count over time.
+    public struct TimelinePoint: Codable, Sendable, Hashable {
+        /// When the partial that brought the count was taken.
+        public var asOf: String
+        /// Counted respondents across partitions at that point.
+        public var counted: Int
+
+        enum CodingKeys: String, CodingKey {
+            case asOf = "as_of"
+            case counted
+        }
+    }
+
+    /// The survey shown.
+    public let survey: SurveyDefinition
+    /// The newest partial per partition.
+    public private(set) var partials: PartialTallySet
+    /// Partitions of the tallies topic, once known.
+    public var partitionCount: Int?
+    /// Whether the tallies topic has been read to its end once.
+    public var caughtUp = false
+    /// The latest dead letters, newest last (at most ``deadLetterLimit``).
+    public private(set) var deadLetters: [DeadLetterLine] = []
+    /// Counted respondents over time, in the order partials arrived (at most ``timelineLimit``).
+    public private(set) var timeline: [TimelinePoint] = []
+    /// Bumped by every change: a state with the same version renders the same.
+    public private(set) var version = 0
+
+    /// Dead letters kept for the page.
+    public static let deadLetterLimit = 8
+    /// Timeline points kept; past it, every other older point is dropped.
+    public static let timelineLimit = 1_000
+
+    private var seenLetters: Set<String> = []
+    private var countedByPartition: [Int: Int] = [:]
+
+    /// An empty state for `survey`.
+    public init(survey: SurveyDefinition) {
+        self.survey = survey
+        self.partials = PartialTallySet(formId: survey.plan.formId)
+    }
+
+    /// Takes the newest partial of a partition (older or equal ones are ignored).
+    /// - Returns: whether anything changed.
+    /// - Throws: `TallyError` for a partial of another form or covering several partitions.
+    @discardableResult
+    public mutating func offer(_ partial: PartialTally) throws -> Bool {
+        guard try partials.offer(partial), let partition = partial.partitions.keys.first else { return false }
+        countedByPartition[partition] = partial.counted
+        timeline.append(TimelinePoint(asOf: partial.asOf ?? "", counted: countedByPartition.values.reduce(0, +)))
+        if timeline.count > Self.timelineLimit {
+            let keep = timeline.count / 2
+            timeline = timeline.prefix(keep).enumerated().filter { $0.offset % 2 == 0 }.map(\.element) + timeline.suffix(timeline.count - keep)
+        }
+        version += 1
+        return true
+    }
+
+    /// Takes a dead letter (re-sends of one rejection, same worker and source, count once).
+    /// - Returns: whether it was new.
+    @discardableResult
+    public mutating func offer(_ letter: DeadLetter) -> Bool {
+        guard seenLetters.insert(letter.identity).inserted else { return false }
+        let problem = letter.problems.first
+        deadLetters.append(DeadLetterLine(reason: letter.reason, pointer: problem?.pointer ?? "",
+                                          message: problem?.message ?? letter.detail ?? "",
+                                          respondent: letter.respondentID ?? letter.key ?? "", rejectedAt: letter.rejectedAt))
+        if deadLetters.count > Self.deadLetterLimit { deadLetters.removeFirst(deadLetters.count - Self.deadLetterLimit) }
+        version += 1
+        return true
+    }
+
+    /// Forgets the partials and the timeline (the tallies topic is about to be read again from
+    /// its beginning); dead letters stay.
+    public mutating func restartTallies() {
+        partials = PartialTallySet(formId: survey.plan.formId)
+        countedByPartition = [:]
+        timeline = []
+        caughtUp = false
+        version += 1
+    }
+
+    /// Marks a change that is not a partial or a letter (caught up, partitions known).
+    public mutating func touch() { version += 1 }
+
+    /// The merged tally document, as `tally tallies` prints it, with small cells hidden when
+    /// `suppressBelow` is given (see `SmallCellSuppression`).
+    public func document(suppressBelow: Int? = nil) -> TallyDocument {
+        let merged = partials.merged()
+        let document = TallyDocument(merged: merged, plan: survey.plan, frame: survey.frame,
+                                     options: .init(provisional: true, asOf: merged.asOf))
+        guard let suppressBelow else { return document }
+        return SmallCellSuppression.apply(to: document, below: suppressBelow, plan: survey.plan)
+    }
+
+    /// The state event's data: `{"document": <tally document>, "live": {...}}` on one line.
+    /// `live` has `partitions_total`, `partitions_reported`, `complete` (every partition's
+    /// partial present), `caught_up`, `rendered_at`, `timeline` and `dead_letters`.
+    /// - Parameters:
+    ///   - now: the render time, shown as `rendered_at`.
+    ///   - suppressBelow: small-cell suppression for the page, if configured.
+    public func stateJSON(now: Date = Date(), suppressBelow: Int? = nil) -> String {
+        struct Live: Encodable {
+            var partitionsTotal: Int?
+            var partitionsReported: Int
+            var complete: Bool
+            var caughtUp: Bool
+            var renderedAt: String
+            var timeline: [TimelinePoint]
+            var deadLetters: [DeadLetterLine]
+
+            enum CodingKeys: String, CodingKey {
+                case partitionsTotal = "partitions_total", partitionsReported = "partitions_reported", complete
+                case caughtUp = "caught_up", renderedAt = "rendered_at", timeline
+                case deadLetters = "dead_letters"
+            }
+        }
+        let reported = partials.latest.count
+        let live = Live(partitionsTotal: partitionCount, partitionsReported: reported,
+                        complete: partitionCount.map { reported >= $0 } ?? false, caughtUp: caughtUp,
+                        renderedAt: ISO8601DateFormatter().string(from: now),
+                        timeline: timeline.sorted { $0.asOf < $1.asOf }, deadLetters: deadLetters)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let liveJSON = (try? encoder.encode(live)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return #"{"document":"# + document(suppressBelow: suppressBelow).json(pretty: false) + #","live":"# + liveJSON + "}"
+    }
+}
