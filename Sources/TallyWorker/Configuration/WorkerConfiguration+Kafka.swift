@@ -28,21 +28,20 @@ extension WorkerConfiguration {
 
     /// The consumer's prefetch bound (`queued.max.messages.kbytes`): 128 MiB, twice librdkafka's
     /// default. A worker catching up drains its prefetch faster than a fetch comes back from a
-    /// slow broker; on Tansu (`fieldtally-bench workers`, 200,000 records of 2 KB) 32 MiB gave
-    /// tally-validate 49k msg/s, 64 MiB 64k and 128 MiB 83k, for about 100 MB more peak memory.
+    /// slow broker, so the prefetch must cover a fetch's round trip at full speed; it is also the
+    /// largest part of a worker's memory (see Deploy/OPERATIONS.md, "Memory").
     public static let prefetchKilobytes = 128 * 1_024
 
-    /// Bytes a fetch returns per partition at most: 8 MiB (librdkafka's default is 1 MiB, about
-    /// 270 coded records, so a worker catching up made a round trip per few hundred records;
-    /// `fieldtally-bench workers` on Tansu: tally-aggregate 27–29k -> 33–34k msg/s). The consumer's
-    /// prefetch stays bounded by `queued.max.messages.kbytes`.
+    /// Bytes a fetch returns per partition at most: 8 MiB. librdkafka's 1 MiB holds only a few
+    /// hundred coded records, so a worker catching up would wait a round trip per few hundred
+    /// records. The consumer's prefetch stays bounded by `queued.max.messages.kbytes`.
     public static let maxPartitionFetchBytes = 8 * 1_048_576
 
     private var fetchWaitMilliseconds: String { String(Int((fetchWait / .milliseconds(1)).rounded())) }
 
-    /// How long a producer waits for more records before sending (`linger.ms`): 1 ms. In
-    /// `fieldtally-bench latency` (1,000 submissions/s on Tansu) librdkafka's 5 ms gave a p50 of
-    /// 97 ms from produce call to published partial, 1 ms gave 81 ms.
+    /// How long a producer waits for more records before sending (`linger.ms`): 1 ms. A worker
+    /// hands a whole batch to the producer at once and then waits for its acknowledgements, so
+    /// lingering longer would only delay every hop.
     public static let producerLinger = Duration.milliseconds(1)
 
     /// The default of ``maxRecordBytes``: 8 MiB, room for a submission at an instrument's 1 MiB

@@ -57,19 +57,18 @@ public struct WorkerConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     /// Most records handled as one batch (one produce-and-commit round). Default: 6,000: each
     /// batch waits for its outputs' acknowledgements, so under load bigger batches spend less of
-    /// the time waiting (`fieldtally-bench workers` on Tansu: tally-aggregate 19.6k msg/s at
-    /// 2,000, 30–31k at 6,000–8,000). A batch closes earlier after `maxBatchWait`, so light
-    /// traffic keeps its latency.
+    /// the time waiting. A batch closes earlier after `maxBatchWait`, so light traffic keeps its
+    /// latency.
     public var maxBatch = 6_000
     /// Longest a partly filled batch waits for more records before it is handled. Each worker
     /// on the way to a tally adds up to this much latency at low rates; at high rates batches
-    /// fill before it passes. Default: 20 ms (`fieldtally-bench latency`: with 100 ms, each of
-    /// the three workers added about 100 ms).
+    /// fill before it passes. Default: 20 ms.
     public var maxBatchWait: Duration = .milliseconds(20)
     /// Longest the broker may hold a fetch that found no new records (`fetch.wait.max.ms`; a
     /// `--kafka-property` wins). Kafka answers as soon as records arrive, so this costs only idle
     /// fetch requests; brokers that hold the fetch for the whole wait (Tansu) add up to this much
-    /// latency per worker. Default: 20 ms (librdkafka's 500 ms made each worker add about 250 ms on Tansu).
+    /// latency per worker, so librdkafka's 500 ms would add up to half a second per hop there.
+    /// Default: 20 ms.
     public var fetchWait: Duration = .milliseconds(20)
     /// The bound on a graceful shutdown (SIGTERM or SIGINT), from the signal to the process's
     /// exit. Within it the worker finishes the batches in hand, commits and leaves its group; past
