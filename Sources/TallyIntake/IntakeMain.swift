@@ -24,8 +24,8 @@ public enum IntakeMain {
         try await TopicProvisioner.ensure(configuration.worker, logger: logger)
         let metrics = IntakeMetrics(worker: WorkerMetrics())
         let readiness = Readiness()
-        let producer = try KafkaProducer(configuration: configuration.producerConfiguration(), logger: logger)
-        let gateway = IntakeGateway(producer: producer, topic: configuration.worker.topics.submissions, mapping: mapping,
+        let producerConfiguration = configuration.producerConfiguration()
+        let gateway = try IntakeGateway(makeProducer: { try KafkaProducer(configuration: producerConfiguration, logger: logger) }, topic: configuration.worker.topics.submissions, mapping: mapping,
                                     envelope: survey.instrument.envelope, retryAfter: configuration.retryAfter, metrics: metrics,
                                     readiness: readiness, logger: logger)
         let http = IntakeServer.make(configuration: configuration, gateway: gateway, access: access, readiness: readiness,
@@ -34,7 +34,7 @@ public enum IntakeMain {
         }
         readiness.markReady()
         metrics.worker.ready.set(Int64(1))
-        let producerService = ProducerService(producer: producer, shutdownTimeout: configuration.worker.shutdownTimeout, logger: logger)
+        let producerService = ProducerService(gateway: gateway, shutdownTimeout: configuration.worker.shutdownTimeout, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: producerService),
             .init(service: http, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
@@ -60,10 +60,10 @@ extension IntakeConfiguration {
     }
 }
 
-/// Keeps the producer until the group shuts down (after the HTTP server, which stops first and
-/// finishes the requests in flight), then flushes and closes it, within the shutdown bound.
+/// Keeps the gateway's producer until the group shuts down (after the HTTP server, which stops
+/// first and finishes the requests in flight), then flushes and closes it, within the shutdown bound.
 struct ProducerService: Service {
-    let producer: KafkaProducer
+    let gateway: IntakeGateway
     let shutdownTimeout: Duration
     let logger: Logger
 
@@ -71,6 +71,6 @@ struct ProducerService: Service {
         let watchdog = ShutdownWatchdog(timeout: shutdownTimeout, logger: logger)
         try? await gracefulShutdown()
         watchdog.arm(reason: "graceful shutdown requested (SIGTERM or SIGINT)")
-        await producer.close(timeout: shutdownTimeout)
+        await gateway.close(timeout: shutdownTimeout)
     }
 }

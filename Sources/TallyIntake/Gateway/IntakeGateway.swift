@@ -2,6 +2,7 @@ import FieldTallyKafka
 import Foundation
 import Logging
 import SurveyEngine
+import Synchronization
 import TallyWorker
 
 /// The gateway's core: turns request bodies into `survey.submissions` records, produces them,
@@ -39,7 +40,8 @@ public final class IntakeGateway: Sendable {
     /// The member added to an unmappable platform submission, holding the platform's body.
     public static let payloadMember = "intake_payload"
 
-    private let producer: KafkaProducer
+    private let producer: Mutex<KafkaProducer>
+    private let makeProducer: @Sendable () throws -> KafkaProducer
     private let topic: String
     private let mapping: IntakeMapping
     private let envelope: Envelope
@@ -50,7 +52,8 @@ public final class IntakeGateway: Sendable {
 
     /// A gateway producing to `topic`.
     /// - Parameters:
-    ///   - producer: the idempotent producer (its `deliveryTimeout` bounds a request's wait).
+    ///   - makeProducer: makes the idempotent producer (its `deliveryTimeout` bounds a request's
+    ///     wait); called again to replace a producer that failed for good.
     ///   - topic: the submissions topic.
     ///   - mapping: the survey's intake mapping.
     ///   - envelope: the instrument's envelope (which members hold the respondent and instance ids).
@@ -58,9 +61,10 @@ public final class IntakeGateway: Sendable {
     ///   - metrics: where requests and records are counted.
     ///   - readiness: marked not ready while the broker does not acknowledge.
     ///   - logger: for broker failures.
-    public init(producer: KafkaProducer, topic: String, mapping: IntakeMapping, envelope: Envelope, retryAfter: Duration,
-                metrics: IntakeMetrics, readiness: Readiness, logger: Logger) {
-        self.producer = producer
+    public init(makeProducer: @escaping @Sendable () throws -> KafkaProducer, topic: String, mapping: IntakeMapping, envelope: Envelope, retryAfter: Duration,
+                metrics: IntakeMetrics, readiness: Readiness, logger: Logger) throws {
+        self.producer = Mutex(try makeProducer())
+        self.makeProducer = makeProducer
         self.topic = topic
         self.mapping = mapping
         self.envelope = envelope
@@ -158,10 +162,12 @@ public final class IntakeGateway: Sendable {
     private func produce(_ items: [Prepared], payload: Payload, lines: Bool) async -> IntakeResponse {
         let started = ContinuousClock.now
         let records = items.map { KafkaProducerRecord(topic: topic, key: $0.key.map { Array($0.utf8) }, value: $0.value) }
+        let producer = self.producer.withLock { $0 }
         let results: [KafkaDeliveryResult]
         do {
             results = try await producer.sendAllResults(records)
         } catch {
+            replace(producer, because: error)
             return unavailable(error.message, payload: payload)
         }
         let failures = results.compactMap { result -> KafkaError? in
@@ -169,6 +175,7 @@ public final class IntakeGateway: Sendable {
             return nil
         }
         if let first = failures.first {
+            if let lasting = failures.first(where: { $0.code != .messageTimedOut && $0.code != .queueFull }) { replace(producer, because: lasting) }
             return unavailable("\(failures.count) of \(records.count) records were not acknowledged: \(first.message)", payload: payload)
         }
         readiness.markReady()
@@ -207,6 +214,28 @@ public final class IntakeGateway: Sendable {
                                extensions: [("accepted", .number(Double(items.count - errors.count))),
                                             ("recorded", .number(Double(items.count))), ("errors", .array(errors))])
             .response()
+    }
+
+    /// Replaces `failed` with a new producer when it is still the current one. After a
+    /// delivery timed out, an idempotent producer may be fenced or fail fatally (the broker
+    /// cannot tell whether its timed-out records were written) and refuse every later record;
+    /// a new producer (a new producer id) starts clean. Nothing is lost: every request whose
+    /// records failed was answered 503 and is sent again by its client.
+    private func replace(_ failed: KafkaProducer, because error: KafkaError) {
+        let replaced = producer.withLock { current -> Bool in
+            guard current === failed, let fresh = try? makeProducer() else { return false }
+            current = fresh
+            return true
+        }
+        guard replaced else { return }
+        logger.warning("replacing the producer after a lasting delivery failure", metadata: ["error": "\(error.message)"])
+        Task { await failed.close(timeout: .seconds(1)) }
+    }
+
+    /// Flushes and closes the producer (at shutdown, once no request is in flight).
+    /// - Parameter timeout: the longest the flush may take.
+    public func close(timeout: Duration) async {
+        await producer.withLock { $0 }.close(timeout: timeout)
     }
 
     private func unavailable(_ reason: String, payload: Payload) -> IntakeResponse {

@@ -28,7 +28,10 @@ public enum XMLInstance {
         parser.shouldResolveExternalEntities = false
         parser.delegate = builder
         guard parser.parse(), let root = builder.root else {
-            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "no root element"
+            let reason = parser.parserError.map { error -> String in
+                let code = (error as NSError).code
+                return XMLParser.ErrorCode(rawValue: code).map { "\($0)" } ?? "XML parser error \(code)"
+            } ?? "no root element"
             throw ParseError(description: "malformed XML at line \(parser.lineNumber), column \(parser.columnNumber): \(reason)")
         }
         // An instance whose root holds nothing is still an instance: an empty object.
