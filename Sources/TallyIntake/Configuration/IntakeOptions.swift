@@ -37,6 +37,9 @@ public struct IntakeOptions: ParsableArguments, Sendable {
                                                                    valueName: "duration"))
     public var pollInterval: String?
 
+    @Option(name: .customLong("poll-page-size"), help: "Rows per OData page for --poll-odk. Env: TALLY_ODK_PAGE_SIZE. Default: 250.")
+    public var pollPageSize: Int?
+
     public init() {}
 
     /// Resolves these flags and the shared ones into a configuration.
@@ -77,6 +80,10 @@ public struct IntakeOptions: ParsableArguments, Sendable {
             var settings = CentralPoller.Settings(baseURL: base, project: project, form: form, authorization: authorization,
                                                   cursorFile: pick(cursorFile, "TALLY_ODK_CURSOR_FILE") ?? "odk-cursor-\(project)-\(form).json")
             if let value = try duration(pollInterval, "TALLY_ODK_POLL_INTERVAL") { settings.interval = value }
+            if let text = pick(pollPageSize.map(String.init), "TALLY_ODK_PAGE_SIZE") {
+                guard let size = Int(text), size > 0 else { throw ValidationError("poll page size '\(text)' is not a positive whole number") }
+                settings.pageSize = size
+            }
             c.poller = settings
         } else if project != nil || form != nil {
             throw ValidationError("--project and --form are for --poll-odk")

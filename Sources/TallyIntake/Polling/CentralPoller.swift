@@ -176,7 +176,10 @@ public struct CentralPoller: Service {
         let data = try JSONEncoder().encode(cursor)
         let temporary = settings.cursorFile + ".tmp"
         try data.write(to: URL(fileURLWithPath: temporary))
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: settings.cursorFile), withItemAt: URL(fileURLWithPath: temporary))
+        // rename(2) replaces the old cursor atomically (FileManager.replaceItemAt needs it to exist).
+        guard rename(temporary, settings.cursorFile) == 0 else {
+            throw PollError("cannot write the cursor file \(settings.cursorFile): \(String(cString: strerror(errno)))")
+        }
     }
 }
 
