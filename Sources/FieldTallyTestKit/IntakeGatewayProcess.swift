@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A `tally-intake` process on a ``PipelineFixture``'s topics, for the gateway's integration
 /// tests: started with the fixture's environment and `--http-port 0`, its port read from its log.
@@ -125,26 +122,65 @@ public final class IntakeGatewayProcess: Sendable {
         try await Self.request(method, URL(string: "http://127.0.0.1:\(port)\(path)")!, body: body, headers: headers, timeout: timeout)
     }
 
-    /// Any HTTP request (URLSession, no cache, no cookies).
+    /// Any HTTP request, made by curl (installed by Deploy/setup.sh): FoundationNetworking's
+    /// URLSession on Linux never completes a request answered 401 with `WWW-Authenticate`.
+    /// - Throws: ``PipelineError`` when curl is missing, or no answer came (connection refused
+    ///   or dropped, timeout).
     public static func request(_ method: String, _ url: URL, body: [UInt8]? = nil, headers: [String: String] = [:],
                                timeout: TimeInterval = 30) async throws -> Answer {
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.timeoutInterval = timeout
-        if let body { request.httpBody = Data(body) }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await session.data(for: request)
-        let http = response as? HTTPURLResponse
-        var fields: [String: String] = [:]
-        for (name, value) in http?.allHeaderFields ?? [:] {
-            if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
+        guard let curl = ["/usr/bin/curl", "/usr/local/bin/curl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw PipelineError("curl is not installed: run Deploy/setup.sh")
         }
-        return Answer(status: http?.statusCode ?? 0, headers: fields, body: data)
+        var arguments = ["-sS", "-i", "-X", method, "--max-time", String(timeout), "-H", "Expect:"]
+        for (name, value) in headers { arguments += ["-H", "\(name): \(value)"] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: curl)
+        let output = Pipe(), errors = Pipe(), input = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        if let body {
+            arguments += ["--data-binary", "@-"]
+            process.standardInput = input
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+        process.arguments = arguments + [url.absoluteString]
+        let finished = AsyncStream.makeStream(of: Int32.self)
+        process.terminationHandler = { finished.continuation.yield($0.terminationStatus); finished.continuation.finish() }
+        try process.run()
+        if let body {
+            let writer = input.fileHandleForWriting
+            DispatchQueue.global().async {
+                writer.write(Data(body))
+                try? writer.close()
+            }
+        }
+        let reader = output.fileHandleForReading, errorReader = errors.fileHandleForReading
+        async let received = Task.detached { reader.readDataToEndOfFile() }.value
+        async let complaint = Task.detached { errorReader.readDataToEndOfFile() }.value
+        let (data, stderr) = await (received, complaint)
+        var status: Int32 = -1
+        for await code in finished.stream { status = code }
+        guard status == 0 else {
+            throw PipelineError("curl \(method) \(url) failed (\(status)): \(String(decoding: stderr, as: UTF8.self))")
+        }
+        return try parse(data, from: url)
     }
 
-    private static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = 16
-        return URLSession(configuration: configuration)
-    }()
+    /// Reads curl's `-i` output: the status line, the headers, a blank line, the body.
+    static func parse(_ data: Data, from url: URL) throws -> Answer {
+        let bytes = Array(data)
+        let separator: [UInt8] = [13, 10, 13, 10]
+        guard let end = (0..<max(0, bytes.count - 3)).first(where: { Array(bytes[$0..<$0 + 4]) == separator }) else {
+            throw PipelineError("\(url) answered no HTTP head: \(String(decoding: bytes.prefix(200), as: UTF8.self))")
+        }
+        let head = String(decoding: bytes[..<end], as: UTF8.self).split(separator: "\r\n")
+        let status = head.first.flatMap { $0.split(separator: " ").dropFirst().first }.flatMap { Int($0) } ?? 0
+        var fields: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return Answer(status: status, headers: fields, body: Data(bytes[(end + 4)...]))
+    }
 }

@@ -53,7 +53,7 @@ struct HTTPSubmitter {
         while ContinuousClock.now < deadline {
             var wait = Duration.seconds(1)
             do {
-                let (data, response) = try await URLSession.shared.data(for: request)
+                let (data, response) = try await Self.session.data(for: request)
                 let http = response as? HTTPURLResponse
                 let status = http?.statusCode ?? 0
                 let answer = (try? JSONParser().parse(Array(data))) ?? .null
@@ -83,6 +83,19 @@ struct HTTPSubmitter {
             try await Task.sleep(for: wait)
         }
         throw SubmitError("\(endpoint) did not store the request within \(patience): \(lastFailure)")
+    }
+}
+
+extension HTTPSubmitter {
+    /// A session that answers authentication challenges by declining them, so a 401 comes back
+    /// as a response: FoundationNetworking on Linux otherwise never completes such a request.
+    static let session = URLSession(configuration: .ephemeral, delegate: DeclineChallenges(), delegateQueue: nil)
+
+    final class DeclineChallenges: NSObject, URLSessionTaskDelegate, Sendable {
+        func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+                        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
+            completionHandler(.rejectProtectionSpace, nil)
+        }
     }
 }
 

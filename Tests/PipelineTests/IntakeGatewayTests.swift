@@ -31,6 +31,52 @@ extension WorkerPipeline {
             }
         }
 
+        @Test func tallySubmitOverHTTPSendsTheSampleThroughTheGateway() async throws {
+            try await PipelineFixture.run { pipeline in
+                try await pipeline.startPipeline()
+                let gateway = try await IntakeGatewayProcess.start(for: pipeline)
+                defer { gateway.terminate() }
+                let submit = try await pipeline.tally(["submit", SampleStream.streamFile.path, "--quiet", "--http", "http://127.0.0.1:\(gateway.port)"])
+                try #require(submit.status == 0, "tally submit --http failed: \(submit.errors)")
+                #expect(submit.errors.contains("88 records stored"), "\(submit.errors)")
+                #expect(submit.errors.contains("3 of them unreadable"), "\(submit.errors)")
+                let document = try await pipeline.waitUntilReceived(88, timeout: .seconds(60))
+                try await expectSampleResult(document, pipeline: pipeline)
+            }
+        }
+
+        @Test func accessPolicyAsksForCredentialsAndLimitsTheRate() async throws {
+            let policy = FileManager.default.temporaryDirectory.appendingPathComponent("access-\(UUID().uuidString).yaml")
+            try Data("""
+                sources:
+                  kobo:
+                    basic: { user: kobo, password_env: INTAKE_TEST_KOBO_PASSWORD }
+                    rate: { per_second: 0.5, burst: 2 }
+                """.utf8).write(to: policy)
+            defer { try? FileManager.default.removeItem(at: policy) }
+            try await PipelineFixture.run { pipeline in
+                let gateway = try await IntakeGatewayProcess.start(for: pipeline, arguments: ["--access", policy.path],
+                                                                   environment: ["INTAKE_TEST_KOBO_PASSWORD": "s3cret"])
+                defer { gateway.terminate() }
+                let submission = try #require(SampleStream.load().messages.first)
+                let body = try #require(PlatformPayloads.kobo(submission.value, id: 1))
+                let path = "/v1/kobo/\(Self.form)"
+                let anonymous = try await gateway.post(path, body: body, contentType: "application/json")
+                #expect(anonymous.status == 401)
+                #expect(anonymous.headers["www-authenticate"]?.hasPrefix("Basic") == true)
+                let basic = ["Authorization": "Basic " + Data("kobo:s3cret".utf8).base64EncodedString()]
+                let accepted = try await gateway.post(path, body: body, contentType: "application/json", headers: basic)
+                #expect(accepted.status == 202, "\(accepted.text)")
+                let second = try await gateway.post(path, body: body, contentType: "application/json", headers: basic)
+                #expect(second.status == 202, "a retry of the same submission is answered 2xx")
+                let limited = try await gateway.post(path, body: body, contentType: "application/json", headers: basic)
+                #expect(limited.status == 429)
+                #expect(limited.headers["retry-after"] != nil)
+                let disabled = try await gateway.post("/v1/submissions", body: submission.value, contentType: "application/json")
+                #expect(disabled.status == 403, "a source the policy does not list")
+            }
+        }
+
         @Test func sampleAsKoboJSONGivesExpectedTallies() async throws {
             try await PipelineFixture.run { pipeline in
                 try await pipeline.startPipeline()
