@@ -67,7 +67,7 @@ struct SubmitCommand: AsyncParsableCommand {
         note("tally submit: \(sent) records acknowledged by \(context.configuration.brokers.joined(separator: ",")) into \(topic)")
     }
 
-    /// Sends the file through tally-intake, `chunk` lines (or the paced share) per request.
+    /// Sends the file through tally-intake, ``httpChunk`` lines (or the paced share) per request.
     private func submitOverHTTP(to url: String) async throws {
         let token = httpToken ?? ProcessInfo.processInfo.environment["TALLY_INTAKE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let submitter: HTTPSubmitter
