@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "tally-code", targets: ["tally-code"]),
         .executable(name: "tally-aggregate", targets: ["tally-aggregate"]),
         .executable(name: "tally-dashboard", targets: ["tally-dashboard"]),
+        .executable(name: "tally-intake", targets: ["tally-intake"]),
         .library(name: "SurveyEngine", targets: ["SurveyEngine"]),
         .library(name: "FieldTallyKafka", targets: ["FieldTallyKafka"]),
     ],
@@ -53,6 +54,30 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            swiftSettings: strict
+        ),
+        // The HTTP gateway from survey platforms to survey.submissions (issue 13).
+        .target(
+            name: "TallyIntake",
+            dependencies: [
+                "SurveyEngine", "FieldTallyKafka", "TallyWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tally-intake",
+            dependencies: ["TallyIntake", "TallyWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TallyIntakeTests",
+            dependencies: ["TallyIntake", "SurveyEngine", "FieldTallyTestKit", "TallyWorker"],
             swiftSettings: strict
         ),
         // The live web dashboard: Hummingbird app, server-sent events hub, the page, the Kafka feed.

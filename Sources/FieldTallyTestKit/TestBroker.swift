@@ -120,6 +120,25 @@ public final class TestBroker: Sendable {
         BrokerProcessRegistry.unregister(process.processIdentifier)
     }
 
+    /// Freezes the broker (SIGSTOP): connections stay open and nothing is answered, as when a
+    /// broker has gone away; its in-memory data survives until ``resume()``. Tansu keeps
+    /// everything in memory, so stopping it for an outage test would lose the topics.
+    public func pause() { signalBroker(SIGSTOP) }
+
+    /// Lets a paused broker run again (SIGCONT).
+    public func resume() { signalBroker(SIGCONT) }
+
+    /// Signals the broker process itself: the wrapper shell's child that is not its `sleep`.
+    private func signalBroker(_ signal: Int32) {
+        guard let process, process.isRunning else { return }
+        let shell = process.processIdentifier
+        let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+        for child in children.split(separator: " ").compactMap({ Int32($0) }) {
+            let name = (try? String(contentsOfFile: "/proc/\(child)/comm", encoding: .utf8)) ?? ""
+            if !name.hasPrefix("sleep") { kill(child, signal) }
+        }
+    }
+
     private func waitUntilServing(timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         var configuration = KafkaAdminConfiguration(bootstrapServers: bootstrapServers)

@@ -146,7 +146,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     /// Reads a duration written as a number and a unit (`ms`, `s`, `m`), or a bare number of seconds.
     /// - Parameter text: e.g. `20s`, `1500ms`, `1m`, `2.5`.
     /// - Returns: the duration, or `nil` when `text` is not of that form.
-    static func duration(_ text: String) -> Duration? {
+    public static func duration(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
         let unit = units.first { trimmed.hasSuffix($0.suffix) } ?? ("", 1)

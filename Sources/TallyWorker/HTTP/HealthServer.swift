@@ -9,6 +9,24 @@ public enum HealthServer {
     public static func make(host: String, port: Int, readiness: Readiness, metrics: WorkerMetrics, logger: Logger,
                             onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()
+        addRoutes(to: router, readiness: readiness, metrics: metrics)
+        var httpLogger = logger
+        httpLogger.logLevel = .warning
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "fieldtally"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: httpLogger
+        )
+    }
+
+    /// Adds `GET /healthz`, `GET /livez` and `GET /metrics` to `router`, for a program that
+    /// serves more than health on its port (`tally-intake`).
+    /// - Parameters:
+    ///   - router: the router to add to.
+    ///   - readiness: what `/healthz` reports.
+    ///   - metrics: what `/metrics` renders.
+    public static func addRoutes(to router: Router<BasicRequestContext>, readiness: Readiness, metrics: WorkerMetrics) {
         router.get("healthz") { _, _ -> Response in
             let (ready, reason) = readiness.current
             return Response(status: ready ? .ok : .serviceUnavailable,
@@ -24,13 +42,5 @@ public enum HealthServer {
                      headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
         }
-        var httpLogger = logger
-        httpLogger.logLevel = .warning
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "fieldtally"),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
-            logger: httpLogger
-        )
     }
 }

@@ -23,9 +23,19 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "No progress bar.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Send through tally-intake at this URL (POST /v1/submissions as JSON lines) instead of to Kafka.",
+                               valueName: "url"))
+    var http: String?
+
+    @Option(name: .customLong("http-token"), help: "Bearer token for --http. Env: TALLY_INTAKE_TOKEN.")
+    var httpToken: String?
+
     @OptionGroup var options: WorkerOptions
 
     func run() async throws {
+        if let http {
+            return try await submitOverHTTP(to: http)
+        }
         let context = try CLIContext(options: options, command: "submit")
         let topic = context.configuration.topics.submissions
         let producer = try KafkaProducer(configuration: context.configuration.producerConfiguration(), logger: context.logger)
@@ -56,6 +66,40 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         note("tally submit: \(sent) records acknowledged by \(context.configuration.brokers.joined(separator: ",")) into \(topic)")
     }
+
+    /// Sends the file through tally-intake, ``httpChunk`` lines (or the paced share) per request.
+    private func submitOverHTTP(to url: String) async throws {
+        let token = httpToken ?? ProcessInfo.processInfo.environment["TALLY_INTAKE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let submitter: HTTPSubmitter
+        let reader: MessageFileReader
+        do {
+            submitter = try HTTPSubmitter(url: url, token: token)
+            reader = try MessageFileReader(path: file)
+        } catch { throw ValidationError("\(error)") }
+        var progress = ProgressBar(total: MessageFileReader.countMessages(path: file), enabled: !quiet, label: "stored")
+        var sent = 0
+        var unreadable: [(line: Int, detail: String)] = []
+        let started = ContinuousClock.now
+        while true {
+            let messages = try reader.next(limit: pace > 0 ? try await Self.due(sent: sent, pace: pace, since: started) : Self.httpChunk)
+            if messages.isEmpty { break }
+            do {
+                unreadable += try await submitter.send(messages).unreadable
+            } catch {
+                progress.finish(sent)
+                note("tally submit: \(error)")
+                throw ExitCode(1)
+            }
+            sent += messages.count
+            progress.update(sent)
+        }
+        progress.finish(sent)
+        for entry in unreadable.prefix(50) { note("  line \(entry.line) is not a submission (it goes to survey.rejected): \(entry.detail)") }
+        note("tally submit: \(sent) records stored by \(submitter.endpoint)" + (unreadable.isEmpty ? "" : ", \(unreadable.count) of them unreadable"))
+    }
+
+    /// Records per request through tally-intake when not paced.
+    static let httpChunk = 1_000
 
     /// Records sent per request when not paced.
     static let chunk = 5_000
