@@ -11,14 +11,17 @@ public struct Evidence: Sendable, Hashable, Codable {
     public var end: Int
     /// The matched text itself, for a reader who does not have the source at hand.
     public var matched: String
+    /// The rule's confidence (0 < c ≤ 1; the codebook's `confidence`, 1 unless it says otherwise).
+    public var confidence: Double
 
-    public init(code: String, rule: String, source: String, start: Int, end: Int, matched: String) {
+    public init(code: String, rule: String, source: String, start: Int, end: Int, matched: String, confidence: Double = 1) {
         self.code = code
         self.rule = rule
         self.source = source
         self.start = start
         self.end = end
         self.matched = matched
+        self.confidence = confidence
     }
 }
 
@@ -59,11 +62,14 @@ public struct CodingResult: Sendable, Hashable, Codable {
     public var fields: [String: CodedField]
     /// Keyed by number name (`duration_weeks`); present only when the text states one.
     public var numbers: [String: CodedNumber]
+    /// The texts a human coder should look at (see ``ReviewItem``), in field then source order.
+    public var review: [ReviewItem]
 
-    public init(codebookVersion: String, fields: [String: CodedField], numbers: [String: CodedNumber]) {
+    public init(codebookVersion: String, fields: [String: CodedField], numbers: [String: CodedNumber], review: [ReviewItem] = []) {
         self.codebookVersion = codebookVersion
         self.fields = fields
         self.numbers = numbers
+        self.review = review
     }
 }
 

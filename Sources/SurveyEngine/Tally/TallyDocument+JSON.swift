@@ -44,7 +44,7 @@ extension TallyDocument {
                 })),
             ]))
         })
-        let paradataJSON = OrderedJSON.object([
+        var paradataMembers: [(String, OrderedJSON)] = [
             ("received", .int(paradata.received)),
             ("valid", .int(paradata.valid)),
             ("accepted_first_submissions", .int(paradata.acceptedFirstSubmissions)),
@@ -55,7 +55,9 @@ extension TallyDocument {
             ("invalid_messages_by_problem_codes", counts(paradata.invalidMessagesByProblemCode)),
             ("invalid_problems_by_code", counts(paradata.invalidProblemsByCode)),
             ("accepted_versions_per_day", counts(paradata.acceptedVersionsPerDay)),
-        ])
+        ]
+        if let codingReview { paradataMembers.append(("coding_review", counts(codingReview))) }
+        let paradataJSON = OrderedJSON.object(paradataMembers)
         var members: [(String, OrderedJSON)] = [
             ("form_id", .string(formId)),
             ("form_version", .optional(formVersion)),
