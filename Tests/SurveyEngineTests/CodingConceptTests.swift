@@ -38,6 +38,9 @@ import SurveyEngine
               - code: hub
                 rules:
                   - {id: h.hub, phrases: [hub], confidence: 0.5}
+              - code: venue
+                rules:
+                  - {id: v.centre, phrases: [centre], review_only: true}
               - code: restorative
                 rules:
                   - {id: r.restorative, phrases: [restorative]}
@@ -111,6 +114,17 @@ import SurveyEngine
         #expect(review.reason == .lowConfidence)
         #expect(review.candidates.map(\.status) == ["coded"])
         #expect(review.text == "Requests come through the hub.")
+    }
+
+    @Test func aReviewOnlyRuleSuggestsItsCodeWithoutCodingIt() throws {
+        let coded = try code("Sessions run in the centre.")
+        #expect(coded.codes.isEmpty)
+        let review = try #require(coded.review)
+        #expect(review.candidates.map(\.code) == ["venue"])
+        #expect(review.candidates.map(\.status) == ["suggested"])
+        let withCode = coder.code(answers: .object(["help": .string("Restorative work in the centre.")]))
+        #expect(withCode.fields["help"]?.codes == ["restorative"])
+        #expect(withCode.review.map(\.reason) == [.lowConfidence], "a suggestion in a coded field is reviewed as low confidence")
     }
 
     @Test func aWholeSubmissionListsItsReviewItemsAndAnsweredFieldsWithoutCodes() throws {

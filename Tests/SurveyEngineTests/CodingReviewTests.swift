@@ -53,11 +53,13 @@ import Testing
         #expect(check.disagreements.isEmpty)
         #expect(check.numbers.first { $0.name == "duration_weeks" }.map { ($0.stated, $0.exact) } ?? (0, 0) == (20, 20))
 
-        let worse = try Coder(yaml: yaml.replacingOccurrences(of: "abbreviations: [TF, TFP]", with: "abbreviations: [TFX]"))
+        // The disability phrases only suggest their code: every text that needs them is missed.
+        let worse = try Coder(yaml: yaml.replacingOccurrences(of: "id: sb.disabilities.phrase\n",
+                                                              with: "id: sb.disabilities.phrase\n            review_only: true\n"))
         let report = CodebookCheck(coder: worse, gold: gold)
-        let missed = report.disagreements.filter { $0.code == "troubled_families_programme" }
+        let missed = report.disagreements.filter { $0.code == "children_with_disabilities" }
         #expect(!missed.isEmpty && missed.allSatisfy { $0.kind == .missed && !$0.texts.isEmpty })
-        #expect(report.fields.first { $0.field == "early_help_type" }.map { $0.kappa < 1 } == true)
-        #expect(report.report().contains("missed troubled_families_programme"))
+        #expect(report.fields.first { $0.field == "short_break_group" }.map { $0.kappa < 1 } == true)
+        #expect(report.report().contains("missed children_with_disabilities"))
     }
 }

@@ -72,6 +72,8 @@ public final class Coder: Sendable {
             present.removeAll(keepingCapacity: true)
             present.append(contentsOf: repeatElement(false, count: field.labelNames.count))
             let reviewStart = review.count
+            // Texts with no code and nothing in doubt: review items only if the whole field gets no code.
+            var uncoded: [(text: Int, path: String)] = []
             while next < texts.found.count, texts.found[next].field == Int32(index) {
                 let current = next
                 next += 1
@@ -107,7 +109,17 @@ public final class Coder: Sendable {
                             numbers[rule.name] = self.number(number, rule, path ?? concretePath(), bytes, analysis)
                         }
                     }
-                    if let item = reviewItem(field, bytes, analysis, source: { path ?? concretePath() }) { review.append(item) }
+                    if Self.isUncoded(field, analysis) {
+                        uncoded.append((current, path ?? concretePath()))
+                    } else if let item = reviewItem(field, bytes, analysis, text: texts.found[current].text,
+                                                    source: { path ?? concretePath() }) {
+                        review.append(item)
+                    }
+                }
+            }
+            if codeCount == 0 {
+                for (text, path) in uncoded {
+                    review.append(ReviewItem(field: field.name, source: path, text: texts.found[text].text, reason: .noCode, candidates: []))
                 }
             }
             if codeCount > 0 && review.count > reviewStart { keepCodedFieldItems(&review, from: reviewStart) }
@@ -149,7 +161,7 @@ public final class Coder: Sendable {
     /// code it found has a rule at or above the codebook's `review.min_confidence`, and no
     /// reported code was cancelled without also being found.
     private func reviewItem(_ field: FieldProgram, _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: borrowing TextAnalysis,
-                            source: () -> String) -> ReviewItem? {
+                            text original: String, source: () -> String) -> ReviewItem? {
         let threshold = program.minConfidence
         var coded = false, doubtful = false
         for finding in analysis.positives where field.labelReported[Int(finding.label)] {
@@ -187,6 +199,7 @@ public final class Coder: Sendable {
         var anyCancelled = false
         for finding in analysis.negated where field.labelReported[Int(finding.label)] && best[finding.label] == nil {
             anyCancelled = true
+            guard !candidates.contains(where: { $0.code == field.labelNames[Int(finding.label)] }) else { continue }
             let cue = finding.cue >= 0 ? field.cues[Int(finding.cue)] : nil
             candidates.append(ReviewItem.Candidate(code: field.labelNames[Int(finding.label)], rule: field.ruleIDs[Int(finding.rule)],
                                                    matched: text(finding), status: "cancelled",
@@ -202,8 +215,14 @@ public final class Coder: Sendable {
         } else {
             return nil
         }
-        return ReviewItem(field: field.name, source: source(), text: String(decoding: bytes, as: UTF8.self), reason: reason,
-                          candidates: candidates)
+        return ReviewItem(field: field.name, source: source(), text: original, reason: reason, candidates: candidates)
+    }
+
+    /// Whether a text got no reported code and has no cancelled or suggested one.
+    private static func isUncoded(_ field: FieldProgram, _ analysis: borrowing TextAnalysis) -> Bool {
+        !analysis.positives.contains { field.labelReported[Int($0.label)] }
+            && !analysis.negated.contains { field.labelReported[Int($0.label)] }
+            && !analysis.suggested.contains { field.labelReported[Int($0.label)] }
     }
 
     /// Codes a submission's answers (see ``code(answers:)``).
@@ -237,7 +256,7 @@ public final class Coder: Sendable {
                 let rule = program.numbers[Int(number.number)]
                 result.numbers[rule.name] = self.number(number, rule, source, bytes, analysis)
             }
-            result.review = reviewItem(program, bytes, analysis, source: { source })
+            result.review = reviewItem(program, bytes, analysis, text: text, source: { source })
         }
         return result
     }

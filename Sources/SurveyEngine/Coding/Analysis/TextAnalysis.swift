@@ -219,8 +219,8 @@ struct TextAnalysis: ~Copyable {
             if isExcluded(match, label, field) { continue }
             var finding = Finding(label: label, rule: ruleIndex, start: match.start, end: match.end)
             let cue = negatingCue(match.start)
-            if field.ruleReviewOnly[Int(ruleIndex)] {
-                if cue < 0, !suggested.contains(where: { $0.rule == ruleIndex }) { suggested.append(finding) }
+            if field.ruleReviewOnly[Int(ruleIndex)] && cue < 0 {
+                if !suggested.contains(where: { $0.rule == ruleIndex }) { suggested.append(finding) }
             } else if cue >= 0 {
                 finding.cue = cue
                 if !negated.contains(where: { $0.rule == ruleIndex }) { negated.append(finding) }

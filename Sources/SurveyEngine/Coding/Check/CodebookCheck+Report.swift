@@ -22,7 +22,16 @@ extension CodebookCheck {
         }
         lines.append("review: \(reviewedTexts) of \(answeredTexts) answered texts (\(String(format: "%.1f", 100 * reviewShare))%); "
             + "catches \(caughtPairs) of \(disagreeingPairs) disagreeing (text, code) pairs (\(String(format: "%.1f", 100 * catchRate))%)")
-        guard !brief, !disagreements.isEmpty else { return lines.joined(separator: "\n") + "\n" }
+        guard !brief else { return lines.joined(separator: "\n") + "\n" }
+        if !textDisagreements.isEmpty {
+            lines.append("")
+            lines.append("disagreeing (text, code) pairs (\(textDisagreements.count)):")
+            for pair in textDisagreements {
+                lines.append("- \(pair.respondentID) \(pair.source) \(pair.field) \(pair.kind.rawValue) \(pair.code)"
+                    + (pair.reviewed ? " [in review]" : ""))
+            }
+        }
+        guard !disagreements.isEmpty else { return lines.joined(separator: "\n") + "\n" }
         lines.append("")
         lines.append("disagreements (\(disagreements.count)):")
         for item in disagreements {

@@ -38,6 +38,10 @@ public struct CodebookCheck: Sendable {
     public var answeredTexts = 0, reviewedTexts = 0
     /// (text, field, code) pairs where coder and human disagree, and those whose text went to review.
     public var disagreeingPairs = 0, caughtPairs = 0
+    /// The disagreeing (text, code) pairs: respondent, field, source path, code, whether the coder
+    /// `missed` it or coded it `wrong`ly in that text, and whether the text went to review.
+    public var textDisagreements: [(respondentID: String, field: String, source: String, code: String, kind: Disagreement.Kind,
+                                    reviewed: Bool)] = []
 
     /// Codes every gold respondent with `coder` and compares.
     ///
@@ -74,9 +78,12 @@ public struct CodebookCheck: Sendable {
                     let textReviewed = reviewed.contains("\(field.name)|\(source)")
                     if textReviewed { reviewedTexts += 1 }
                     let codedText = Set((result.fields[field.name]?.evidence ?? []).filter { $0.source == source }.map(\.code))
-                    let differing = goldText.symmetricDifference(codedText).count
-                    disagreeingPairs += differing
-                    if textReviewed { caughtPairs += differing }
+                    for code in goldText.symmetricDifference(codedText).sorted() {
+                        disagreeingPairs += 1
+                        if textReviewed { caughtPairs += 1 }
+                        textDisagreements.append((respondent.respondentID, field.name, source, code,
+                                                  goldText.contains(code) ? .missed : .wrong, textReviewed))
+                    }
                 }
             }
             for k in numbers.indices {

@@ -28,6 +28,12 @@ final class Lexicon: Sendable {
     /// How many distinct stems stemmed words have (0: nothing is matched by stem).
     let stemCount: Int
     private let stemIDs: [[UInt8]: Int32]
+    /// Whether some stem starts with these three ASCII letters (index ``prefixIndex(_:)``): a
+    /// word whose first three letters start no stem is not stemmed. Snowball keeps the first
+    /// three letters of a word in its stem but for a handful of irregular forms ("dying" → "die").
+    private let stemPrefixes: [Bool]
+    /// Whether a stem is shorter than three letters or starts with a non-letter (then every word is stemmed).
+    private let stemsUnfiltered: Bool
     /// Per word, the index of the first abbreviation it may be (in ``expansions``), else -1.
     let expansionOf: [Int32]
     /// The domain's abbreviations, grouped by word: the word, the exact bytes it is written in
@@ -50,6 +56,13 @@ final class Lexicon: Sendable {
         self.stemIDs = stemIDs
         self.stemOf = stemOf
         self.stemCount = stemIDs.count
+        var stemPrefixes = [Bool](repeating: false, count: 26 * 26 * 26)
+        var stemsUnfiltered = false
+        for stem in stemIDs.keys {
+            if let index = stem.withUnsafeBufferPointer(Self.prefixIndex) { stemPrefixes[index] = true } else { stemsUnfiltered = true }
+        }
+        self.stemPrefixes = stemPrefixes
+        self.stemsUnfiltered = stemsUnfiltered
         let grouped = expansions.enumerated().sorted { ($0.element.abbreviation, $0.offset) < ($1.element.abbreviation, $1.offset) }
             .map(\.element)
         var expansionOf = [Int32](repeating: -1, count: words.count)
@@ -197,6 +210,28 @@ final class Lexicon: Sendable {
     @inline(__always)
     func mayBeMisspelling(length: Int) -> Bool {
         length >= minimumTolerantLength && length < FuzzyIndex.lengthSlots - search.widestTolerance
+    }
+
+    /// The index of a word's first three letters in ``stemPrefixes``, or `nil` when they are not three ASCII letters.
+    @inline(__always)
+    static func prefixIndex(_ word: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard word.count >= 3 else { return nil }
+        var index = 0
+        for k in 0..<3 {
+            let b = word[k] | 0x20
+            guard b >= UInt8(ascii: "a"), b <= UInt8(ascii: "z") else { return nil }
+            index = index * 26 + Int(b &- UInt8(ascii: "a"))
+        }
+        return index
+    }
+
+    /// Whether an unknown word may have the stem of a stemmed word (a cheap test before stemming it).
+    @inline(__always)
+    func mayShareStem(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard stemCount > 0 else { return false }
+        if stemsUnfiltered { return true }
+        guard let index = Self.prefixIndex(word) else { return false }
+        return stemPrefixes[index]
     }
 
     /// The id of a stem (as ``stemOf`` numbers them), or -1 when no stemmed word has it.

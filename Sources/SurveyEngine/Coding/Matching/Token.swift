@@ -70,13 +70,14 @@ extension Lexicon {
                     }
                 } else if !raw.isDigits {
                     let fuzzy = mayBeMisspelling(length: raw.lowercased.count)
-                    if fuzzy || stems != nil {
+                    let stemmable = stems != nil && mayShareStem(raw.lowercased)
+                    if fuzzy || stemmable {
                         if let remembered = memo.alternatives(of: raw.lowercased, hash: raw.hash) {
                             alternatives = (remembered.0, remembered.1)
                             stem = remembered.stem
                         } else {
                             if fuzzy { alternatives = self.alternatives(of: raw.lowercased) }
-                            if let stems { stem = stems.withStem(of: raw.lowercased) { stemID(of: $0) } }
+                            if stemmable, let stems { stem = stems.withStem(of: raw.lowercased) { stemID(of: $0) } }
                             memo.remember((alternatives.0, alternatives.1, stem), of: raw.lowercased, hash: raw.hash)
                         }
                     }
