@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import FieldTallyTestKit
 import SurveyEngine
@@ -62,5 +63,20 @@ import SurveyEngine
     @Test func venuesAreNotAMultiAgencyHub() throws {
         let coded = try earlyHelp("Targeted family support delivered through family hubs and children's centres.")
         #expect(coded == ["targeted_family_support"])
+    }
+
+    @Test func theDevelopmentHalfOfTheGeneralisationSetAgreesAtKappaAtLeast0_93() throws {
+        let directory = GoldCodes.packageRoot.appendingPathComponent("Schemas/wwc-csc-2018/generalisation/dev")
+        let gold = try CodingGold(gold: Array(try Data(contentsOf: directory.appendingPathComponent("gold-codes.json"))),
+                                  stream: Array(try Data(contentsOf: directory.appendingPathComponent("stream.tsv"))))
+        #expect(gold.respondents.count == 36)
+        let check = CodebookCheck(coder: coder, gold: gold)
+        print(check.report())
+        for field in check.fields {
+            #expect(field.kappa >= 0.93, "\(field.field): kappa \(field.kappa)")
+        }
+        let duration = try #require(check.numbers.first { $0.name == "duration_weeks" })
+        #expect(duration.stated > 0 && duration.exact == duration.stated, "\(duration.misread)")
+        #expect(check.reviewShare < 0.2, "share of answered texts in review: \(check.reviewShare)")
     }
 }
