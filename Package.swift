@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // FieldTally: live, exact survey tallies from Kafka. Layers, bottom up:
 //   Crdkafka (C, librdkafka via pkg-config) → FieldTallyKafka (the only importer of Crdkafka)
-//   SurveyEngine (instrument, validation, coding, aggregation: no Kafka, no I/O)
+//   CStemmer (C, Snowball's libstemmer) → SurveyEngine (instrument, validation, coding, aggregation:
+//   no Kafka, no I/O)
 //   → executables (thin: configuration + wiring).
 import PackageDescription
 
@@ -39,9 +40,14 @@ let package = Package(
             dependencies: ["Crdkafka", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // The Snowball stemmer (C): the coder matches concept words by their stem.
+        .systemLibrary(
+            name: "CStemmer",
+            providers: [.apt(["libstemmer-dev (run Deploy/setup.sh)"])]
+        ),
         .target(
             name: "SurveyEngine",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["CStemmer", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(

@@ -28,7 +28,8 @@ version_ge() { # version_ge A B: A >= B
 }
 
 apt_packages=(build-essential pkg-config libssl-dev zlib1g-dev libzstd-dev liblz4-dev
-              libsasl2-dev libcurl4-openssl-dev dpkg-dev sqlite3 libsqlite3-dev curl ca-certificates)
+              libsasl2-dev libcurl4-openssl-dev dpkg-dev sqlite3 libsqlite3-dev curl ca-certificates
+              libstemmer-dev)
 [ "$WITH_BROKER" -eq 1 ] && apt_packages+=(kcat python3-venv chromium chromium-driver fonts-liberation)
 missing=()
 for p in "${apt_packages[@]}"; do

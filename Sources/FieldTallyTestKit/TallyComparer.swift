@@ -13,7 +13,7 @@ public struct TallyComparer: Sendable {
     public static let referenceExtras: Set<String> = ["dataset", "message_outcomes", "definitions", "frame_file"]
     /// Metadata keys a rendered document may carry beyond `expected.json`.
     public static let documentMetadata: Set<String> = ["as_of", "provisional", "codebook_version", "codebook_versions",
-                                                       "form_versions", "partitions", "suppression"]
+                                                       "form_versions", "partitions", "suppression", "paradata.coding_review"]
 
     /// Largest allowed difference between two non-integral numbers. Default: 0.005.
     public var tolerance: Double = 0.005

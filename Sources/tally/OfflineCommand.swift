@@ -9,8 +9,9 @@ struct OfflineCommand: ParsableCommand {
         abstract: "Tally a file of messages (key<TAB>value or JSON lines, as kcat writes them) without Kafka.",
         discussion: """
             Runs the same validator, coder and aggregator as the workers, on one partition, and prints the
-            tally document (text or JSON). With --coded or --rejected it prints JSON lines instead: one per
-            counted respondent (its codes), or one per rejected message (its reasons). Use - to read stdin.
+            tally document (text or JSON). With --coded, --rejected or --review it prints JSON lines instead: one per
+            counted respondent (its codes), one per rejected message (its reasons), or one per text in the coding
+            review queue the stream leaves (respondent_id, field, source, text, candidates, reason). Use - to read stdin.
             """
     )
 
@@ -35,6 +36,9 @@ struct OfflineCommand: ParsableCommand {
 
     @Flag(help: "Print one JSON line per rejected message with its reasons instead of the tally.")
     var rejected = false
+
+    @Flag(help: "Print one JSON line per text in the coding review queue instead of the tally.")
+    var review = false
 
     @Option(help: "Hide counts below this threshold in the document (small-cell suppression). Default: off.")
     var suppressBelow: Int?
@@ -69,7 +73,8 @@ struct OfflineCommand: ParsableCommand {
         var out = FileHandle.standardOutput
         if coded { OfflineOutput.writeCoded(run, to: &out) }
         if rejected { OfflineOutput.writeRejected(rejections, to: &out) }
-        guard !coded && !rejected else { return }
+        if review { OfflineOutput.writeReview(run, to: &out) }
+        guard !coded && !rejected && !review else { return }
         let document = run.document(options: .init(suppressBelow: suppressBelow, provisional: !final))
         print(format == .json ? document.json() : document.textReport(), terminator: format == .json ? "\n" : "", to: &out)
     }

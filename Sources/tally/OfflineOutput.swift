@@ -47,6 +47,25 @@ enum OfflineOutput {
         }
     }
 
+    /// One line per text in the review queue the stream leaves (sorted by respondent, field,
+    /// source): respondent_id, field, source, text, candidates, reason.
+    static func writeReview(_ run: OfflineTally, to out: inout FileHandle) {
+        for (respondentID, item) in run.review.sorted {
+            print(line(reviewMembers(respondentID: respondentID, item: item)), to: &out)
+        }
+    }
+
+    /// The members of a review item's JSON form, in the documented order.
+    static func reviewMembers(respondentID: String, item: ReviewItem) -> [(String, JSONValue)] {
+        [("respondent_id", .string(respondentID)), ("field", .string(item.field)), ("source", .string(item.source)),
+         ("text", .string(item.text)),
+         ("candidates", .array(item.candidates.map { candidate in
+             .object(["code": .string(candidate.code), "rule": .string(candidate.rule), "matched": .string(candidate.matched),
+                      "status": .string(candidate.status), "why": .string(candidate.why)])
+         })),
+         ("reason", .string(item.reason.rawValue))]
+    }
+
     /// A compact JSON object with members in the given order (values with sorted keys).
     private static func line(_ members: [(String, JSONValue)]) -> String {
         let writer = JSONWriter()

@@ -12,6 +12,7 @@ struct TallyCommand: AsyncParsableCommand {
             grow, print them, list dead letters, and replay history after a codebook change.
             """,
         subcommands: [OfflineCommand.self, TopicsCommand.self, SubmitCommand.self, WatchCommand.self,
-                      TalliesCommand.self, RejectedCommand.self, ReplayCommand.self]
+                      TalliesCommand.self, RejectedCommand.self, ReplayCommand.self,
+                      CodebookCommand.self]
     )
 }

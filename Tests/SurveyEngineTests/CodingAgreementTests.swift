@@ -5,22 +5,13 @@ import SurveyEngine
 
 /// The shipped codebook against the human coders of the public sample.
 @Suite struct CodingAgreementTests {
+    /// Pooled agreement of one field (SurveyEngine's, as `tally codebook check` prints it) and its per-code counts.
     private struct Agreement {
-        var truePositive = 0, falsePositive = 0, falseNegative = 0, trueNegative = 0
+        var pooled: FieldAgreement
         var perCode: [String: (gold: Int, coded: Int, both: Int)] = [:]
 
-        var total: Int { truePositive + falsePositive + falseNegative + trueNegative }
-        var precision: Double { truePositive + falsePositive == 0 ? 1 : Double(truePositive) / Double(truePositive + falsePositive) }
-        var recall: Double { truePositive + falseNegative == 0 ? 1 : Double(truePositive) / Double(truePositive + falseNegative) }
-        /// Cohen's kappa over the pooled binary decisions (respondent × code).
-        var kappa: Double {
-            let n = Double(total)
-            guard n > 0 else { return 1 }
-            let observed = Double(truePositive + trueNegative) / n
-            let goldYes = Double(truePositive + falseNegative) / n, codedYes = Double(truePositive + falsePositive) / n
-            let expected = goldYes * codedYes + (1 - goldYes) * (1 - codedYes)
-            return expected >= 1 ? (observed >= 1 ? 1 : 0) : (observed - expected) / (1 - expected)
-        }
+        var total: Int { pooled.total }
+        var kappa: Double { pooled.kappa }
     }
 
     private func load() throws -> (Coder, GoldCodes) {
@@ -38,18 +29,13 @@ import SurveyEngine
         var agreements: [String: Agreement] = [:]
         for field in coder.codebook.fields {
             let codes = field.codes.filter(\.report).map(\.code)
-            var agreement = Agreement()
+            var agreement = Agreement(pooled: FieldAgreement(field: field.name))
             for respondent in gold.respondents where respondent.answeredFields.contains(field.name) {
                 let goldCodes = Set(respondent.codes[field.name] ?? [])
                 let coded = Set(results[respondent.respondentID]?.fields[field.name]?.codes ?? [])
                 for code in codes {
                     let g = goldCodes.contains(code), c = coded.contains(code)
-                    switch (g, c) {
-                    case (true, true): agreement.truePositive += 1
-                    case (false, true): agreement.falsePositive += 1
-                    case (true, false): agreement.falseNegative += 1
-                    case (false, false): agreement.trueNegative += 1
-                    }
+                    agreement.pooled.add(gold: g, coded: c)
                     var counts = agreement.perCode[code] ?? (0, 0, 0)
                     counts.gold += g ? 1 : 0
                     counts.coded += c ? 1 : 0
@@ -59,9 +45,12 @@ import SurveyEngine
             }
             agreements[field.name] = agreement
             let base = agreement.total / max(codes.count, 1)
+            let pooled = agreement.pooled
+            let counts = String(format: "%4d %3d %3d %3d %5d", base, pooled.truePositive, pooled.falsePositive,
+                                pooled.falseNegative, pooled.trueNegative)
             report.append(field.name.padding(toLength: 22, withPad: " ", startingAt: 0)
-                + " \(String(format: "%4d %3d %3d %3d %5d", base, agreement.truePositive, agreement.falsePositive, agreement.falseNegative, agreement.trueNegative))"
-                + "      \(Self.format(agreement.precision))   \(Self.format(agreement.recall))  \(Self.format(agreement.kappa))")
+                + " \(counts)"
+                + "      \(Self.format(agreement.pooled.precision))   \(Self.format(agreement.pooled.recall))  \(Self.format(agreement.kappa))")
             for code in codes {
                 let c = agreement.perCode[code] ?? (0, 0, 0)
                 report.append("    \(code.padding(toLength: 28, withPad: " ", startingAt: 0)) gold \(c.gold)  coded \(c.coded)  both \(c.both)")

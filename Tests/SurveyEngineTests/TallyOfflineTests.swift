@@ -94,4 +94,32 @@ import Testing
         #expect(problems.contains { $0.contains("top_approaches") && $0.contains("option list") })
         #expect(problems.contains { $0.contains("fortnights") })
     }
+
+    @Test func offlineReviewPrintsOneJSONLinePerTextInTheReviewQueue() throws {
+        let run = try tally(["offline", streamPath, "--review"])
+        #expect(run.status == 0, "\(run.errors)")
+        let lines = String(decoding: run.output, as: UTF8.self).split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let item = try ReferenceJSONValue.parse(Data(line.utf8))
+            #expect(item["respondent_id"]?.stringValue?.hasPrefix("E") == true, "\(line)")
+            #expect(item["source"]?.stringValue?.hasPrefix("answers.") == true)
+            #expect(item["text"]?.stringValue?.isEmpty == false)
+            #expect(item["candidates"]?.arrayValue != nil)
+            #expect(ReviewItem.Reason(rawValue: item["reason"]?.stringValue ?? "") != nil)
+            #expect(line.hasPrefix("{\"respondent_id\":"), "members in the documented order")
+        }
+    }
+
+    @Test func codebookCheckPrintsKappaPerFieldAndTheReviewFigures() throws {
+        let sampleDirectory = "Schemas/wwc-csc-2018/sample/"
+        let run = try tally(["codebook", "check", "--gold", sampleDirectory + "gold-codes.json", "--stream", sampleDirectory + "stream.tsv"])
+        #expect(run.status == 0, "\(run.errors)")
+        let text = String(decoding: run.output, as: UTF8.self)
+        #expect(text.contains("whole_system_model"))
+        #expect(text.contains("duration_weeks: 20 of 20 stated read exactly"))
+        #expect(text.contains("review: "))
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("evidence_source") || $0.hasPrefix("fgc_timing") }
+        #expect(rows.count == 2 && rows.allSatisfy { $0.hasSuffix("1.000") }, "\(text)")
+    }
 }

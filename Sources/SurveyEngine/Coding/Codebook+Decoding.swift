@@ -66,7 +66,7 @@ extension KeyedDecodingContainer {
 
 extension Codebook: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case survey, version, description, text, numberWords = "number_words", negation, fields
+        case survey, version, description, text, numberWords = "number_words", negation, concepts, abbreviations, review, fields
     }
 
     /// Decodes the YAML layout documented in `Schemas/CODEBOOK.md`.
@@ -84,6 +84,9 @@ extension Codebook: Decodable {
             text: try c.decodeIfPresent(TextSettings.self, forKey: .text) ?? TextSettings(),
             numberWords: try c.decodeIfPresent([String: Double].self, forKey: .numberWords) ?? [:],
             negation: try c.decodeIfPresent(Negation.self, forKey: .negation) ?? Negation(),
+            concepts: try c.decodeIfPresent([String: [String]].self, forKey: .concepts) ?? [:],
+            abbreviations: try c.decodeIfPresent([String: String].self, forKey: .abbreviations) ?? [:],
+            review: try c.decodeIfPresent(ReviewSettings.self, forKey: .review) ?? ReviewSettings(),
             fields: try c.decode([Field].self, forKey: .fields)
         )
     }
@@ -92,7 +95,7 @@ extension Codebook: Decodable {
 extension Codebook.TextSettings: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case sentenceBreaks = "sentence_breaks", tolerance, sameFirstLetter = "same_first_letter"
-        case joinHyphenated = "join_hyphenated"
+        case joinHyphenated = "join_hyphenated", stemming
     }
 
     /// Decodes `text:`; absent keys take their defaults.
@@ -105,7 +108,8 @@ extension Codebook.TextSettings: Decodable {
             sentenceBreaks: try c.decodeIfPresent([String].self, forKey: .sentenceBreaks) ?? defaults.sentenceBreaks,
             tolerance: try c.decodeIfPresent([Codebook.Tolerance].self, forKey: .tolerance) ?? defaults.tolerance,
             sameFirstLetter: try c.decodeIfPresent(Bool.self, forKey: .sameFirstLetter) ?? defaults.sameFirstLetter,
-            joinHyphenated: try c.decodeIfPresent(Bool.self, forKey: .joinHyphenated) ?? defaults.joinHyphenated
+            joinHyphenated: try c.decodeIfPresent(Bool.self, forKey: .joinHyphenated) ?? defaults.joinHyphenated,
+            stemming: try c.decodeIfPresent(String.self, forKey: .stemming) ?? defaults.stemming
         )
     }
 }
@@ -146,7 +150,7 @@ extension Codebook.Negation: Decodable {
 
 extension Codebook.Cue: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, direction, window, phrases, fields, until
+        case id, direction, window, phrases, fields, until, kind
     }
 
     /// Decodes one negation cue.
@@ -162,9 +166,17 @@ extension Codebook.Cue: Decodable {
             }
             direction = parsed
         }
+        var kind = Codebook.ScopeKind.negation
+        if let text = try c.decodeIfPresent(String.self, forKey: .kind) {
+            guard let parsed = Codebook.ScopeKind(rawValue: text) else {
+                throw CodebookProblem(at: c.codingPath, "negation cue \(id): kind '\(text)' is not one of "
+                    + Codebook.ScopeKind.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            kind = parsed
+        }
         self.init(id: id, direction: direction, window: try c.decodeIfPresent(Int.self, forKey: .window),
                   phrases: try c.list(.phrases), fields: try c.decodeIfPresent([String].self, forKey: .fields),
-                  until: try c.list(.until))
+                  until: try c.list(.until), kind: kind)
     }
 }
 
@@ -212,7 +224,7 @@ extension Codebook.Code: Decodable {
 extension Codebook.Rule: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case id, phrases, misspellings, abbreviations, caseSensitive = "case_sensitive", fuzzy
-        case impliedBy = "implied_by"
+        case impliedBy = "implied_by", together, stem, confidence, reviewOnly = "review_only"
     }
 
     /// Decodes one rule.
@@ -227,7 +239,11 @@ extension Codebook.Rule: Decodable {
             abbreviations: try c.list(.abbreviations),
             caseSensitive: try c.decodeIfPresent(Bool.self, forKey: .caseSensitive) ?? false,
             fuzzy: try c.decodeIfPresent(Bool.self, forKey: .fuzzy) ?? true,
-            impliedBy: try c.decodeIfPresent(Codebook.Implication.self, forKey: .impliedBy)
+            impliedBy: try c.decodeIfPresent(Codebook.Implication.self, forKey: .impliedBy),
+            together: try c.list(.together),
+            stem: try c.decodeIfPresent(Bool.self, forKey: .stem) ?? false,
+            confidence: try c.decodeIfPresent(Double.self, forKey: .confidence) ?? 1,
+            reviewOnly: try c.decodeIfPresent(Bool.self, forKey: .reviewOnly) ?? false
         )
     }
 }
@@ -317,5 +333,19 @@ extension Codebook.RangeRule: Decodable {
             take = parsed
         }
         self.init(joiners: try c.decode([String].self, forKey: .joiners), take: take)
+    }
+}
+
+extension Codebook.ReviewSettings: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case minConfidence = "min_confidence"
+    }
+
+    /// Decodes `review: {min_confidence: 0.8}`.
+    /// - Throws: a decoding problem for unknown keys or wrong types.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "review")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(minConfidence: try c.decodeIfPresent(Double.self, forKey: .minConfidence) ?? Self().minConfidence)
     }
 }

@@ -16,15 +16,19 @@ extension Codebook {
         /// Whether a phrase written with a hyphen ("multi-agency") also matches the joined word
         /// ("multiagency"). Text hyphens always match spaces. Default: `true`.
         public var joinHyphenated: Bool
+        /// The Snowball algorithm (`english`) whose stems concept words and `stem: true` rules
+        /// match: "preventative" matches the concept word "prevention". Default: `english`.
+        public var stemming: String
 
         /// Creates text settings; every parameter has the documented default.
         public init(sentenceBreaks: [String] = [".", "!", "?", ";", "newline"],
                     tolerance: [Tolerance] = [Tolerance(minLength: 6, maxEdits: 1)],
-                    sameFirstLetter: Bool = true, joinHyphenated: Bool = true) {
+                    sameFirstLetter: Bool = true, joinHyphenated: Bool = true, stemming: String = "english") {
             self.sentenceBreaks = sentenceBreaks
             self.tolerance = tolerance
             self.sameFirstLetter = sameFirstLetter
             self.joinHyphenated = joinHyphenated
+            self.stemming = stemming
         }
     }
 
@@ -91,16 +95,44 @@ extension Codebook {
         public var fields: [String]?
         /// Extra words that end this cue's forward scope ("replaced X *with* Y"). Default: none.
         public var until: [String]
+        /// What the cue says about what it covers, reported with a cancelled code. Default: `negation`.
+        public var kind: ScopeKind
 
         /// Creates a cue.
         public init(id: String, direction: Direction = .forward, window: Int? = nil, phrases: [String],
-                    fields: [String]? = nil, until: [String] = []) {
+                    fields: [String]? = nil, until: [String] = [], kind: ScopeKind = .negation) {
             self.id = id
             self.direction = direction
             self.window = window
             self.phrases = phrases
             self.fields = fields
             self.until = until
+            self.kind = kind
+        }
+    }
+
+    /// What a scope cue says about the codes it cancels: only current practice is coded.
+    public enum ScopeKind: String, Sendable, Hashable, CaseIterable, Codable {
+        /// "not", "no", "rather than": the code does not apply.
+        case negation
+        /// "previously", "used to": no longer current.
+        case past
+        /// "moved away from", "stopped", "discontinued": given up.
+        case abandoned
+        /// "considered … but chose", "decided against": never adopted.
+        case rejected
+        /// "plan to", "will be": not yet in place.
+        case future
+    }
+
+    /// When a coded text goes to the review queue besides "answered, no code" and "a code was cancelled".
+    public struct ReviewSettings: Sendable, Hashable {
+        /// A code whose best rule confidence is below this goes to review. Default: 0.8.
+        public var minConfidence: Double
+
+        /// Creates review settings.
+        public init(minConfidence: Double = 0.8) {
+            self.minConfidence = minConfidence
         }
     }
 
@@ -179,10 +211,23 @@ extension Codebook {
         /// Assign the code when at least `atLeast` of the listed codes (of the same field,
         /// reported or helper) are found, not negated, in the same text. Default: `nil`.
         public var impliedBy: Implication?
+        /// Co-occurrence: the code is assigned when every listed concept is mentioned, not
+        /// negated, in one sentence ("a prevention concept and a universality concept"). Default: none.
+        public var together: [String]
+        /// Whether the rule's phrase words also match other word forms with the same stem
+        /// (concept words always do). Default: `false`.
+        public var stem: Bool
+        /// How sure a match of this rule makes the code, above 0 and at most 1; a code whose
+        /// best rule is below ``ReviewSettings/minConfidence`` is coded and goes to review. Default: 1.
+        public var confidence: Double
+        /// Whether a match only suggests the code: it is not coded, and the text goes to review
+        /// with the code as a candidate (a word that is often, but not reliably, the code). Default: `false`.
+        public var reviewOnly: Bool
 
         /// Creates a rule.
         public init(id: String, phrases: [String] = [], misspellings: [String] = [], abbreviations: [String] = [],
-                    caseSensitive: Bool = false, fuzzy: Bool = true, impliedBy: Implication? = nil) {
+                    caseSensitive: Bool = false, fuzzy: Bool = true, impliedBy: Implication? = nil, together: [String] = [],
+                    stem: Bool = false, confidence: Double = 1, reviewOnly: Bool = false) {
             self.id = id
             self.phrases = phrases
             self.misspellings = misspellings
@@ -190,6 +235,10 @@ extension Codebook {
             self.caseSensitive = caseSensitive
             self.fuzzy = fuzzy
             self.impliedBy = impliedBy
+            self.together = together
+            self.stem = stem
+            self.confidence = confidence
+            self.reviewOnly = reviewOnly
         }
     }
 

@@ -25,20 +25,32 @@ public struct Codebook: Sendable, Hashable {
     /// Number words and their values (`twelve: 12`), used by `#lo..hi` phrase elements and by
     /// number rules. Default: none.
     public var numberWords: [String: Double]
-    /// Negation cues and their scope. Default: no cues.
+    /// Negation and scope cues (past, abandoned, rejected, future). Default: no cues.
     public var negation: Negation
+    /// Named concepts: a name and the phrases that express it, defined once and used by rules as
+    /// `@name` inside a phrase or in `together`. Concept words match by stem. Default: none.
+    public var concepts: [String: [String]]
+    /// The domain's abbreviations and what each stands for (`SW: social worker`), matched in the
+    /// exact letter case written here: the text is matched as if the expansion were written. Default: none.
+    public var abbreviations: [String: String]
+    /// When a coded text goes to review. Default: ``ReviewSettings/init(minConfidence:)``.
+    public var review: ReviewSettings
     /// The coded fields, in report order.
     public var fields: [Field]
 
     /// Creates a codebook from its parts; call ``validate()`` (or compile it with `Coder`) to check it.
     public init(survey: String, version: String, description: String? = nil, text: TextSettings = TextSettings(),
-                numberWords: [String: Double] = [:], negation: Negation = Negation(), fields: [Field]) {
+                numberWords: [String: Double] = [:], negation: Negation = Negation(), concepts: [String: [String]] = [:],
+                abbreviations: [String: String] = [:], review: ReviewSettings = ReviewSettings(), fields: [Field]) {
         self.survey = survey
         self.version = version
         self.description = description
         self.text = text
         self.numberWords = numberWords
         self.negation = negation
+        self.concepts = concepts
+        self.abbreviations = abbreviations
+        self.review = review
         self.fields = fields
     }
 

@@ -15,10 +15,13 @@ public struct CodedText: Sendable, Hashable {
     public var negated: [Evidence]
     /// Numbers read from the text, keyed by number name (`duration_weeks`).
     public var numbers: [String: CodedNumber]
+    /// The text's review item when it goes to review (see ``ReviewItem``), else `nil`.
+    public var review: ReviewItem?
 
     /// Creates a coded text.
     public init(field: String, source: String, answered: Bool, codes: [String], evidence: [Evidence],
-                negated: [Evidence], numbers: [String: CodedNumber]) {
+                negated: [Evidence], numbers: [String: CodedNumber], review: ReviewItem? = nil) {
+        self.review = review
         self.field = field
         self.source = source
         self.answered = answered

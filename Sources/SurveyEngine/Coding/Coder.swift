@@ -59,6 +59,7 @@ public final class Coder: Sendable {
         sources.collect(answers, into: &texts)
         var fields = unanswered
         var numbers: [String: CodedNumber] = [:]
+        var review: [ReviewItem] = []
         var next = 0
         for (index, field) in program.fields.enumerated() {
             var answered = false
@@ -70,6 +71,9 @@ public final class Coder: Sendable {
             var shareable = index < 256 && field.labelNames.count <= 56
             present.removeAll(keepingCapacity: true)
             present.append(contentsOf: repeatElement(false, count: field.labelNames.count))
+            let reviewStart = review.count
+            // Texts with no code and nothing in doubt: review items only if the whole field gets no code.
+            var uncoded: [(text: Int, path: String)] = []
             while next < texts.found.count, texts.found[next].field == Int32(index) {
                 let current = next
                 next += 1
@@ -105,8 +109,20 @@ public final class Coder: Sendable {
                             numbers[rule.name] = self.number(number, rule, path ?? concretePath(), bytes, analysis)
                         }
                     }
+                    if Self.isUncoded(field, analysis) {
+                        uncoded.append((current, path ?? concretePath()))
+                    } else if let item = reviewItem(field, bytes, analysis, text: texts.found[current].text,
+                                                    source: { path ?? concretePath() }) {
+                        review.append(item)
+                    }
                 }
             }
+            if codeCount == 0 {
+                for (text, path) in uncoded {
+                    review.append(ReviewItem(field: field.name, source: path, text: texts.found[text].text, reason: .noCode, candidates: []))
+                }
+            }
+            if codeCount > 0 && review.count > reviewStart { keepCodedFieldItems(&review, from: reviewStart) }
             var codes: [String] = []
             if codeCount > 0 {
                 func build() -> [String] {
@@ -119,7 +135,94 @@ public final class Coder: Sendable {
             }
             if answered { fields.values[fieldSlots[index]] = CodedField(answered: answered, codes: codes, evidence: evidence) }
         }
-        return CodingResult(codebookVersion: program.version, fields: fields, numbers: numbers)
+        return CodingResult(codebookVersion: program.version, fields: fields, numbers: numbers, review: review)
+    }
+
+    /// "No code" is judged per field: once a field has a code, its texts without one leave review
+    /// unless a code was cancelled in them.
+    private func keepCodedFieldItems(_ review: inout [ReviewItem], from start: Int) {
+        var k = start
+        while k < review.count {
+            if review[k].reason == .noCode {
+                if review[k].candidates.contains(where: { $0.status == "suggested" }) {
+                    review[k].reason = .lowConfidence
+                } else if review[k].candidates.contains(where: { $0.status == "cancelled" }) {
+                    review[k].reason = .cancelled
+                } else {
+                    review.remove(at: k)
+                    continue
+                }
+            }
+            k += 1
+        }
+    }
+
+    /// The review item for one answered text, or `nil` when the coder is sure: every reported
+    /// code it found has a rule at or above the codebook's `review.min_confidence`, and no
+    /// reported code was cancelled without also being found.
+    private func reviewItem(_ field: FieldProgram, _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: borrowing TextAnalysis,
+                            text original: String, source: () -> String) -> ReviewItem? {
+        let threshold = program.minConfidence
+        var coded = false, doubtful = false
+        for finding in analysis.positives where field.labelReported[Int(finding.label)] {
+            coded = true
+            if field.ruleConfidence[Int(finding.rule)] < threshold { doubtful = true }
+        }
+        let cancelled = analysis.negated.contains { field.labelReported[Int($0.label)] }
+        if coded && !doubtful && !cancelled && analysis.suggested.isEmpty { return nil }
+        // The best confidence per reported code found.
+        var best: [Int32: Double] = [:]
+        for finding in analysis.positives where field.labelReported[Int(finding.label)] {
+            best[finding.label] = max(best[finding.label] ?? 0, field.ruleConfidence[Int(finding.rule)])
+        }
+        func text(_ finding: Finding) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[analysis.byteSpan(finding.start, finding.end)]), as: UTF8.self)
+        }
+        var candidates: [ReviewItem.Candidate] = []
+        var low = false
+        for finding in analysis.positives where field.labelReported[Int(finding.label)] {
+            let confidence = field.ruleConfidence[Int(finding.rule)]
+            guard let top = best[finding.label], top < threshold, confidence == top,
+                  !candidates.contains(where: { $0.code == field.labelNames[Int(finding.label)] }) else { continue }
+            low = true
+            candidates.append(ReviewItem.Candidate(code: field.labelNames[Int(finding.label)], rule: field.ruleIDs[Int(finding.rule)],
+                                                   matched: text(finding), status: "coded",
+                                                   why: "confidence \(confidence) is below \(threshold)"))
+        }
+        for finding in analysis.suggested where field.labelReported[Int(finding.label)] && best[finding.label] == nil {
+            guard !candidates.contains(where: { $0.code == field.labelNames[Int(finding.label)] }) else { continue }
+            low = true
+            candidates.append(ReviewItem.Candidate(code: field.labelNames[Int(finding.label)], rule: field.ruleIDs[Int(finding.rule)],
+                                                   matched: text(finding), status: "suggested",
+                                                   why: "\(field.ruleIDs[Int(finding.rule)]) only suggests the code"))
+        }
+        var anyCancelled = false
+        for finding in analysis.negated where field.labelReported[Int(finding.label)] && best[finding.label] == nil {
+            anyCancelled = true
+            guard !candidates.contains(where: { $0.code == field.labelNames[Int(finding.label)] }) else { continue }
+            let cue = finding.cue >= 0 ? field.cues[Int(finding.cue)] : nil
+            candidates.append(ReviewItem.Candidate(code: field.labelNames[Int(finding.label)], rule: field.ruleIDs[Int(finding.rule)],
+                                                   matched: text(finding), status: "cancelled",
+                                                   why: cue.map { "cancelled by \($0.id) (\($0.kind.rawValue))" } ?? "cancelled"))
+        }
+        let reason: ReviewItem.Reason
+        if !coded {
+            reason = .noCode
+        } else if low {
+            reason = .lowConfidence
+        } else if anyCancelled {
+            reason = .cancelled
+        } else {
+            return nil
+        }
+        return ReviewItem(field: field.name, source: source(), text: original, reason: reason, candidates: candidates)
+    }
+
+    /// Whether a text got no reported code and has no cancelled or suggested one.
+    private static func isUncoded(_ field: FieldProgram, _ analysis: borrowing TextAnalysis) -> Bool {
+        !analysis.positives.contains { field.labelReported[Int($0.label)] }
+            && !analysis.negated.contains { field.labelReported[Int($0.label)] }
+            && !analysis.suggested.contains { field.labelReported[Int($0.label)] }
     }
 
     /// Codes a submission's answers (see ``code(answers:)``).
@@ -136,7 +239,7 @@ public final class Coder: Sendable {
     private func code(_ text: String, _ field: String, _ source: String, _ program: FieldProgram,
                       _ analysis: inout TextAnalysis) -> CodedText {
         var result = CodedText(field: field, source: source, answered: !Self.isBlank(text), codes: [], evidence: [],
-                               negated: [], numbers: [:])
+                               negated: [], numbers: [:], review: nil)
         guard result.answered else { return result }
         Self.withUTF8(text) { bytes in
             analysis.run(program, on: bytes, in: self.program)
@@ -153,6 +256,7 @@ public final class Coder: Sendable {
                 let rule = program.numbers[Int(number.number)]
                 result.numbers[rule.name] = self.number(number, rule, source, bytes, analysis)
             }
+            result.review = reviewItem(program, bytes, analysis, text: text, source: { source })
         }
         return result
     }
@@ -162,7 +266,8 @@ public final class Coder: Sendable {
         let span = analysis.byteSpan(finding.start, finding.end)
         return Evidence(code: field.labelNames[Int(finding.label)], rule: field.ruleIDs[Int(finding.rule)], source: source,
                         start: span.lowerBound, end: span.upperBound,
-                        matched: String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self))
+                        matched: String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self),
+                        confidence: field.ruleConfidence[Int(finding.rule)])
     }
 
     private func number(_ found: NumberFinding, _ rule: FieldProgram.Number, _ source: String,

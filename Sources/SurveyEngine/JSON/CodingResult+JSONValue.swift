@@ -60,11 +60,14 @@ extension Evidence {
     public static let unread = Evidence(code: "", rule: "", source: "", start: 0, end: 0, matched: "")
 
     /// The evidence as a JSON object.
+    /// `confidence` is written only below 1, so the evidence of full-confidence rules keeps its shape.
     public var jsonValue: JSONValue {
-        .object([
+        var members: [String: JSONValue] = [
             "code": .string(code), "rule": .string(rule), "source": .string(source),
             "start": .number(Double(start)), "end": .number(Double(end)), "matched": .string(matched),
-        ])
+        ]
+        if confidence < 1 { members["confidence"] = .number(confidence) }
+        return .object(members)
     }
 
     /// Reads the JSON form back.
@@ -74,6 +77,7 @@ extension Evidence {
               let source = value["source"]?.stringValue, let start = value["start"]?.numberValue,
               let end = value["end"]?.numberValue, let matched = value["matched"]?.stringValue
         else { throw SurveyDefinitionError(file: "coding", message: "evidence lacks code/rule/source/start/end/matched") }
-        self.init(code: code, rule: rule, source: source, start: Int(start), end: Int(end), matched: matched)
+        self.init(code: code, rule: rule, source: source, start: Int(start), end: Int(end), matched: matched,
+                  confidence: value["confidence"]?.numberValue ?? 1)
     }
 }

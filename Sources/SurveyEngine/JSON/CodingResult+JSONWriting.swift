@@ -38,6 +38,10 @@ extension Evidence {
     public func writeJSON(into output: inout [UInt8]) {
         output.append(contentsOf: #"{"code":"#.utf8)
         JSONWriter.writeString(code, into: &output)
+        if confidence < 1 {
+            output.append(contentsOf: #","confidence":"#.utf8)
+            JSONWriter.writeNumber(confidence, into: &output)
+        }
         output.append(contentsOf: #","end":"#.utf8)
         JSONWriter.writeNumber(Double(end), into: &output)
         output.append(contentsOf: #","matched":"#.utf8)

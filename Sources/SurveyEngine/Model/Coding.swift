@@ -12,6 +12,8 @@ public struct Evidence: Sendable, Hashable, Codable {
     public var end: Int
     /// The matched text itself, for a reader who does not have the source at hand.
     public var matched: String
+    /// The rule's confidence (0 < c ≤ 1; the codebook's `confidence`, 1 unless it says otherwise).
+    public var confidence: Double
 
     /// Creates evidence.
     ///
@@ -22,13 +24,15 @@ public struct Evidence: Sendable, Hashable, Codable {
     ///   - start: UTF-8 byte offset of the match's first byte in the source text.
     ///   - end: UTF-8 byte offset just past the match, at least `start`.
     ///   - matched: The matched text, `source[start..<end]`.
-    public init(code: String, rule: String, source: String, start: Int, end: Int, matched: String) {
+    ///   - confidence: The firing rule's confidence, above 0 and at most 1. Default: 1.
+    public init(code: String, rule: String, source: String, start: Int, end: Int, matched: String, confidence: Double = 1) {
         self.code = code
         self.rule = rule
         self.source = source
         self.start = start
         self.end = end
         self.matched = matched
+        self.confidence = confidence
     }
 }
 
@@ -82,6 +86,8 @@ public struct CodingResult: Sendable, Hashable, Codable {
     public var fields: [String: CodedField]
     /// Keyed by number name (`duration_weeks`); present only when the text states one.
     public var numbers: [String: CodedNumber]
+    /// The texts a human coder should look at (see ``ReviewItem``), in field then source order.
+    public var review: [ReviewItem]
 
     /// Creates a coding result.
     ///
@@ -89,10 +95,12 @@ public struct CodingResult: Sendable, Hashable, Codable {
     ///   - codebookVersion: The `version` of the codebook that produced it (e.g. `1.0.0`).
     ///   - fields: Per coded field name, its coding; the coder fills every declared field, answered or not.
     ///   - numbers: Per number name, the number read; omit a name when the text states none.
-    public init(codebookVersion: String, fields: [String: CodedField], numbers: [String: CodedNumber]) {
+    ///   - review: The texts a human coder should look at, in field then source order. Default: none.
+    public init(codebookVersion: String, fields: [String: CodedField], numbers: [String: CodedNumber], review: [ReviewItem] = []) {
         self.codebookVersion = codebookVersion
         self.fields = fields
         self.numbers = numbers
+        self.review = review
     }
 }
 

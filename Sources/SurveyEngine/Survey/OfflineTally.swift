@@ -17,6 +17,9 @@ public struct OfflineTally: Sendable {
     public private(set) var aggregator: Aggregator
     /// Messages processed so far.
     public private(set) var processed = 0
+    /// The review queue the counted versions leave: what `tally-code` would keep on the compacted
+    /// `survey.coding-review` topic for the same stream.
+    public private(set) var review = ReviewQueue()
 
     /// An empty run for `survey`.
     public init(survey: SurveyDefinition) {
@@ -33,13 +36,17 @@ public struct OfflineTally: Sendable {
         case .rejected(let rejection):
             outcome = aggregator.recordUpstreamRejection(rejection)
         case .valid(let submission):
-            outcome = aggregator.apply(CodedSubmission(submission: submission, coding: survey.coder.code(submission: submission)))
+            let coding = survey.coder.code(submission: submission)
+            outcome = aggregator.apply(CodedSubmission(submission: submission, coding: coding))
+            if outcome.isAccepted { review.replace(respondentID: submission.respondentId, with: coding.review) }
         }
         return Result(line: message.line, key: message.keyString, outcome: outcome)
     }
 
     /// The tally document of everything processed.
     public func document(options: TallyDocument.Options = TallyDocument.Options()) -> TallyDocument {
-        TallyDocument(merged: aggregator.snapshot(), plan: survey.plan, frame: survey.frame, options: options)
+        var document = TallyDocument(merged: aggregator.snapshot(), plan: survey.plan, frame: survey.frame, options: options)
+        document.codingReview = review.countsByField
+        return document
     }
 }

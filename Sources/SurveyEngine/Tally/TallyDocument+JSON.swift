@@ -49,7 +49,7 @@ extension TallyDocument {
                 })),
             ]))
         })
-        let paradataJSON = JSONValue.object([
+        var paradataMembers: [(String, JSONValue)] = [
             ("received", .int(paradata.received)),
             ("valid", .int(paradata.valid)),
             ("accepted_first_submissions", .int(paradata.acceptedFirstSubmissions)),
@@ -60,7 +60,9 @@ extension TallyDocument {
             ("invalid_messages_by_problem_codes", counts(paradata.invalidMessagesByProblemCode)),
             ("invalid_problems_by_code", counts(paradata.invalidProblemsByCode)),
             ("accepted_versions_per_day", counts(paradata.acceptedVersionsPerDay)),
-        ])
+        ]
+        if let codingReview { paradataMembers.append(("coding_review", counts(codingReview))) }
+        let paradataJSON = JSONValue.object(paradataMembers)
         var members: [(String, JSONValue)] = [
             ("form_id", .string(formId)),
             ("form_version", .optional(formVersion)),

@@ -73,6 +73,11 @@ extension TallyDocument {
         if !paradata.invalidProblemsByCode.isEmpty {
             lines.append("  invalid messages by problem: " + paradata.invalidMessagesByProblemCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
+        if let codingReview {
+            let total = codingReview.values.reduce(0, +)
+            lines.append("Coding review: \(total) texts waiting" + (codingReview.isEmpty ? "" : " ("
+                + codingReview.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -4,6 +4,8 @@ struct Finding {
     var rule: Int32
     var start: Int32
     var end: Int32
+    /// For a cancelled mention, the index of the cue whose scope covers it; else -1.
+    var cue: Int32 = -1
 }
 
 /// A number found in a text, over tokens `start..<end`.
@@ -24,7 +26,10 @@ struct TextAnalysis: ~Copyable {
     private var matches: [RawMatch] = []
     private var pseudo: [RawMatch] = []
     private var cueMatches: [RawMatch] = []
-    private var scopes: [(start: Int32, end: Int32)] = []
+    private var conceptMatches: [RawMatch] = []
+    /// Per token, its sentence number (filled only when a `together` rule needs it).
+    private var sentences: [Int32] = []
+    private var scopes: [(start: Int32, end: Int32, cue: Int32)] = []
     private var exclusions: [RawMatch] = []
     private var ruleMatches: [RawMatch] = []
     private var guards: [RawMatch] = []
@@ -33,10 +38,14 @@ struct TextAnalysis: ~Copyable {
     private(set) var positives: [Finding] = []
     /// Codes mentioned inside a negation scope.
     private(set) var negated: [Finding] = []
+    /// Matches of `review_only` rules (not coded), first per rule.
+    private(set) var suggested: [Finding] = []
     /// Numbers found, at most one per number rule.
     private(set) var numbers: [NumberFinding] = []
-    /// Misspelling searches of unknown words, kept across texts and calls.
+    /// Misspelling searches and stems of unknown words, kept across texts and calls.
     private var memo = SpellingMemo()
+    /// Stems unknown words when the codebook matches words by stem (made on first use).
+    private var stemmer: SnowballStemmer?
 
     init() {
         tokenCapacity = 512
@@ -60,19 +69,24 @@ struct TextAnalysis: ~Copyable {
         matches.clearKeepingCapacity()
         positives.clearKeepingCapacity()
         negated.clearKeepingCapacity()
+        suggested.clearKeepingCapacity()
         numbers.clearKeepingCapacity()
-        if text.count > tokenCapacity {
+        let needed = text.count * book.lexicon.tokensPerByte
+        if needed > tokenCapacity {
             tokenStorage.deallocate()
-            tokenCapacity = text.count
+            tokenCapacity = needed
             tokenStorage = .allocate(capacity: tokenCapacity)
         }
-        tokens = UnsafeMutableBufferPointer(start: tokenStorage, count: book.lexicon.tokenize(text, into: tokenStorage, memo: &memo))
+        if stemmer == nil, let language = book.stemming { stemmer = SnowballStemmer(language: language) }
+        tokens = UnsafeMutableBufferPointer(start: tokenStorage,
+                                            count: book.lexicon.tokenize(text, into: tokenStorage, memo: &memo, stemmer: stemmer))
         if tokens.isEmpty { return }
         field.trie.scan(UnsafeBufferPointer(tokens), lexicon: book.lexicon, breaks: book.breaks, into: &matches)
         if !matches.isEmpty {
             sortMatches(field, text)
             findScopes(field, book)
             classify(field)
+            if !conceptMatches.isEmpty && !field.together.isEmpty { applyTogether(field, book) }
             if !positives.isEmpty && !field.implied.isEmpty { applyImplications(field) }
         } else {
             ruleMatches.clearKeepingCapacity()
@@ -88,6 +102,7 @@ struct TextAnalysis: ~Copyable {
         if matches.count > 1 { Self.sort(&matches) { $0.entryOrder } }
         pseudo.clearKeepingCapacity()
         cueMatches.clearKeepingCapacity()
+        conceptMatches.clearKeepingCapacity()
         exclusions.clearKeepingCapacity()
         ruleMatches.clearKeepingCapacity()
         guards.clearKeepingCapacity()
@@ -102,6 +117,7 @@ struct TextAnalysis: ~Copyable {
             case .exclusion: exclusions.append(match)
             case .cue: cueMatches.append(match)
             case .pseudo: pseudo.append(match)
+            case .concept: conceptMatches.append(match)
             case .numberBefore, .numberAfter: guards.append(match)
             }
         }
@@ -150,7 +166,8 @@ struct TextAnalysis: ~Copyable {
         let n = Int32(tokens.count)
         for cueMatch in cueMatches {
             if pseudo.contains(where: { Self.overlaps($0, cueMatch) }) { continue }
-            let cue = field.cues[Int(field.entries[Int(cueMatch.entry)].target)]
+            let cueIndex = field.entries[Int(cueMatch.entry)].target
+            let cue = field.cues[Int(cueIndex)]
             let window = cue.window
             if cue.forward {
                 var k = cueMatch.end
@@ -163,7 +180,7 @@ struct TextAnalysis: ~Copyable {
                     }
                     k += 1
                 }
-                if k > cueMatch.end { scopes.append((cueMatch.end, k)) }
+                if k > cueMatch.end { scopes.append((cueMatch.end, k, cueIndex)) }
             }
             if cue.backward, tokens[Int(cueMatch.start)].marksBefore.isDisjoint(with: book.breaks) {
                 var k = cueMatch.start
@@ -174,7 +191,7 @@ struct TextAnalysis: ~Copyable {
                     k -= 1
                     if !token.marksBefore.isDisjoint(with: book.breaks) { break }
                 }
-                if k < cueMatch.start { scopes.append((k, cueMatch.start)) }
+                if k < cueMatch.start { scopes.append((k, cueMatch.start, cueIndex)) }
             }
         }
     }
@@ -182,6 +199,12 @@ struct TextAnalysis: ~Copyable {
     @inline(__always)
     private func isNegated(_ position: Int32) -> Bool {
         scopes.contains { position >= $0.start && position < $0.end }
+    }
+
+    /// The cue whose scope covers `position`, or -1.
+    @inline(__always)
+    private func negatingCue(_ position: Int32) -> Int32 {
+        scopes.first { position >= $0.start && position < $0.end }?.cue ?? -1
     }
 
     /// Drops excluded matches and sorts the rest into found and negated codes, keeping the
@@ -193,16 +216,69 @@ struct TextAnalysis: ~Copyable {
         for match in ruleMatches {
             let ruleIndex = field.entries[Int(match.entry)].target
             let label = field.ruleLabels[Int(ruleIndex)]
-            let excluded = exclusions.contains {
-                field.entries[Int($0.entry)].target == label && Self.overlaps($0, match)
-            }
-            if excluded { continue }
-            let finding = Finding(label: label, rule: ruleIndex, start: match.start, end: match.end)
-            if isNegated(match.start) {
+            if isExcluded(match, label, field) { continue }
+            var finding = Finding(label: label, rule: ruleIndex, start: match.start, end: match.end)
+            let cue = negatingCue(match.start)
+            if field.ruleReviewOnly[Int(ruleIndex)] && cue < 0 {
+                if !suggested.contains(where: { $0.rule == ruleIndex }) { suggested.append(finding) }
+            } else if cue >= 0 {
+                finding.cue = cue
                 if !negated.contains(where: { $0.rule == ruleIndex }) { negated.append(finding) }
             } else if !positives.contains(where: { $0.rule == ruleIndex }) {
                 positives.append(finding)
                 present[Int(label)] = true
+            }
+        }
+    }
+
+    @inline(__always)
+    private func isExcluded(_ match: RawMatch, _ label: Int32, _ field: FieldProgram) -> Bool {
+        exclusions.contains { field.entries[Int($0.entry)].target == label && Self.overlaps($0, match) }
+    }
+
+    /// Evaluates `together` rules: the code is found when each listed concept has a mention (not
+    /// excluded for the code) in one sentence; with every such sentence needing a negated
+    /// mention, the code is cancelled instead. The evidence spans the mentions used.
+    private mutating func applyTogether(_ field: FieldProgram, _ book: CompiledCodebook) {
+        sentences.clearKeepingCapacity()
+        var sentence: Int32 = 0
+        for token in tokens {
+            if !token.marksBefore.isDisjoint(with: book.breaks) { sentence += 1 }
+            sentences.append(sentence)
+        }
+        for (ruleIndex, concepts) in field.together {
+            let label = field.ruleLabels[Int(ruleIndex)]
+            if positives.contains(where: { $0.rule == ruleIndex }) { continue }
+            var found: Finding? = nil, cancelled: Finding? = nil
+            for first in conceptMatches where field.entries[Int(first.entry)].target == concepts[0] && !isExcluded(first, label, field) {
+                let here = sentences[Int(first.start)]
+                var start = first.start, end = first.end
+                var cue = negatingCue(first.start)
+                var complete = true
+                for concept in concepts.dropFirst() {
+                    var best: RawMatch? = nil, bestCue: Int32 = -1
+                    for match in conceptMatches where field.entries[Int(match.entry)].target == concept
+                        && sentences[Int(match.start)] == here && !isExcluded(match, label, field) {
+                        let matchCue = negatingCue(match.start)
+                        if best == nil || (bestCue >= 0 && matchCue < 0) { best = match; bestCue = matchCue }
+                    }
+                    guard let best else { complete = false; break }
+                    start = min(start, best.start)
+                    end = max(end, best.end)
+                    if cue < 0 { cue = bestCue }
+                }
+                guard complete else { continue }
+                if cue < 0 {
+                    found = Finding(label: label, rule: ruleIndex, start: start, end: end)
+                    break
+                }
+                if cancelled == nil { cancelled = Finding(label: label, rule: ruleIndex, start: start, end: end, cue: cue) }
+            }
+            if let found {
+                positives.append(found)
+                present[Int(label)] = true
+            } else if let cancelled, !negated.contains(where: { $0.rule == ruleIndex }) {
+                negated.append(cancelled)
             }
         }
     }

@@ -14,6 +14,10 @@ struct CodebookCompiler {
         var labelReported: [Bool]
         var ruleIDs: [String] = []
         var ruleLabels: [Int32] = []
+        var ruleConfidence: [Double] = []
+        var ruleReviewOnly: [Bool] = []
+        var together: [(rule: Int32, concepts: [Int32])] = []
+        var conceptSlots: [String: Int32] = [:]
         var implied: [(rule: Int32, implication: FieldProgram.Implied)] = []
         var cues: [FieldProgram.Cue] = []
         var untilWords: [Int32] = []
@@ -68,6 +72,39 @@ struct CodebookCompiler {
         }
         let parser = PhraseParser(breaks: breaks, joinHyphenated: book.text.joinHyphenated)
         var lexicon = LexiconBuilder()
+        guard let stemmer = SnowballStemmer(language: book.text.stemming) else {
+            throw fail("text.stemming: '\(book.text.stemming)' is not a Snowball algorithm libstemmer knows; use one of "
+                + SnowballStemmer.languages.joined(separator: ", "))
+        }
+        guard book.review.minConfidence > 0, book.review.minConfidence <= 1 else {
+            throw fail("review.min_confidence must be above 0 and at most 1")
+        }
+
+        // Concepts: names checked here, terms expanded where a phrase uses them.
+        for name in book.concepts.keys.sorted() {
+            guard Self.isIdentifier(name) else { throw fail("concepts.\(name): a concept name uses lower-case letters, digits and _") }
+            guard !(book.concepts[name] ?? []).isEmpty else { throw fail("concepts.\(name): the concept has no phrases") }
+            for (k, term) in (book.concepts[name] ?? []).enumerated() {
+                for variant in try expand(term, context: "concepts.\(name)[\(k)]").map(Self.markStemmed) {
+                    _ = try parser.parse(variant, kind: .phrase(tolerant: true), context: "concepts.\(name)[\(k)]", into: &lexicon)
+                }
+            }
+        }
+
+        // The domain's abbreviations: one word each, written as it must appear.
+        for (abbreviation, expansion) in book.abbreviations.sorted(by: { $0.key < $1.key }) {
+            let place = "abbreviations.\(abbreviation)"
+            let id = try parser.singleWord(abbreviation, context: place, into: &lexicon)
+            guard lexicon.words[Int(id)].count == abbreviation.utf8.count else {
+                throw fail("\(place): an abbreviation is one word of letters and digits; write forms such as 's20' as concept phrases ('s 20')")
+            }
+            var words: [Int32] = []
+            Array(expansion.utf8).withUnsafeBufferPointer { bytes in
+                TextScanner.scan(bytes) { words.append(lexicon.intern(Array($0.lowercased))) }
+            }
+            guard !words.isEmpty else { throw fail("\(place): the expansion has no words") }
+            lexicon.addExpansion(id, exact: Array(abbreviation.utf8), words: words)
+        }
 
         // Number words.
         for (word, value) in book.numberWords.sorted(by: { $0.key < $1.key }) {
@@ -110,7 +147,9 @@ struct CodebookCompiler {
             }
             var phrases: [PhraseParser.Parsed] = []
             for (p, phrase) in cue.phrases.enumerated() {
-                phrases.append(try parser.parse(phrase, kind: .phrase(tolerant: false), context: "\(place) › phrases[\(p)]", into: &lexicon))
+                for variant in try expand(phrase, context: "\(place) › phrases[\(p)]") {
+                    phrases.append(try parser.parse(variant, kind: .phrase(tolerant: false), context: "\(place) › phrases[\(p)]", into: &lexicon))
+                }
             }
             var until: [Int32] = []
             for (u, word) in cue.until.enumerated() {
@@ -147,8 +186,8 @@ struct CodebookCompiler {
                 let index = Int32(program.cues.count)
                 let untilStart = Int32(program.untilWords.count)
                 program.untilWords.append(contentsOf: until)
-                program.cues.append(FieldProgram.Cue(forward: cue.direction != .backward, backward: cue.direction != .forward,
-                                                     window: Int32(cue.window ?? negation.window),
+                program.cues.append(FieldProgram.Cue(id: cue.id, kind: cue.kind, forward: cue.direction != .backward,
+                                                     backward: cue.direction != .forward, window: Int32(cue.window ?? negation.window),
                                                      untilStart: untilStart, untilEnd: Int32(program.untilWords.count)))
                 for parsed in phrases { program.add(parsed, kind: .cue, target: index) }
             }
@@ -162,10 +201,38 @@ struct CodebookCompiler {
                 for (r, rule) in code.rules.enumerated() {
                     let rulePlace = "\(codePlace) › rules[\(r)] \(rule.id)"
                     try claim(rule.id, rulePlace)
-                    guard !(rule.phrases.isEmpty && rule.misspellings.isEmpty && rule.abbreviations.isEmpty && rule.impliedBy == nil) else {
-                        throw fail("\(rulePlace): the rule has no phrases; give it phrases, misspellings, abbreviations or implied_by")
+                    guard !(rule.phrases.isEmpty && rule.misspellings.isEmpty && rule.abbreviations.isEmpty && rule.impliedBy == nil
+                            && rule.together.isEmpty) else {
+                        throw fail("\(rulePlace): the rule has no phrases; give it phrases, misspellings, abbreviations, implied_by or together")
+                    }
+                    guard rule.confidence > 0, rule.confidence <= 1 else {
+                        throw fail("\(rulePlace): confidence must be above 0 and at most 1")
                     }
                     let ruleIndex = Int32(program.ruleIDs.count)
+                    if !rule.together.isEmpty {
+                        var slots: [Int32] = []
+                        for name in rule.together {
+                            guard let terms = book.concepts[name] else {
+                                throw fail("\(rulePlace) › together: unknown concept '\(name)'; known concepts: "
+                                    + book.concepts.keys.sorted().joined(separator: ", "))
+                            }
+                            if let slot = program.conceptSlots[name] {
+                                slots.append(slot)
+                                continue
+                            }
+                            let slot = Int32(program.conceptSlots.count)
+                            program.conceptSlots[name] = slot
+                            slots.append(slot)
+                            for term in terms {
+                                for variant in try expand(term, context: "concepts.\(name)").map(Self.markStemmed) {
+                                    let parsed = try parser.parse(variant, kind: .phrase(tolerant: true), context: "concepts.\(name)", into: &lexicon)
+                                    program.add(parsed, kind: .concept, target: slot)
+                                }
+                            }
+                        }
+                        if Set(slots).count != slots.count { throw fail("\(rulePlace) › together: a concept is listed twice") }
+                        program.together.append((ruleIndex, slots))
+                    }
                     if let implication = rule.impliedBy {
                         var of: [Int32] = []
                         for name in implication.of {
@@ -184,9 +251,14 @@ struct CodebookCompiler {
                     }
                     program.ruleIDs.append(rule.id)
                     program.ruleLabels.append(label)
+                    program.ruleConfidence.append(rule.confidence)
+                    program.ruleReviewOnly.append(rule.reviewOnly)
                     for (p, phrase) in rule.phrases.enumerated() {
-                        let parsed = try parser.parse(phrase, kind: .phrase(tolerant: rule.fuzzy), context: "\(rulePlace) › phrases[\(p)]", into: &lexicon)
-                        program.add(parsed, kind: .rule, target: ruleIndex)
+                        for variant in try expand(phrase, context: "\(rulePlace) › phrases[\(p)]") {
+                            let parsed = try parser.parse(variant, kind: .phrase(tolerant: rule.fuzzy, stem: rule.stem),
+                                                          context: "\(rulePlace) › phrases[\(p)]", into: &lexicon)
+                            program.add(parsed, kind: .rule, target: ruleIndex)
+                        }
                     }
                     for (p, phrase) in rule.misspellings.enumerated() {
                         let parsed = try parser.parse(phrase, kind: .phrase(tolerant: rule.fuzzy), context: "\(rulePlace) › misspellings[\(p)]", into: &lexicon)
@@ -199,8 +271,10 @@ struct CodebookCompiler {
                     }
                 }
                 for (p, phrase) in code.exclude.enumerated() {
-                    let parsed = try parser.parse(phrase, kind: .phrase(tolerant: false), context: "\(codePlace) › exclude[\(p)]", into: &lexicon)
-                    program.add(parsed, kind: .exclusion, target: label)
+                    for variant in try expand(phrase, context: "\(codePlace) › exclude[\(p)]") {
+                        let parsed = try parser.parse(variant, kind: .phrase(tolerant: false), context: "\(codePlace) › exclude[\(p)]", into: &lexicon)
+                        program.add(parsed, kind: .exclusion, target: label)
+                    }
                 }
             }
 
@@ -247,7 +321,7 @@ struct CodebookCompiler {
             pending.append(program)
         }
 
-        let built = lexicon.build(tolerance: book.text.tolerance, sameFirstLetter: book.text.sameFirstLetter)
+        let built = lexicon.build(tolerance: book.text.tolerance, sameFirstLetter: book.text.sameFirstLetter, stemmer: stemmer)
         var forwardStops = [Bool](repeating: false, count: built.count)
         var backwardStops = [Bool](repeating: false, count: built.count)
         for id in forwardStopIDs { forwardStops[Int(id)] = true }
@@ -255,12 +329,58 @@ struct CodebookCompiler {
         let fields = pending.map { field in
             FieldProgram(
                 name: field.name, sources: field.sources, labelNames: field.labelNames, labelReported: field.labelReported,
-                ruleIDs: field.ruleIDs, ruleLabels: field.ruleLabels, implied: field.implied, cues: field.cues,
+                ruleIDs: field.ruleIDs, ruleLabels: field.ruleLabels, ruleConfidence: field.ruleConfidence,
+                ruleReviewOnly: field.ruleReviewOnly, implied: field.implied,
+                together: field.together, cues: field.cues,
                 untilWords: field.untilWords, entries: field.entries, exactCases: field.exactCases, numbers: field.numbers,
                 trie: PhraseTrie(patterns: field.patterns, lexicon: built)
             )
         }
         return CompiledCodebook(version: book.version, lexicon: built, fields: fields, breaks: breaks,
-                                forwardStops: forwardStops, backwardStops: backwardStops)
+                                forwardStops: forwardStops, backwardStops: backwardStops, minConfidence: book.review.minConfidence,
+                                stemming: built.stemCount > 0 ? book.text.stemming : nil)
+    }
+
+    /// Most variants one phrase may expand to through its concepts.
+    private static let maximumVariants = 5000
+
+    /// The phrase with every `@concept` replaced by each of the concept's phrases (words marked
+    /// as matched by stem), as many phrases as there are combinations.
+    /// - Throws: for an unknown concept, a concept that uses itself, or too many combinations.
+    private func expand(_ phrase: String, context: String, depth: Int = 0) throws(SurveyDefinitionError) -> [String] {
+        guard depth < 5 else { throw fail("\(context) '\(phrase)': concepts nest more than 5 deep (does a concept use itself?)") }
+        var results = [""]
+        for chunk in phrase.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+            if chunk.contains(PhraseParser.stemMark) {
+                throw fail("\(context) '\(phrase)': '^' looks like regular-expression syntax; phrases are literal words")
+            }
+            guard chunk.first == "@" else {
+                results = results.map { $0.isEmpty ? String(chunk) : $0 + " " + chunk }
+                continue
+            }
+            let name = String(chunk.dropFirst())
+            guard let terms = codebook.concepts[name] else {
+                var message = "\(context) '\(phrase)': unknown concept '@\(name)'"
+                if let nearest = Spelling.closest(to: name, in: Array(codebook.concepts.keys)) { message += " (did you mean '@\(nearest)'?)" }
+                throw fail(message + "; define it under concepts:")
+            }
+            var alternatives: [String] = []
+            for term in terms {
+                alternatives += try expand(term, context: "concepts.\(name)", depth: depth + 1).map(Self.markStemmed)
+            }
+            results = results.flatMap { head in alternatives.map { head.isEmpty ? $0 : head + " " + $0 } }
+            guard results.count <= Self.maximumVariants else {
+                throw fail("\(context) '\(phrase)': expands to more than \(Self.maximumVariants) phrases; split the rule or use together:")
+            }
+        }
+        return results
+    }
+
+    /// Marks the words of a concept phrase as matched by stem (gaps, numbers and `*` stay as they are).
+    private static func markStemmed(_ phrase: String) -> String {
+        phrase.split(separator: " ").map { chunk in
+            chunk == "*" || chunk.first == "~" || chunk.first == "#" || chunk.first == PhraseParser.stemMark
+                ? String(chunk) : String(PhraseParser.stemMark) + chunk
+        }.joined(separator: " ")
     }
 }

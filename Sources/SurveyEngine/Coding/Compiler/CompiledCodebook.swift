@@ -12,14 +12,21 @@ final class CompiledCodebook: Sendable {
     /// Per lexicon id: whether the word ends a forward / backward negation scope.
     let forwardStops: [Bool]
     let backwardStops: [Bool]
+    /// A code whose best rule confidence is below this goes to review.
+    let minConfidence: Double
+    /// The Snowball algorithm that stems text words, or `nil` when no codebook word is matched by stem.
+    let stemming: String?
 
-    init(version: String, lexicon: Lexicon, fields: [FieldProgram], breaks: Marks, forwardStops: [Bool], backwardStops: [Bool]) {
+    init(version: String, lexicon: Lexicon, fields: [FieldProgram], breaks: Marks, forwardStops: [Bool], backwardStops: [Bool],
+         minConfidence: Double, stemming: String?) {
         self.version = version
         self.lexicon = lexicon
         self.fields = fields
         self.breaks = breaks
         self.forwardStops = forwardStops
         self.backwardStops = backwardStops
+        self.minConfidence = minConfidence
+        self.stemming = stemming
     }
 
     /// The index of the field called `name`.
@@ -36,6 +43,8 @@ final class FieldProgram: Sendable {
 
     /// A negation cue; `until` indexes ``FieldProgram/untilWords``.
     struct Cue: Sendable {
+        var id: String
+        var kind: Codebook.ScopeKind
         var forward: Bool
         var backward: Bool
         var window: Int32
@@ -54,6 +63,8 @@ final class FieldProgram: Sendable {
             case cue
             /// A phrase that contains a cue but does not negate.
             case pseudo
+            /// `target` = concept slot of the field (a concept a `together` rule needs).
+            case concept
             /// `target` = number index: a phrase that may not come right before the number.
             case numberBefore
             /// `target` = number index: a phrase that may not come right after the unit.
@@ -91,8 +102,14 @@ final class FieldProgram: Sendable {
     /// Rule ids and the label each assigns, by rule index.
     let ruleIDs: [String]
     let ruleLabels: [Int32]
+    /// Each rule's confidence, by rule index.
+    let ruleConfidence: [Double]
+    /// Whether each rule only suggests its code (never codes; sends the text to review).
+    let ruleReviewOnly: [Bool]
     /// Rules with an implication, in codebook order.
     let implied: [(rule: Int32, implication: Implied)]
+    /// Co-occurrence rules: every concept slot listed must be mentioned in one sentence.
+    let together: [(rule: Int32, concepts: [Int32])]
     let cues: [Cue]
     let untilWords: [Int32]
     let entries: [Entry]
@@ -104,7 +121,7 @@ final class FieldProgram: Sendable {
     let reportOrder: [Int32]
 
     init(name: String, sources: [SourcePath], labelNames: [String], labelReported: [Bool], ruleIDs: [String], ruleLabels: [Int32],
-         implied: [(rule: Int32, implication: Implied)], cues: [Cue], untilWords: [Int32], entries: [Entry],
+         ruleConfidence: [Double], ruleReviewOnly: [Bool], implied: [(rule: Int32, implication: Implied)], together: [(rule: Int32, concepts: [Int32])], cues: [Cue], untilWords: [Int32], entries: [Entry],
          exactCases: [[[UInt8]]], numbers: [Number], trie: PhraseTrie) {
         self.name = name
         self.sources = sources
@@ -112,7 +129,10 @@ final class FieldProgram: Sendable {
         self.labelReported = labelReported
         self.ruleIDs = ruleIDs
         self.ruleLabels = ruleLabels
+        self.ruleConfidence = ruleConfidence
+        self.ruleReviewOnly = ruleReviewOnly
         self.implied = implied
+        self.together = together
         self.cues = cues
         self.untilWords = untilWords
         self.entries = entries

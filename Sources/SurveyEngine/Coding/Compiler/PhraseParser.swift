@@ -9,8 +9,9 @@ import Foundation
 struct PhraseParser {
     /// How the words of a phrase are matched.
     enum Kind {
-        /// A phrase: any case; misspellings allowed when `tolerant`.
-        case phrase(tolerant: Bool)
+        /// A phrase: any case; misspellings allowed when `tolerant`; every word also matches
+        /// other forms with its stem when `stem`.
+        case phrase(tolerant: Bool, stem: Bool = false)
         /// An abbreviation: whole words, no misspellings, letter case exact when `caseSensitive`.
         case abbreviation(caseSensitive: Bool)
     }
@@ -34,7 +35,13 @@ struct PhraseParser {
         var isDigits: Bool
         var hyphenBefore: Bool
         var chunk: Int
+        var stemmed: Bool
     }
+
+    /// Marks a chunk of an expanded phrase whose words come from a concept (matched by stem);
+    /// a phrase written in a codebook cannot contain it (it is rejected as regular-expression syntax).
+    static let stemMark: Character = "^"
+
 
     /// Parses one phrase, interning its words.
     /// - Throws: `SurveyDefinitionError` (file `codebook`) naming `context` and the fix.
@@ -44,23 +51,28 @@ struct PhraseParser {
         }
         let chunks = phrase.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
         guard !chunks.isEmpty else { throw fail("the phrase is empty; remove it or write the words to match") }
-        if let bad = phrase.first(where: { Self.regexCharacters.contains($0) }) {
+        if let bad = phrase.first(where: { Self.regexCharacters.contains($0) && $0 != Self.stemMark }) {
             throw fail("'\(bad)' looks like regular-expression syntax, which codebook phrases do not use; "
                 + "phrases are literal words: list each variant as its own phrase (use ~N for a gap of up to N words, "
                 + "* for exactly one word, #lo..hi for a number)")
         }
         var isAbbreviation = false
         var tolerant = false
+        var stemAll = false
         var caseSensitive = false
         switch kind {
-        case .phrase(let t): tolerant = t
+        case .phrase(let t, let stem): tolerant = t; stemAll = stem
         case .abbreviation(let c): isAbbreviation = true; caseSensitive = c
         }
 
         // Elements before hyphen joining: words carry their chunk so joins stay within one chunk.
         enum Item { case word(Word), number(Double, Double), gap(Int, Int) }
         var items: [Item] = []
-        for (chunkIndex, chunk) in chunks.enumerated() {
+        for (chunkIndex, written) in chunks.enumerated() {
+            let stemmedChunk = written.first == Self.stemMark
+            let chunk = stemmedChunk ? String(written.dropFirst()) : written
+            if stemmedChunk && isAbbreviation { throw fail("an abbreviation cannot use a concept") }
+            if chunk.contains(Self.stemMark) { throw fail("'^' looks like regular-expression syntax; phrases are literal words") }
             if chunk == "*" || chunk.hasPrefix("~") || chunk.hasPrefix("#") {
                 if isAbbreviation { throw fail("an abbreviation is matched word for word; '\(chunk)' is only allowed in phrases") }
             }
@@ -100,7 +112,7 @@ struct PhraseParser {
                     }
                     words.append(Word(lowercased: Array(raw.lowercased), original: Array(text[raw.start..<raw.end]),
                                       isDigits: raw.isDigits, hyphenBefore: !words.isEmpty && raw.marksBefore.contains(.hyphen),
-                                      chunk: chunkIndex))
+                                      chunk: chunkIndex, stemmed: !isAbbreviation && (stemAll || stemmedChunk)))
                 }
             }
             if let failure { throw failure }
@@ -134,10 +146,16 @@ struct PhraseParser {
         for mask in 0..<(1 << joinable.count) {
             var elements: [PatternElement] = []
             var pending: [UInt8]? = nil
+            var pendingStemmed = false
             func flush() {
                 if let word = pending {
-                    let isTolerant = tolerant && !word.allSatisfy(TextScanner.isDigit)
-                    elements.append(.word(lexicon.intern(word, tolerant: isTolerant), tolerant: isTolerant))
+                    let isDigits = word.allSatisfy(TextScanner.isDigit)
+                    if pendingStemmed && !isDigits {
+                        elements.append(.stemmed(lexicon.intern(word, tolerant: true, stemmed: true)))
+                    } else {
+                        let isTolerant = tolerant && !isDigits
+                        elements.append(.word(lexicon.intern(word, tolerant: isTolerant), tolerant: isTolerant))
+                    }
                     pending = nil
                 }
             }
@@ -146,9 +164,11 @@ struct PhraseParser {
                 case .word(let w):
                     if let position = joinable.firstIndex(of: k), mask & (1 << position) != 0 {
                         pending = (pending ?? []) + w.lowercased
+                        pendingStemmed = pendingStemmed && w.stemmed
                     } else {
                         flush()
                         pending = w.lowercased
+                        pendingStemmed = w.stemmed
                     }
                 case .number(let low, let high):
                     flush()

@@ -23,8 +23,53 @@ final class Lexicon: Sendable {
     /// Shortest text word worth a misspelling search.
     private let minimumTolerantLength: Int
     private let search: FuzzyIndex
+    /// Per word, the id of its stem among the stems of stemmed words (-1 when no stemmed word shares it).
+    let stemOf: [Int32]
+    /// How many distinct stems stemmed words have (0: nothing is matched by stem).
+    let stemCount: Int
+    private let stemIDs: [[UInt8]: Int32]
+    /// Whether some stem starts with these three ASCII letters (index ``prefixIndex(_:)``): a
+    /// word whose first three letters start no stem is not stemmed. Snowball keeps the first
+    /// three letters of a word in its stem but for a handful of irregular forms ("dying" → "die").
+    private let stemPrefixes: [Bool]
+    /// Whether a stem is shorter than three letters or starts with a non-letter (then every word is stemmed).
+    private let stemsUnfiltered: Bool
+    /// Per word, the index of the first abbreviation it may be (in ``expansions``), else -1.
+    let expansionOf: [Int32]
+    /// The domain's abbreviations, grouped by word: the word, the exact bytes it is written in
+    /// ("CiN" and "CIN" are two entries of the word "cin"), and the words it stands for.
+    let expansions: [(abbreviation: Int32, exact: [UInt8], words: [Int32])]
+    /// Tokens per text byte at most: 1, or more when an abbreviation expands to more words than it has bytes.
+    let tokensPerByte: Int
 
-    init(words: [[UInt8]], numberValues: [Double], tolerant: [Bool], tolerance: [Codebook.Tolerance], sameFirstLetter: Bool) {
+    init(words: [[UInt8]], numberValues: [Double], tolerant: [Bool], tolerance: [Codebook.Tolerance], sameFirstLetter: Bool,
+         stemmed: [Bool] = [], stemmer: SnowballStemmer? = nil, expansions: [(abbreviation: Int32, exact: [UInt8], words: [Int32])] = []) {
+        var stemIDs: [[UInt8]: Int32] = [:]
+        var stemOf = [Int32](repeating: -1, count: words.count)
+        if let stemmer {
+            let stems = words.map { stemmer.stem($0) }
+            for (id, stem) in stems.enumerated() where id < stemmed.count && stemmed[id] && stemIDs[stem] == nil {
+                stemIDs[stem] = Int32(stemIDs.count)
+            }
+            for (id, stem) in stems.enumerated() { stemOf[id] = stemIDs[stem] ?? -1 }
+        }
+        self.stemIDs = stemIDs
+        self.stemOf = stemOf
+        self.stemCount = stemIDs.count
+        var stemPrefixes = [Bool](repeating: false, count: 26 * 26 * 26)
+        var stemsUnfiltered = false
+        for stem in stemIDs.keys {
+            if let index = stem.withUnsafeBufferPointer(Self.prefixIndex) { stemPrefixes[index] = true } else { stemsUnfiltered = true }
+        }
+        self.stemPrefixes = stemPrefixes
+        self.stemsUnfiltered = stemsUnfiltered
+        let grouped = expansions.enumerated().sorted { ($0.element.abbreviation, $0.offset) < ($1.element.abbreviation, $1.offset) }
+            .map(\.element)
+        var expansionOf = [Int32](repeating: -1, count: words.count)
+        for (index, expansion) in grouped.enumerated().reversed() { expansionOf[Int(expansion.abbreviation)] = Int32(index) }
+        self.expansionOf = expansionOf
+        self.expansions = grouped
+        self.tokensPerByte = max(1, expansions.map { ($0.words.count + $0.exact.count - 1) / $0.exact.count }.max() ?? 1)
         var storage: [UInt8] = []
         var offsets: [Int32] = [0]
         for word in words {
@@ -167,6 +212,33 @@ final class Lexicon: Sendable {
         length >= minimumTolerantLength && length < FuzzyIndex.lengthSlots - search.widestTolerance
     }
 
+    /// The index of a word's first three letters in ``stemPrefixes``, or `nil` when they are not three ASCII letters.
+    @inline(__always)
+    static func prefixIndex(_ word: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard word.count >= 3 else { return nil }
+        var index = 0
+        for k in 0..<3 {
+            let b = word[k] | 0x20
+            guard b >= UInt8(ascii: "a"), b <= UInt8(ascii: "z") else { return nil }
+            index = index * 26 + Int(b &- UInt8(ascii: "a"))
+        }
+        return index
+    }
+
+    /// Whether an unknown word may have the stem of a stemmed word (a cheap test before stemming it).
+    @inline(__always)
+    func mayShareStem(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard stemCount > 0 else { return false }
+        if stemsUnfiltered { return true }
+        guard let index = Self.prefixIndex(word) else { return false }
+        return stemPrefixes[index]
+    }
+
+    /// The id of a stem (as ``stemOf`` numbers them), or -1 when no stemmed word has it.
+    func stemID(of stem: UnsafeBufferPointer<UInt8>) -> Int32 {
+        stemIDs[Array(stem)] ?? -1
+    }
+
     /// Up to two tolerant words an unknown text word is within tolerance of (-1 = none).
     func alternatives(of word: UnsafeBufferPointer<UInt8>) -> (Int32, Int32) {
         if !mayBeMisspelling(length: word.count) { return (-1, -1) }
@@ -185,20 +257,30 @@ struct LexiconBuilder {
     private(set) var words: [[UInt8]] = []
     private var ids: [[UInt8]: Int32] = [:]
     private var tolerant: [Bool] = []
+    private var stemmed: [Bool] = []
     private var numberValues: [Double] = []
+    private var expansions: [(abbreviation: Int32, exact: [UInt8], words: [Int32])] = []
 
-    /// The id of `word`, adding it when new; `tolerant` marks a word used where misspellings are allowed.
-    mutating func intern(_ word: [UInt8], tolerant isTolerant: Bool = false) -> Int32 {
+    /// The id of `word`, adding it when new; `tolerant` marks a word used where misspellings are
+    /// allowed, `stemmed` one that also matches other forms with its stem.
+    mutating func intern(_ word: [UInt8], tolerant isTolerant: Bool = false, stemmed isStemmed: Bool = false) -> Int32 {
         if let id = ids[word] {
             if isTolerant { tolerant[Int(id)] = true }
+            if isStemmed { stemmed[Int(id)] = true }
             return id
         }
         let id = Int32(words.count)
         words.append(word)
         ids[word] = id
         tolerant.append(isTolerant)
+        stemmed.append(isStemmed)
         numberValues.append(.nan)
         return id
+    }
+
+    /// Records an abbreviation: the word `abbreviation`, written exactly as `exact`, stands for `words`.
+    mutating func addExpansion(_ abbreviation: Int32, exact: [UInt8], words expansion: [Int32]) {
+        expansions.append((abbreviation, exact, expansion))
     }
 
     /// Records the value of a number word.
@@ -207,8 +289,9 @@ struct LexiconBuilder {
     /// The id of a word already interned, or `nil`.
     func id(of word: [UInt8]) -> Int32? { ids[word] }
 
-    func build(tolerance: [Codebook.Tolerance], sameFirstLetter: Bool) -> Lexicon {
-        Lexicon(words: words, numberValues: numberValues, tolerant: tolerant, tolerance: tolerance, sameFirstLetter: sameFirstLetter)
+    func build(tolerance: [Codebook.Tolerance], sameFirstLetter: Bool, stemmer: SnowballStemmer?) -> Lexicon {
+        Lexicon(words: words, numberValues: numberValues, tolerant: tolerant, tolerance: tolerance, sameFirstLetter: sameFirstLetter,
+                stemmed: stemmed, stemmer: stemmer, expansions: expansions)
     }
 }
 

@@ -2,6 +2,8 @@
 enum PatternElement: Hashable {
     /// A lexicon word; `tolerant` lets a misspelling match.
     case word(Int32, tolerant: Bool)
+    /// A concept word: matches like a tolerant word, and also any word with the same stem.
+    case stemmed(Int32)
     /// Any number (digits or number word) in `low...high`.
     case number(low: Double, high: Double)
     /// Between `min` and `max` arbitrary words (never across a sentence break).
@@ -29,7 +31,7 @@ struct RawMatch: Hashable {
 /// Flat arrays, no per-node allocation; the root is dispatched by word id.
 final class PhraseTrie: Sendable {
     struct Edge: Sendable {
-        enum Kind: UInt8, Sendable { case exact, tolerant, number, gap }
+        enum Kind: UInt8, Sendable { case exact, tolerant, stemmed, number, gap }
         var kind: Kind
         var word: Int32
         var low: Double
@@ -65,6 +67,10 @@ final class PhraseTrie: Sendable {
     /// a misspelling of it): `tolerantNext[tolerantStart[id]..<tolerantStart[id + 1]]`.
     private let tolerantStart: [Int32]
     private let tolerantNext: [Int32]
+    /// Per stem id, the nodes the stemmed root edges of words with that stem lead to (for unknown
+    /// words with that stem): `stemNext[stemStart[stem]..<stemStart[stem + 1]]`.
+    private let stemStart: [Int32]
+    private let stemNext: [Int32]
     private let rootNumberEdges: [Edge]
 
     /// Builds the trie. `patterns` pairs each element list with its entry id; lists never start
@@ -80,6 +86,8 @@ final class PhraseTrie: Sendable {
                 switch element {
                 case .word(let id, let tolerant):
                     probe = Edge(kind: tolerant ? .tolerant : .exact, word: id, low: 0, high: 0, next: -1)
+                case .stemmed(let id):
+                    probe = Edge(kind: .stemmed, word: id, low: 0, high: 0, next: -1)
                 case .number(let low, let high):
                     probe = Edge(kind: .number, word: -1, low: low, high: high, next: -1)
                 case .gap(let min, let max):
@@ -106,7 +114,7 @@ final class PhraseTrie: Sendable {
             nodes.append(Node(edgeStart: Int32(edges.count), terminalStart: Int32(terminals.count)))
             for edge in outgoing {
                 switch edge.kind {
-                case .exact, .tolerant:
+                case .exact, .tolerant, .stemmed:
                     edges.append(CompactEdge(kind: edge.kind, word: edge.word, next: edge.next))
                 case .number, .gap:
                     edges.append(CompactEdge(kind: edge.kind, word: Int32(bounds.count), next: edge.next))
@@ -120,22 +128,37 @@ final class PhraseTrie: Sendable {
         var numberEdges: [Edge] = []
         for edge in nodeEdges[0] {
             switch edge.kind {
-            case .exact, .tolerant: byWord[Int(edge.word)].append(edge)
+            case .exact, .tolerant, .stemmed: byWord[Int(edge.word)].append(edge)
             case .number: numberEdges.append(edge)
             case .gap: break // rejected by the compiler
             }
         }
+        // Stemmed root edges by stem: a word reaches those of every word sharing its stem.
+        var byStem = [[Int32]](repeating: [], count: lexicon.stemCount)
+        for id in 0..<wordCount where lexicon.stemOf[id] >= 0 {
+            byStem[Int(lexicon.stemOf[id])].append(contentsOf: byWord[id].filter { $0.kind == .stemmed }.map(\.next))
+        }
         var knownStart: [Int32] = [0], knownNext: [Int32] = []
         var tolerantStart: [Int32] = [0], tolerantNext: [Int32] = []
         for id in 0..<wordCount {
-            knownNext.append(contentsOf: byWord[id].map(\.next))
+            var next = byWord[id].map(\.next)
             for k in lexicon.neighbourRange(Int32(id)) {
-                knownNext.append(contentsOf: byWord[Int(lexicon.neighbour(at: k))].filter { $0.kind == .tolerant }.map(\.next))
+                next.append(contentsOf: byWord[Int(lexicon.neighbour(at: k))].filter { $0.kind != .exact }.map(\.next))
             }
+            if lexicon.stemOf[id] >= 0 { next.append(contentsOf: byStem[Int(lexicon.stemOf[id])]) }
+            var seen = Set<Int32>()
+            knownNext.append(contentsOf: next.filter { seen.insert($0).inserted })
             knownStart.append(Int32(knownNext.count))
-            tolerantNext.append(contentsOf: byWord[id].filter { $0.kind == .tolerant }.map(\.next))
+            tolerantNext.append(contentsOf: byWord[id].filter { $0.kind != .exact }.map(\.next))
             tolerantStart.append(Int32(tolerantNext.count))
         }
+        var stemStart: [Int32] = [0], stemNext: [Int32] = []
+        for nodes in byStem {
+            stemNext.append(contentsOf: nodes)
+            stemStart.append(Int32(stemNext.count))
+        }
+        self.stemStart = stemStart
+        self.stemNext = stemNext
         self.nodes = nodes
         self.edges = edges
         self.bounds = bounds
@@ -174,6 +197,12 @@ final class PhraseTrie: Sendable {
                             walk(tolerantNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
                         }
                     }
+                    if token.stem >= 0 {
+                        let stem = Int(token.stem)
+                        for k in Int(stemStart[stem])..<Int(stemStart[stem + 1]) {
+                            walk(stemNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                        }
+                    }
                 }
                 if !token.value.isNaN {
                     for edge in rootNumberEdges where token.value >= edge.low && token.value <= edge.high {
@@ -205,6 +234,10 @@ final class PhraseTrie: Sendable {
                 if token.id == edge.word { walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches) }
             case .tolerant:
                 if token.matches(tolerant: edge.word, in: lexicon) {
+                    walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches)
+                }
+            case .stemmed:
+                if token.matches(stemmed: edge.word, in: lexicon) {
                     walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches)
                 }
             case .number:

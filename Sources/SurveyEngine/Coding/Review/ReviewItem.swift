@@ -1,0 +1,61 @@
+/// A coded text a human coder should look at: the coder answered it but is not sure.
+///
+/// A text goes to review when it is answered but received no code in its field, when a code
+/// came only from low-confidence rules, or when a code was cancelled by a negation or scope cue
+/// ("previously", "we considered … but chose"). `tally-code` publishes these to the compacted
+/// `survey.coding-review` topic; a newer codebook that settles a text removes it from the queue.
+public struct ReviewItem: Sendable, Hashable, Codable {
+    /// Why the text is in review.
+    public enum Reason: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Answered, and no code in the field (no text of the field received one).
+        case noCode = "no_code"
+        /// A code came only from rules below the codebook's `review.min_confidence`, or a
+        /// `review_only` rule suggested a code.
+        case lowConfidence = "low_confidence"
+        /// A code was cancelled by a negation or scope cue.
+        case cancelled
+    }
+
+    /// A code the coder considered for the text, and why it is in doubt.
+    public struct Candidate: Sendable, Hashable, Codable {
+        /// The code, e.g. `signs_of_safety`.
+        public var code: String
+        /// The rule that matched.
+        public var rule: String
+        /// The matched words.
+        public var matched: String
+        /// `coded` (low confidence, still coded), `suggested` (a `review_only` rule; not coded) or `cancelled`.
+        public var status: String
+        /// Why, in words: "confidence 0.5 below 0.8", "cancelled by neg.previously (past)".
+        public var why: String
+
+        /// Creates a candidate.
+        public init(code: String, rule: String, matched: String, status: String, why: String) {
+            self.code = code
+            self.rule = rule
+            self.matched = matched
+            self.status = status
+            self.why = why
+        }
+    }
+
+    /// The coded field.
+    public var field: String
+    /// The concrete source path of the text (`answers.approaches.early_help.evidence`).
+    public var source: String
+    /// The text.
+    public var text: String
+    /// The first reason that applies, in the order no code, low confidence, cancelled.
+    public var reason: Reason
+    /// Low-confidence and cancelled codes, in text order.
+    public var candidates: [Candidate]
+
+    /// Creates a review item.
+    public init(field: String, source: String, text: String, reason: Reason, candidates: [Candidate]) {
+        self.field = field
+        self.source = source
+        self.text = text
+        self.reason = reason
+        self.candidates = candidates
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import FieldTallyTestKit
+import SurveyEngine
+
+/// The shipped codebook on the five error classes found when it met texts written apart from the
+/// sample: paraphrases, bare abbreviations, past or rejected options, offer points described by
+/// their situation, and venues named as context.
+@Suite struct CodingGeneralisationTests {
+    private let coder: Coder
+
+    init() throws {
+        coder = try Coder(codebook: Codebook(contentsOfFile: GoldCodes.codebookPath))
+    }
+
+    private func codes(_ text: String, _ field: String, _ source: String) throws -> [String] {
+        try #require(coder.code(text: text, field: field, source: source)).codes
+    }
+
+    private func earlyHelp(_ text: String) throws -> [String] {
+        try codes(text, "early_help_type", "answers.approaches.early_help.description")
+    }
+
+    @Test(arguments: [
+        "Our approach is prevention-first, working with every family.",
+        "A preventative offer is available through schools and health visitors.",
+        "We invest in population-wide prevention.",
+    ])
+    func paraphrasesOfUniversalPreventionAreGeneralisedPrevention(text: String) throws {
+        #expect(try earlyHelp(text).contains("generalised_prevention"), "\(text)")
+    }
+
+    @Test func highIntensityFamilyWorkIsIntensiveFamilyWork() throws {
+        let coded = try codes("A high-intensity family work service for families in crisis.", "edge_of_care_service",
+                              "answers.approaches.edge_of_care.description")
+        #expect(coded == ["intensive_family_work"])
+    }
+
+    @Test(arguments: [
+        "Anecdotal practitioner evidence suggests it works.",
+        "Social workers report that families engage better.",
+        "SWs report better engagement.",
+    ])
+    func practitionersSayingItWorksIsPractitionerView(text: String) throws {
+        #expect(try codes(text, "evidence_source", "answers.approaches.early_help.evidence").contains("practitioner_view"), "\(text)")
+    }
+
+    @Test func aBarePLOIsPreProceedings() throws {
+        #expect(try codes("Offered at PLO stage.", "fgc_timing", "answers.fgc_offer_point") == ["pre_proceedings"])
+    }
+
+    @Test func onlyCurrentPracticeIsCoded() throws {
+        let source = "answers.approaches.whole_system.description"
+        #expect(try codes("Previously Signs of Safety; now restorative practice.", "whole_system_model", source) == ["restorative_practice"])
+        #expect(try codes("Although we considered Signs of Safety, we chose restorative practice.", "whole_system_model", source)
+            == ["restorative_practice"])
+    }
+
+    @Test func anOfferPointDescribedByItsSituationIsCodedAsThatPoint() throws {
+        #expect(try codes("Held whenever accommodation is being considered.", "fgc_timing", "answers.fgc_offer_point") == ["edge_of_care"])
+    }
+
+    @Test func venuesAreNotAMultiAgencyHub() throws {
+        let coded = try earlyHelp("Targeted family support delivered through family hubs and children's centres.")
+        #expect(coded == ["targeted_family_support"])
+    }
+
+    @Test func theDevelopmentHalfOfTheGeneralisationSetAgreesAtKappaAtLeast0_93() throws {
+        let directory = GoldCodes.packageRoot.appendingPathComponent("Schemas/wwc-csc-2018/generalisation/dev")
+        let gold = try CodingGold(gold: Array(try Data(contentsOf: directory.appendingPathComponent("gold-codes.json"))),
+                                  stream: Array(try Data(contentsOf: directory.appendingPathComponent("stream.tsv"))))
+        #expect(gold.respondents.count == 36)
+        let check = CodebookCheck(coder: coder, gold: gold)
+        print(check.report())
+        for field in check.fields {
+            #expect(field.kappa >= 0.93, "\(field.field): kappa \(field.kappa)")
+        }
+        let duration = try #require(check.numbers.first { $0.name == "duration_weeks" })
+        #expect(duration.stated > 0 && duration.exact == duration.stated, "\(duration.misread)")
+        #expect(check.reviewShare < 0.2, "share of answered texts in review: \(check.reviewShare)")
+    }
+}
