@@ -6,6 +6,8 @@ extension WorkerConfiguration {
     /// `fetchWait` and returning up to `maxPartitionFetchBytes` per partition, a prefetch of at
     /// most ``prefetchKilobytes``, the worker's name as client id, then every `--kafka-property`
     /// (which wins).
+    /// - Parameter topics: the input topics to subscribe to.
+    /// - Returns: the configuration; a processor may still adjust it (``RecordProcessor/tuneConsumer(_:)``).
     public func consumerConfiguration(topics: [String]) -> KafkaConsumerConfiguration {
         var c = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: group, topics: topics)
         c.clientID = workerName

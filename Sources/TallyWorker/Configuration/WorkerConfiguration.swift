@@ -81,7 +81,9 @@ public struct WorkerConfiguration: Sendable {
     /// The worker's name, as it appears in logs, dead letters and the default group id.
     public var workerName: String
 
-    /// A configuration with every default, for the worker `workerName`.
+    /// A configuration with every default, for one worker.
+    /// - Parameter workerName: the program's name (e.g. `tally-code`): its client id, the name in
+    ///   its logs and dead letters, and its default consumer group.
     public init(workerName: String) {
         self.workerName = workerName
         self.group = workerName

@@ -71,6 +71,10 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     ]
 
     /// Resolves flags, then environment variables, then defaults into a configuration.
+    /// - Parameters:
+    ///   - workerName: the program's name, the default group and client id.
+    ///   - environment: where `TALLY_*` variables are read. Default: the process's environment.
+    /// - Returns: the configuration; a flag wins over its variable, a variable over the default.
     /// - Throws: `ValidationError` naming the flag or variable whose value is unusable.
     public func resolve(workerName: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WorkerConfiguration {
         var c = WorkerConfiguration(workerName: workerName)

@@ -17,6 +17,12 @@ public struct BatchOutput: Sendable {
     /// this one is delivered), so what it marks is captured here, not read from the processor.
     public var onDelivered: (@Sendable () -> Void)?
 
+    /// An output of the given phases and counts.
+    /// - Parameters:
+    ///   - phases: records to produce, phase by phase, each phase acknowledged before the next. Default: none.
+    ///   - rejectedByReason: dead letters among them, by reason code, for the metrics. Default: none.
+    ///   - outputCount: records written to output topics other than the dead-letter topic. Default: 0.
+    ///   - onDelivered: called once every phase was acknowledged, before the input offsets are stored. Default: none.
     public init(phases: [[KafkaProducerRecord]] = [], rejectedByReason: [String: Int] = [:], outputCount: Int = 0,
                 onDelivered: (@Sendable () -> Void)? = nil) {
         self.phases = phases
@@ -27,7 +33,9 @@ public struct BatchOutput: Sendable {
 
     /// The output of a stateless stage that either forwards each record or dead-letters it:
     /// one phase, forwarded records first, then dead letters (each in input order), rejections
-    /// counted by reason. `rejection` is the reason code of a dead letter, `nil` for a forwarded record.
+    /// counted by reason.
+    /// - Parameter outcomes: per input record, its output record and the reason code when that
+    ///   output is a dead letter (`nil` for a forwarded record).
     public init(forwardingOrRejecting outcomes: [(record: KafkaProducerRecord, rejection: String?)]) {
         var forwarded: [KafkaProducerRecord] = []
         var rejected: [KafkaProducerRecord] = []

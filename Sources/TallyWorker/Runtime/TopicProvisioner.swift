@@ -6,6 +6,8 @@ import Logging
 public enum TopicProvisioner {
     /// The topics of ARCHITECTURE.md's pipeline with `configuration`'s names and partition count, each
     /// taking records up to the configuration's `maxRecordBytes` (`max.message.bytes`).
+    /// - Parameter configuration: supplies the topic names, the partition count and the record size.
+    /// - Returns: six specifications: four delete-policy topics, then the compacted tallies and changelog.
     public static func pipelineTopics(_ configuration: WorkerConfiguration) -> [KafkaTopicSpec] {
         let t = configuration.topics
         let sized = ["max.message.bytes": String(configuration.maxRecordBytes)]
@@ -20,7 +22,10 @@ public enum TopicProvisioner {
         ]
     }
 
-    /// Creates every pipeline topic that does not exist yet.
+    /// Creates every pipeline topic that does not exist yet; existing topics are left as they are.
+    /// - Parameters:
+    ///   - configuration: the brokers and the topics to create (``pipelineTopics(_:)``).
+    ///   - logger: for the admin client's messages and the "topics ready" line.
     /// - Throws: `KafkaError` when the brokers cannot be reached or refuse a topic.
     public static func ensure(_ configuration: WorkerConfiguration, logger: Logger) async throws {
         let admin = try KafkaAdmin(configuration: configuration.adminConfiguration(), logger: logger)
@@ -30,6 +35,12 @@ public enum TopicProvisioner {
     }
 
     /// The partition counts of `topics`, for checks such as co-partitioning.
+    /// - Parameters:
+    ///   - topics: topic names to describe.
+    ///   - configuration: the brokers to ask.
+    ///   - logger: for the admin client's messages.
+    /// - Returns: each topic's partition count.
+    /// - Throws: `KafkaError` when a topic does not exist or the brokers cannot be reached.
     public static func partitionCounts(_ topics: [String], configuration: WorkerConfiguration, logger: Logger) async throws -> [String: Int] {
         let admin = try KafkaAdmin(configuration: configuration.adminConfiguration(), logger: logger)
         var counts: [String: Int] = [:]
