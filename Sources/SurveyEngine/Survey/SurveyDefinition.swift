@@ -28,6 +28,10 @@ public struct SurveyDefinition: Sendable {
     /// one named `formId`, or the only one there is.
     /// - Throws: `SurveyDefinitionError` naming the file that is missing or wrong, or listing
     ///   every disagreement between the three files.
+    /// - Parameters:
+    ///   - directory: A survey folder, or a folder of survey folders such as `Schemas/`.
+    ///   - formId: The form to load when `directory` holds several surveys; when given, the loaded
+    ///     instrument's form id must also equal it. Default: `nil`, which needs exactly one survey.
     public init(directory: String, formId: String? = nil) throws(SurveyDefinitionError) {
         let folder = try Self.surveyFolder(in: directory, formId: formId)
         func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
