@@ -70,6 +70,12 @@ extension Codebook: Decodable {
     }
 
     /// Decodes the YAML layout documented in `Schemas/CODEBOOK.md`.
+    ///
+    /// Every key outside the documented ones is rejected with the nearest known key suggested.
+    /// `survey`, `version` and `fields` are required; every other section takes its default when absent.
+    /// Only the shape is checked here: names, references and phrase syntax are checked by ``validate()``.
+    /// - Parameter decoder: A decoder positioned at the codebook's top-level mapping (Yams' `YAMLDecoder`
+    ///   in practice).
     /// - Throws: a decoding problem naming the place and the unknown, missing or mistyped key.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "the codebook")
@@ -99,6 +105,8 @@ extension Codebook.TextSettings: Decodable {
     }
 
     /// Decodes `text:`; absent keys take their defaults.
+    /// - Parameter decoder: A decoder positioned at the `text:` mapping; its keys are `sentence_breaks`,
+    ///   `tolerance`, `same_first_letter`, `join_hyphenated` and `stemming`.
     /// - Throws: a decoding problem for unknown keys or wrong types.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "text")
@@ -120,6 +128,8 @@ extension Codebook.Tolerance: Decodable {
     }
 
     /// Decodes one tolerance tier.
+    /// - Parameter decoder: A decoder positioned at one element of `text.tolerance`, a mapping with
+    ///   both `min_length` and `max_edits` as whole numbers (their ranges are checked at compile time).
     /// - Throws: a decoding problem for unknown or missing keys.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "a tolerance tier")
@@ -134,6 +144,8 @@ extension Codebook.Negation: Decodable {
     }
 
     /// Decodes `negation:`.
+    /// - Parameter decoder: A decoder positioned at the `negation:` mapping; an absent `window` is 6 and
+    ///   absent lists (`forward_stops`, `backward_stops`, `pseudo`, `cues`) are empty.
     /// - Throws: a decoding problem for unknown keys or wrong types.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "negation")
@@ -154,6 +166,9 @@ extension Codebook.Cue: Decodable {
     }
 
     /// Decodes one negation cue.
+    /// - Parameter decoder: A decoder positioned at one element of `negation.cues`; `direction` is
+    ///   `forward`, `backward` or `both` (default `forward`), `kind` a ``Codebook/ScopeKind`` raw value
+    ///   (default `negation`), and an absent `window` means the negation section's window.
     /// - Throws: a decoding problem for unknown keys, a missing id or an unknown direction.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "a negation cue")
@@ -186,6 +201,8 @@ extension Codebook.Field: Decodable {
     }
 
     /// Decodes one field.
+    /// - Parameter decoder: A decoder positioned at one element of `fields`; `name`, `sources` and
+    ///   `codes` are required, `label` and `numbers` optional.
     /// - Throws: a decoding problem for unknown keys or a missing name, sources or codes.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "a field")
@@ -206,6 +223,8 @@ extension Codebook.Code: Decodable {
     }
 
     /// Decodes one code.
+    /// - Parameter decoder: A decoder positioned at one element of a field's `codes`; absent `report`
+    ///   is `true`, absent `rules` and `exclude` are empty (a code without rules fails validation later).
     /// - Throws: a decoding problem for unknown keys or a missing `code`.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "a code")
@@ -228,6 +247,8 @@ extension Codebook.Rule: Decodable {
     }
 
     /// Decodes one rule.
+    /// - Parameter decoder: A decoder positioned at one element of a code's `rules`; absent keys take
+    ///   the defaults of ``init(id:phrases:misspellings:abbreviations:caseSensitive:fuzzy:impliedBy:together:stem:confidence:reviewOnly:)``.
     /// - Throws: a decoding problem for unknown keys or a missing id.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "a rule")
@@ -254,6 +275,8 @@ extension Codebook.Implication: Decodable {
     }
 
     /// Decodes `implied_by: {at_least: N, of: [...]}`.
+    /// - Parameter decoder: A decoder positioned at a rule's `implied_by` mapping; both `at_least`
+    ///   (a whole number) and `of` (code names) are required.
     /// - Throws: a decoding problem for unknown or missing keys.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "implied_by")
@@ -268,6 +291,8 @@ extension Codebook.NumberRule: Decodable {
     }
 
     /// Decodes one number rule.
+    /// - Parameter decoder: A decoder positioned at one element of a field's `numbers`; absent `round`
+    ///   is `true`, absent `min`/`max` leave the value unbounded, absent lists are empty.
     /// - Throws: a decoding problem for unknown keys or a missing name, id or units.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "a number rule")
@@ -292,6 +317,8 @@ extension Codebook.Unit: Decodable {
     }
 
     /// Decodes a unit; `factor` is a number or a fraction string such as `"52/12"`.
+    /// - Parameter decoder: A decoder positioned at one element of a number rule's `units`; `words` is
+    ///   required, and `factor` is a number or a string `"a/b"` with a non-zero divisor, e.g. `"52/12"`.
     /// - Throws: a decoding problem for unknown keys or a factor that is not a positive number.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "a unit")
@@ -321,6 +348,8 @@ extension Codebook.RangeRule: Decodable {
     }
 
     /// Decodes `range: {joiners: [...], take: midpoint}`.
+    /// - Parameter decoder: A decoder positioned at a number rule's `range` mapping; `joiners` is
+    ///   required and `take` is `low`, `high` or `midpoint` (default `midpoint`).
     /// - Throws: a decoding problem for unknown keys or an unknown `take`.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "range")
@@ -342,6 +371,8 @@ extension Codebook.ReviewSettings: Decodable {
     }
 
     /// Decodes `review: {min_confidence: 0.8}`.
+    /// - Parameter decoder: A decoder positioned at the `review:` mapping; an absent `min_confidence`
+    ///   is 0.8.
     /// - Throws: a decoding problem for unknown keys or wrong types.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "review")

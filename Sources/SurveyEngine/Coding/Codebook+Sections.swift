@@ -21,6 +21,19 @@ extension Codebook {
         public var stemming: String
 
         /// Creates text settings; every parameter has the documented default.
+        ///
+        /// Nothing is checked here; ``Codebook/validate()`` rejects unknown break names, tolerance tiers
+        /// outside the allowed ranges and unknown stemming algorithms.
+        /// - Parameters:
+        ///   - sentenceBreaks: Names of the marks that end a sentence: `.` `,` `;` `:` `!` `?` `-` `(` `)`
+        ///     `/` `&` `+` `"` or `newline`. Default: `.`, `!`, `?`, `;`, `newline`.
+        ///   - tolerance: Misspelling tiers; for each phrase word the tier with the largest `minLength` it
+        ///     reaches applies, and shorter words must match exactly. Default: one tier, 6 letters, 1 edit.
+        ///   - sameFirstLetter: Whether a tolerated misspelling must keep the phrase word's first letter.
+        ///     Default: `true`.
+        ///   - joinHyphenated: Whether a hyphenated phrase word also matches the joined word. Default: `true`.
+        ///   - stemming: The name of the Snowball algorithm for stem matching, as libstemmer knows it.
+        ///     Default: `english`.
         public init(sentenceBreaks: [String] = [".", "!", "?", ";", "newline"],
                     tolerance: [Tolerance] = [Tolerance(minLength: 6, maxEdits: 1)],
                     sameFirstLetter: Bool = true, joinHyphenated: Bool = true, stemming: String = "english") {
@@ -40,6 +53,11 @@ extension Codebook {
         public var maxEdits: Int
 
         /// Creates a tier.
+        /// - Parameters:
+        ///   - minLength: The shortest phrase word, in letters, the tier applies to; validation requires at
+        ///     least `maxEdits + 3`, so short words are never confused.
+        ///   - maxEdits: How many edits (insert, delete, substitute, swap neighbours) a text word may be
+        ///     from the phrase word: 1, 2 or 3.
         public init(minLength: Int, maxEdits: Int) {
             self.minLength = minLength
             self.maxEdits = maxEdits
@@ -61,6 +79,14 @@ extension Codebook {
         public var cues: [Cue]
 
         /// Creates negation settings; every parameter has the documented default.
+        /// - Parameters:
+        ///   - window: How many words a cue reaches when the cue sets no window of its own; validation
+        ///     requires 1...30. Default: 6.
+        ///   - forwardStops: Words that end every forward scope early ("but", "now"). Default: none.
+        ///   - backwardStops: Words that end every backward scope early. Default: none.
+        ///   - pseudo: Phrases that contain a cue word but do not negate ("not only"); a cue inside one is
+        ///     ignored. Default: none.
+        ///   - cues: The negation and scope cues. Default: none, so nothing is ever cancelled.
         public init(window: Int = 6, forwardStops: [String] = [], backwardStops: [String] = [],
                     pseudo: [String] = [], cues: [Cue] = []) {
             self.window = window
@@ -99,6 +125,14 @@ extension Codebook {
         public var kind: ScopeKind
 
         /// Creates a cue.
+        /// - Parameters:
+        ///   - id: The rule id, unique among all rule and cue ids, reported when the cue cancels a code.
+        ///   - direction: Which way the scope reaches from the cue. Default: `.forward`.
+        ///   - window: How many words the scope reaches (1...30). Default: `nil`, the ``Negation/window``.
+        ///   - phrases: The cue phrases, in rule phrase syntax; at least one is required.
+        ///   - fields: The coded fields that use the cue, which must be declared fields. Default: `nil`, every field.
+        ///   - until: Extra words that end only this cue's forward scope. Default: none.
+        ///   - kind: What the cue says about the codes it cancels, reported with them. Default: `.negation`.
         public init(id: String, direction: Direction = .forward, window: Int? = nil, phrases: [String],
                     fields: [String]? = nil, until: [String] = [], kind: ScopeKind = .negation) {
             self.id = id
@@ -131,6 +165,8 @@ extension Codebook {
         public var minConfidence: Double
 
         /// Creates review settings.
+        /// - Parameter minConfidence: The confidence below which a code still gets coded but its text goes
+        ///   to review; validation requires a value above 0 and at most 1. Default: 0.8.
         public init(minConfidence: Double = 0.8) {
             self.minConfidence = minConfidence
         }
@@ -153,6 +189,14 @@ extension Codebook {
         public var numbers: [NumberRule]
 
         /// Creates a field.
+        /// - Parameters:
+        ///   - name: The field name reported in tallies: lower-case letters, digits and `_`, starting with a
+        ///     letter, unique in the codebook.
+        ///   - label: A human label. Default: `nil`.
+        ///   - sources: Dotted answer paths from the submission root, `*` matching every member of an object;
+        ///     at least one is required.
+        ///   - codes: The codes in report order, helper codes included; at least one is required.
+        ///   - numbers: Number rules read from the same texts. Default: none.
         public init(name: String, label: String? = nil, sources: [String], codes: [Code], numbers: [NumberRule] = []) {
             self.name = name
             self.label = label
@@ -181,6 +225,15 @@ extension Codebook {
         public var exclude: [String]
 
         /// Creates a code.
+        /// - Parameters:
+        ///   - code: The code: lower-case letters, digits and `_`, starting with a letter, unique in its field.
+        ///   - label: A human label. Default: `nil`.
+        ///   - description: The coding instruction for human coders; not used in matching. Default: `nil`.
+        ///   - report: `false` for a helper code that only feeds `impliedBy` rules and never appears in
+        ///     results. Default: `true`.
+        ///   - rules: The matching rules, any one of which assigns the code; at least one is required.
+        ///   - exclude: Phrases that look like the code but are not it; a match overlapping one is dropped.
+        ///     Default: none.
         public init(code: String, label: String? = nil, description: String? = nil, report: Bool = true,
                     rules: [Rule], exclude: [String] = []) {
             self.code = code
@@ -225,6 +278,23 @@ extension Codebook {
         public var reviewOnly: Bool
 
         /// Creates a rule.
+        ///
+        /// A rule needs at least one of `phrases`, `misspellings`, `abbreviations`, `impliedBy` or
+        /// `together`; ``Codebook/validate()`` rejects one that has none.
+        /// - Parameters:
+        ///   - id: The rule id recorded as evidence, unique among all rule and cue ids.
+        ///   - phrases: Phrases in `CODEBOOK.md` syntax, matched case-insensitively. Default: none.
+        ///   - misspellings: Known misspellings, matched like phrases. Default: none.
+        ///   - abbreviations: Single words matched whole, without misspelling tolerance. Default: none.
+        ///   - caseSensitive: Whether abbreviations must match letter case exactly. Default: `false`.
+        ///   - fuzzy: Whether phrase words may match within the misspelling tolerance. Default: `true`.
+        ///   - impliedBy: Codes of the same field that imply this one. Default: `nil`.
+        ///   - together: Concept names that must all be mentioned, not negated, in one sentence. Default: none.
+        ///   - stem: Whether phrase words also match other forms with the same stem. Default: `false`.
+        ///   - confidence: How sure a match makes the code, in (0, 1]; below the review threshold the text
+        ///     also goes to review. Default: 1.
+        ///   - reviewOnly: Whether a match only suggests the code for review instead of coding it.
+        ///     Default: `false`.
         public init(id: String, phrases: [String] = [], misspellings: [String] = [], abbreviations: [String] = [],
                     caseSensitive: Bool = false, fuzzy: Bool = true, impliedBy: Implication? = nil, together: [String] = [],
                     stem: Bool = false, confidence: Double = 1, reviewOnly: Bool = false) {
@@ -250,6 +320,11 @@ extension Codebook {
         public var of: [String]
 
         /// Creates an implication.
+        /// - Parameters:
+        ///   - atLeast: How many distinct codes of `of` must be found, not negated, in the same text;
+        ///     validation requires 1 through `of.count`.
+        ///   - of: Names of other codes of the same field (reported or helper), each listed once and never
+        ///     the implied code itself.
         public init(atLeast: Int, of: [String]) {
             self.atLeast = atLeast
             self.of = of
@@ -280,6 +355,18 @@ extension Codebook {
         public var notFollowedBy: [String]
 
         /// Creates a number rule.
+        /// - Parameters:
+        ///   - name: The number's name in results and tallies, unique in the codebook.
+        ///   - id: The rule id recorded as evidence, unique in the codebook.
+        ///   - units: The unit words and their factors to the number's unit; at least one, and no word in
+        ///     two units.
+        ///   - range: How ranges such as "8-12 weeks" are read. Default: `nil`, no ranges.
+        ///   - round: Whether the converted value is rounded to a whole number, halves away from zero.
+        ///     Default: `true`.
+        ///   - min: The smallest plausible value after conversion; smaller values are ignored. Default: `nil`.
+        ///   - max: The largest plausible value after conversion; larger values are ignored. Default: `nil`.
+        ///   - notPrecededBy: Phrases that, right before the number, mean it is another quantity. Default: none.
+        ///   - notFollowedBy: Phrases that, right after the unit, mean it is another quantity. Default: none.
         public init(name: String, id: String, units: [Unit], range: RangeRule? = nil, round: Bool = true,
                     min: Double? = nil, max: Double? = nil, notPrecededBy: [String] = [], notFollowedBy: [String] = []) {
             self.name = name
@@ -302,6 +389,10 @@ extension Codebook {
         public var factor: Double
 
         /// Creates a unit.
+        /// - Parameters:
+        ///   - words: Single words that name the unit (`month`, `months`, `mths`); at least one.
+        ///   - factor: The multiplier to the number's unit (52/12 for months to weeks); the YAML decoder
+        ///     requires it to be positive and finite.
         public init(words: [String], factor: Double) {
             self.words = words
             self.factor = factor
@@ -326,6 +417,10 @@ extension Codebook {
         public var take: Take
 
         /// Creates a range rule.
+        /// - Parameters:
+        ///   - joiners: Words between the two numbers (`to`, `and`), with `-` for a hyphen or dash; at
+        ///     least one.
+        ///   - take: Which value of the range to keep. Default: `.midpoint`.
         public init(joiners: [String], take: Take = .midpoint) {
             self.joiners = joiners
             self.take = take

@@ -39,6 +39,18 @@ public struct Codebook: Sendable, Hashable {
     public var fields: [Field]
 
     /// Creates a codebook from its parts; call ``validate()`` (or compile it with `Coder`) to check it.
+    /// - Parameters:
+    ///   - survey: The form id of the instrument this codebook codes, e.g. `wwc-csc-2018`.
+    ///   - version: The version recorded with every coding result; validation rejects an empty one.
+    ///   - description: Notes for maintainers. Default: `nil`.
+    ///   - text: Word splitting and misspelling tolerance. Default: `TextSettings()`.
+    ///   - numberWords: Number words and their values (`twelve: 12`). Default: none.
+    ///   - negation: Negation and scope cues. Default: `Negation()`, no cues.
+    ///   - concepts: Named concepts and their phrases, used as `@name` and in `together`. Default: none.
+    ///   - abbreviations: Domain abbreviations and their expansions, matched in the exact case given.
+    ///     Default: none.
+    ///   - review: When a coded text goes to review. Default: `ReviewSettings()` (confidence below 0.8).
+    ///   - fields: The coded fields in report order; validation requires at least one.
     public init(survey: String, version: String, description: String? = nil, text: TextSettings = TextSettings(),
                 numberWords: [String: Double] = [:], negation: Negation = Negation(), concepts: [String: [String]] = [:],
                 abbreviations: [String: String] = [:], review: ReviewSettings = ReviewSettings(), fields: [Field]) {
@@ -85,6 +97,7 @@ public struct Codebook: Sendable, Hashable {
 
     /// Reads, decodes and validates the codebook file at `path`.
     ///
+    /// - Parameter path: The codebook file, read as UTF-8; it is also the file name in error messages.
     /// - Throws: `SurveyDefinitionError` when the file cannot be read or is not a valid codebook.
     public init(contentsOfFile path: String) throws(SurveyDefinitionError) {
         let text: String
@@ -104,6 +117,8 @@ public struct Codebook: Sendable, Hashable {
     }
 
     /// The field called `name`, or `nil` when the codebook declares none.
+    /// - Parameter name: The field name, compared exactly (case-sensitive).
+    /// - Returns: The first field with that name; names are unique in a validated codebook.
     public func field(_ name: String) -> Field? { fields.first { $0.name == name } }
 
     private static func describe(_ error: YamlError) -> String {

@@ -19,6 +19,18 @@ public struct CodedText: Sendable, Hashable {
     public var review: ReviewItem?
 
     /// Creates a coded text.
+    ///
+    /// The coder builds these; the initializer stores its arguments unchanged, without sorting `codes`
+    /// or checking that the evidence and codes agree.
+    /// - Parameters:
+    ///   - field: The coded field's name.
+    ///   - source: The source path recorded in the evidence, e.g. `answers.approaches.early_help.evidence`.
+    ///   - answered: Whether the text is non-blank (not empty and not only ASCII whitespace).
+    ///   - codes: The reported codes assigned, sorted by name, without repeats.
+    ///   - evidence: The first match of each rule that fired, in text order.
+    ///   - negated: Cancelled mentions of codes not also assigned elsewhere in the text.
+    ///   - numbers: Numbers read from the text, keyed by number rule name.
+    ///   - review: The text's review item, or `nil` when the coder is sure. Default: `nil`.
     public init(field: String, source: String, answered: Bool, codes: [String], evidence: [Evidence],
                 negated: [Evidence], numbers: [String: CodedNumber], review: ReviewItem? = nil) {
         self.review = review

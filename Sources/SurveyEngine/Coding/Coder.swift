@@ -23,6 +23,11 @@ public final class Coder: Sendable {
     public var fieldNames: [String] { program.fields.map(\.name) }
 
     /// Compiles a codebook.
+    ///
+    /// Validation and compilation are the same step, so a codebook that compiles here has passed
+    /// every check of ``Codebook/validate()``; the compiled program is built once and shared by all
+    /// later calls.
+    /// - Parameter codebook: The codebook to compile; kept as ``codebook``.
     /// - Throws: `SurveyDefinitionError` when the codebook is invalid (see ``Codebook/validate()``).
     public init(codebook: Codebook) throws(SurveyDefinitionError) {
         self.codebook = codebook
@@ -35,6 +40,9 @@ public final class Coder: Sendable {
     }
 
     /// Decodes, validates and compiles a YAML codebook.
+    /// - Parameters:
+    ///   - yaml: The codebook document in the layout of `Schemas/CODEBOOK.md`.
+    ///   - source: The file name errors name. Default: `codebook.yaml`.
     /// - Throws: `SurveyDefinitionError` naming `source` (see ``Codebook/init(yaml:source:)``).
     public convenience init(yaml: String, source: String = "codebook.yaml") throws(SurveyDefinitionError) {
         try self.init(codebook: try Codebook(yaml: yaml, source: source))
@@ -48,6 +56,14 @@ public final class Coder: Sendable {
     /// sorted by name; `evidence` holds, per source text, the first match of each rule that
     /// fired (source order, then text order).
     /// A number is taken from the first source text (in codebook order) that states one.
+    ///
+    /// A field whose texts are all blank stays unanswered, with no codes and no evidence. Review items
+    /// are judged per field: a text without any code goes to review only when the whole field got no
+    /// code, unless a code in it was cancelled or only suggested.
+    /// - Parameter answers: The submission's `answers` value; paths that do not resolve, or that end at
+    ///   a value that is not a string, contribute no text.
+    /// - Returns: A result with the codebook version, every declared field, the numbers found and the
+    ///   review items, in field order.
     public func code(answers: JSONValue) -> CodingResult {
         pool.withWorkspace { workspace in
             code(answers, &workspace.analysis, &workspace.texts, &workspace.present, &workspace.pieces)
@@ -226,10 +242,23 @@ public final class Coder: Sendable {
     }
 
     /// Codes a submission's answers (see ``code(answers:)``).
+    /// - Parameter submission: A validated submission; only its `answers` are read, so the envelope
+    ///   (respondent, version, time) does not affect the codes.
+    /// - Returns: The same result as `code(answers: submission.answers)`.
     public func code(submission: Submission) -> CodingResult { code(answers: submission.answers) }
 
     /// Codes one text as if it were the answer at `source` for `field`, also reporting negated
     /// mentions. Returns `nil` when the codebook declares no field called `field`.
+    ///
+    /// Unlike ``code(answers:)``, a text without a code gets its own `no_code` review item, since no
+    /// other text of the field is there to code it. Evidence offsets are UTF-8 byte offsets into `text`.
+    /// - Parameters:
+    ///   - text: The answer text; a blank one (empty or only ASCII whitespace) gives an unanswered result
+    ///     with nothing else set.
+    ///   - field: The name of a declared coded field, compared exactly.
+    ///   - source: The source path written into the evidence and the review item; it is not resolved
+    ///     or checked against the field's sources.
+    /// - Returns: The coded text, or `nil` for an unknown field.
     public func code(text: String, field: String, source: String) -> CodedText? {
         guard let index = program.fieldIndex(field) else { return nil }
         let program = program.fields[index]

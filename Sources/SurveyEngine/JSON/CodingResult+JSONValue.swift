@@ -72,6 +72,11 @@ extension Evidence {
 
     /// Reads the JSON form back.
     /// - Throws: `SurveyDefinitionError` when a member is missing or mistyped.
+    ///
+    /// Accepts exactly the shape `jsonValue` writes; `start` and `end` are JSON numbers truncated to
+    /// `Int`, and a missing `confidence` means `1` (full confidence), as the writer omits it then.
+    /// - Parameter value: A JSON object with string members `code`, `rule`, `source` and `matched`,
+    ///   number members `start` and `end`, and an optional number `confidence`.
     public init(jsonValue value: JSONValue) throws(SurveyDefinitionError) {
         guard let code = value["code"]?.stringValue, let rule = value["rule"]?.stringValue,
               let source = value["source"]?.stringValue, let start = value["start"]?.numberValue,

@@ -2,6 +2,8 @@ extension CodingResult {
     /// Appends the result's JSON form (the shape of ``jsonValue``) to `output`: the same bytes
     /// `JSONWriter()` writes for ``jsonValue`` (members sorted by name), written directly instead of
     /// through a tree of dictionaries. `tally-code` writes one per submission.
+    /// - Parameter output: The buffer the object is appended to; its existing bytes are kept and
+    ///   nothing else (no separator or newline) is written.
     public func writeJSON(into output: inout [UInt8]) {
         output.append(contentsOf: #"{"codebook_version":"#.utf8)
         JSONWriter.writeString(codebookVersion, into: &output)
@@ -35,6 +37,9 @@ extension CodingResult {
 
 extension Evidence {
     /// Appends the evidence's JSON form (the bytes `JSONWriter()` writes for ``jsonValue``).
+    ///
+    /// Members come in name order; `confidence` is written only when below 1, matching ``jsonValue``.
+    /// - Parameter output: The buffer the object is appended to; its existing bytes are kept.
     public func writeJSON(into output: inout [UInt8]) {
         output.append(contentsOf: #"{"code":"#.utf8)
         JSONWriter.writeString(code, into: &output)

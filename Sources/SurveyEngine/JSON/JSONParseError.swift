@@ -20,6 +20,12 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
     public var reason: String
 
     /// Creates an error; `line` and `column` are normally computed by the parser from the input.
+    /// - Parameters:
+    ///   - kind: Whether the bytes failed UTF-8 validation or JSON parsing.
+    ///   - offset: Zero-based byte offset of the offending byte, or the input's length when it ended early.
+    ///   - line: One-based line of `offset`, with lines ending at LF.
+    ///   - column: One-based column of `offset`, in bytes from the start of its line.
+    ///   - reason: What was wrong at that point, written into `message` after the position.
     public init(kind: Kind, offset: Int, line: Int, column: Int, reason: String) {
         self.kind = kind
         self.offset = offset

@@ -30,6 +30,11 @@ public struct JSONParser: Sendable {
     /// Creates a parser. `maxDepth` defaults to 64; `skipping` (default: none) is the path of a
     /// member to leave out, as `skippedMember` describes, for readers that need only the rest of
     /// a large document.
+    /// - Parameters:
+    ///   - maxDepth: How many arrays and objects may nest inside each other before parsing fails with
+    ///     `.invalidJSON`; bounds the parser's recursion. Default: `JSONParser.defaultMaxDepth` (64).
+    ///   - path: Member names from the root to the member to skip, `"*"` matching any name, e.g.
+    ///     `["coding", "*", "*", "evidence"]`. Default: `[]`, which skips nothing.
     public init(maxDepth: Int = JSONParser.defaultMaxDepth, skipping path: [String] = []) {
         self.maxDepth = maxDepth
         self.skipPath = path.map { $0 == "*" ? [] : Array($0.utf8) }
@@ -38,6 +43,12 @@ public struct JSONParser: Sendable {
     /// Parses one JSON document from raw bytes.
     /// - Throws: `JSONParseError` with kind `.invalidUTF8` (bytes not UTF-8) or `.invalidJSON`
     ///   (anything else), naming the byte offset, line and column.
+    ///
+    /// The whole buffer is validated as UTF-8 before any JSON is read, so bad bytes anywhere are
+    /// reported as `.invalidUTF8` even when the JSON would fail earlier. An empty buffer is `.invalidJSON`.
+    /// - Parameter bytes: The document's bytes, read in place without copying; they must hold exactly
+    ///   one JSON value with optional surrounding whitespace.
+    /// - Returns: The parsed value, without the skipped member if the parser has one.
     public func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
         if let bad = UTF8Validator.firstInvalidOffset(in: bytes) {
             throw JSONReader.error(.invalidUTF8, in: bytes, at: bad,
@@ -48,12 +59,17 @@ public struct JSONParser: Sendable {
 
     /// Parses one JSON document from a byte buffer.
     /// - Throws: `JSONParseError`, as `parse(_: UnsafeRawBufferPointer)`.
+    /// - Parameter bytes: The document's bytes, read in place without copying.
+    /// - Returns: The parsed value, without the skipped member if the parser has one.
     public func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
         try parse(UnsafeRawBufferPointer(bytes))
     }
 
     /// Parses one JSON document from any collection of bytes (contiguous collections are not copied).
     /// - Throws: `JSONParseError`, as `parse(_: UnsafeRawBufferPointer)`.
+    /// - Parameter bytes: The document's bytes; arrays and other collections with contiguous storage are
+    ///   read in place, any other collection is first copied into an array.
+    /// - Returns: The parsed value, without the skipped member if the parser has one.
     public func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let result = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(JSONParseError) -> JSONValue in try parse(UnsafeRawBufferPointer(buffer)) }
@@ -67,6 +83,9 @@ public struct JSONParser: Sendable {
 
     /// Parses one JSON document from text (already valid Unicode, so no UTF-8 check is needed).
     /// - Throws: `JSONParseError` with kind `.invalidJSON`.
+    /// - Parameter text: The document; its UTF-8 form is parsed (bridged strings are made native first).
+    ///   An empty string is an error.
+    /// - Returns: The parsed value, without the skipped member if the parser has one.
     public func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         var text = text
         return try text.withUTF8 { buffer in

@@ -31,6 +31,10 @@ public struct JSONWriter: Sendable {
     }
 
     /// The JSON bytes of `value`.
+    ///
+    /// The buffer starts with room for 256 bytes and grows as needed.
+    /// - Parameter value: The value to write, with this writer's key order and layout.
+    /// - Returns: The UTF-8 bytes, with no trailing newline.
     public func bytes(_ value: JSONValue) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256)
@@ -39,11 +43,16 @@ public struct JSONWriter: Sendable {
     }
 
     /// The JSON text of `value`.
+    /// - Parameter value: The value to write, with this writer's key order and layout.
+    /// - Returns: The same text `bytes(_:)` produces, decoded as UTF-8; no trailing newline.
     public func string(_ value: JSONValue) -> String {
         String(decoding: bytes(value), as: UTF8.self)
     }
 
     /// Appends the JSON bytes of `value` to `output`.
+    /// - Parameters:
+    ///   - value: The value to write, with this writer's key order and layout.
+    ///   - output: The buffer to append to; existing bytes are kept and no newline is added.
     public func write(_ value: JSONValue, into output: inout [UInt8]) {
         write(value, depth: 0, into: &output)
     }
@@ -116,6 +125,9 @@ public struct JSONWriter: Sendable {
 
     /// Appends `number` as JSON: an integer when whole and below 10^18 in magnitude, else the
     /// shortest text that reads back to it; `null` when not finite.
+    /// - Parameters:
+    ///   - number: The number; `-0.0` is written `0`, `1e-7` as `1e-07` (Swift's shortest form).
+    ///   - output: The buffer to append to.
     public static func writeNumber(_ number: Double, into output: inout [UInt8]) {
         guard number.isFinite else {
             output.append(contentsOf: "null".utf8)
@@ -130,6 +142,12 @@ public struct JSONWriter: Sendable {
     }
 
     /// Appends `text` as a JSON string: `"`, `\` and control characters escaped, the rest raw UTF-8.
+    ///
+    /// Escapes use the short forms `\n`, `\r`, `\t`, `\b` and `\f` where JSON has them, else `\u00xx`
+    /// in lowercase hex; `/` and non-ASCII characters are not escaped.
+    /// - Parameters:
+    ///   - text: The string, written between double quotes.
+    ///   - output: The buffer to append to.
     public static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         // Native and small strings are read in place (no copy of the string to reach its bytes).

@@ -5,6 +5,13 @@
 public enum UTF8Validator {
     /// The byte offset of the first byte that does not start or continue a well-formed UTF-8
     /// sequence, or `nil` when all of `bytes` is valid UTF-8 (the empty buffer is valid).
+    ///
+    /// Checks the Unicode well-formed byte sequences table: overlong encodings (`C0`, `C1`, `E0 80`..,
+    /// `F0 80`..), surrogates (`ED A0`..`ED BF`), lead bytes above `F4` and sequences cut off by the
+    /// end of the buffer are all invalid.
+    /// - Parameter bytes: The bytes to check, read in place.
+    /// - Returns: The offset of the lead byte of the first ill-formed sequence (not of the bad
+    ///   continuation byte inside it), or `nil` when all bytes are valid.
     public static func firstInvalidOffset(in bytes: UnsafeRawBufferPointer) -> Int? {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         let count = bytes.count
@@ -60,6 +67,8 @@ public enum UTF8Validator {
     }
 
     /// Whether all of `bytes` is well-formed UTF-8.
+    /// - Parameter bytes: The bytes to check, read in place; the empty buffer is valid.
+    /// - Returns: `true` when `firstInvalidOffset(in:)` finds nothing.
     public static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
         firstInvalidOffset(in: bytes) == nil
     }

@@ -9,6 +9,12 @@
 /// with a reason). Blank lines are skipped; a trailing `\r` is removed.
 public enum KeyedMessageFile {
     /// Splits `bytes` into messages, one per non-empty line.
+    ///
+    /// Lines end at `\n`; a trailing `\r` is dropped, and lines left empty are skipped but still
+    /// counted, so each message's `line` matches the line number an editor shows. A final line
+    /// without a newline is still read.
+    /// - Parameter bytes: The whole file's contents, in either format (formats may be mixed line by line).
+    /// - Returns: The messages in file order, each numbered with its 1-based line.
     public static func parse(_ bytes: some Collection<UInt8>) -> [KeyedMessage] {
         var out: [KeyedMessage] = []
         var line: [UInt8] = []
@@ -27,6 +33,16 @@ public enum KeyedMessageFile {
     }
 
     /// One line's message (without its newline).
+    ///
+    /// A line whose first byte is `{` is a JSON line: the whole line is the value, and the key is the
+    /// first unescaped `"respondent_id":"…"` string found by a byte scan (no JSON parse, so a malformed
+    /// value still gets its key when the id is readable), else `nil`. Any other line is split at its
+    /// first tab into key and value; an empty key gives `nil`, and a line without a tab is a keyless
+    /// message whose value is the whole line.
+    /// - Parameters:
+    ///   - line: The line's bytes, without the newline (and without a trailing `\r`).
+    ///   - number: The line's 1-based number, stored as the message's `line`. Default: `0` (not from a file).
+    /// - Returns: The message; never fails, since a malformed value is rejected later by the pipeline.
     public static func message(fromLine line: [UInt8], number: Int = 0) -> KeyedMessage {
         if line.first == UInt8(ascii: "{") {
             return KeyedMessage(key: respondentKey(in: line), value: line, line: number)

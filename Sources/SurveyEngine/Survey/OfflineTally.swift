@@ -22,12 +22,23 @@ public struct OfflineTally: Sendable {
     public private(set) var review = ReviewQueue()
 
     /// An empty run for `survey`.
+    ///
+    /// Starts with an aggregator over the survey's tally plan and frame, no messages processed
+    /// and an empty review queue.
+    /// - Parameter survey: The loaded survey whose validator, coder and tally plan every message goes through.
     public init(survey: SurveyDefinition) {
         self.survey = survey
         self.aggregator = Aggregator(plan: survey.plan, frame: survey.frame)
     }
 
     /// Validates, codes and counts one message.
+    ///
+    /// A message the validator rejects is recorded as an upstream rejection; a valid submission is
+    /// coded and applied to the aggregator, and only when the aggregator accepts that version do its
+    /// coding review items replace the respondent's items in `review`. `processed`
+    /// counts every message, accepted or not.
+    /// - Parameter message: The message to process; its `line` and key are copied into the result.
+    /// - Returns: What the aggregator did with the message. The result may be ignored.
     @discardableResult
     public mutating func process(_ message: KeyedMessage) -> Result {
         processed += 1
@@ -44,6 +55,11 @@ public struct OfflineTally: Sendable {
     }
 
     /// The tally document of everything processed.
+    ///
+    /// Builds the document from a snapshot of the aggregator, so later calls to `process(_:)` do not
+    /// change it, and fills its coding-review counts per field from the review queue.
+    /// - Parameter options: How the document is rendered. Default: `TallyDocument.Options()`.
+    /// - Returns: The tally document as `tally offline` writes it.
     public func document(options: TallyDocument.Options = TallyDocument.Options()) -> TallyDocument {
         var document = TallyDocument(merged: aggregator.snapshot(), plan: survey.plan, frame: survey.frame, options: options)
         document.codingReview = review.countsByField

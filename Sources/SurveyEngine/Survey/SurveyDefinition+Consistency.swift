@@ -3,6 +3,12 @@ extension SurveyDefinition {
     /// (empty when they agree): same form and reference date; option fields read an option
     /// question and list its option codes; coded fields name codebook fields with the same
     /// sources and reported codes; numbers and texts name questions of the right type.
+    /// - Parameters:
+    ///   - instrument: The questionnaire: its form id, reference date and question types and options.
+    ///   - codebook: The codebook whose survey id, fields, sources and reported codes are checked.
+    ///   - plan: The tally plan whose option, coded, number and text fields must refer to the other two.
+    /// - Returns: One readable sentence per disagreement, naming the files involved; empty when the
+    ///   three files agree.
     public static func inconsistencies(instrument: Instrument, codebook: Codebook, plan: TallyPlan) -> [String] {
         var found: [String] = []
         if plan.formId != instrument.formId {

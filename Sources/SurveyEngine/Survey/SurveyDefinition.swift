@@ -26,6 +26,12 @@ public struct SurveyDefinition: Sendable {
     /// Loads the survey in `directory` (a folder holding `instrument.yaml`, `codebook.yaml` and
     /// `tally.yaml`), or, when `directory` holds survey folders instead (e.g. `Schemas/`), the
     /// one named `formId`, or the only one there is.
+    /// - Parameters:
+    ///   - directory: A survey folder (one holding `instrument.yaml`), or a folder of survey folders
+    ///     such as `Schemas/`, searched one level deep.
+    ///   - formId: The survey to load: the name of its folder inside `directory`, and in every case the
+    ///     form id the loaded instrument must declare. Default: `nil`, which takes `directory` itself
+    ///     or, failing that, its only survey folder.
     /// - Throws: `SurveyDefinitionError` naming the file that is missing or wrong, or listing
     ///   every disagreement between the three files.
     public init(directory: String, formId: String? = nil) throws(SurveyDefinitionError) {

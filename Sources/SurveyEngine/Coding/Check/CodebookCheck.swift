@@ -17,10 +17,18 @@ public struct CodebookCheck: Sendable {
         /// Whether a review item was raised for a text of the field.
         public var reviewed: Bool
 
+        /// Two disagreements are equal when they are about the same respondent, field, code and kind;
+        /// the texts, evidence and review flag are not compared.
+        /// - Parameters:
+        ///   - a: A disagreement.
+        ///   - b: Another disagreement.
+        /// - Returns: Whether both name the same respondent, field, code and kind.
         public static func == (a: Self, b: Self) -> Bool {
             a.respondentID == b.respondentID && a.field == b.field && a.code == b.code && a.kind == b.kind
         }
 
+        /// Hashes the respondent, field and code only, consistent with `==` (which also compares `kind`).
+        /// - Parameter hasher: The hasher to feed.
         public func hash(into hasher: inout Hasher) {
             hasher.combine(respondentID)
             hasher.combine(field)

@@ -7,6 +7,7 @@ public struct FieldAgreement: Sendable, Hashable {
     public var truePositive = 0, falsePositive = 0, falseNegative = 0, trueNegative = 0
 
     /// An empty tally for `field`.
+    /// - Parameter field: The coded field's name; all four decision counts start at zero.
     public init(field: String) { self.field = field }
 
     /// Counts one decision.

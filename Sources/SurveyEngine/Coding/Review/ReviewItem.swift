@@ -30,6 +30,12 @@ public struct ReviewItem: Sendable, Hashable, Codable {
         public var why: String
 
         /// Creates a candidate.
+        /// - Parameters:
+        ///   - code: The reported code in doubt.
+        ///   - rule: The id of the rule that matched it.
+        ///   - matched: The words of the text the rule matched, as written.
+        ///   - status: `coded`, `suggested` or `cancelled`; not checked here.
+        ///   - why: The doubt in words, e.g. "confidence 0.5 is below 0.8" or "cancelled by neg.previously (past)".
         public init(code: String, rule: String, matched: String, status: String, why: String) {
             self.code = code
             self.rule = rule
@@ -51,6 +57,13 @@ public struct ReviewItem: Sendable, Hashable, Codable {
     public var candidates: [Candidate]
 
     /// Creates a review item.
+    /// - Parameters:
+    ///   - field: The coded field's name.
+    ///   - source: The concrete source path of the text, with no `*` steps.
+    ///   - text: The full answer text, as submitted.
+    ///   - reason: Why the text is in review; the first of no code, low confidence, cancelled that applies.
+    ///   - candidates: The low-confidence, suggested and cancelled codes, in text order; empty for a
+    ///     plain `no_code` item.
     public init(field: String, source: String, text: String, reason: Reason, candidates: [Candidate]) {
         self.field = field
         self.source = source
