@@ -55,13 +55,20 @@ public final class DashboardProcess: Sendable {
     /// True until the process has exited.
     public var isRunning: Bool { process.isRunning }
 
-    /// The last `lines` lines of its log.
+    /// The last `lines` lines of its log, under a heading naming the process id and log file, for a failure message.
+    /// - Parameter lines: how many lines to keep, counting non-empty lines only. Default: 25.
+    /// - Returns: the heading alone when the log cannot be read.
     public func logTail(lines: Int = 25) -> String {
         let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
         return "── tally-dashboard (pid \(pid)), log \(logFile.path):\n" + log.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 
-    /// `GET path`: status and body (status 0 when nothing answers).
+    /// `GET path` on ``baseURL``, with a 5 s timeout: status and body (status 0 when nothing answers).
+    /// - Parameters:
+    ///   - path: appended to ``baseURL`` as written, so it starts with `/` and may carry a query
+    ///     (`/api/tallies?suppress=5`); it must form a valid URL (the call traps otherwise).
+    ///   - headers: request headers to set, e.g. `Authorization` or `Cookie`. Default: none.
+    /// - Returns: the status and the body decoded as UTF-8; `(0, "")` when the request fails (refused, timed out).
     public func get(_ path: String, headers: [String: String] = [:]) async -> (status: Int, body: String) {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.timeoutInterval = 5
@@ -70,8 +77,10 @@ public final class DashboardProcess: Sendable {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
-    /// Waits until `/healthz` answers 200.
-    /// - Throws: ``PipelineError`` when it exits first or is not ready in time.
+    /// Waits until `/healthz` answers 200, asking every 100 ms.
+    /// - Parameter timeout: how long to keep asking. Default: 60 s.
+    /// - Throws: ``PipelineError`` with the log's tail when it exits first or is not ready in time
+    ///   (naming the last status and body); `CancellationError` when the task is cancelled.
     public func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         var last = (status: 0, body: "")
@@ -91,6 +100,7 @@ public final class DashboardProcess: Sendable {
     }
 
     /// SIGTERM, then checks it exits with status 0 within `bound`.
+    /// - Parameter bound: how long a graceful shutdown may take before it is SIGKILLed. Default: 10 s.
     /// - Returns: how long it took.
     /// - Throws: ``PipelineError`` when it does not exit in time (it is then killed) or exits otherwise.
     @discardableResult

@@ -17,8 +17,17 @@ public final class FakeODKCentral: Sendable {
     private let logFile: URL
     private let process: Process
 
-    /// Starts a fake serving project `project`, form `form`, with no rows.
-    /// - Throws: ``PipelineError`` when python3 is missing or the server does not start.
+    /// Starts a fake serving project `project`, form `form`, with no rows, on a free loopback port.
+    ///
+    /// Its script, rows and log live in a new folder under the temporary directory. It waits up to 15 s
+    /// for `/ping` to answer 200; the server is killed when the fake is deinitialised or ``stop()`` is called.
+    /// - Parameters:
+    ///   - project: the project id in the feed's path, `/v1/projects/<project>/forms/<form>.svc/Submissions`.
+    ///   - form: the form id in the feed's path; other paths answer 404.
+    ///   - email: the basic-auth user it accepts. Default: `poller@example.org`.
+    ///   - password: the basic-auth password it accepts. Default: `secret`.
+    /// - Throws: ``PipelineError`` when python3 is missing or the server does not start (with its log);
+    ///   a file-system error when its folder cannot be written.
     public init(project: Int, form: String, email: String = "poller@example.org", password: String = "secret") async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fake-central-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -51,6 +60,12 @@ public final class FakeODKCentral: Sendable {
     }
 
     /// Replaces the feed's rows (Central's current version of each submission).
+    ///
+    /// The file is replaced atomically, so a request in flight sees either the old rows or the new.
+    /// Rows need Central's members the fake filters and orders on: `__id` and `__system/submissionDate`,
+    /// plus `__system/updatedAt` for an edit.
+    /// - Parameter rows: every row the feed now holds, in any order (each page is served by submission date, then `__id`).
+    /// - Throws: a file-system error when the rows file cannot be written.
     public func setRows(_ rows: [JSONValue]) throws {
         try Data(JSONWriter(sortsKeys: false).bytes(.array(rows))).write(to: rowsFile, options: .atomic)
     }

@@ -77,7 +77,9 @@ public final class IntakeGatewayProcess: Sendable {
     /// True until the process has exited.
     public var isRunning: Bool { process.isRunning }
 
-    /// Its log's last `lines` lines.
+    /// Its log's last `lines` lines, under a heading naming the process id, for a failure message.
+    /// - Parameter lines: how many lines to keep, counting non-empty lines only. Default: 30.
+    /// - Returns: the heading alone when the log cannot be read.
     public func logTail(lines: Int = 30) -> String {
         let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
         return "tally-intake (pid \(pid)):\n" + text.split(separator: "\n").suffix(lines).joined(separator: "\n")
@@ -116,7 +118,16 @@ public final class IntakeGatewayProcess: Sendable {
         try await request("POST", path, body: body, headers: headers.merging(["Content-Type": contentType]) { $1 }, timeout: timeout)
     }
 
-    /// Any request to this gateway.
+    /// Any request to this gateway, on `127.0.0.1` and its ``port``, made by curl as the static `request` makes it.
+    /// - Parameters:
+    ///   - method: the HTTP method, e.g. `GET` or `POST`.
+    ///   - path: appended to `http://127.0.0.1:<port>` as written, so it starts with `/` and may carry a
+    ///     query; it must form a valid URL (the call traps otherwise).
+    ///   - body: the request body, sent byte for byte; `nil` sends none. Default: `nil`.
+    ///   - headers: request headers, e.g. `Content-Type` or `Authorization`. Default: none.
+    ///   - timeout: longest the whole request may take, in seconds. Default: 30.
+    /// - Returns: the answer, whatever its status.
+    /// - Throws: ``PipelineError`` when curl is missing or no answer came (connection refused or dropped, timeout).
     public func request(_ method: String, _ path: String, body: [UInt8]? = nil, headers: [String: String] = [:],
                         timeout: TimeInterval = 30) async throws -> Answer {
         try await Self.request(method, URL(string: "http://127.0.0.1:\(port)\(path)")!, body: body, headers: headers, timeout: timeout)
@@ -124,8 +135,18 @@ public final class IntakeGatewayProcess: Sendable {
 
     /// Any HTTP request, made by curl (installed by Deploy/setup.sh): FoundationNetworking's
     /// URLSession on Linux never completes a request answered 401 with `WWW-Authenticate`.
+    ///
+    /// curl is run with `Expect:` cleared, so a large body is sent at once rather than after a `100 Continue`.
+    /// - Parameters:
+    ///   - method: the HTTP method, passed to curl's `-X`.
+    ///   - url: the full URL to request.
+    ///   - body: the request body, streamed to curl's standard input (`--data-binary @-`) byte for
+    ///     byte; `nil` sends none. Default: `nil`.
+    ///   - headers: request headers, one `-H` each. Default: none.
+    ///   - timeout: longest the whole request may take, in seconds (curl's `--max-time`). Default: 30.
+    /// - Returns: the status, lower-cased headers and body of the first HTTP head in curl's output.
     /// - Throws: ``PipelineError`` when curl is missing, or no answer came (connection refused
-    ///   or dropped, timeout).
+    ///   or dropped, timeout), or the output holds no HTTP head.
     public static func request(_ method: String, _ url: URL, body: [UInt8]? = nil, headers: [String: String] = [:],
                                timeout: TimeInterval = 30) async throws -> Answer {
         guard let curl = ["/usr/bin/curl", "/usr/local/bin/curl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {

@@ -78,6 +78,7 @@ enum OfflineOutput {
 }
 
 extension FileHandle: @retroactive TextOutputStream {
-    /// Writes `string` as UTF-8.
+    /// Writes `string` as UTF-8, unbuffered: what `print(_:to:)` calls for each piece it prints.
+    /// - Parameter string: the text to write; nothing is added (`print` supplies its own terminator).
     public func write(_ string: String) { write(Data(string.utf8)) }
 }

@@ -32,8 +32,13 @@ public struct DashboardOptions: ParsableArguments, Sendable {
 
     public init() {}
 
-    /// The credential required, if any.
-    /// - Throws: `ValidationError` when both are given or basic auth is not `user:password`.
+    /// The credential required, if any: from `--auth-token`/`--auth-basic`, else `TALLY_DASHBOARD_TOKEN`/`TALLY_DASHBOARD_BASIC_AUTH`.
+    ///
+    /// Each flag wins over its variable; an empty variable counts as unset. A basic credential is split
+    /// at its first colon, so the password may itself contain colons.
+    /// - Parameter environment: where the variables are read. Default: the process environment.
+    /// - Returns: `nil` when neither a token nor basic auth is given (the dashboard is then open).
+    /// - Throws: `ValidationError` when both are given or basic auth is not `user:password` with a non-empty user.
     public func credential(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DashboardCredential? {
         func pick(_ flag: String?, _ name: String) -> String? { flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         let token = pick(authToken, "TALLY_DASHBOARD_TOKEN"), basic = pick(authBasic, "TALLY_DASHBOARD_BASIC_AUTH")
@@ -49,8 +54,12 @@ public struct DashboardOptions: ParsableArguments, Sendable {
         }
     }
 
-    /// The page's suppression threshold, if any.
-    /// - Throws: `ValidationError` for a value that is not a whole number of at least 0.
+    /// The page's suppression threshold, if any: `--suppress-below`, else `TALLY_SUPPRESS_BELOW`.
+    ///
+    /// The flag's value is taken as given; only the variable is checked here. An empty variable counts as unset.
+    /// - Parameter environment: where `TALLY_SUPPRESS_BELOW` is read. Default: the process environment.
+    /// - Returns: the threshold N (counts from 1 to N-1 are hidden), or `nil` for no suppression.
+    /// - Throws: `ValidationError` for a variable that is not a whole number of at least 0.
     public func suppression(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int? {
         if let suppressBelow { return suppressBelow }
         guard let raw = environment["TALLY_SUPPRESS_BELOW"], !raw.isEmpty else { return nil }
@@ -58,7 +67,9 @@ public struct DashboardOptions: ParsableArguments, Sendable {
         return value
     }
 
-    /// The survey's form id, if given.
+    /// The survey's form id, if given: `--form`, else `TALLY_FORM` (an empty variable counts as unset).
+    /// - Parameter environment: where `TALLY_FORM` is read. Default: the process environment.
+    /// - Returns: `nil` when neither is given, which is fine when `--schemas` holds a single survey.
     public func formID(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         form ?? environment["TALLY_FORM"].flatMap { $0.isEmpty ? nil : $0 }
     }

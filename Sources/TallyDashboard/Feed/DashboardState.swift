@@ -62,14 +62,20 @@ public struct DashboardState: Sendable {
     private var seenLetters: Set<String> = []
     private var countedByPartition: [Int: Int] = [:]
 
-    /// An empty state for `survey`.
+    /// An empty state for `survey`: no partials, dead letters or timeline, not caught up, version 0.
+    /// - Parameter survey: the survey shown; its plan's form id is the only form whose partials are accepted.
     public init(survey: SurveyDefinition) {
         self.survey = survey
         self.partials = PartialTallySet(formId: survey.plan.formId)
     }
 
     /// Takes the newest partial of a partition (older or equal ones are ignored).
-    /// - Returns: whether anything changed.
+    ///
+    /// A new partial also adds a timeline point: the sum over partitions of each one's latest `counted`,
+    /// at the partial's `asOf`. Past ``timelineLimit`` points, every other point of the older half is
+    /// dropped, so the timeline keeps its whole span at a coarser grain.
+    /// - Parameter partial: a partial tally of one partition, as the aggregator publishes it.
+    /// - Returns: whether anything changed (and ``version`` was bumped).
     /// - Throws: `TallyError` for a partial of another form or covering several partitions.
     @discardableResult
     public mutating func offer(_ partial: PartialTally) throws -> Bool {
@@ -85,6 +91,10 @@ public struct DashboardState: Sendable {
     }
 
     /// Takes a dead letter (re-sends of one rejection, same worker and source, count once).
+    ///
+    /// The page line shows the letter's first problem (or its detail when it has none) and its respondent
+    /// (or its key). Only the newest ``deadLetterLimit`` lines are kept, but every identity is remembered.
+    /// - Parameter letter: a letter read from the dead-letter topic.
     /// - Returns: whether it was new.
     @discardableResult
     public mutating func offer(_ letter: DeadLetter) -> Bool {
@@ -111,8 +121,11 @@ public struct DashboardState: Sendable {
     /// Marks a change that is not a partial or a letter (caught up, partitions known).
     public mutating func touch() { version += 1 }
 
-    /// The merged tally document, as `tally tallies` prints it, with small cells hidden when
-    /// `suppressBelow` is given (see `SmallCellSuppression`).
+    /// The merged tally document, as `tally tallies` prints it, marked provisional and stamped with the
+    /// newest partial's `asOf`.
+    /// - Parameter suppressBelow: hide counts from 1 to N-1 and their revealing complements (see
+    ///   `SmallCellSuppression`); `nil` shows every count. Default: `nil`.
+    /// - Returns: the document over the partials received so far, which may not yet cover every partition.
     public func document(suppressBelow: Int? = nil) -> TallyDocument {
         let merged = partials.merged()
         let document = TallyDocument(merged: merged, plan: survey.plan, frame: survey.frame,

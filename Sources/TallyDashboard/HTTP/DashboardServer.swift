@@ -118,7 +118,16 @@ public struct DashboardServer: Sendable {
         return router
     }
 
-    /// The application on `host`:`port`; `onListening` receives the bound port (for port 0).
+    /// The application serving the page, `/events` and the health routes on `host`:`port`.
+    ///
+    /// The server's logger is raised to at least `.warning`, so per-request logs stay quiet; a logger
+    /// set higher (as tests do) silences more.
+    /// - Parameters:
+    ///   - host: the address to bind, e.g. `0.0.0.0`.
+    ///   - port: the port to bind; 0 lets the system choose one, reported through `onListening`.
+    ///   - logger: the dashboard's logger, which the server uses at `.warning` or above.
+    ///   - onListening: called once the server is bound, with the bound port. Default: does nothing.
+    /// - Returns: an application to run as a `Service`; it binds nothing until it runs.
     public func application(host: String, port: Int, logger: Logger,
                             onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         // Per-request logs stay quiet; a caller may silence more (tests).

@@ -22,7 +22,10 @@ public struct IntakeConfiguration: Sendable {
     /// The ODK Central feed to poll beside serving HTTP, or `nil`. Default: `nil`.
     public var poller: CentralPoller.Settings?
 
-    /// The defaults around `worker`.
+    /// The gateway's defaults around `worker`: 16 MiB bodies, 10 s acknowledgement timeout and `Retry-After`,
+    /// 5 ms linger, no access policy (every source served openly) and no ODK Central poller.
+    /// - Parameter worker: the shared settings: brokers, topics (records go to `topics.submissions`),
+    ///   HTTP address, Kafka properties, logging and shutdown bound.
     public init(worker: WorkerConfiguration) {
         self.worker = worker
     }

@@ -26,7 +26,10 @@ public final class IntakeMetrics: Sendable {
             buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
     }
 
-    /// Counts a request answered with `status` on `route`.
+    /// Counts a request answered with `status` on `route`, in `tally_intake_requests_total`.
+    /// - Parameters:
+    ///   - route: the route's fixed name (e.g. `submissions`), the `route` label.
+    ///   - status: the HTTP status code answered.
     public func request(route: String, status: Int) {
         counter("requests", "Requests answered, by route and status", [("route", route), ("status", String(status))]).increment()
     }
@@ -48,7 +51,10 @@ public final class IntakeMetrics: Sendable {
         counter("unavailable", "Requests answered 503: the broker did not acknowledge", [("payload", payload.rawValue)]).increment()
     }
 
-    /// Counts a request refused before reading (401, 403, 413, 429) from `source`.
+    /// Counts a request refused before its body was read (401, 403, 413, 429), in `tally_intake_refused_total`.
+    /// - Parameters:
+    ///   - source: the intake source the access policy admitted against (e.g. `submissions`), the `source` label.
+    ///   - reason: the refusal's problem slug (such as `too-large`), the `reason` label.
     public func refused(source: String, reason: String) {
         counter("refused", "Requests refused before reading, by source and reason", [("source", source), ("reason", reason)]).increment()
     }

@@ -57,7 +57,11 @@ public struct IntakeResponse: Sendable {
     /// The body.
     public var body: [UInt8]
 
-    /// A JSON answer.
+    /// A JSON answer (`application/json`) with no extra headers.
+    /// - Parameters:
+    ///   - status: the HTTP status code.
+    ///   - value: the body, written compactly with object members in the order their `JSONObject` holds them.
+    /// - Returns: the answer, ready for the server to send.
     public static func json(_ status: Int, _ value: JSONValue) -> IntakeResponse {
         IntakeResponse(status: status, contentType: "application/json", headers: [], body: JSONWriter(sortsKeys: false).bytes(value))
     }

@@ -9,6 +9,8 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     public let steps: [Substring]
 
     /// Parses `text`, e.g. `approaches/*/introduced_year`.
+    /// - Parameter text: slash-separated names; empty steps (a leading, trailing or doubled `/`) are
+    ///   dropped, so `/meta/instanceID/` and `meta/instanceID` are the same path. Not validated: any text parses.
     public init(_ text: String) {
         steps = text.split(separator: "/", omittingEmptySubsequences: true)
     }
@@ -18,6 +20,9 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
 
     /// The names `path`'s steps bind to this path's `*` steps, in order, or `nil` when `path`
     /// does not match.
+    /// - Parameter path: a leaf's full path; it matches only with exactly as many steps, each equal
+    ///   to the pattern's name or bound to a `*`.
+    /// - Returns: one name per `*` step (empty for a path without wildcards), or `nil` on no match.
     public func match(_ path: [Substring]) -> [Substring]? {
         guard path.count == steps.count else { return nil }
         var bound: [Substring] = []
@@ -28,6 +33,9 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path with its `*` steps replaced by `names`, in order.
+    /// - Parameter names: the names to put in, usually what ``match(_:)`` bound on another path. Extra
+    ///   names are ignored; a `*` left without a name stays `*`.
+    /// - Returns: the steps, filled.
     public func filling(_ names: [Substring]) -> [Substring] {
         var remaining = names[...]
         return steps.map { $0 == "*" ? (remaining.popFirst() ?? $0) : $0 }

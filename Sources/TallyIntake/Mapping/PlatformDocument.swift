@@ -42,6 +42,9 @@ public struct PlatformDocument: Sendable {
     }
 
     /// The value of the first leaf at exactly `path` (no wildcards), or `nil`.
+    /// - Parameter path: compared step for step; a `*` step here matches only a field literally named `*`.
+    /// - Returns: the leaf's value, or `nil` when there is none: also for a field that was null or an
+    ///   empty string, as those are not kept as leaves.
     public func value(at path: FieldPath) -> JSONValue? {
         leaves.first { $0.path == path.steps }?.value
     }

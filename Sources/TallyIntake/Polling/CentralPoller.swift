@@ -37,7 +37,13 @@ public struct CentralPoller: Service {
         /// Rows per page. Default: 250.
         public var pageSize = 250
 
-        /// Settings with the defaults.
+        /// Settings with the defaults: a 30 s pause between rounds that found nothing and 250 rows per page.
+        /// - Parameters:
+        ///   - baseURL: Central's base URL; a path in it is kept (a trailing `/` is dropped) and `/v1/...` added.
+        ///   - project: the numeric project id.
+        ///   - form: the form id (`xmlFormId`), also the `{form}` handed to the gateway.
+        ///   - authorization: the `Authorization` header value sent with every request, or `nil` to send none.
+        ///   - cursorFile: the file the cursor is kept in; a missing or unreadable file starts at the feed's beginning.
         public init(baseURL: URL, project: Int, form: String, authorization: String?, cursorFile: String) {
             self.baseURL = baseURL
             self.project = project
@@ -84,6 +90,10 @@ public struct CentralPoller: Service {
     }
 
     /// A poller handing rows to `gateway` as ODK Central JSON for `settings.form`.
+    /// - Parameters:
+    ///   - settings: where and how to poll; `settings.form` is also the form the rows are submitted under.
+    ///   - gateway: receives each row as an `odkJSON` platform payload, as a `POST /v1/odk/{form}` would.
+    ///   - logger: for the start of polling and failed rounds.
     public init(settings: Settings, gateway: IntakeGateway, logger: Logger) {
         let form = settings.form
         self.init(settings: settings, submit: { await gateway.submitPlatform($0, payload: .odkJSON, form: form) }, logger: logger)
@@ -108,10 +118,16 @@ public struct CentralPoller: Service {
 
     /// Fetches every page changed since `cursor` and hands its new rows over, then saves the
     /// cursor (once, at the end: pages are ordered by submission date, not change time, so a
-    /// cursor saved mid-round could pass over rows of later pages). Returns how many rows were
-    /// handed over.
-    /// - Throws: when Central cannot be read or the gateway does not store a row (the cursor
-    ///   then stays where it was).
+    /// cursor saved mid-round could pass over rows of later pages).
+    ///
+    /// Rows before the cursor, or at its time with a version already seen, are skipped. A row the
+    /// gateway answers below 500 counts as handed over, including one recorded unread (400/422).
+    /// - Parameter cursor: where the round starts; moved past the rows handed over once the cursor
+    ///   file is written, left unchanged when the round fails or found nothing.
+    /// - Returns: how many rows were handed over; 0 tells ``run()`` to pause for `interval`.
+    /// - Throws: `PollError` when Central answers other than 200 with an OData feed or the gateway answers
+    ///   5xx for a row; an error of `URLSession` (60 s timeout per page) or of writing the cursor file.
+    ///   The cursor then stays where it was.
     public func round(_ cursor: inout Cursor) async throws -> Int {
         var next = cursor
         var handed = 0

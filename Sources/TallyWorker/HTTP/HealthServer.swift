@@ -5,7 +5,18 @@ import NIOCore
 /// The worker's HTTP side: `GET /healthz` (readiness: 200 `ready` or 503 with the reason),
 /// `GET /livez` (liveness: 200 while the process serves) and `GET /metrics` (Prometheus text). Runs as a `Service` in the worker's service group.
 public enum HealthServer {
-    /// Builds the server application. `onListening` receives the bound port (useful with port 0).
+    /// Builds the server application serving ``addRoutes(to:readiness:metrics:)``'s three routes.
+    ///
+    /// The server's logger is set to `.warning`, so routine requests (probes, scrapes) are not logged.
+    /// - Parameters:
+    ///   - host: the address to bind, e.g. `0.0.0.0` or `127.0.0.1`.
+    ///   - port: the port to bind; 0 lets the system choose one, reported through `onListening`.
+    ///   - readiness: what `/healthz` reports.
+    ///   - metrics: what `/metrics` renders.
+    ///   - logger: the worker's logger, used by the server at level `.warning`.
+    ///   - onListening: called once the server is bound, with the bound port (or `port` when the bound
+    ///     address has none). Default: does nothing.
+    /// - Returns: an application to run as a `Service`; it binds nothing until it runs.
     public static func make(host: String, port: Int, readiness: Readiness, metrics: WorkerMetrics, logger: Logger,
                             onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router()

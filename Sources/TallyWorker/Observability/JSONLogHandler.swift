@@ -9,7 +9,11 @@ public struct WorkerLogHandler: LogHandler {
     private let label: String
     private let json: Bool
 
-    /// A handler for `label` (the worker's name), in JSON lines when `json` is true.
+    /// Creates a handler that logs at `.info` and above with no handler metadata.
+    /// - Parameters:
+    ///   - label: the logger's label, written as `worker` in JSON and before the message in human format.
+    ///   - json: `true` for one JSON object per line (keys sorted, every value a string), `false` for
+    ///     `<timestamp> <LEVEL> <label>: <message> key=value…` with metadata sorted by key.
     public init(label: String, json: Bool) {
         self.label = label
         self.json = json
@@ -20,6 +24,11 @@ public struct WorkerLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// Writes one event as a single line to standard error.
+    ///
+    /// The event's metadata overrides the handler's on a clash, and an attached error is added as `error`.
+    /// Timestamps are ISO 8601 with fractional seconds. An event whose JSON object cannot be serialised is written as an empty line.
+    /// - Parameter event: the event swift-log hands over; its level was already checked against ``logLevel``.
     public func log(event: LogEvent) {
         let level = event.level, message = event.message
         var all = metadata

@@ -23,6 +23,9 @@ public final class WorkerMetrics: Sendable {
     private let rejected: Mutex<[String: Counter]> = Mutex([:])
     private let lag: Mutex<[String: Gauge]> = Mutex([:])
 
+    /// Registers every worker metric, with `records_rejected_total` at 0 for each known rejection reason.
+    /// - Parameter registry: where the metrics are registered and what ``render()`` emits. Pass a shared
+    ///   registry to expose other metrics (such as the intake gateway's) on the same `/metrics`. Default: a new, empty registry.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         recordsIn = registry.makeCounter(descriptor: Self.name("records_in", "total", "Records read from input topics"))
@@ -37,6 +40,11 @@ public final class WorkerMetrics: Sendable {
     }
 
     /// Counts `n` dead letters for `reason` (a stable rejection code).
+    ///
+    /// A reason not seen before gets its own labelled counter on first use.
+    /// - Parameters:
+    ///   - reason: the `reason` label, such as a `RejectionReason` raw value.
+    ///   - n: how many letters to add; 0 only creates the series. Default: 1.
     public func rejected(reason: String, by n: Int = 1) {
         let counter = rejected.withLock { counters in
             if let c = counters[reason] { return c }
@@ -49,6 +57,12 @@ public final class WorkerMetrics: Sendable {
     }
 
     /// Sets the consumer lag (high watermark minus next offset) of one input partition.
+    ///
+    /// The gauge for a topic and partition is created on first use and kept after the partition is revoked.
+    /// - Parameters:
+    ///   - topic: the input topic, the `topic` label.
+    ///   - partition: the partition number, the `partition` label.
+    ///   - value: records behind the high watermark.
     public func setLag(topic: String, partition: Int, lag value: Int64) {
         let gauge = lag.withLock { gauges in
             let key = "\(topic)\u{0}\(partition)"

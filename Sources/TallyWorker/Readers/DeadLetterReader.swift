@@ -8,6 +8,11 @@ public struct DeadLetterReader: Sendable {
     private let configuration: WorkerConfiguration
     private let logger: Logger
 
+    /// Creates a reader; nothing is read until ``read()``.
+    /// - Parameters:
+    ///   - configuration: the brokers, `--kafka-property` settings and dead-letter topic (`topics.rejected`)
+    ///     to read; the reader joins no consumer group and commits nothing.
+    ///   - logger: receives a warning for each record that does not decode as a dead letter.
     public init(configuration: WorkerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger

@@ -10,6 +10,13 @@ public struct TallyTopicReader: Sendable {
     private let formId: String
     private let logger: Logger
 
+    /// Creates a reader for one form's partials; nothing is read until ``read()``.
+    /// - Parameters:
+    ///   - configuration: the brokers, `--kafka-property` settings and tallies topic (`topics.tallies`)
+    ///     to read; the reader joins no consumer group and commits nothing.
+    ///   - formId: the form whose partials are kept: records keyed `<formId>/<partition>`. Records of
+    ///     other forms are skipped silently.
+    ///   - logger: receives a warning for each record of the form that does not decode as a partial tally.
     public init(configuration: WorkerConfiguration, formId: String, logger: Logger) {
         self.configuration = configuration
         self.formId = formId

@@ -16,6 +16,14 @@ public struct CodedRecord: Sendable {
     public var submission: JSONValue
 
     /// Encodes a coded record, splicing the submission's original bytes in unchanged.
+    ///
+    /// The submission is written last and verbatim, which is what lets ``originalSubmissionBytes(in:parser:)``
+    /// cut it back out and dead letters keep the submission exactly as it was sent.
+    /// - Parameters:
+    ///   - source: the submission's first-read position, written as `topic/partition/offset`.
+    ///   - coding: the coding result, serialised with its codebook version, codes and evidence.
+    ///   - submissionBytes: the submission as submitted; must be one JSON value, as it is not checked.
+    /// - Returns: the record's UTF-8 JSON bytes.
     public static func encode(source: KafkaTopicPartitionOffset, coding: CodingResult, submissionBytes: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         // Room for the coding too: its evidence is often 1–2 KB.
@@ -38,7 +46,11 @@ public struct CodedRecord: Sendable {
     ///
     /// With `readsEvidence` false (the aggregator, which counts codes and numbers only) the
     /// coding's evidence is skipped, not built: fields have no evidence and numbers have
-    /// `Evidence.unread`. Default: true.
+    /// `Evidence.unread`.
+    /// - Parameters:
+    ///   - bytes: a record's value as ``encode(source:coding:submissionBytes:)`` writes it; member order does not matter here.
+    ///   - parser: the parser the submission was validated with. Default: a parser with default limits.
+    ///   - readsEvidence: whether the coding's evidence is parsed and required. Default: `true`.
     /// - Throws: `SurveyDefinitionError` (file `survey.coded`) when the bytes are not a coded record.
     public init(bytes: [UInt8], parser: JSONParser = JSONParser(), readsEvidence: Bool = true) throws(SurveyDefinitionError) {
         let document: JSONValue
@@ -67,6 +79,11 @@ extension CodedRecord {
     ///
     /// Dead letters keep the original bytes; re-serialising the parsed submission would reorder
     /// its members and reformat its numbers.
+    /// - Parameters:
+    ///   - bytes: the encoded record this value was decoded from; trailing whitespace after the submission is dropped.
+    ///   - parser: parses the cut-out bytes to check them against ``submission``; pass the validator's
+    ///     parser so its limits apply. Default: a parser with default limits.
+    /// - Returns: the submission's original bytes, or `nil` when they cannot be found or do not match.
     public func originalSubmissionBytes(in bytes: [UInt8], parser: JSONParser = JSONParser()) -> [UInt8]? {
         let member = Self.submissionMember
         guard bytes.count > member.count + 1, var end = bytes.lastIndex(of: UInt8(ascii: "}")) else { return nil }

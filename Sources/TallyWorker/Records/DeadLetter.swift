@@ -57,6 +57,17 @@ public struct DeadLetter: Codable, Sendable, Hashable {
     }
 
     /// A dead letter for `rejection` of the record `key`/`value` read at `source` by `worker`.
+    ///
+    /// A UTF-8 value is kept as text in `value`; any other bytes go to `value_base64`. The letter is
+    /// never truncated here: ``DeadLetters`` does that when the record would be too large.
+    /// - Parameters:
+    ///   - rejection: the reason, problems, respondent id and instance id the letter records.
+    ///   - detail: an extra sentence for the reader where the problems do not say it all. Default: none.
+    ///   - worker: the name of the worker writing the letter (part of its ``identity``).
+    ///   - source: where the submission was first read (part of its ``identity``).
+    ///   - key: the original record's key, decoded as UTF-8 with invalid bytes replaced; `nil` for none.
+    ///   - value: the original record's value, kept whole.
+    ///   - date: the rejection time, written in RFC 3339 UTC to the second. Default: now.
     public init(rejection: Rejection, detail: String? = nil, worker: String, source: Source, key: [UInt8]?, value: [UInt8],
                 at date: Date = Date()) {
         reason = rejection.reason.rawValue
@@ -166,6 +177,8 @@ extension DeadLetter {
     /// Reads a dead letter with its original value left out unread (`value` is `nil`; a
     /// `value_base64` is kept): what the aggregator needs to count it, without decoding a value
     /// of up to megabytes through `JSONDecoder`. `nil` when `bytes` are not a dead letter.
+    /// - Parameter bytes: a `survey.rejected` record's value.
+    /// - Returns: the letter without `value`, or `nil` when the bytes do not parse or lack a required member.
     public static func withoutValue(_ bytes: [UInt8]) -> DeadLetter? {
         guard let document = try? valueSkippingParser.parse(bytes) else { return nil }
         return DeadLetter(jsonValue: document)

@@ -42,7 +42,18 @@ public final class AggregateProcessor: RecordProcessor {
 
     public var inputTopics: [String] { [configuration.topics.coded, configuration.topics.rejected] }
 
+    /// Creates the aggregate stage for one form.
+    ///
+    /// Nothing is read here: partition state is restored by ``prepare(_:)`` when partitions are assigned.
+    ///
     /// - Parameters:
+    ///   - plan: the compiled tally plan (form id, questions, breakdowns) every partition's aggregator counts with.
+    ///   - frame: the population frame (every unit that may respond, with its region) the aggregators count against.
+    ///   - validator: revalidates each coded record's submission, so a record that no longer meets the
+    ///     survey definition is counted as invalid and dead-lettered rather than tallied.
+    ///   - configuration: topic names, the worker name (to recognise this stage's own dead letters)
+    ///     and the dead-letter size limit.
+    ///   - logger: receives restore progress and skipped records.
     ///   - debounce: least time between two partials of one partition. Default: 25 ms (at most 40
     ///     partials per second per partition; half of it is the mean latency it adds).
     ///   - loadChangelog: where state is restored from. Default: the changelog topic, read to its end.
@@ -59,6 +70,14 @@ public final class AggregateProcessor: RecordProcessor {
         self.preparer = Aggregator(plan: plan, frame: frame)
     }
 
+    /// Restores the aggregator state of newly assigned partitions from the changelog.
+    ///
+    /// Partitions already held are left as they are, so a rebalance that keeps a partition does not
+    /// reload it. Each restored partition starts with its restored snapshot as durable but unpublished.
+    /// - Parameter assigned: the partitions just assigned; only their partition numbers are used, since
+    ///   the coded, dead-letter and changelog topics are co-partitioned.
+    /// - Throws: whatever `loadChangelog` throws, or the aggregator's `TallyError` for a changelog record it
+    ///   cannot restore; no partition is installed then, and the worker fails rather than count from empty state.
     public func prepare(_ assigned: [KafkaTopicPartition]) async throws {
         let wanted = Set(assigned.map(\.partition)).subtracting(partitions.withLock { Set($0.keys) })
         guard !wanted.isEmpty else { return }
@@ -95,12 +114,26 @@ public final class AggregateProcessor: RecordProcessor {
         }
     }
 
+    /// Drops the aggregators of revoked partitions, including snapshots not yet published.
+    ///
+    /// The next owner restores them from the changelog, so nothing is lost that was durable.
+    /// - Parameter revoked: the partitions being taken away from this instance.
     public func release(_ revoked: [KafkaTopicPartition]) {
         partitions.withLock { held in
             for tp in revoked { held[tp.partition] = nil }
         }
     }
 
+    /// Applies a batch of coded records and upstream dead letters to the partitions' aggregators.
+    ///
+    /// Records are decoded and validated concurrently, then applied serially in input order. Each touched
+    /// partition's changelog entries are produced to that same partition, and its snapshot becomes
+    /// publishable only once the whole batch is acknowledged (through `onDelivered`).
+    /// - Parameter records: records of the coded and dead-letter topics, in consumption order. Every
+    ///   partition they come from must have been prepared.
+    /// - Returns: two phases, dead letters (duplicates, stale edits, conflicts, invalid records) and then
+    ///   changelog writes, so a state change is never durable before its dead letter.
+    /// - Throws: `WorkerError` when a record's partition was not prepared; bad input never throws.
     public func process(_ records: [KafkaRecord]) async throws -> BatchOutput {
         let topics = configuration.topics
         var letters: [KafkaProducerRecord] = []
@@ -113,8 +146,8 @@ public final class AggregateProcessor: RecordProcessor {
         try partitions.withLock { (held: inout [Int: PartitionState]) throws in
             var touched: Set<Int> = []
             for (record, intake) in zip(records, intakes) {
-                // Taken out while it changes, so its aggregator's storage is uniquely referenced: a copy
-                // left in `held` made every record copy the partition's whole respondent table.
+                // Taken out while it changes, so its aggregator's storage is uniquely referenced: with a copy
+                // left in `held`, each mutation would copy the partition's whole respondent table.
                 guard var state = held.removeValue(forKey: record.partition) else {
                     throw WorkerError("partition \(record.partition) was not prepared before its records arrived")
                 }
@@ -256,12 +289,14 @@ extension SurveyDefinitionError {
 extension AggregateProcessor {
     /// The aggregator needs partition p of the coded and dead-letter topics on one instance:
     /// the range assignor gives that when both have the same partition count.
+    /// - Parameter configuration: the consumer configuration; its assignment strategy is set to `range` only.
     public func tuneConsumer(_ configuration: inout KafkaConsumerConfiguration) {
         configuration.group.assignmentStrategies = ["range"]
     }
 
     /// Checks that the coded, dead-letter and changelog topics have the same partition count.
     /// - Throws: `WorkerError` naming the counts, with what to do about it.
+    /// - Parameter logger: for the admin connection used to read the partition counts.
     public func checkTopics(logger: Logger) async throws {
         let t = configuration.topics
         let counts = try await TopicProvisioner.partitionCounts([t.coded, t.rejected, t.changelog], configuration: configuration, logger: logger)

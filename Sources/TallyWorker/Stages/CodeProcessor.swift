@@ -19,6 +19,13 @@ public final class CodeProcessor: RecordProcessor {
 
     public var inputTopics: [String] { [topics.valid] }
 
+    /// Creates the coding stage.
+    /// - Parameters:
+    ///   - validator: supplies the parser, size limit and envelope members for the one-parse fast path,
+    ///     and fully validates any record that does not fit it.
+    ///   - coder: codes each submission's answers against the codebook (codes, evidence, codebook version).
+    ///   - configuration: the input (`valid`), output (`coded`) and dead-letter topics, and the worker
+    ///     name and record-size limit used for dead letters.
     public init(validator: Validator, coder: Coder, configuration: WorkerConfiguration) {
         self.validator = validator
         self.coder = coder
@@ -26,6 +33,13 @@ public final class CodeProcessor: RecordProcessor {
         self.deadLetters = DeadLetters(configuration: configuration)
     }
 
+    /// Codes a batch of `survey.valid` records concurrently, keeping input order in the output.
+    ///
+    /// Each coded record is keyed by its respondent and carries the source position of the submission
+    /// (from the input's source header, or the input record itself when it has none).
+    /// - Parameter records: records of the valid topic; an empty or missing value is dead-lettered as invalid.
+    /// - Returns: one phase of coded records followed by dead letters, rejections counted by reason.
+    /// - Throws: never for bad input; the signature is the protocol's.
     public func process(_ records: [KafkaRecord]) async throws -> BatchOutput {
         let (validator, coder, topics, deadLetters) = (validator, coder, topics, deadLetters)
         // Records are independent: coded on every core, then gathered in input order.

@@ -18,6 +18,12 @@ public struct DeadLetters: Sendable {
     /// Room kept under `maxRecordBytes` for the key, headers and record framing.
     static let recordOverhead = 16 * 1_024
 
+    /// Creates a dead-letter builder from explicit settings.
+    /// - Parameters:
+    ///   - topic: the dead-letter topic every record is addressed to.
+    ///   - worker: the worker name written into every letter (aggregators use it to skip their own).
+    ///   - maxRecordBytes: the largest record the worker may write, in bytes; a larger letter keeps
+    ///     only a start of the original value. Default: `WorkerConfiguration.defaultMaxRecordBytes`.
     public init(topic: String, worker: String, maxRecordBytes: Int = WorkerConfiguration.defaultMaxRecordBytes) {
         self.topic = topic
         self.worker = worker
@@ -26,12 +32,28 @@ public struct DeadLetters: Sendable {
 
     /// The dead letters of the worker `configuration` describes: its dead-letter topic, its name
     /// and its largest record.
+    /// - Parameter configuration: supplies `topics.rejected`, `workerName` and `maxRecordBytes`.
     public init(configuration: WorkerConfiguration) {
         self.init(topic: configuration.topics.rejected, worker: configuration.workerName, maxRecordBytes: configuration.maxRecordBytes)
     }
 
     /// The dead letter for `rejection` of the input `record` whose submission was first read at
     /// `source`, keyed as ``key(respondentID:originalKey:source:)`` says.
+    ///
+    /// The letter holds the original value when it fits. When the encoded letter would exceed
+    /// `maxRecordBytes` less 16 KiB of room for key, headers and framing (but never less than 1 KiB),
+    /// at most ``keptPrefixBytes`` of the original are kept and halved until the letter fits; a UTF-8
+    /// original is cut at a character boundary. The letter then sets ``DeadLetter/valueTruncated`` and
+    /// ``DeadLetter/valueBytes``.
+    /// - Parameters:
+    ///   - rejection: why the submission is not counted: reason, problems and respondent id, if known.
+    ///   - detail: a sentence for the reader where the problems do not say it all (e.g. which edit a
+    ///     stale one lost to). Default: none.
+    ///   - record: the input record being rejected; its key is kept and its value is the default original.
+    ///   - source: the submission's first-read position, carried in the letter and its source header.
+    ///   - value: the original bytes to keep instead of `record.value`, e.g. the submission inside a
+    ///     coded record. Default: the input record's value (empty when it has none).
+    /// - Returns: a record for ``topic``, never with an empty key.
     public func record(for rejection: Rejection, detail: String? = nil, input record: KafkaRecord, source: KafkaTopicPartitionOffset,
                        value: [UInt8]? = nil) -> KafkaProducerRecord {
         let original = value ?? record.value ?? []
