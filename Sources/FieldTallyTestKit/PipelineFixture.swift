@@ -151,7 +151,7 @@ public final class PipelineFixture: Sendable {
     @discardableResult
     public func startPipeline() async throws -> [PipelineWorker] {
         var started: [PipelineWorker] = []
-        for stage in PipelineWorker.Stage.allCases { started.append(try await start(stage, waitUntilReady: false)) }
+        for stage in PipelineWorker.Stage.pipeline { started.append(try await start(stage, waitUntilReady: false)) }
         for worker in started { try await waitUntilReady(worker) }
         return started
     }
@@ -160,10 +160,14 @@ public final class PipelineFixture: Sendable {
     /// to scale out), and by default waits until it answers `/healthz` with 200 (it has a
     /// partition assignment).
     ///
+    /// - Parameters:
+    ///   - stage: the executable to start.
+    ///   - arguments: more arguments, after `--group` and `--http-port 0` (e.g. `tally-store`'s `--database`).
+    ///   - waitUntilReady: whether to wait for `/healthz` to answer 200.
     /// - Throws: ``PipelineError`` when the executable is missing (run `swift build --build-tests`),
     ///   cannot start, exits, or is not ready in time.
     @discardableResult
-    public func start(_ stage: PipelineWorker.Stage, waitUntilReady: Bool = true) async throws -> PipelineWorker {
+    public func start(_ stage: PipelineWorker.Stage, arguments: [String] = [], waitUntilReady: Bool = true) async throws -> PipelineWorker {
         let executable: URL
         do { executable = try BuildProducts.executable(named: stage.rawValue) } catch { throw PipelineError("\(error)") }
         let number = state.withLock { state in
@@ -173,7 +177,7 @@ public final class PipelineFixture: Sendable {
         let workerName = "\(stage.rawValue)-\(number)"
         let log = logDirectory.appendingPathComponent("\(workerName).log")
         let process = try PipelineCommand.launch(
-            executable, ["--group", group(of: stage), "--http-port", "0"],
+            executable, ["--group", group(of: stage), "--http-port", "0"] + arguments,
             environment: environment, output: log, errors: log)
         let worker = PipelineWorker(stage: stage, name: workerName, logFile: log, process: process)
         state.withLock { $0.started.append(worker) }
