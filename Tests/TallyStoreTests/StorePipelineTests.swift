@@ -23,16 +23,21 @@ struct StorePipelineTests {
             let (livez, _) = try await store.get("/livez")
             #expect(livez == 200)
 
-            // The sample at 12 messages a second (about 7 s), the store killed meanwhile and after.
-            let streaming = ContinuousClock.now + .seconds(8)
+            // The sample at 8 messages a second (about 11 s), the store killed meanwhile and after,
+            // each time at a random moment after it started reading.
+            let streaming = ContinuousClock.now + .seconds(11)
             let submit = Task {
-                try await pipeline.tally(["submit", Self.streamFile.path, "--pace", "12", "--quiet"], timeout: .seconds(120))
+                try await pipeline.tally(["submit", Self.streamFile.path, "--pace", "8", "--quiet"], timeout: .seconds(120))
             }
+            let observer = try await TallyStoreDatabase.open(StoreLocation(location), logger: StoreKind.logger)
             var kills = 0
+            var rowsAtKills: [Int] = []
             while kills < 5 || ContinuousClock.now < streaming {
-                try await Task.sleep(for: .milliseconds(Int.random(in: 150...1_200, using: &random)))
+                try await Self.waitUntilReading(store)
+                try await Task.sleep(for: .milliseconds(Int.random(in: 0...900, using: &random)))
                 await pipeline.kill(store)
                 kills += 1
+                rowsAtKills.append(try await observer.series().count)
                 store = try await pipeline.start(.store, arguments: storeArguments, waitUntilReady: false)
             }
             let submitted = try await submit.value
@@ -41,7 +46,12 @@ struct StorePipelineTests {
             try await pipeline.waitUntilReady(store)
 
             // Every snapshot the aggregator published, each counted once however often it was re-sent.
+            try await observer.close()
             let published = try await Self.publishedChanges(pipeline)
+            // The kills fell while the store was writing the stream, not only before or after it.
+            #expect(Set(rowsAtKills.filter { $0 > 0 && $0 < published }).count >= 3,
+                    "seed \(seed): series rows at the \(kills) kills: \(rowsAtKills) of \(published)")
+            print("StorePipelineTests \(kind): seed \(seed), series rows at the \(kills) kills: \(rowsAtKills) of \(published)")
             let database = try await TallyStoreDatabase.open(StoreLocation(location), logger: StoreKind.logger)
             let series = try await Self.waitForSeries(database, count: published, store: store)
             #expect(series.count == published, "seed \(seed), \(kills) kills: \(series.count) series rows for \(published) published changes")
@@ -86,6 +96,17 @@ struct StorePipelineTests {
                 }
             }
         return changes
+    }
+
+    /// Waits until `store` has logged that it reads from its stored offsets (at most 60 s).
+    static func waitUntilReading(_ store: PipelineWorker) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !store.log.contains("reading from the stored offsets") {
+            guard store.isRunning, ContinuousClock.now < deadline else {
+                throw PipelineError("\(store) did not start reading\n\(store.logTail())")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// The series once it has `count` rows (the store catching up after its last restart), at most 60 s.

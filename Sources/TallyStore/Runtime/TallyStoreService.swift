@@ -41,7 +41,7 @@ public final class TallyStoreService: Service, Sendable {
         let reader = KafkaTopicReader(configuration: readerConfiguration, logger: logger)
         let topics = [configuration.topics.tallies, configuration.topics.rejected]
         readiness.markNotReady("reading \(topics) from the stored offsets")
-        logger.info("started", metadata: [
+        logger.info("reading from the stored offsets", metadata: [
             "brokers": "\(configuration.brokers)", "database": "\(database.backend.description)", "topics": "\(topics)",
             "offsets": "\(state.offsets)", "changes": "\(state.lastChange)",
         ])
