@@ -46,6 +46,7 @@ public struct PublishedTallies: Sendable {
         let partitions = max(1, options.partitions)
         var aggregators = (0..<partitions).map { Aggregator(plan: survey.plan, frame: survey.frame, partition: $0) }
         var counted = Array(repeating: 0, count: partitions)
+        var countedAtLastSnapshot = Array(repeating: 0, count: partitions)
         var nextOffset: [String: Int64] = [:]
         var records: [KafkaRecord] = []
         func publish(_ topic: String, _ partition: Int, key: [UInt8]?, value: [UInt8]) {
@@ -79,23 +80,21 @@ public struct PublishedTallies: Sendable {
             }
             counted[partition] += 1
             let key = Array("\(survey.plan.formId)/\(partition)".utf8)
-            if counted[partition] % max(1, options.snapshotEvery) == 0 || index == messages.count - 1 {
+            if counted[partition] % max(1, options.snapshotEvery) == 0 {
                 let asOf = String(format: "2018-05-01T%02d:%02d:%02dZ", index / 3600 % 24, index / 60 % 60, index % 60)
                 let snapshot = Array(aggregators[partition].snapshot(asOf: asOf).encoded())
                 publish(topics.tallies, partition, key: key, value: snapshot)
                 snapshots += 1
+                countedAtLastSnapshot[partition] = counted[partition]
                 if let every = options.republishEvery, snapshots % every == 0 { publish(topics.tallies, partition, key: key, value: snapshot) }
             }
             if index == options.junkAt { publish(topics.tallies, partition, key: key, value: Array("not a tally".utf8)) }
         }
-        // A partition whose last message was not on a snapshot boundary publishes its final state too.
-        for partition in 0..<partitions where counted[partition] % max(1, options.snapshotEvery) != 0 {
-            let last = records.last { $0.topic == topics.tallies && $0.partition == partition }
+        // A partition that counted messages since its last snapshot publishes its final state too.
+        for partition in 0..<partitions where counted[partition] != countedAtLastSnapshot[partition] {
             let snapshot = Array(aggregators[partition].snapshot(asOf: "2018-05-02T00:00:00Z").encoded())
-            if last?.value != snapshot {
-                publish(topics.tallies, partition, key: Array("\(survey.plan.formId)/\(partition)".utf8), value: snapshot)
-                snapshots += 1
-            }
+            publish(topics.tallies, partition, key: Array("\(survey.plan.formId)/\(partition)".utf8), value: snapshot)
+            snapshots += 1
         }
         self.records = records
         self.snapshots = snapshots

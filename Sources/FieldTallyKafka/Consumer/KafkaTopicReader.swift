@@ -69,7 +69,8 @@ public struct KafkaTopicReader: Sendable {
     ///   - body: receives the batches (each batch's `nextOffsets` are the positions after
     ///     it), and ``FollowEvent/caughtUp(partitions:)`` once.
     /// - Throws: ``KafkaError`` when a topic does not exist, the brokers do not answer within
-    ///   `requestTimeout` or a fetch fails; or what `body` throws.
+    ///   `requestTimeout` or the client fails fatally (other fetch errors are logged and
+    ///   retried by librdkafka); or what `body` throws.
     public func follow(
         topics: [String], from positions: [KafkaTopicPartitionOffset], _ body: (FollowEvent) async throws -> Void
     ) async throws {
@@ -178,7 +179,17 @@ public struct KafkaTopicReader: Sendable {
             if count < 0 { return KafkaError(rd_kafka_last_error(), "\(client.callbacks.clientDescription): consume") }
             guard count > 0 else { continue }
             let output = batcher.convert(buffer, count: count)
-            if let error = output.errors.first { return error }
+            if follow {
+                // A follower outlives broker restarts: librdkafka retries on its own, so errors
+                // are reported and reading goes on, unless the client cannot go on.
+                for error in output.errors {
+                    client.callbacks.logger.warning("\(error.message)")
+                    client.callbacks.recordError(error)
+                }
+                if let fatal = client.callbacks.fatal { return fatal }
+            } else if let error = output.errors.first {
+                return error
+            }
             for end in output.endsOfPartition { pending.remove(end.topicPartition) }
             if !output.batch.isEmpty, !channel.put(output.batch, shouldStop: shouldStop) {
                 return nil

@@ -1,5 +1,4 @@
 import Logging
-import ServiceLifecycle
 import SurveyEngine
 import TallyWorker
 
@@ -25,20 +24,8 @@ public enum StoreMain {
         logger.info("database ready", metadata: ["database": "\(location)", "migrations_applied": "\(applied)"])
         let store = TallyStoreService(configuration: configuration, database: database, survey: survey, metrics: metrics,
                                       readiness: readiness, logger: logger)
-        let http = HealthServer.make(host: configuration.httpHost, port: configuration.httpPort, readiness: readiness,
-                                     metrics: metrics, logger: logger) { port in
-            logger.info("serving /healthz and /metrics", metadata: ["port": "\(port)"])
-        }
-        let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: store, successTerminationBehavior: .gracefullyShutdownGroup,
-                      failureTerminationBehavior: .gracefullyShutdownGroup),
-                .init(service: http),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
         do {
-            try await group.run()
+            try await WorkerMain.serve(store, configuration: configuration, readiness: readiness, metrics: metrics, logger: logger)
         } catch {
             try? await database.close()
             throw error

@@ -74,11 +74,15 @@ public final class TallyStoreService: Service, Sendable {
         while true {
             do {
                 try await database.apply(changes)
-                if readiness.current.reason.hasPrefix("database") { readiness.markReady() }
+                if readiness.current.reason.hasPrefix("database") {
+                    readiness.markReady()
+                    metrics.ready.set(Int64(1))
+                }
                 return
             } catch {
                 metrics.commitFailures.increment()
                 readiness.markNotReady("database write failing: \(error)")
+                metrics.ready.set(Int64(0))
                 logger.error("writing a batch failed; retrying", metadata: ["error": "\(error)", "retry_in": "\(delay)"])
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(30))
