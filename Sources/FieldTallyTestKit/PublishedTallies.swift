@@ -76,7 +76,9 @@ public struct PublishedTallies: Sendable {
                 let bytes = Array(try encoder.encode(letter))
                 publish(topics.rejected, partition, key: message.key, value: bytes)
                 rejections += 1
-                if let every = options.republishEvery, rejections % every == 0 { publish(topics.rejected, partition, key: message.key, value: bytes) }
+                if let every = options.republishEvery, rejections % every == 0 {
+                    publish(topics.rejected, partition, key: message.key, value: bytes)
+                }
             }
             counted[partition] += 1
             let key = Array("\(survey.plan.formId)/\(partition)".utf8)

@@ -61,7 +61,9 @@ public final class TestPostgres: Sendable {
             try run("/bin/chown", ["-R", "postgres:postgres", directory.path])
             try run("/bin/chmod", ["700", directory.path])
         }
-        try run("/bin/sh", ["-c", "\(asUser)\(quoted(initdb.path)) -D \(quoted(data.path)) -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8 >\(quoted(directory.path))/initdb.log 2>&1"],
+        let initdbCommand = "\(asUser)\(quoted(initdb.path)) -D \(quoted(data.path)) -U postgres --auth=trust --no-sync -E UTF8 "
+            + "--locale=C.UTF-8 >\(quoted(directory.path))/initdb.log 2>&1"
+        try run("/bin/sh", ["-c", initdbCommand],
                 explain: { (try? String(contentsOf: directory.appendingPathComponent("initdb.log"), encoding: .utf8)) ?? "" })
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")

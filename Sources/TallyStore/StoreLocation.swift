@@ -31,7 +31,9 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``StoreError`` `.invalidLocation` for an empty value or a URL without a host.
     public init(_ text: String) throws(StoreError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw StoreError(.invalidLocation, "the database location is empty: give a SQLite file path or a postgres:// URL") }
+        guard !trimmed.isEmpty else {
+            throw StoreError(.invalidLocation, "the database location is empty: give a SQLite file path or a postgres:// URL")
+        }
         guard trimmed.hasPrefix("postgres://") || trimmed.hasPrefix("postgresql://") else {
             self = .sqlite(path: trimmed)
             return

@@ -49,7 +49,8 @@ struct StoreIngestTests {
                 if index == crashAt {
                     // Killed inside the transaction: its last statement fails, so nothing of it stays.
                     var statements = TallyStoreDatabase.statements(for: changes)
-                    statements.insert(StoreStatement("INSERT INTO no_such_table VALUES (1)"), at: Int.random(in: 0...statements.count, using: &random))
+                    let failing = StoreStatement("INSERT INTO no_such_table VALUES (1)")
+                    statements.insert(failing, at: Int.random(in: 0...statements.count, using: &random))
                     await #expect(throws: StoreError.self) { try await database.backend.write(statements) }
                     break
                 }

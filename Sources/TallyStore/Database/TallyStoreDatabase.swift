@@ -50,59 +50,69 @@ public final class TallyStoreDatabase: Sendable {
         try await backend.write(Self.statements(for: changes))
     }
 
-    /// The statements ``apply(_:)`` runs in its transaction for `changes`, in order.
+    /// The statements ``apply(_:)`` runs in its transaction for `changes`, in order: a multi-row
+    /// `INSERT` per table (a round trip each on PostgreSQL, whatever the batch's size).
     /// - Parameter changes: one batch's changes and offsets.
     public static func statements(for changes: StoreChanges) -> [StoreStatement] {
-        var statements: [StoreStatement] = []
-        for change in changes.series {
-            statements.append(StoreStatement(
-                "INSERT INTO tally_series (change, form_id, as_of, sequences, offsets, document) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        var statements = inserts(
+            into: "tally_series", ["change", "form_id", "as_of", "sequences", "offsets", "document"],
+            changes.series.map { change in
                 [.integer(change.change), .text(change.formId), .of(change.asOf), .text(change.sequencesText), .text(change.offsetsJSON),
-                 .text(change.document)]))
-        }
+                 .text(change.document)]
+            },
+            onConflict: "DO NOTHING")
         if let rows = changes.currentTallies {
             statements.append(StoreStatement("DELETE FROM current_tallies"))
-            let columns = "(field, code, count, base_all, pct_all, base_answered, pct_answered, ci_low, ci_high, row_order)"
-            for (start, chunk) in rows.chunked(by: 400) {
-                let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
-                let arguments = chunk.enumerated().flatMap { index, row -> [StoreValue] in
+            statements += inserts(
+                into: "current_tallies",
+                ["field", "code", "count", "base_all", "pct_all", "base_answered", "pct_answered", "ci_low", "ci_high", "row_order"],
+                rows.enumerated().map { index, row in
                     [.text(row.field), .text(row.code), .of(row.count), .integer(Int64(row.baseAll)), .of(row.percentOfAll),
                      .integer(Int64(row.baseAnswered)), .of(row.percentOfAnswered), .of(row.intervalLow), .of(row.intervalHigh),
-                     .integer(Int64(start + index))]
+                     .integer(Int64(index))]
+                })
+        }
+        statements += inserts(
+            into: "tally_partials", ["partition_id", "sequence", "partial"],
+            changes.partials.compactMap { partial in
+                partial.partitions.first.map { partition, sequence in
+                    [.integer(Int64(partition)), .integer(Int64(sequence)), .text(String(decoding: partial.encoded(), as: UTF8.self))]
                 }
-                statements.append(StoreStatement("INSERT INTO current_tallies \(columns) VALUES \(values)", arguments))
-            }
-        }
-        for partial in changes.partials {
-            guard let (partition, sequence) = partial.partitions.first else { continue }
-            statements.append(StoreStatement(
-                """
-                INSERT INTO tally_partials (partition_id, sequence, partial) VALUES (?, ?, ?)
-                ON CONFLICT (partition_id) DO UPDATE SET sequence = excluded.sequence, partial = excluded.partial
-                """,
-                [.integer(Int64(partition)), .integer(Int64(sequence)), .text(String(decoding: partial.encoded(), as: UTF8.self))]))
-        }
-        for letter in changes.deadLetters {
-            statements.append(StoreStatement(
-                """
-                INSERT INTO dead_letters (topic, partition_id, record_offset, reason, worker, respondent_id, message_key,
-                    source_topic, source_partition, source_offset, rejected_at, letter)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                """,
+            },
+            onConflict: "(partition_id) DO UPDATE SET sequence = excluded.sequence, partial = excluded.partial")
+        statements += inserts(
+            into: "dead_letters",
+            ["topic", "partition_id", "record_offset", "reason", "worker", "respondent_id", "message_key", "source_topic",
+             "source_partition", "source_offset", "rejected_at", "letter"],
+            changes.deadLetters.map { letter in
                 [.text(letter.position.topic), .integer(Int64(letter.position.partition)), .integer(letter.position.offset),
                  .text(letter.reason), .of(letter.worker), .of(letter.respondentID), .of(letter.key),
                  .of(letter.source?.topic), .of(letter.source?.partition), letter.source.map { .integer($0.offset) } ?? .null,
-                 .of(letter.rejectedAt), .text(letter.letter)]))
-        }
-        for offset in changes.offsets {
-            statements.append(StoreStatement(
-                """
-                INSERT INTO consumed_offsets (topic, partition_id, next_offset) VALUES (?, ?, ?)
-                ON CONFLICT (topic, partition_id) DO UPDATE SET next_offset = excluded.next_offset
-                """,
-                [.text(offset.topic), .integer(Int64(offset.partition)), .integer(offset.offset)]))
-        }
+                 .of(letter.rejectedAt), .text(letter.letter)]
+            },
+            onConflict: "DO NOTHING")
+        statements += inserts(
+            into: "consumed_offsets", ["topic", "partition_id", "next_offset"],
+            changes.offsets.map { [.text($0.topic), .integer(Int64($0.partition)), .integer($0.offset)] },
+            onConflict: "(topic, partition_id) DO UPDATE SET next_offset = excluded.next_offset")
         return statements
+    }
+
+    /// `INSERT INTO table (columns) VALUES (…), (…) [ON CONFLICT …]` for `rows`, in statements of at
+    /// most 2,000 bound values (SQLite and PostgreSQL both take far more). An `ON CONFLICT … DO
+    /// UPDATE` must not meet one key twice in a statement: callers pass rows with distinct keys.
+    private static func inserts(into table: String, _ columns: [String], _ rows: [[StoreValue]], onConflict: String? = nil)
+        -> [StoreStatement]
+    {
+        let perStatement = max(1, 2_000 / columns.count)
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        return stride(from: 0, to: rows.count, by: perStatement).map { start in
+            let chunk = rows[start..<min(start + perStatement, rows.count)]
+            let values = Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
+            let conflict = onConflict.map { " ON CONFLICT \($0)" } ?? ""
+            return StoreStatement("INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(values)\(conflict)",
+                                  chunk.flatMap { $0 })
+        }
     }
 
     // MARK: Reading
@@ -171,24 +181,5 @@ public final class TallyStoreDatabase: Sendable {
                     reason: row[3].string ?? "", worker: row[4].string, respondentID: row[5].string, key: row[6].string, source: source,
                     rejectedAt: row[10].string, letter: row[11].string ?? "")
             }
-    }
-}
-
-extension Sequence {
-    /// The elements in consecutive groups of at most `size`, each with the offset of its first element.
-    fileprivate func chunked(by size: Int) -> [(Int, [Element])] {
-        var chunks: [(Int, [Element])] = []
-        var current: [Element] = []
-        var start = 0
-        for (index, element) in enumerated() {
-            if current.count == size {
-                chunks.append((start, current))
-                current = []
-                start = index
-            }
-            current.append(element)
-        }
-        if !current.isEmpty { chunks.append((start, current)) }
-        return chunks
     }
 }

@@ -57,8 +57,7 @@ public final class TallyStoreService: Service, Sendable {
                     let started = ContinuousClock.now
                     self.metrics.recordsIn.increment(by: Int64(batch.count))
                     let changes = ingest.ingest(batch, logger: self.logger)
-                    // Not cancelled by a shutdown: the batch in hand is written (or not at all).
-                    try await Task { try await self.write(changes) }.value
+                    try await self.write(changes)
                     self.metrics.recordsOut.increment(by: Int64(changes.series.count + changes.deadLetters.count))
                     self.metrics.batchSeconds.record((ContinuousClock.now - started) / .seconds(1))
                 }
@@ -69,11 +68,14 @@ public final class TallyStoreService: Service, Sendable {
     }
 
     /// Writes `changes`, retrying with back-off (1 s doubling to 30 s) while the database fails.
+    /// A shutdown does not interrupt a write (the batch in hand is written, or not at all), only
+    /// the wait before a retry.
     private func write(_ changes: StoreChanges) async throws {
         var delay = Duration.seconds(1)
+        let database = database
         while true {
             do {
-                try await database.apply(changes)
+                try await Task { try await database.apply(changes) }.value
                 if readiness.current.reason.hasPrefix("database") {
                     readiness.markReady()
                     metrics.ready.set(Int64(1))
