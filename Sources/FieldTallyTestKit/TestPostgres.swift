@@ -67,17 +67,23 @@ public final class TestPostgres: Sendable {
                 explain: { (try? String(contentsOf: directory.appendingPathComponent("initdb.log"), encoding: .utf8)) ?? "" })
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // The shell runs the server and stops it when this process disappears (even by SIGKILL)
-        // or when the shell itself is terminated; fsync off: test data need not survive power loss.
+        // The shell runs the server and stops it (removing its folder) when this process disappears
+        // (even by SIGKILL) or when the shell itself is terminated. It signals the server by the pid
+        // in postmaster.pid: runuser does not pass SIGINT on. fsync off: test data need not
+        // survive power loss.
         let server = "\(asUser)\(quoted(binaries.appendingPathComponent("postgres").path)) -D \(quoted(data.path)) -p \(port) "
             + "-c listen_addresses=127.0.0.1 -c unix_socket_directories=\(quoted(directory.path)) -c fsync=off -c max_connections=50"
         process.arguments = [
             "-c",
             """
             \(server) >>\(quoted(log.path)) 2>&1 & b=$!
-            trap 'kill -INT $b 2>/dev/null; wait $b; exit 0' TERM INT HUP
+            stop() {
+              p=$(head -1 \(quoted(data.path))/postmaster.pid 2>/dev/null); [ -n "$p" ] && kill -INT "$p" 2>/dev/null
+              wait $b; rm -rf \(quoted(directory.path))
+            }
+            trap 'stop; exit 0' TERM INT HUP
             while kill -0 \(getpid()) 2>/dev/null && kill -0 $b 2>/dev/null; do sleep 0.5; done
-            kill -INT $b 2>/dev/null; wait $b
+            stop
             """,
         ]
         process.standardOutput = FileHandle.nullDevice
