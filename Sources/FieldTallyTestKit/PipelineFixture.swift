@@ -160,7 +160,7 @@ public final class PipelineFixture: Sendable {
     @discardableResult
     public func startPipeline() async throws -> [PipelineWorker] {
         var started: [PipelineWorker] = []
-        for stage in PipelineWorker.Stage.allCases { started.append(try await start(stage, waitUntilReady: false)) }
+        for stage in PipelineWorker.Stage.pipeline { started.append(try await start(stage, waitUntilReady: false)) }
         for worker in started { try await waitUntilReady(worker) }
         return started
     }
@@ -173,14 +173,15 @@ public final class PipelineFixture: Sendable {
     /// and serves HTTP on a free port it logs.
     ///
     /// - Parameters:
-    ///   - stage: Which worker executable to launch.
+    ///   - stage: Which executable to launch.
+    ///   - arguments: More arguments, after `--group` and `--http-port 0` (e.g. `tally-store`'s `--database`). Default: none.
     ///   - waitUntilReady: Wait for `/healthz` to answer 200, at most ``Options/readyTimeout``; false returns as
     ///     soon as the process is launched. Default: true.
     /// - Returns: The launched worker, also listed in ``workers``.
     /// - Throws: ``PipelineError`` when the executable is missing (run `swift build --build-tests`),
     ///   cannot start, exits, or is not ready in time.
     @discardableResult
-    public func start(_ stage: PipelineWorker.Stage, waitUntilReady: Bool = true) async throws -> PipelineWorker {
+    public func start(_ stage: PipelineWorker.Stage, arguments: [String] = [], waitUntilReady: Bool = true) async throws -> PipelineWorker {
         let executable: URL
         do { executable = try BuildProducts.executable(named: stage.rawValue) } catch { throw PipelineError("\(error)") }
         let number = state.withLock { state in
@@ -190,7 +191,7 @@ public final class PipelineFixture: Sendable {
         let workerName = "\(stage.rawValue)-\(number)"
         let log = logDirectory.appendingPathComponent("\(workerName).log")
         let process = try PipelineCommand.launch(
-            executable, ["--group", group(of: stage), "--http-port", "0"],
+            executable, ["--group", group(of: stage), "--http-port", "0"] + arguments,
             environment: environment, output: log, errors: log)
         let worker = PipelineWorker(stage: stage, name: workerName, logFile: log, process: process)
         state.withLock { $0.started.append(worker) }

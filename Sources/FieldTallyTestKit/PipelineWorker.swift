@@ -10,7 +10,7 @@ import FoundationNetworking
 /// (``PipelineFixture/stop(_:within:)``, ``PipelineFixture/kill(_:)``), which also stops every
 /// instance still running when the test ends.
 public final class PipelineWorker: Sendable, CustomStringConvertible {
-    /// A worker executable of the pipeline.
+    /// A worker executable of the pipeline, or a subscriber of its output.
     public enum Stage: String, Sendable, CaseIterable {
         /// `tally-validate`: submissions → valid, dead letters.
         case validate = "tally-validate"
@@ -18,6 +18,11 @@ public final class PipelineWorker: Sendable, CustomStringConvertible {
         case code = "tally-code"
         /// `tally-aggregate`: coded + dead letters → partial tallies, changelog.
         case aggregate = "tally-aggregate"
+        /// `tally-store`: partial tallies + dead letters → a database (not part of ``pipeline``).
+        case store = "tally-store"
+
+        /// The three stages from submissions to tallies, in order.
+        public static let pipeline: [Stage] = [.validate, .code, .aggregate]
     }
 
     /// The stage this process runs.

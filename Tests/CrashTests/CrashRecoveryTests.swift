@@ -116,11 +116,11 @@ struct CrashRecoveryTests {
     static func killAndRestart(_ pipeline: PipelineFixture, scenario: Scenario, over duration: Duration,
                                from started: ContinuousClock.Instant) async throws -> [String] {
         var random = ReferenceRandom(seed: scenario.seed)
-        let stages = PipelineWorker.Stage.allCases.shuffled(using: &random)
+        let stages = PipelineWorker.Stage.pipeline.shuffled(using: &random)
         let slot = duration * 0.85 / scenario.kills
         var kills: [String] = []
         for k in 0..<scenario.kills {
-            let stage = k < stages.count ? stages[k] : PipelineWorker.Stage.allCases.randomElement(using: &random)!
+            let stage = k < stages.count ? stages[k] : PipelineWorker.Stage.pipeline.randomElement(using: &random)!
             let at = started + duration * 0.05 + slot * k + slot * Double.random(in: 0..<0.8, using: &random)
             try await Task.sleep(until: at, clock: .continuous)
             guard let victim = pipeline.running.first(where: { $0.stage == stage }) else {

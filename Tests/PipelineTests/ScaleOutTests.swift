@@ -23,7 +23,7 @@ extension WorkerPipeline {
                 }()
                 try await Task.sleep(for: .seconds(2))
                 var second: [PipelineWorker] = []
-                for stage in PipelineWorker.Stage.allCases { second.append(try await pipeline.start(stage, waitUntilReady: false)) }
+                for stage in PipelineWorker.Stage.pipeline { second.append(try await pipeline.start(stage, waitUntilReady: false)) }
                 for worker in second { try await pipeline.waitUntilReady(worker) }
                 let joinedWhileSubmitting = !submissionDone.load(ordering: .sequentiallyConsistent)
                 let submit = try await submission

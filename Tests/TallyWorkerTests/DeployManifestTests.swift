@@ -33,11 +33,14 @@ import Yams
         }
     }
 
+    /// What the programs read: every worker's variables, and tally-store's database.
+    static let knownVariables = Set(WorkerOptions.environmentVariables + ["TALLY_DATABASE"])
+
     @Test func deploymentsRunImageProgramsWithKnownVariablesAndRealProbes() throws {
         let programs = try products()
         let dockerfile = try text("Deploy/Dockerfile")
-        let deployments = try manifests().filter { $0.document["kind"] as? String == "Deployment" }
-        #expect(deployments.count == 3)
+        let deployments = try manifests().filter { ["Deployment", "StatefulSet"].contains($0.document["kind"] as? String) }
+        #expect(deployments.count == 4)
         for (name, document) in deployments {
             let spec = try #require((document["spec"] as? [String: Any])?["template"] as? [String: Any])
             let containers = try #require((spec["spec"] as? [String: Any])?["containers"] as? [[String: Any]], "\(name): no containers")
@@ -47,7 +50,7 @@ import Yams
                 #expect(imagePrograms(dockerfile).contains(command), "\(name) runs \(command), which the image does not build")
                 for env in container["env"] as? [[String: Any]] ?? [] {
                     let variable = env["name"] as? String ?? ""
-                    #expect(WorkerOptions.environmentVariables.contains(variable), "\(name) sets \(variable), which no worker reads")
+                    #expect(Self.knownVariables.contains(variable), "\(name) sets \(variable), which no program reads")
                 }
                 let port = try #require((container["ports"] as? [[String: Any]])?.first?["containerPort"] as? Int)
                 let httpPort = (container["env"] as? [[String: Any]])?.first { $0["name"] as? String == "TALLY_HTTP_PORT" }?["value"] as? String

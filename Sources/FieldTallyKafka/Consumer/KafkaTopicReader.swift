@@ -2,19 +2,16 @@ import Crdkafka
 import Logging
 import Synchronization
 
-/// Reads whole topics from the beginning to their current end without joining a
-/// consumer group (manual assignment, nothing committed): for example a
-/// worker restoring its state from a compacted changelog on start.
+/// Reads topics without joining a consumer group (manual assignment, nothing
+/// committed): whole topics from the beginning to their current end (a worker
+/// restoring its state from a compacted changelog on start), or from positions the
+/// caller keeps, following new records (a subscriber that stores its offsets itself).
 public struct KafkaTopicReader: Sendable {
     /// The reader's settings.
     public var configuration: KafkaReaderConfiguration
     private let logger: Logger
 
     /// Creates a reader; it connects on each read.
-    ///
-    /// - Parameters:
-    ///   - configuration: Brokers, batching and the request timeout used for metadata.
-    ///   - logger: Receives librdkafka's log lines for each read. Default: a logger labelled `fieldtally.kafka.reader`.
     public init(configuration: KafkaReaderConfiguration, logger: Logger = Logger(label: "fieldtally.kafka.reader")) {
         self.configuration = configuration
         self.logger = logger
@@ -23,33 +20,25 @@ public struct KafkaTopicReader: Sendable {
     /// Reads every partition of `topic` from its oldest record to the end it had
     /// when reached, handing batches to `body` in partition order per partition.
     ///
-    /// Each call creates its own librdkafka client and releases it before returning, also when `body` throws.
-    /// The end of a partition is its end-of-partition event, not a watermark asked for in advance.
-    ///
     /// - Parameters:
-    ///   - topic: The topic to read; every partition it has at the start of the read.
-    ///   - body: Called with each batch in turn, never concurrently; the next batch is fetched while it runs
-    ///     (up to `bufferedBatches` ahead). Throwing stops the read.
-    /// - Returns: the number of records read; 0 for an empty topic.
+    ///   - topic: the topic to read.
+    ///   - body: receives each batch; the next batch is fetched while it runs.
+    /// - Returns: the number of records read.
     /// - Throws: ``KafkaError`` when the topic does not exist or the brokers do not
     ///   answer within `requestTimeout`; or what `body` throws.
     public func readToEnd(
         topic: String, _ body: (KafkaBatch) async throws -> Void
     ) async throws -> Int {
-        var count = 0
-        try await read(topic: topic, follow: false) { batch, _ in
-            count += batch.count
-            try await body(batch)
-        }
-        return count
+        try await read(topics: [topic], from: [], follow: false, stop: StopFlag(), body)
     }
 
-    /// What ``follow(topic:_:)`` hands to its body.
+    /// What ``follow(topic:_:)`` and ``follow(topics:from:_:)`` hand to their body.
     public enum FollowEvent: Sendable {
         /// Records, in order per partition.
         case batch(KafkaBatch)
         /// Every partition has been read to the end it had when reached, for the first time;
-        /// `partitions` are the topic's partitions. Batches after this are new records.
+        /// `partitions` are the partition numbers read (of every topic followed). Batches after
+        /// this are new records.
         case caughtUp(partitions: [Int])
     }
 
@@ -64,37 +53,68 @@ public struct KafkaTopicReader: Sendable {
     /// - Throws: ``KafkaError`` when the topic does not exist or the brokers do not answer
     ///   within `requestTimeout`; or what `body` throws.
     public func follow(topic: String, _ body: (FollowEvent) async throws -> Void) async throws {
-        try await read(topic: topic, follow: true) { batch, stop in
+        try await follow(topics: [topic], from: [], body)
+    }
+
+    /// Reads every partition of `topics` from the given positions (a partition without one
+    /// from its oldest record) and keeps reading new records as they arrive, until `body`
+    /// throws or the calling task is cancelled (then it returns). Nothing is committed: a
+    /// caller that keeps its own positions (a database, written in the same transaction as
+    /// the rows the records produced) passes them back here on its next start and so reads
+    /// each record once. Partitions added after the start are not read.
+    ///
+    /// - Parameters:
+    ///   - topics: the topics to follow; their partitions are looked up once, on start.
+    ///   - positions: where to start, each the offset of the next record to read.
+    ///   - body: receives the batches (each batch's `nextOffsets` are the positions after
+    ///     it), and ``FollowEvent/caughtUp(partitions:)`` once.
+    /// - Throws: ``KafkaError`` when a topic does not exist, the brokers do not answer within
+    ///   `requestTimeout` or the client fails fatally (other fetch errors are logged and
+    ///   retried by librdkafka); or what `body` throws.
+    public func follow(
+        topics: [String], from positions: [KafkaTopicPartitionOffset], _ body: (FollowEvent) async throws -> Void
+    ) async throws {
+        let stop = StopFlag()
+        _ = try await read(topics: topics, from: positions, follow: true, stop: stop) { batch in
             // An empty batch is the drain's "caught up" marker.
             try await body(batch.isEmpty ? .caughtUp(partitions: stop.partitions.withLock { $0 }) : .batch(batch))
         }
     }
 
-    /// Connects, reads on a dedicated thread and hands each batch to `body` until the thread
-    /// finishes (read to the end), `body` throws, or the task is cancelled; the thread is
-    /// stopped and joined before returning.
-    private func read(topic: String, follow: Bool, _ body: (KafkaBatch, StopFlag) async throws -> Void) async throws {
+    private func read(
+        topics: [String], from positions: [KafkaTopicPartitionOffset], follow: Bool, stop: StopFlag,
+        _ body: (KafkaBatch) async throws -> Void
+    ) async throws -> Int {
         let configuration = configuration
-        let role = follow ? "follower" : "reader"
-        let description = "\(role) \(configuration.clientID) of topic '\(topic)' (brokers \(configuration.bootstrapServers.joined(separator: ",")))"
+        let description =
+            "reader \(configuration.clientID) of \(topics.map { "'\($0)'" }.joined(separator: ", ")) "
+            + "(brokers \(configuration.bootstrapServers.joined(separator: ",")))"
         let (_, continuation) = AsyncStream.makeStream(of: KafkaClientEvent.self, bufferingPolicy: .bufferingNewest(1))
         let client = try RDKafkaClient(
             kind: .consumer, properties: configuration.librdkafkaProperties,
             callbacks: RDKafkaCallbacks(clientDescription: description, logger: logger, events: continuation))
         let channel = BatchChannel(capacity: configuration.batching.bufferedBatches)
-        let stop = StopFlag()
-        let thread = DedicatedThread(name: "kafka-\(role)") {
-            channel.finish(Self.drain(topic: topic, client: client, channel: channel, configuration: configuration, stop: stop, follow: follow))
+        let thread = DedicatedThread(name: "kafka-reader") {
+            channel.finish(
+                Self.drain(
+                    topics: topics, positions: positions, follow: follow, client: client, channel: channel,
+                    configuration: configuration, stop: stop))
         }
+        var count = 0
         do {
-            while let batch = try await channel.next() { try await body(batch, stop) }
+            while let batch = try await channel.next() {
+                count += batch.count
+                try await body(batch)
+            }
         } catch {
             stop.flag.store(true, ordering: .releasing)
             await thread.join()
             throw error
         }
+        // Ended by the reader thread (at the end, or failing), or by cancellation.
         stop.flag.store(true, ordering: .releasing)
         await thread.join()
+        return count
     }
 
     private final class StopFlag: Sendable {
@@ -107,41 +127,46 @@ public struct KafkaTopicReader: Sendable {
     /// stops once every partition has reported its end; following puts an empty batch then
     /// (the caught-up marker) and goes on until stopped.
     private static func drain(
-        topic: String, client: RDKafkaClient, channel: BatchChannel, configuration: KafkaReaderConfiguration, stop: StopFlag,
-        follow: Bool
+        topics: [String], positions: [KafkaTopicPartitionOffset], follow: Bool, client: RDKafkaClient, channel: BatchChannel,
+        configuration: KafkaReaderConfiguration, stop: StopFlag
     ) -> KafkaError? {
         let rk = client.pointer
         let timeout = configuration.requestTimeout.timeoutMilliseconds
         // The end is found by end-of-partition events, not by asking for watermarks:
         // some brokers (Tansu 0.x) answer ListOffsets(latest) with the wrong offset.
-        let partitions: [Int]
+        var pending: Set<KafkaTopicPartition> = []
+        var handles: [(topic: RDKafkaTopic, partitions: [Int])] = []
         do {
-            partitions = try client.partitions(of: topic, timeoutMilliseconds: timeout)
+            for topic in topics {
+                let partitions = try client.partitions(of: topic, timeoutMilliseconds: timeout)
+                handles.append((try RDKafkaTopic(client: client, name: topic), partitions))
+                pending.formUnion(partitions.map { KafkaTopicPartition(topic: topic, partition: $0) })
+            }
         } catch {
             return error
         }
-        var pending = Set(partitions)
-        stop.partitions.withLock { $0 = partitions }
+        stop.partitions.withLock { $0 = handles.flatMap(\.partitions) }
         var caughtUp = false
         // The simple (legacy) consumer API, as kcat uses: no group coordinator
-        // involved, every partition fetched into one queue from its beginning.
+        // involved, every partition fetched into one queue from where it starts.
         guard let queue = rd_kafka_queue_new(rk) else {
             return KafkaError(code: .state, message: "\(client.callbacks.clientDescription): could not create a queue")
         }
         defer { rd_kafka_queue_destroy(queue) }
-        let topicHandle: RDKafkaTopic
-        do {
-            topicHandle = try RDKafkaTopic(client: client, name: topic)
-        } catch {
-            return error
-        }
-        var started: [Int32] = []
-        defer { for partition in started { rd_kafka_consume_stop(topicHandle.pointer, partition) } }
-        for partition in partitions {
-            if rd_kafka_consume_start_queue(topicHandle.pointer, Int32(partition), fieldtally_offset_beginning, queue) == -1 {
-                return KafkaError(rd_kafka_last_error(), "\(client.callbacks.clientDescription): start reading \(topic)[\(partition)]")
+        // Holding the handles here keeps them alive until every partition is stopped.
+        var started: [(topic: RDKafkaTopic, partition: Int32)] = []
+        defer { for (topic, partition) in started { rd_kafka_consume_stop(topic.pointer, partition) } }
+        var starts: [KafkaTopicPartition: Int64] = [:]
+        for position in positions { starts[position.topicPartition] = position.offset }
+        for (topic, partitions) in handles {
+            for partition in partitions {
+                let offset = starts[KafkaTopicPartition(topic: topic.name, partition: partition)] ?? fieldtally_offset_beginning
+                if rd_kafka_consume_start_queue(topic.pointer, Int32(partition), offset, queue) == -1 {
+                    return KafkaError(
+                        rd_kafka_last_error(), "\(client.callbacks.clientDescription): start reading \(topic.name)[\(partition)] at \(offset)")
+                }
+                started.append((topic, Int32(partition)))
             }
-            started.append(Int32(partition))
         }
         let capacity = max(1, configuration.batching.maxRecords)
         let buffer = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: capacity)
@@ -154,8 +179,18 @@ public struct KafkaTopicReader: Sendable {
             if count < 0 { return KafkaError(rd_kafka_last_error(), "\(client.callbacks.clientDescription): consume") }
             guard count > 0 else { continue }
             let output = batcher.convert(buffer, count: count)
-            if let error = output.errors.first { return error }
-            for end in output.endsOfPartition { pending.remove(end.partition) }
+            if follow {
+                // A follower outlives broker restarts: librdkafka retries on its own, so errors
+                // are reported and reading goes on, unless the client cannot go on.
+                for error in output.errors {
+                    client.callbacks.logger.warning("\(error.message)")
+                    client.callbacks.recordError(error)
+                }
+                if let fatal = client.callbacks.fatal { return fatal }
+            } else if let error = output.errors.first {
+                return error
+            }
+            for end in output.endsOfPartition { pending.remove(end.topicPartition) }
             if !output.batch.isEmpty, !channel.put(output.batch, shouldStop: shouldStop) {
                 return nil
             }

@@ -26,7 +26,7 @@ struct TalliesCommand: AsyncParsableCommand {
         switch format {
         case .json: print(doc.json())
         case .text: print(doc.textReport(), terminator: "")
-        case .csv: print(doc.csv(), terminator: "")
+        case .csv: print(TallyTableCSV.render(doc), terminator: "")
         }
     }
 }
