@@ -71,7 +71,7 @@ public struct PublishedTallies: Sendable {
             }
             if case .rejected(let rejection, let detail) = outcome {
                 let letter = DeadLetter(rejection: rejection, detail: detail, worker: worker,
-                                        source: SourcePosition(topic: topics.submissions, partition: partition, offset: Int64(index)),
+                                        source: KafkaTopicPartitionOffset(topic: topics.submissions, partition: partition, offset: Int64(index)),
                                         key: message.key, value: message.value)
                 let bytes = Array(try encoder.encode(letter))
                 publish(topics.rejected, partition, key: message.key, value: bytes)

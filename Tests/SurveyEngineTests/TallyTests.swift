@@ -125,25 +125,6 @@ import Testing
         #expect(hidden.textReport().contains("suppressed"))
     }
 
-    @Test func csvHasOneRowPerCodeWithTheDocumentsFiguresAndBlanksForSuppressedCells() throws {
-        let partial = sampleTally()
-        let open = TallyDocument(merged: partial, plan: sample.plan, frame: sample.frame)
-        let hidden = TallyDocument(merged: partial, plan: sample.plan, frame: sample.frame, options: .init(suppressBelow: 5))
-        let lines = open.csv().split(separator: "\n").map(String.init)
-        #expect(lines.first == TallyDocument.csvHeader.joined(separator: ","))
-        #expect(lines.count == 1 + open.fields.reduce(0) { $0 + $1.codes.count })
-        let field = try #require(open.fields.first { $0.name == "parenting_programme" })
-        let code = try #require(field.codes.first { $0.code == "triple_p" })
-        let interval = try #require(code.wilson95Answered)
-        let row = ["parenting_programme", "triple_p", "\(try #require(code.count))", "\(field.baseAll)", "\(field.baseAnswered)",
-                   String(format: "%.4f", try #require(code.percentOfAll)), String(format: "%.4f", try #require(code.percentOfAnswered))]
-        let written = try #require(lines.first { $0.hasPrefix("parenting_programme,triple_p,") }).split(separator: ",", omittingEmptySubsequences: false)
-        #expect(written.prefix(7).map(String.init) == row)
-        #expect(written.suffix(2).map(String.init) == [String(format: "%.4f", interval.lower), String(format: "%.4f", interval.upper)])
-        let suppressed = try #require(hidden.csv().split(separator: "\n").first { $0.hasPrefix("parenting_programme,triple_p,") })
-        #expect(suppressed == "parenting_programme,triple_p,,\(field.baseAll),\(field.baseAnswered),,,,,,")
-    }
-
     @Test func emptyBaseGivesNullPercentagesNotZero() throws {
         let empty = TallyDocument(merged: PartialTally(formId: sample.plan.formId), plan: sample.plan, frame: sample.frame)
         let code = try #require(empty.fields.first?.codes.first)

@@ -174,7 +174,7 @@ public final class TallyStoreDatabase: Sendable {
             """))
             .map { row in
                 let source = row[7].string.flatMap { topic in
-                    row[8].int.flatMap { partition in row[9].int.map { SourcePosition(topic: topic, partition: partition, offset: Int64($0)) } }
+                    row[8].int.flatMap { partition in row[9].int.map { KafkaTopicPartitionOffset(topic: topic, partition: partition, offset: Int64($0)) } }
                 }
                 return StoredDeadLetter(
                     position: KafkaTopicPartitionOffset(topic: row[0].string ?? "", partition: row[1].int ?? 0, offset: Int64(row[2].int ?? 0)),

@@ -17,7 +17,7 @@ public struct StoredDeadLetter: Sendable, Hashable {
     /// The rejected message's key.
     public var key: String?
     /// Where the rejected message was first read (its `survey.submissions` position).
-    public var source: SourcePosition?
+    public var source: KafkaTopicPartitionOffset?
     /// When the worker rejected it (RFC 3339).
     public var rejectedAt: String?
     /// The dead letter's JSON as published (problems, detail, the original message).
@@ -45,7 +45,7 @@ public struct StoredDeadLetter: Sendable, Hashable {
 
     /// A row with its values (for reading the table back).
     public init(position: KafkaTopicPartitionOffset, reason: String, worker: String?, respondentID: String?, key: String?,
-                source: SourcePosition?, rejectedAt: String?, letter: String) {
+                source: KafkaTopicPartitionOffset?, rejectedAt: String?, letter: String) {
         self.position = position
         self.reason = reason
         self.worker = worker
