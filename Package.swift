@@ -193,17 +193,21 @@ let package = Package(
         ),
         .testTarget(
             name: "TallyWorkerTests",
-            dependencies: ["TallyWorker", "FieldTallyTestKit", "SurveyEngine", "FieldTallyKafka",
-                           .product(name: "Yams", package: "Yams"),
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "TallyWorker", "FieldTallyTestKit", "SurveyEngine", "FieldTallyKafka",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         // The dashboard in process (hub, server, auth, CSV) and, with the pipeline and tally-dashboard
         // running as processes, in a headless Chromium (Debian's chromium and chromium-driver).
         .testTarget(
             name: "TallyDashboardTests",
-            dependencies: ["TallyDashboard", "TallyWorker", "FieldTallyTestKit", "SurveyEngine", "FieldTallyKafka",
-                           .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "TallyDashboard", "TallyWorker", "FieldTallyTestKit", "SurveyEngine", "FieldTallyKafka",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

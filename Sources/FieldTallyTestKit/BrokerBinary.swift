@@ -19,7 +19,8 @@ public enum BrokerBinary {
         }
         guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
             throw BrokerError(
-                "Tansu broker not found at \(candidate.path): run Deploy/setup.sh (or set TALLY_TANSU to the tansu binary)")
+                "Tansu broker not found at \(candidate.path): run Deploy/setup.sh (or set TALLY_TANSU to the tansu binary)"
+            )
         }
         return candidate
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -28,8 +29,12 @@ public final class DashboardProcess: Sendable {
     ///   - arguments: more flags (e.g. `--auth-token`).
     ///   - logName: the log file's name under the pipeline's log folder.
     /// - Throws: ``PipelineError`` when it is not built, exits, or is not ready within 60 s.
-    public static func start(on pipeline: PipelineFixture, port: Int, arguments: [String] = [],
-                             logName: String = "tally-dashboard") async throws -> DashboardProcess {
+    public static func start(
+        on pipeline: PipelineFixture,
+        port: Int,
+        arguments: [String] = [],
+        logName: String = "tally-dashboard"
+    ) async throws -> DashboardProcess {
         let executable: URL
         do { executable = try BuildProducts.executable(named: "tally-dashboard") } catch { throw PipelineError("\(error)") }
         var log = pipeline.logDirectory.appendingPathComponent("\(logName).log")
@@ -38,8 +43,13 @@ public final class DashboardProcess: Sendable {
             n += 1
             log = pipeline.logDirectory.appendingPathComponent("\(logName)-\(n).log")
         }
-        let process = try PipelineCommand.launch(executable, ["--http-port", String(port)] + arguments,
-                                                 environment: pipeline.environment, output: log, errors: log)
+        let process = try PipelineCommand.launch(
+            executable,
+            ["--http-port", String(port)] + arguments,
+            environment: pipeline.environment,
+            output: log,
+            errors: log
+        )
         let dashboard = DashboardProcess(port: port, logFile: log, process: process)
         try await dashboard.waitUntilReady()
         return dashboard

@@ -43,10 +43,16 @@ public final class FakeODKCentral: Sendable {
         self.email = email
         self.password = password
         baseURL = URL(string: "http://127.0.0.1:\(port)")!
-        process = try PipelineCommand.launch(URL(fileURLWithPath: python),
-                                             [script.path, String(port), rowsFile.path, "/v1/projects/\(project)/forms/\(form).svc/Submissions",
-                                              email, password],
-                                             environment: ProcessInfo.processInfo.environment, output: logFile, errors: logFile)
+        process = try PipelineCommand.launch(
+            URL(fileURLWithPath: python),
+            [
+                script.path, String(port), rowsFile.path, "/v1/projects/\(project)/forms/\(form).svc/Submissions",
+                email, password,
+            ],
+            environment: ProcessInfo.processInfo.environment,
+            output: logFile,
+            errors: logFile
+        )
         let deadline = ContinuousClock.now + .seconds(15)
         while ContinuousClock.now < deadline {
             if let answer = try? await IntakeGatewayProcess.request("GET", baseURL.appendingPathComponent("ping"), timeout: 2), answer.status == 200 {
@@ -88,57 +94,57 @@ public final class FakeODKCentral: Sendable {
     deinit { stop() }
 
     static let script = #"""
-    import base64, json, re, sys
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-    from urllib.parse import urlparse, parse_qs
+        import base64, json, re, sys
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import urlparse, parse_qs
 
-    port, rows_file, feed_path, email, password = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
-    expected_auth = "Basic " + base64.b64encode(f"{email}:{password}".encode()).decode()
+        port, rows_file, feed_path, email, password = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+        expected_auth = "Basic " + base64.b64encode(f"{email}:{password}".encode()).decode()
 
-    def changed(row, field):
-        return (row.get("__system") or {}).get(field)
+        def changed(row, field):
+            return (row.get("__system") or {}).get(field)
 
-    class Central(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def answer(self, status, body):
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self):
-            url = urlparse(self.path)
-            if url.path == "/ping":
-                return self.answer(200, {"ok": True})
-            if url.path != feed_path:
-                return self.answer(404, {"message": "no such feed"})
-            if self.headers.get("Authorization") != expected_auth:
-                return self.answer(401, {"message": "Could not authenticate with the provided credentials."})
-            query = parse_qs(url.query)
-            rows = json.load(open(rows_file))
-            for clause in (query.get("$filter") or [""])[0].split(" or "):
+        class Central(BaseHTTPRequestHandler):
+            def log_message(self, *args):
                 pass
-            text = (query.get("$filter") or [""])[0]
-            if text:
-                terms = re.findall(r"__system/(updatedAt|submissionDate) (ge|gt) (\S+)", text)
-                def keep(row):
-                    for field, op, value in terms:
-                        have = changed(row, field)
-                        if have is not None and (have >= value if op == "ge" else have > value):
-                            return True
-                    return False
-                rows = [row for row in rows if keep(row)]
-            rows.sort(key=lambda row: (changed(row, "submissionDate") or "", row.get("__id", "")))
-            skip = int((query.get("$skip") or ["0"])[0])
-            top = int((query.get("$top") or [str(len(rows))])[0])
-            page = rows[skip:skip + top]
-            print(json.dumps({"filter": text, "skip": skip, "served": [row.get("__id") for row in page]}), flush=True)
-            self.answer(200, {"@odata.context": "fake", "value": page})
 
-    ThreadingHTTPServer(("127.0.0.1", port), Central).serve_forever()
-    """#
+            def answer(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                url = urlparse(self.path)
+                if url.path == "/ping":
+                    return self.answer(200, {"ok": True})
+                if url.path != feed_path:
+                    return self.answer(404, {"message": "no such feed"})
+                if self.headers.get("Authorization") != expected_auth:
+                    return self.answer(401, {"message": "Could not authenticate with the provided credentials."})
+                query = parse_qs(url.query)
+                rows = json.load(open(rows_file))
+                for clause in (query.get("$filter") or [""])[0].split(" or "):
+                    pass
+                text = (query.get("$filter") or [""])[0]
+                if text:
+                    terms = re.findall(r"__system/(updatedAt|submissionDate) (ge|gt) (\S+)", text)
+                    def keep(row):
+                        for field, op, value in terms:
+                            have = changed(row, field)
+                            if have is not None and (have >= value if op == "ge" else have > value):
+                                return True
+                        return False
+                    rows = [row for row in rows if keep(row)]
+                rows.sort(key=lambda row: (changed(row, "submissionDate") or "", row.get("__id", "")))
+                skip = int((query.get("$skip") or ["0"])[0])
+                top = int((query.get("$top") or [str(len(rows))])[0])
+                page = rows[skip:skip + top]
+                print(json.dumps({"filter": text, "skip": skip, "served": [row.get("__id") for row in page]}), flush=True)
+                self.answer(200, {"@odata.context": "fake", "value": page})
+
+        ThreadingHTTPServer(("127.0.0.1", port), Central).serve_forever()
+        """#
 }

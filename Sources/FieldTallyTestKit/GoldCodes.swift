@@ -110,8 +110,16 @@ public struct GoldCodes: Sendable {
             for field in Set(sources.values.flatMap(\.codes.keys)) {
                 codes[field] = (person["codes"] as? [String: Any])?[field] as? [String] ?? []
             }
-            respondents.append(Respondent(respondentID: id, instanceID: instance, answers: line.answers, codes: codes,
-                                          sources: sources, durationWeeks: (person["duration_weeks"] as? NSNumber)?.doubleValue))
+            respondents.append(
+                Respondent(
+                    respondentID: id,
+                    instanceID: instance,
+                    answers: line.answers,
+                    codes: codes,
+                    sources: sources,
+                    durationWeeks: (person["duration_weeks"] as? NSNumber)?.doubleValue
+                )
+            )
         }
         return GoldCodes(respondents: respondents.sorted { $0.respondentID < $1.respondentID })
     }
@@ -150,7 +158,8 @@ public struct GoldCodes: Sendable {
             guard let tab = line.firstIndex(of: 0x09) else { continue }
             let value = Data(line[line.index(after: tab)...])
             guard let object = try? JSONSerialization.jsonObject(with: value) as? [String: Any],
-                  let instance = object["instance_id"] as? String else { continue }
+                let instance = object["instance_id"] as? String
+            else { continue }
             lines.append(Line(number: index + 1, instanceID: instance, answers: jsonValue(object["answers"] ?? NSNull())))
         }
         return lines

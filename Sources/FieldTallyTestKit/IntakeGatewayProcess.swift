@@ -45,13 +45,23 @@ public final class IntakeGatewayProcess: Sendable {
     ///   - environment: more variables (e.g. `TALLY_INTAKE_ACK_TIMEOUT`).
     ///   - timeout: longest to wait for readiness. Default: 60 s.
     /// - Throws: ``PipelineError`` when it is not built, exits, or is not ready in time (with its log).
-    public static func start(for pipeline: PipelineFixture, port: Int = 0, arguments: [String] = [], environment: [String: String] = [:],
-                             timeout: Duration = .seconds(60)) async throws -> IntakeGatewayProcess {
+    public static func start(
+        for pipeline: PipelineFixture,
+        port: Int = 0,
+        arguments: [String] = [],
+        environment: [String: String] = [:],
+        timeout: Duration = .seconds(60)
+    ) async throws -> IntakeGatewayProcess {
         let executable: URL
         do { executable = try BuildProducts.executable(named: "tally-intake") } catch { throw PipelineError("\(error)") }
         let log = pipeline.logDirectory.appendingPathComponent("tally-intake-\(UUID().uuidString.prefix(8)).log")
-        let process = try PipelineCommand.launch(executable, ["--http-port", String(port)] + arguments,
-                                                 environment: pipeline.environment.merging(environment) { $1 }, output: log, errors: log)
+        let process = try PipelineCommand.launch(
+            executable,
+            ["--http-port", String(port)] + arguments,
+            environment: pipeline.environment.merging(environment) { $1 },
+            output: log,
+            errors: log
+        )
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -113,8 +123,13 @@ public final class IntakeGatewayProcess: Sendable {
     ///   - headers: more headers (e.g. `Authorization`).
     ///   - timeout: longest to wait for the answer. Default: 30 s.
     /// - Throws: when no answer came (connection refused or dropped, timeout).
-    public func post(_ path: String, body: [UInt8], contentType: String, headers: [String: String] = [:],
-                     timeout: TimeInterval = 30) async throws -> Answer {
+    public func post(
+        _ path: String,
+        body: [UInt8],
+        contentType: String,
+        headers: [String: String] = [:],
+        timeout: TimeInterval = 30
+    ) async throws -> Answer {
         try await request("POST", path, body: body, headers: headers.merging(["Content-Type": contentType]) { $1 }, timeout: timeout)
     }
 
@@ -128,8 +143,13 @@ public final class IntakeGatewayProcess: Sendable {
     ///   - timeout: longest the whole request may take, in seconds. Default: 30.
     /// - Returns: the answer, whatever its status.
     /// - Throws: ``PipelineError`` when curl is missing or no answer came (connection refused or dropped, timeout).
-    public func request(_ method: String, _ path: String, body: [UInt8]? = nil, headers: [String: String] = [:],
-                        timeout: TimeInterval = 30) async throws -> Answer {
+    public func request(
+        _ method: String,
+        _ path: String,
+        body: [UInt8]? = nil,
+        headers: [String: String] = [:],
+        timeout: TimeInterval = 30
+    ) async throws -> Answer {
         try await Self.request(method, URL(string: "http://127.0.0.1:\(port)\(path)")!, body: body, headers: headers, timeout: timeout)
     }
 
@@ -147,8 +167,13 @@ public final class IntakeGatewayProcess: Sendable {
     /// - Returns: the status, lower-cased headers and body of the first HTTP head in curl's output.
     /// - Throws: ``PipelineError`` when curl is missing, or no answer came (connection refused
     ///   or dropped, timeout), or the output holds no HTTP head.
-    public static func request(_ method: String, _ url: URL, body: [UInt8]? = nil, headers: [String: String] = [:],
-                               timeout: TimeInterval = 30) async throws -> Answer {
+    public static func request(
+        _ method: String,
+        _ url: URL,
+        body: [UInt8]? = nil,
+        headers: [String: String] = [:],
+        timeout: TimeInterval = 30
+    ) async throws -> Answer {
         guard let curl = ["/usr/bin/curl", "/usr/local/bin/curl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw PipelineError("curl is not installed: run Deploy/setup.sh")
         }
@@ -156,7 +181,9 @@ public final class IntakeGatewayProcess: Sendable {
         for (name, value) in headers { arguments += ["-H", "\(name): \(value)"] }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: curl)
-        let output = Pipe(), errors = Pipe(), input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        let input = Pipe()
         process.standardOutput = output
         process.standardError = errors
         if let body {
@@ -167,7 +194,10 @@ public final class IntakeGatewayProcess: Sendable {
         }
         process.arguments = arguments + [url.absoluteString]
         let finished = AsyncStream.makeStream(of: Int32.self)
-        process.terminationHandler = { finished.continuation.yield($0.terminationStatus); finished.continuation.finish() }
+        process.terminationHandler = {
+            finished.continuation.yield($0.terminationStatus)
+            finished.continuation.finish()
+        }
         try process.run()
         if let body {
             let writer = input.fileHandleForWriting
@@ -176,7 +206,8 @@ public final class IntakeGatewayProcess: Sendable {
                 try? writer.close()
             }
         }
-        let reader = output.fileHandleForReading, errorReader = errors.fileHandleForReading
+        let reader = output.fileHandleForReading
+        let errorReader = errors.fileHandleForReading
         async let received = Task.detached { reader.readDataToEndOfFile() }.value
         async let complaint = Task.detached { errorReader.readDataToEndOfFile() }.value
         let (data, stderr) = await (received, complaint)

@@ -55,9 +55,16 @@ public struct PipelineCommand: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fieldtally-command-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let out = directory.appendingPathComponent("stdout"), err = directory.appendingPathComponent("stderr")
-        let process = try Self.launch(executable, arguments, environment: environment, output: out, errors: err,
-                                      input: standardInput)
+        let out = directory.appendingPathComponent("stdout")
+        let err = directory.appendingPathComponent("stderr")
+        let process = try Self.launch(
+            executable,
+            arguments,
+            environment: environment,
+            output: out,
+            errors: err,
+            input: standardInput
+        )
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now >= deadline || Task.isCancelled {
@@ -68,9 +75,11 @@ public struct PipelineCommand: Sendable {
             }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return Result(status: process.terminationStatus,
-                      output: FileManager.default.contents(atPath: out.path) ?? Data(),
-                      errors: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        return Result(
+            status: process.terminationStatus,
+            output: FileManager.default.contents(atPath: out.path) ?? Data(),
+            errors: (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        )
     }
 
     /// The command as a person would type it.
@@ -78,8 +87,14 @@ public struct PipelineCommand: Sendable {
 
     /// Starts `executable` with its output in files, under a watchdog that SIGKILLs it when
     /// this test process is gone.
-    static func launch(_ executable: URL, _ arguments: [String], environment: [String: String], output: URL, errors: URL,
-                       input: URL? = nil) throws -> Process {
+    static func launch(
+        _ executable: URL,
+        _ arguments: [String],
+        environment: [String: String],
+        output: URL,
+        errors: URL,
+        input: URL? = nil
+    ) throws -> Process {
         for file in Set([output, errors]) { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
         let process = Process()
         process.executableURL = executable

@@ -80,8 +80,11 @@ public final class PipelineFixture: Sendable {
     /// - Returns: What `body` returns.
     /// - Throws: what `body` throws (after printing every worker's log tail), ``PipelineError``
     ///   when the survey cannot be loaded, or `KafkaError` when the topics cannot be created.
-    public static func run<T>(_ options: Options = Options(), broker: TestBroker? = nil,
-                              _ body: (PipelineFixture) async throws -> T) async throws -> T {
+    public static func run<T>(
+        _ options: Options = Options(),
+        broker: TestBroker? = nil,
+        _ body: (PipelineFixture) async throws -> T
+    ) async throws -> T {
         let broker = if let broker { broker } else { try await TestBroker.shared() }
         let fixture = try await PipelineFixture(options: options, broker: broker)
         let result: T
@@ -191,8 +194,12 @@ public final class PipelineFixture: Sendable {
         let workerName = "\(stage.rawValue)-\(number)"
         let log = logDirectory.appendingPathComponent("\(workerName).log")
         let process = try PipelineCommand.launch(
-            executable, ["--group", group(of: stage), "--http-port", "0"] + arguments,
-            environment: environment, output: log, errors: log)
+            executable,
+            ["--group", group(of: stage), "--http-port", "0"] + arguments,
+            environment: environment,
+            output: log,
+            errors: log
+        )
         let worker = PipelineWorker(stage: stage, name: workerName, logFile: log, process: process)
         state.withLock { $0.started.append(worker) }
         if waitUntilReady { try await self.waitUntilReady(worker) }
@@ -259,7 +266,9 @@ public final class PipelineFixture: Sendable {
         }
         let took = ContinuousClock.now - started
         guard !worker.wasKilledBySignal, worker.exitStatus == 0 else {
-            throw PipelineError("\(worker) exited with \(worker.wasKilledBySignal ? "signal" : "status") \(worker.exitStatus ?? -1) after SIGTERM, not 0\n\(worker.logTail())")
+            throw PipelineError(
+                "\(worker) exited with \(worker.wasKilledBySignal ? "signal" : "status") \(worker.exitStatus ?? -1) after SIGTERM, not 0\n\(worker.logTail())"
+            )
         }
         return took
     }
@@ -367,7 +376,11 @@ public final class PipelineFixture: Sendable {
     ///   - timeout: Longest run before the process is killed. Default: 60 s.
     /// - Returns: The exit status and everything it wrote; a non-zero status is returned, not thrown.
     /// - Throws: ``PipelineError`` when it is not built or does not finish within `timeout`.
-    public func tally(_ arguments: [String], standardInput: URL? = nil, timeout: Duration = .seconds(60)) async throws
+    public func tally(
+        _ arguments: [String],
+        standardInput: URL? = nil,
+        timeout: Duration = .seconds(60)
+    ) async throws
         -> PipelineCommand.Result
     {
         let executable: URL
@@ -420,7 +433,11 @@ public final class PipelineFixture: Sendable {
 
     private func document(merging set: PartialTallySet) -> TallyDocument {
         let merged = set.merged()
-        return TallyDocument(merged: merged, plan: survey.plan, frame: survey.frame,
-                             options: .init(provisional: true, asOf: merged.asOf))
+        return TallyDocument(
+            merged: merged,
+            plan: survey.plan,
+            frame: survey.frame,
+            options: .init(provisional: true, asOf: merged.asOf)
+        )
     }
 }

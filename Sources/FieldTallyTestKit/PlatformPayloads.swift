@@ -11,8 +11,10 @@ import SurveyEngine
 public enum PlatformPayloads {
     /// What a platform calls each envelope member (form id, version, instance id, deprecated id,
     /// respondent id, submission time), by envelope member name.
-    static let koboNames = ["form_id": "_xform_id_string", "form_version": "__version__", "instance_id": "meta/instanceID",
-                            "deprecated_id": "meta/deprecatedID", "respondent_id": "respondent_id", "submitted_at": "end"]
+    static let koboNames = [
+        "form_id": "_xform_id_string", "form_version": "__version__", "instance_id": "meta/instanceID",
+        "deprecated_id": "meta/deprecatedID", "respondent_id": "respondent_id", "submitted_at": "end",
+    ]
 
     /// KoboToolbox REST Services JSON for `submission`, or `nil` when it is not a JSON object.
     /// - Parameters:

@@ -70,9 +70,14 @@ public struct PublishedTallies: Sendable {
                 worker = "tally-aggregate"
             }
             if case .rejected(let rejection, let detail) = outcome {
-                let letter = DeadLetter(rejection: rejection, detail: detail, worker: worker,
-                                        source: KafkaTopicPartitionOffset(topic: topics.submissions, partition: partition, offset: Int64(index)),
-                                        key: message.key, value: message.value)
+                let letter = DeadLetter(
+                    rejection: rejection,
+                    detail: detail,
+                    worker: worker,
+                    source: KafkaTopicPartitionOffset(topic: topics.submissions, partition: partition, offset: Int64(index)),
+                    key: message.key,
+                    value: message.value
+                )
                 let bytes = Array(try encoder.encode(letter))
                 publish(topics.rejected, partition, key: message.key, value: bytes)
                 rejections += 1
@@ -106,8 +111,11 @@ public struct PublishedTallies: Sendable {
 
     /// The records from `positions` on (a partition without a position from its first record),
     /// cut into batches of `sizes` records (a random size each), as a reader resuming there hands them out.
-    public func batches(from positions: [KafkaTopicPartitionOffset] = [], sizes: ClosedRange<Int>,
-                        using random: inout some RandomNumberGenerator) -> [KafkaBatch] {
+    public func batches(
+        from positions: [KafkaTopicPartitionOffset] = [],
+        sizes: ClosedRange<Int>,
+        using random: inout some RandomNumberGenerator
+    ) -> [KafkaBatch] {
         var start: [KafkaTopicPartition: Int64] = [:]
         for position in positions { start[position.topicPartition] = position.offset }
         let unread = records.filter { $0.offset >= start[$0.topicPartition, default: 0] }
@@ -118,10 +126,13 @@ public struct PublishedTallies: Sendable {
             let slice = Array(unread[index..<min(index + size, unread.count)])
             var next: [KafkaTopicPartition: Int64] = [:]
             for record in slice { next[record.topicPartition] = record.offset + 1 }
-            batches.append(KafkaBatch(
-                records: slice,
-                nextOffsets: next.sorted { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }
-                    .map { KafkaTopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) }))
+            batches.append(
+                KafkaBatch(
+                    records: slice,
+                    nextOffsets: next.sorted { ($0.key.topic, $0.key.partition) < ($1.key.topic, $1.key.partition) }
+                        .map { KafkaTopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) }
+                )
+            )
             index += size
         }
         return batches

@@ -86,8 +86,14 @@ public struct ReferenceStream: Sendable {
         }
         func fresh(_ respondent: String, deprecated: String?) -> CodedSubmission {
             serial += 1
-            return Self.randomSubmission(plan: plan, respondent: respondent, instance: "uuid:\(seed)-\(serial)",
-                                         deprecated: deprecated, serial: serial, rng: &rng)
+            return Self.randomSubmission(
+                plan: plan,
+                respondent: respondent,
+                instance: "uuid:\(seed)-\(serial)",
+                deprecated: deprecated,
+                serial: serial,
+                rng: &rng
+            )
         }
 
         while messages.count < count {
@@ -95,7 +101,13 @@ public struct ReferenceStream: Sendable {
             var history = histories[respondent] ?? History()
             let roll = Double.random(in: 0..<1, using: &rng)
             var kind: Kind
-            if roll < 0.06 { kind = .invalid } else if roll < 0.10 { kind = .unknownRespondent } else if roll < 0.15 { kind = .resendRejected } else if history.head == nil {
+            if roll < 0.06 {
+                kind = .invalid
+            } else if roll < 0.10 {
+                kind = .unknownRespondent
+            } else if roll < 0.15 {
+                kind = .resendRejected
+            } else if history.head == nil {
                 kind = roll < 0.9 ? .first : .staleEdit
             } else {
                 kind = [.edit, .edit, .edit, .resend, .resend, .conflict, .staleEdit, .duplicate].randomElement(using: &rng) ?? .edit
@@ -129,7 +141,7 @@ public struct ReferenceStream: Sendable {
             case .conflict:
                 var coded = history.accepted.randomElement(using: &rng) ?? fresh(respondent, deprecated: nil)
                 serial += 1
-                if rng.chance(0.5) {   // other content: another timestamp, or another answer
+                if rng.chance(0.5) {  // other content: another timestamp, or another answer
                     coded.submission.submittedAt = Self.timestamp(serial: serial, rng: &rng)
                 } else {
                     coded.submission.answers = Self.setting(coded.submission.answers, ["changed"], to: .number(Double(serial)))
@@ -148,9 +160,12 @@ public struct ReferenceStream: Sendable {
                     Problem(pointer: "/answers/x\(i)", code: codes.randomElement(using: &rng) ?? .required, message: "generated")
                 }
                 let named = rng.chance(0.7)
-                message = Message(kind: kind, key: named ? respondent : "",
-                                  input: .rejectedUpstream(Rejection(reason: .invalid, problems: problems, respondentId: named ? respondent : nil)),
-                                  expected: .rejected(.invalid))
+                message = Message(
+                    kind: kind,
+                    key: named ? respondent : "",
+                    input: .rejectedUpstream(Rejection(reason: .invalid, problems: problems, respondentId: named ? respondent : nil)),
+                    expected: .rejected(.invalid)
+                )
             }
             histories[respondent] = history
             messages.append(message)
@@ -159,7 +174,8 @@ public struct ReferenceStream: Sendable {
     }
 
     static func timestamp(serial: Int, rng: inout ReferenceRandom) -> String {
-        let month = Int.random(in: 4...6, using: &rng), day = Int.random(in: 1...28, using: &rng)
+        let month = Int.random(in: 4...6, using: &rng)
+        let day = Int.random(in: 1...28, using: &rng)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "2018-\(two(month))-\(two(day))T\(two(serial / 3600 % 24)):\(two(serial / 60 % 60)):\(two(serial % 60))+01:00"
     }
@@ -167,8 +183,14 @@ public struct ReferenceStream: Sendable {
     /// A random submission with a random coding, shaped by the plan: option fields get plan
     /// codes (sometimes an unplanned one), band fields 0–3 numbers under `*` paths, numeric
     /// answers and coded numbers from a small set (so values repeat), coded fields random codes.
-    static func randomSubmission(plan: TallyPlan, respondent: String, instance: String, deprecated: String?,
-                                 serial: Int, rng: inout ReferenceRandom) -> CodedSubmission {
+    static func randomSubmission(
+        plan: TallyPlan,
+        respondent: String,
+        instance: String,
+        deprecated: String?,
+        serial: Int,
+        rng: inout ReferenceRandom
+    ) -> CodedSubmission {
         var answers = JSONValue.object([:])
         for field in plan.fields {
             switch field.origin {
@@ -209,11 +231,19 @@ public struct ReferenceStream: Sendable {
             let codes = answered ? field.codes.filter { _ in rng.chance(0.3) } : []
             fields[field.name] = CodedField(answered: answered, codes: codes, evidence: [])
         }
-        let submission = Submission(formId: plan.formId, formVersion: rng.chance(0.8) ? "v1" : "v2", instanceId: instance,
-                                    deprecatedId: deprecated, respondentId: respondent,
-                                    submittedAt: timestamp(serial: serial, rng: &rng), answers: answers)
-        return CodedSubmission(submission: submission,
-                               coding: CodingResult(codebookVersion: rng.chance(0.9) ? "cb1" : "cb2", fields: fields, numbers: numbers))
+        let submission = Submission(
+            formId: plan.formId,
+            formVersion: rng.chance(0.8) ? "v1" : "v2",
+            instanceId: instance,
+            deprecatedId: deprecated,
+            respondentId: respondent,
+            submittedAt: timestamp(serial: serial, rng: &rng),
+            answers: answers
+        )
+        return CodedSubmission(
+            submission: submission,
+            coding: CodingResult(codebookVersion: rng.chance(0.9) ? "cb1" : "cb2", fields: fields, numbers: numbers)
+        )
     }
 
     /// `value` with `steps` (object members, created as needed) set to `new`.

@@ -17,13 +17,19 @@ public enum ReferenceTally {
     ///   - frame: The population frame, for response rates by region.
     /// - Returns: The document with unrounded percentages and Wilson intervals, `null` where a base is 0; compare
     ///   it with ``TallyComparer``.
-    public static func document(heads: [CodedSubmission], messages: [ReferenceStream.Message],
-                                plan: TallyPlan, frame: Frame) -> JSONValue {
+    public static func document(
+        heads: [CodedSubmission],
+        messages: [ReferenceStream.Message],
+        plan: TallyPlan,
+        frame: Frame
+    ) -> JSONValue {
         let n = heads.count
         func percent(_ count: Int, _ base: Int) -> JSONValue { base == 0 ? .null : .number(100 * Double(count) / Double(base)) }
         func wilson(_ count: Int, _ base: Int) -> JSONValue {
             guard base > 0 else { return .null }
-            let z = 1.959963984540054, b = Double(base), p = Double(count) / b
+            let z = 1.959963984540054
+            let b = Double(base)
+            let p = Double(count) / b
             let centre = (p + z * z / (2 * b)) / (1 + z * z / b)
             let half = z / (1 + z * z / b) * (p * (1 - p) / b + z * z / (4 * b * b)).squareRoot()
             return .array([.number(max(0, centre - half) * 100), .number(min(1, centre + half) * 100)])
@@ -60,12 +66,16 @@ public enum ReferenceTally {
             var summaries: [String: JSONValue] = [:]
             for code in field.codes {
                 let count = held.filter { $0.codes.contains(code) }.count
-                summaries[code] = .object(["count": int(count), "percent_of_all": percent(count, n),
-                                           "percent_of_answered": percent(count, answered),
-                                           "wilson95_all": wilson(count, n), "wilson95_answered": wilson(count, answered)])
+                summaries[code] = .object([
+                    "count": int(count), "percent_of_all": percent(count, n),
+                    "percent_of_answered": percent(count, answered),
+                    "wilson95_all": wilson(count, n), "wilson95_answered": wilson(count, answered),
+                ])
             }
-            fields[field.name] = .object(["source": .array(field.source.map(JSONValue.string)), "base_all": int(n),
-                                          "base_answered": int(answered), "codes": .object(summaries)])
+            fields[field.name] = .object([
+                "source": .array(field.source.map(JSONValue.string)), "base_all": int(n),
+                "base_answered": int(answered), "codes": .object(summaries),
+            ])
         }
 
         var numeric: [String: JSONValue] = [:]
@@ -77,8 +87,10 @@ public enum ReferenceTally {
                 }
             }.sorted()
             let median: JSONValue = values.isEmpty ? .null : .number((values[(values.count - 1) / 2] + values[values.count / 2]) / 2)
-            numeric[summary.name] = .object(["n": int(values.count), "min": values.first.map(JSONValue.number) ?? .null,
-                                             "median": median, "max": values.last.map(JSONValue.number) ?? .null])
+            numeric[summary.name] = .object([
+                "n": int(values.count), "min": values.first.map(JSONValue.number) ?? .null,
+                "median": median, "max": values.last.map(JSONValue.number) ?? .null,
+            ])
         }
 
         var freeText: [String: JSONValue] = [:]
@@ -100,8 +112,12 @@ public enum ReferenceTally {
                 }
                 cells[row] = .object(line)
             }
-            crosstabs.append(.object(["name": .string(tab.name), "rows": .array(rows.codes.map(JSONValue.string)),
-                                      "columns": .array(columns.codes.map(JSONValue.string)), "cells": .object(cells)]))
+            crosstabs.append(
+                .object([
+                    "name": .string(tab.name), "rows": .array(rows.codes.map(JSONValue.string)),
+                    "columns": .array(columns.codes.map(JSONValue.string)), "cells": .object(cells),
+                ])
+            )
         }
 
         var regions: [String: JSONValue] = [:]
@@ -114,7 +130,9 @@ public enum ReferenceTally {
         for reason in RejectionReason.allCases {
             reasons[reason.rawValue] = int(messages.filter { $0.expected == .rejected(reason) }.count)
         }
-        var messagesByCode: [String: Int] = [:], problemsByCode: [String: Int] = [:], perDay: [String: Int] = [:]
+        var messagesByCode: [String: Int] = [:]
+        var problemsByCode: [String: Int] = [:]
+        var perDay: [String: Int] = [:]
         for message in messages {
             if case .rejectedUpstream(let rejection) = message.input {
                 for problem in rejection.problems { problemsByCode[problem.code.rawValue, default: 0] += 1 }
@@ -144,9 +162,13 @@ public enum ReferenceTally {
             "reference_date": .string(plan.referenceDate),
             "frame_size": int(frame.count),
             "counted_respondents": int(n),
-            "response_rate": .object(["overall": .object(["responded": int(n), "frame": int(frame.count),
-                                                          "percent": percent(n, frame.count), "wilson95": wilson(n, frame.count)]),
-                                      "by_region": .object(regions)]),
+            "response_rate": .object([
+                "overall": .object([
+                    "responded": int(n), "frame": int(frame.count),
+                    "percent": percent(n, frame.count), "wilson95": wilson(n, frame.count),
+                ]),
+                "by_region": .object(regions),
+            ]),
             "fields": .object(fields), "free_text": .object(freeText), "numeric": .object(numeric),
             "crosstabs": .array(crosstabs), "paradata": paradata,
         ])

@@ -58,7 +58,9 @@ public struct SampleStream: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case line, key, outcome, reason, kind, problems
-            case respondentId = "respondent_id", instanceId = "instance_id", submittedAt = "submitted_at"
+            case respondentId = "respondent_id"
+            case instanceId = "instance_id"
+            case submittedAt = "submitted_at"
         }
     }
 
@@ -108,8 +110,13 @@ public struct SampleStream: Sendable {
             guard let tab = line.firstIndex(of: UInt8(ascii: "\t")) else {
                 throw LoadError(description: "\(streamURL.path) line \(n + 1) has no TAB between key and value")
             }
-            messages.append(Message(line: n + 1, key: String(decoding: line[..<tab], as: UTF8.self),
-                                    value: Array(line[line.index(after: tab)...])))
+            messages.append(
+                Message(
+                    line: n + 1,
+                    key: String(decoding: line[..<tab], as: UTF8.self),
+                    value: Array(line[line.index(after: tab)...])
+                )
+            )
         }
         struct ExpectedFile: Decodable {
             var messageOutcomes: [Outcome]

@@ -85,16 +85,22 @@ public struct SyntheticStream: Sendable {
     ///   - padding: The neutral sentences padding is drawn from. Default: ``SyntheticPadding/neutralSentences``.
     /// - Throws: `SyntheticStreamError` when `copies < 1`, `padTo < 0`, the source is empty, or the
     ///   frame CSV has no `respondent_id` column.
-    public init(source: [KeyedMessage], frameCSV: String, options: Options = Options(),
-                padding: SyntheticPadding = SyntheticPadding()) throws(SyntheticStreamError) {
+    public init(
+        source: [KeyedMessage],
+        frameCSV: String,
+        options: Options = Options(),
+        padding: SyntheticPadding = SyntheticPadding()
+    ) throws(SyntheticStreamError) {
         guard options.copies >= 1 else { throw SyntheticStreamError(.badOptions, "copies must be at least 1, got \(options.copies)") }
         if let padTo = options.padTo, padTo < 0 { throw SyntheticStreamError(.badOptions, "pad-to must not be negative, got \(padTo)") }
         guard !source.isEmpty else { throw SyntheticStreamError(.badSource, "the source stream has no messages") }
         var lines = frameCSV.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
         guard !lines.isEmpty else { throw SyntheticStreamError(.badFrame, "the source frame is empty") }
         frameHeader = lines.removeFirst()
-        guard let idColumn = frameHeader.split(separator: ",", omittingEmptySubsequences: false)
-            .map({ $0.trimmingCharacters(in: .whitespaces) }).firstIndex(of: "respondent_id") else {
+        guard
+            let idColumn = frameHeader.split(separator: ",", omittingEmptySubsequences: false)
+                .map({ $0.trimmingCharacters(in: .whitespaces) }).firstIndex(of: "respondent_id")
+        else {
             throw SyntheticStreamError(.badFrame, "the source frame's header has no respondent_id column: \(frameHeader)")
         }
         frameIdColumn = idColumn
@@ -130,8 +136,11 @@ public struct SyntheticStream: Sendable {
     /// - Returns: A stream of `88 × copies` messages.
     /// - Throws: `SyntheticStreamError` when a file cannot be read or the options are wrong.
     public static func sample(_ options: Options = Options()) throws(SyntheticStreamError) -> SyntheticStream {
-        try SyntheticStream(streamFile: SampleStream.directory.appendingPathComponent("stream.tsv"),
-                            survey: SampleStream.schemasDirectory.appendingPathComponent("wwc-csc-2018"), options: options)
+        try SyntheticStream(
+            streamFile: SampleStream.directory.appendingPathComponent("stream.tsv"),
+            survey: SampleStream.schemasDirectory.appendingPathComponent("wwc-csc-2018"),
+            options: options
+        )
     }
 
     /// The stream made from a message file (`key<TAB>value` lines) and the frame the survey folder's
@@ -271,8 +280,14 @@ public struct SyntheticStream: Sendable {
             let stream = directory.appendingPathComponent("stream.tsv")
             let all = messages
             try Self.tsv(all).write(to: stream)
-            return Output(stream: stream, schemas: schemas, survey: target, messages: all.count,
-                          valueBytes: all.reduce(0) { $0 + $1.value.count }, frameUnits: frameRows.count * options.copies)
+            return Output(
+                stream: stream,
+                schemas: schemas,
+                survey: target,
+                messages: all.count,
+                valueBytes: all.reduce(0) { $0 + $1.value.count },
+                frameUnits: frameRows.count * options.copies
+            )
         } catch {
             throw SyntheticStreamError(.writeFailed, "cannot write the synthetic stream into \(directory.path): \(error.localizedDescription)")
         }

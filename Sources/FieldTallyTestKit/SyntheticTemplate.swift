@@ -62,10 +62,16 @@ struct SyntheticTemplate: Sendable {
         var literal: [UInt8] = []
         var i = 0
         func flush() {
-            if !literal.isEmpty { segments.append(.literal(literal)); literal.removeAll() }
+            if !literal.isEmpty {
+                segments.append(.literal(literal))
+                literal.removeAll()
+            }
         }
         while i < value.count {
-            if padOffsets.contains(i) { flush(); segments.append(.padPoint) }
+            if padOffsets.contains(i) {
+                flush()
+                segments.append(.padPoint)
+            }
             if let span = spans[i] {
                 flush()
                 segments.append(span.segment)
@@ -120,7 +126,10 @@ struct SyntheticTemplate: Sendable {
         var ends: [Int] = []
         var i = 0
         while i < value.count {
-            guard value[i] == UInt8(ascii: "\"") else { i += 1; continue }
+            guard value[i] == UInt8(ascii: "\"") else {
+                i += 1
+                continue
+            }
             var j = i + 1
             var hasSpace = false
             while j < value.count, value[j] != UInt8(ascii: "\"") {

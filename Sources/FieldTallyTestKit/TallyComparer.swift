@@ -12,8 +12,10 @@ public struct TallyComparer: Sendable {
     /// The reference extras of `expected.json` that are not part of a tally document.
     public static let referenceExtras: Set<String> = ["dataset", "message_outcomes", "definitions", "frame_file"]
     /// Metadata keys a rendered document may carry beyond `expected.json`.
-    public static let documentMetadata: Set<String> = ["as_of", "provisional", "codebook_version", "codebook_versions",
-                                                       "form_versions", "partitions", "suppression", "paradata.coding_review"]
+    public static let documentMetadata: Set<String> = [
+        "as_of", "provisional", "codebook_version", "codebook_versions",
+        "form_versions", "partitions", "suppression", "paradata.coding_review",
+    ]
 
     /// Largest allowed difference between two non-integral numbers. Default: 0.005.
     public var tolerance: Double = 0.005
@@ -30,9 +32,11 @@ public struct TallyComparer: Sendable {
     ///   - ignoredExpectedKeys: Dotted paths from the top of the expected document to skip, with everything
     ///     under them. Default: ``referenceExtras``.
     ///   - allowedExtraKeys: Dotted paths only the actual document may have. Default: ``documentMetadata``.
-    public init(tolerance: Double = 0.005,
-                ignoredExpectedKeys: Set<String> = TallyComparer.referenceExtras,
-                allowedExtraKeys: Set<String> = TallyComparer.documentMetadata) {
+    public init(
+        tolerance: Double = 0.005,
+        ignoredExpectedKeys: Set<String> = TallyComparer.referenceExtras,
+        allowedExtraKeys: Set<String> = TallyComparer.documentMetadata
+    ) {
         self.tolerance = tolerance
         self.ignoredExpectedKeys = ignoredExpectedKeys
         self.allowedExtraKeys = allowedExtraKeys

@@ -86,13 +86,19 @@ public struct TallySample: Sendable {
                     guard let code = problem["code"]?.stringValue.flatMap(ProblemCode.init(rawValue:)) else { return nil }
                     return Problem(pointer: problem["pointer"]?.stringValue ?? "", code: code, message: "from expected.json")
                 }
-                message = .rejectedUpstream(Rejection(reason: .invalid, problems: problems,
-                                                      respondentId: outcome["respondent_id"]?.stringValue,
-                                                      instanceId: outcome["instance_id"]?.stringValue))
+                message = .rejectedUpstream(
+                    Rejection(
+                        reason: .invalid,
+                        problems: problems,
+                        respondentId: outcome["respondent_id"]?.stringValue,
+                        instanceId: outcome["instance_id"]?.stringValue
+                    )
+                )
             } else {
                 let submission = try Self.submission(try ReferenceJSONValue.parse(value), line: index + 1)
                 let goldEntry = respondents[submission.respondentId]
-                let coding = goldEntry?["instance_id"]?.stringValue == submission.instanceId
+                let coding =
+                    goldEntry?["instance_id"]?.stringValue == submission.instanceId
                     ? Self.coding(gold: goldEntry ?? .null, submission: submission, plan: plan)
                     : CodingResult(codebookVersion: "gold", fields: [:], numbers: [:])
                 message = .coded(CodedSubmission(submission: submission, coding: coding))
@@ -115,9 +121,15 @@ public struct TallySample: Sendable {
             guard let text = json[name]?.stringValue else { throw TallySampleError("stream.tsv line \(line) lacks \(name)") }
             return text
         }
-        return Submission(formId: try member("form_id"), formVersion: try member("form_version"), instanceId: try member("instance_id"),
-                          deprecatedId: json["deprecated_id"]?.stringValue, respondentId: try member("respondent_id"),
-                          submittedAt: try member("submitted_at"), answers: json["answers"] ?? .object([:]))
+        return Submission(
+            formId: try member("form_id"),
+            formVersion: try member("form_version"),
+            instanceId: try member("instance_id"),
+            deprecatedId: json["deprecated_id"]?.stringValue,
+            respondentId: try member("respondent_id"),
+            submittedAt: try member("submitted_at"),
+            answers: json["answers"] ?? .object([:])
+        )
     }
 
     /// The gold codes of one respondent as a `CodingResult`: codes from `codes`, answered =
@@ -141,7 +153,10 @@ public struct TallySample: Sendable {
         var numbers: [String: CodedNumber] = [:]
         for summary in plan.numeric {
             guard case .codedNumber(let name) = summary.origin, let value = gold[name]?.numberValue else { continue }
-            numbers[name] = CodedNumber(value: value, evidence: Evidence(code: name, rule: "gold", source: "gold-codes.json", start: 0, end: 0, matched: ""))
+            numbers[name] = CodedNumber(
+                value: value,
+                evidence: Evidence(code: name, rule: "gold", source: "gold-codes.json", start: 0, end: 0, matched: "")
+            )
         }
         return CodingResult(codebookVersion: "gold", fields: fields, numbers: numbers)
     }

@@ -159,7 +159,8 @@ public final class TestBroker: Sendable {
         stop()
         throw BrokerError(
             "broker \(bootstrapServers.joined(separator: ",")) did not serve requests within \(timeout) "
-                + "(last error: \(lastError.map { "\($0)" } ?? "broker exited")); log \(logFile?.path ?? "-"):\n\(tail)")
+                + "(last error: \(lastError.map { "\($0)" } ?? "broker exited")); log \(logFile?.path ?? "-"):\n\(tail)"
+        )
     }
 
     /// A name no other test of this run uses: `<prefix>-<run>-<n>`.
@@ -208,7 +209,10 @@ public final class TestBroker: Sendable {
     /// - Returns: A configuration to adjust further before creating a ``KafkaConsumer``.
     public func consumerConfiguration(topics: [String], groupID: String? = nil) -> KafkaConsumerConfiguration {
         var configuration = KafkaConsumerConfiguration(
-            bootstrapServers: bootstrapServers, groupID: groupID ?? uniqueName("group"), topics: topics)
+            bootstrapServers: bootstrapServers,
+            groupID: groupID ?? uniqueName("group"),
+            topics: topics
+        )
         Self.applyShortGroupTimeouts(to: &configuration)
         return configuration
     }

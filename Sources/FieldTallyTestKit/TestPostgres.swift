@@ -61,17 +61,22 @@ public final class TestPostgres: Sendable {
             try run("/bin/chown", ["-R", "postgres:postgres", directory.path])
             try run("/bin/chmod", ["700", directory.path])
         }
-        let initdbCommand = "\(asUser)\(quoted(initdb.path)) -D \(quoted(data.path)) -U postgres --auth=trust --no-sync -E UTF8 "
+        let initdbCommand =
+            "\(asUser)\(quoted(initdb.path)) -D \(quoted(data.path)) -U postgres --auth=trust --no-sync -E UTF8 "
             + "--locale=C.UTF-8 >\(quoted(directory.path))/initdb.log 2>&1"
-        try run("/bin/sh", ["-c", initdbCommand],
-                explain: { (try? String(contentsOf: directory.appendingPathComponent("initdb.log"), encoding: .utf8)) ?? "" })
+        try run(
+            "/bin/sh",
+            ["-c", initdbCommand],
+            explain: { (try? String(contentsOf: directory.appendingPathComponent("initdb.log"), encoding: .utf8)) ?? "" }
+        )
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // The shell runs the server and stops it (removing its folder) when this process disappears
         // (even by SIGKILL) or when the shell itself is terminated. It signals the server by the pid
         // in postmaster.pid: runuser does not pass SIGINT on. fsync off: test data need not
         // survive power loss.
-        let server = "\(asUser)\(quoted(binaries.appendingPathComponent("postgres").path)) -D \(quoted(data.path)) -p \(port) "
+        let server =
+            "\(asUser)\(quoted(binaries.appendingPathComponent("postgres").path)) -D \(quoted(data.path)) -p \(port) "
             + "-c listen_addresses=127.0.0.1 -c unix_socket_directories=\(quoted(directory.path)) -c fsync=off -c max_connections=50"
         process.arguments = [
             "-c",
@@ -153,8 +158,10 @@ public final class TestPostgres: Sendable {
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw BrokerError("\(executable) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): "
-                + String(decoding: message, as: UTF8.self) + explain())
+            throw BrokerError(
+                "\(executable) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): "
+                    + String(decoding: message, as: UTF8.self) + explain()
+            )
         }
     }
 

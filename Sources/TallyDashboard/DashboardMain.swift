@@ -30,8 +30,14 @@ public enum DashboardMain {
         let hub = EventHub()
         let readiness = Readiness()
         readiness.markNotReady("reading \(configuration.topics.tallies)")
-        let feed = DashboardFeed(configuration: configuration, survey: survey, hub: hub, readiness: readiness,
-                                 suppressBelow: suppressBelow, logger: logger)
+        let feed = DashboardFeed(
+            configuration: configuration,
+            survey: survey,
+            hub: hub,
+            readiness: readiness,
+            suppressBelow: suppressBelow,
+            logger: logger
+        )
         let server = DashboardServer(hub: hub, credential: credential, readiness: readiness) { threshold in
             feed.current.document(suppressBelow: threshold)
         }
@@ -41,13 +47,16 @@ public enum DashboardMain {
             logger.info("serving /healthz and /metrics", metadata: ["port": "\(port)"])
             logger.info("dashboard at http://\(shownHost):\(port)/")
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: http),
-                .init(service: feed, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: http),
+                    .init(service: feed, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
         try await group.run()
     }
 }

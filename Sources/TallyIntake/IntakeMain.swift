@@ -25,11 +25,24 @@ public enum IntakeMain {
         let metrics = IntakeMetrics(worker: WorkerMetrics())
         let readiness = Readiness()
         let producerConfiguration = configuration.producerConfiguration()
-        let gateway = try IntakeGateway(makeProducer: { try KafkaProducer(configuration: producerConfiguration, logger: logger) }, topic: configuration.worker.topics.submissions, mapping: mapping,
-                                    envelope: survey.instrument.envelope, retryAfter: configuration.retryAfter, metrics: metrics,
-                                    readiness: readiness, logger: logger)
-        let http = IntakeServer.make(configuration: configuration, gateway: gateway, access: access, readiness: readiness,
-                                     metrics: metrics, logger: logger) { port in
+        let gateway = try IntakeGateway(
+            makeProducer: { try KafkaProducer(configuration: producerConfiguration, logger: logger) },
+            topic: configuration.worker.topics.submissions,
+            mapping: mapping,
+            envelope: survey.instrument.envelope,
+            retryAfter: configuration.retryAfter,
+            metrics: metrics,
+            readiness: readiness,
+            logger: logger
+        )
+        let http = IntakeServer.make(
+            configuration: configuration,
+            gateway: gateway,
+            access: access,
+            readiness: readiness,
+            metrics: metrics,
+            logger: logger
+        ) { port in
             logger.info("serving /healthz and /metrics, /v1/submissions, /v1/kobo and /v1/odk", metadata: ["port": "\(port)"])
         }
         readiness.markReady()
@@ -40,8 +53,13 @@ public enum IntakeMain {
             .init(service: http, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
         if let settings = configuration.poller {
-            services.append(.init(service: CentralPoller(settings: settings, gateway: gateway, logger: logger), successTerminationBehavior: .ignore,
-                                  failureTerminationBehavior: .gracefullyShutdownGroup))
+            services.append(
+                .init(
+                    service: CentralPoller(settings: settings, gateway: gateway, logger: logger),
+                    successTerminationBehavior: .ignore,
+                    failureTerminationBehavior: .gracefullyShutdownGroup
+                )
+            )
         }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

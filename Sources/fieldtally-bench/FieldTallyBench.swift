@@ -8,7 +8,9 @@ struct FieldTallyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fieldtally-bench",
         abstract: "FieldTally throughput and latency benchmarks.",
-        subcommands: [KafkaBenchmark.self, EngineBenchmark.self, WorkersBenchmark.self, LatencyBenchmark.self, DashboardBenchmark.self, StoreBenchmark.self,
-                      GenerateCommand.self]
+        subcommands: [
+            KafkaBenchmark.self, EngineBenchmark.self, WorkersBenchmark.self, LatencyBenchmark.self, DashboardBenchmark.self, StoreBenchmark.self,
+            GenerateCommand.self,
+        ]
     )
 }

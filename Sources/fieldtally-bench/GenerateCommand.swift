@@ -17,7 +17,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Copies of the source stream.")
     var copies = 1
 
-    @Option(name: .customLong("pad-to"), help: "Target mean message size in bytes (neutral sentences added to free texts; codes unchanged). Default: no padding.")
+    @Option(
+        name: .customLong("pad-to"),
+        help: "Target mean message size in bytes (neutral sentences added to free texts; codes unchanged). Default: no padding."
+    )
     var padTo: Int?
 
     @Option(help: "Seed of the fresh instance ids and the padding.")
@@ -41,8 +44,10 @@ struct GenerateCommand: ParsableCommand {
         let output = try stream.write(to: URL(fileURLWithPath: out), survey: surveyFolder)
         let elapsed = ContinuousClock.now - started
         let mean = output.messages == 0 ? 0 : output.valueBytes / output.messages
-        print("generate: \(output.messages) messages (\(copies) × \(stream.sourceCount)), mean value \(mean) B, "
-              + "\(output.valueBytes) B in all, frame \(output.frameUnits) units, \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 2))))")
+        print(
+            "generate: \(output.messages) messages (\(copies) × \(stream.sourceCount)), mean value \(mean) B, "
+                + "\(output.valueBytes) B in all, frame \(output.frameUnits) units, \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 2))))"
+        )
         print("  stream:  \(output.stream.path)")
         print("  schemas: \(output.schemas.path)  (survey folder \(output.survey.lastPathComponent))")
     }

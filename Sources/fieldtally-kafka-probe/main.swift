@@ -13,7 +13,10 @@ guard arguments.count >= 5 else {
     exit(64)
 }
 var configuration = KafkaConsumerConfiguration(
-    bootstrapServers: arguments[1].split(separator: ",").map(String.init), groupID: arguments[3], topics: [arguments[2]])
+    bootstrapServers: arguments[1].split(separator: ",").map(String.init),
+    groupID: arguments[3],
+    topics: [arguments[2]]
+)
 configuration.group.sessionTimeout = .seconds(6)
 configuration.group.heartbeatInterval = .milliseconds(500)
 configuration.batching.maxRecords = arguments.count > 5 ? Int(arguments[5]) ?? 100 : 100

@@ -12,7 +12,8 @@ struct TallyAggregate: AsyncParsableCommand {
             Reads survey.coded and survey.rejected (co-partitioned: same partition count), keeps each \
             respondent's counted state in the compacted survey.aggregate-changelog, and publishes a partial \
             tally per owned partition to survey.tallies (key <form_id>/<partition>).
-            """)
+            """
+    )
 
     @OptionGroup var options: WorkerOptions
 
@@ -20,8 +21,13 @@ struct TallyAggregate: AsyncParsableCommand {
         let configuration = try options.resolve(workerName: "tally-aggregate")
         try await WorkerMain.run(configuration) { configuration, logger in
             let survey = try SurveyDefinition(directory: configuration.schemas)
-            return AggregateProcessor(plan: survey.plan, frame: survey.frame, validator: survey.validator,
-                                      configuration: configuration, logger: logger)
+            return AggregateProcessor(
+                plan: survey.plan,
+                frame: survey.frame,
+                validator: survey.validator,
+                configuration: configuration,
+                logger: logger
+            )
         }
     }
 }

@@ -8,7 +8,8 @@ struct TallyCode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tally-code",
         abstract: "Code free-text answers against the survey's codebook.",
-        discussion: "Reads survey.valid; writes each submission with its codes, evidence and codebook version to survey.coded.")
+        discussion: "Reads survey.valid; writes each submission with its codes, evidence and codebook version to survey.coded."
+    )
 
     @OptionGroup var options: WorkerOptions
 

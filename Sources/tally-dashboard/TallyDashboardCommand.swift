@@ -12,7 +12,8 @@ struct TallyDashboardCommand: AsyncParsableCommand {
             Serves / (the page), /events (server-sent events), /api/tallies and /api/tallies.csv \
             (?suppress=N), /healthz, /livez and /metrics on --http-port (default 8080). Reads the topics \
             from their beginning without a consumer group; stops gracefully on SIGTERM.
-            """)
+            """
+    )
 
     @OptionGroup var options: WorkerOptions
     @OptionGroup var dashboard: DashboardOptions

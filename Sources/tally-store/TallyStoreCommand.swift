@@ -13,12 +13,16 @@ struct TallyStoreCommand: AsyncParsableCommand {
             Reads survey.tallies and survey.rejected from the offsets stored in the database (no consumer group) and \
             writes each batch's rows with its offsets in one transaction. Tables: tally_series, current_tallies, \
             dead_letters, consumed_offsets (see Deploy/OPERATIONS.md). `tally export --store` prints the current tallies.
-            """)
+            """
+    )
 
-    @Option(help: ArgumentHelp(
-        "SQLite file (created when missing, WAL mode) or postgres://user:password@host:port/database[?sslmode=disable|prefer|require]. "
-            + "Env: TALLY_DATABASE. Default: tally-store.sqlite.",
-        valueName: "path-or-url"))
+    @Option(
+        help: ArgumentHelp(
+            "SQLite file (created when missing, WAL mode) or postgres://user:password@host:port/database[?sslmode=disable|prefer|require]. "
+                + "Env: TALLY_DATABASE. Default: tally-store.sqlite.",
+            valueName: "path-or-url"
+        )
+    )
     var database: String?
 
     @Option(help: "The survey (form id) when --schemas holds several.")

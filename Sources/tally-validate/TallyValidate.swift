@@ -8,7 +8,9 @@ struct TallyValidate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tally-validate",
         abstract: "Validate survey submissions against the instrument and frame.",
-        discussion: "Reads survey.submissions; writes valid submissions, unchanged and keyed by respondent, to survey.valid and everything else to survey.rejected with one reason per problem.")
+        discussion:
+            "Reads survey.submissions; writes valid submissions, unchanged and keyed by respondent, to survey.valid and everything else to survey.rejected with one reason per problem."
+    )
 
     @OptionGroup var options: WorkerOptions
 

@@ -1,8 +1,9 @@
 import Foundation
+import SurveyEngine
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import SurveyEngine
 
 /// Sends messages through tally-intake (`tally submit --http URL`): JSON lines to
 /// `POST /v1/submissions`, each request retried until the gateway answers anything but 5xx
@@ -72,7 +73,9 @@ struct HTTPSubmitter {
                     lastFailure = "\(status): \(answer["detail"]?.stringValue ?? String(decoding: data.prefix(300), as: UTF8.self))"
                     if let seconds = http?.value(forHTTPHeaderField: "Retry-After").flatMap(Int.init) { wait = .seconds(seconds) }
                 default:
-                    throw SubmitError("\(endpoint) answered \(status): \(answer["detail"]?.stringValue ?? String(decoding: data.prefix(300), as: UTF8.self))")
+                    throw SubmitError(
+                        "\(endpoint) answered \(status): \(answer["detail"]?.stringValue ?? String(decoding: data.prefix(300), as: UTF8.self))"
+                    )
                 }
             } catch let error as SubmitError {
                 throw error
@@ -92,8 +95,12 @@ extension HTTPSubmitter {
     static let session = URLSession(configuration: .ephemeral, delegate: DeclineChallenges(), delegateQueue: nil)
 
     final class DeclineChallenges: NSObject, URLSessionTaskDelegate, Sendable {
-        func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
-                        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
+        func urlSession(
+            _ session: URLSession,
+            task: URLSessionTask,
+            didReceive challenge: URLAuthenticationChallenge,
+            completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+        ) {
             completionHandler(.rejectProtectionSpace, nil)
         }
     }

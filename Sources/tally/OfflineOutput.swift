@@ -35,13 +35,24 @@ enum OfflineOutput {
     static func writeRejected(_ results: [OfflineTally.Result], to out: inout FileHandle) {
         for result in results {
             guard case .rejected(let rejection, let detail) = result.outcome else { continue }
-            var members: [(String, JSONValue)] = [("line", .number(Double(result.line))), ("key", .string(result.key)),
-                                                  ("reason", .string(rejection.reason.rawValue))]
+            var members: [(String, JSONValue)] = [
+                ("line", .number(Double(result.line))), ("key", .string(result.key)),
+                ("reason", .string(rejection.reason.rawValue)),
+            ]
             if let id = rejection.respondentId { members.append(("respondent_id", .string(id))) }
             if let id = rejection.instanceId { members.append(("instance_id", .string(id))) }
-            members.append(("problems", .array(rejection.problems.map { problem in
-                .object(["pointer": .string(problem.pointer), "code": .string(problem.code.rawValue), "message": .string(problem.message)])
-            })))
+            members.append(
+                (
+                    "problems",
+                    .array(
+                        rejection.problems.map { problem in
+                            .object([
+                                "pointer": .string(problem.pointer), "code": .string(problem.code.rawValue), "message": .string(problem.message),
+                            ])
+                        }
+                    )
+                )
+            )
             members.append(("detail", .string(detail)))
             print(line(members), to: &out)
         }
@@ -57,13 +68,22 @@ enum OfflineOutput {
 
     /// The members of a review item's JSON form, in the documented order.
     static func reviewMembers(respondentID: String, item: ReviewItem) -> [(String, JSONValue)] {
-        [("respondent_id", .string(respondentID)), ("field", .string(item.field)), ("source", .string(item.source)),
-         ("text", .string(item.text)),
-         ("candidates", .array(item.candidates.map { candidate in
-             .object(["code": .string(candidate.code), "rule": .string(candidate.rule), "matched": .string(candidate.matched),
-                      "status": .string(candidate.status), "why": .string(candidate.why)])
-         })),
-         ("reason", .string(item.reason.rawValue))]
+        [
+            ("respondent_id", .string(respondentID)), ("field", .string(item.field)), ("source", .string(item.source)),
+            ("text", .string(item.text)),
+            (
+                "candidates",
+                .array(
+                    item.candidates.map { candidate in
+                        .object([
+                            "code": .string(candidate.code), "rule": .string(candidate.rule), "matched": .string(candidate.matched),
+                            "status": .string(candidate.status), "why": .string(candidate.why),
+                        ])
+                    }
+                )
+            ),
+            ("reason", .string(item.reason.rawValue)),
+        ]
     }
 
     /// A compact JSON object with members in the given order (values with sorted keys).

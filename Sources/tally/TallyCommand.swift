@@ -12,8 +12,10 @@ struct TallyCommand: AsyncParsableCommand {
             grow, print them, list dead letters, and replay history after a codebook change.
             From a tally-store database (--store): export the current tallies as JSON or CSV.
             """,
-        subcommands: [OfflineCommand.self, TopicsCommand.self, SubmitCommand.self, WatchCommand.self,
-                      TalliesCommand.self, RejectedCommand.self, ReplayCommand.self,
-                      CodebookCommand.self, ExportCommand.self]
+        subcommands: [
+            OfflineCommand.self, TopicsCommand.self, SubmitCommand.self, WatchCommand.self,
+            TalliesCommand.self, RejectedCommand.self, ReplayCommand.self,
+            CodebookCommand.self, ExportCommand.self,
+        ]
     )
 }

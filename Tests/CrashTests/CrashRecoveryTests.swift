@@ -24,8 +24,10 @@ struct CrashRecoveryTests {
         var catchUpTimeout: Duration = .seconds(180)
     }
 
-    @Test("workers killed with SIGKILL at random moments and restarted: tallies equal offline exactly, every rejection dead-lettered once",
-          .timeLimit(.minutes(8)))
+    @Test(
+        "workers killed with SIGKILL at random moments and restarted: tallies equal offline exactly, every rejection dead-lettered once",
+        .timeLimit(.minutes(8))
+    )
     func killedWorkersRecoverExactly() async throws {
         let scenario = Scenario()
         let stream = try SyntheticStream.sample(.init(copies: scenario.copies, padTo: 2_048, seed: scenario.seed))
@@ -54,20 +56,29 @@ struct CrashRecoveryTests {
             try await pipeline.startPipeline()
             let started = ContinuousClock.now
             async let submitted: Void = Self.submit(messages, pacedAt: scenario.pace, into: pipeline)
-            let kills = try await Self.killAndRestart(pipeline, scenario: scenario, over: .seconds(Double(messages.count) / scenario.pace),
-                                                      from: started)
+            let kills = try await Self.killAndRestart(
+                pipeline,
+                scenario: scenario,
+                over: .seconds(Double(messages.count) / scenario.pace),
+                from: started
+            )
             try await submitted
             let submittedAt = ContinuousClock.now
             _ = try await pipeline.waitUntilReceived(messages.count, timeout: scenario.catchUpTimeout)
             let catchUp = ContinuousClock.now - submittedAt
-            print("crash recovery: \(messages.count) messages, kills \(kills.joined(separator: " ")), caught up \(String(format: "%.1f", catchUp.inSeconds)) s after the last submission")
+            print(
+                "crash recovery: \(messages.count) messages, kills \(kills.joined(separator: " ")), caught up \(String(format: "%.1f", catchUp.inSeconds)) s after the last submission"
+            )
             #expect(Set(kills.map { $0.prefix { $0 != "@" } }).count == 3, "every worker should have been killed at least once: \(kills)")
 
             // Settle, then the merged tallies must equal offline on every key, with zero tolerance.
             try await Task.sleep(for: .seconds(2))
             // paradata.coding_review: tally offline counts review items; the pipeline does not publish them yet.
-            let comparer = TallyComparer(tolerance: 0, ignoredExpectedKeys: ["as_of", "partitions", "paradata.coding_review"],
-                                         allowedExtraKeys: ["as_of", "partitions"])
+            let comparer = TallyComparer(
+                tolerance: 0,
+                ignoredExpectedKeys: ["as_of", "partitions", "paradata.coding_review"],
+                allowedExtraKeys: ["as_of", "partitions"]
+            )
             let differences = try comparer.differences(expectedJSON: expected.jsonData(), document: try await pipeline.tallies())
             #expect(differences.isEmpty, "\(differences.count) paths differ from tally offline:\n\(differences.prefix(40).joined(separator: "\n"))")
 
@@ -82,8 +93,10 @@ struct CrashRecoveryTests {
             }
             let missing = expectedRejections.filter { actual[$0.key, default: 0] < $0.value }
             let extra = actual.filter { expectedRejections[$0.key, default: 0] < $0.value }
-            #expect(missing.isEmpty && extra.isEmpty,
-                    "dead letters: \(letters.count), offline rejections \(expectedRejections.values.reduce(0, +)); missing \(missing.prefix(5)), extra \(extra.prefix(5))")
+            #expect(
+                missing.isEmpty && extra.isEmpty,
+                "dead letters: \(letters.count), offline rejections \(expectedRejections.values.reduce(0, +)); missing \(missing.prefix(5)), extra \(extra.prefix(5))"
+            )
             #expect(sources.filter { $0.value > 1 }.isEmpty, "messages dead-lettered by two workers: \(sources.filter { $0.value > 1 }.prefix(5))")
         }
     }
@@ -113,8 +126,12 @@ struct CrashRecoveryTests {
     /// the first three kill each stage once in a random order, the others a random stage; each
     /// killed stage is restarted 0.2–3 s later without waiting for it to be ready (so the next
     /// kill may hit it while it restores). Returns `stage@seconds` per kill.
-    static func killAndRestart(_ pipeline: PipelineFixture, scenario: Scenario, over duration: Duration,
-                               from started: ContinuousClock.Instant) async throws -> [String] {
+    static func killAndRestart(
+        _ pipeline: PipelineFixture,
+        scenario: Scenario,
+        over duration: Duration,
+        from started: ContinuousClock.Instant
+    ) async throws -> [String] {
         var random = ReferenceRandom(seed: scenario.seed)
         let stages = PipelineWorker.Stage.pipeline.shuffled(using: &random)
         let slot = duration * 0.85 / scenario.kills

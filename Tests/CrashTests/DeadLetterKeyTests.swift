@@ -1,8 +1,8 @@
 import FieldTallyKafka
 import Foundation
 import SurveyEngine
-import Testing
 import TallyWorker
+import Testing
 
 /// A dead letter must land on the same partition every time it is written, so the aggregator's
 /// per-partition de-duplication recognises the copy a crashed worker writes again.
@@ -12,8 +12,10 @@ struct DeadLetterKeyTests {
     let source = KafkaTopicPartitionOffset(topic: "survey.submissions", partition: 2, offset: 41)
     let rejection = Rejection(reason: .invalid, problems: [Problem(pointer: "/form_id", code: .required, message: "missing")])
 
-    @Test("a message without a key gets a dead letter keyed by its source position, not a random partition",
-          arguments: [nil, []] as [[UInt8]?])
+    @Test(
+        "a message without a key gets a dead letter keyed by its source position, not a random partition",
+        arguments: [nil, []] as [[UInt8]?]
+    )
     func keylessMessageIsKeyedBySource(key: [UInt8]?) {
         let input = KafkaRecord(topic: "survey.submissions", partition: 2, offset: 41, key: key, value: Array("{}".utf8))
         let first = letters.record(for: rejection, input: input, source: source)
@@ -31,8 +33,10 @@ struct DeadLetterKeyTests {
         #expect(letters.record(for: named, input: input, source: source).key == Array("E09000011".utf8))
     }
 
-    @Test("a dead letter read back and carried to another topic (tally replay) keeps its key, header and bytes",
-          arguments: [nil, Array("E06000018".utf8)] as [[UInt8]?])
+    @Test(
+        "a dead letter read back and carried to another topic (tally replay) keeps its key, header and bytes",
+        arguments: [nil, Array("E06000018".utf8)] as [[UInt8]?]
+    )
     func carriedLetterIsWrittenAsTheWorkerWroteIt(key: [UInt8]?) throws {
         let input = KafkaRecord(topic: "survey.submissions", partition: 2, offset: 41, key: key, value: Array("{}".utf8))
         let first = letters.record(for: rejection, input: input, source: source)

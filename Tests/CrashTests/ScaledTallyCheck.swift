@@ -11,7 +11,9 @@ struct ScaledTallyCheck {
     func differences(base: TallyDocument, scaled: TallyDocument) -> [String] {
         var found: [String] = []
         func count(_ path: String, _ b: Int?, _ s: Int?) {
-            if b.map({ $0 * factor }) != s { found.append("\(path): expected \(b.map { String($0 * factor) } ?? "nil"), got \(s.map(String.init) ?? "nil")") }
+            if b.map({ $0 * factor }) != s {
+                found.append("\(path): expected \(b.map { String($0 * factor) } ?? "nil"), got \(s.map(String.init) ?? "nil")")
+            }
         }
         func same(_ path: String, _ b: Double?, _ s: Double?) {
             if b != s { found.append("\(path): expected \(b.map { "\($0)" } ?? "nil"), got \(s.map { "\($0)" } ?? "nil")") }
@@ -22,7 +24,9 @@ struct ScaledTallyCheck {
         count("response_rate.overall.frame", base.responseRate.overall.frame, scaled.responseRate.overall.frame)
         same("response_rate.overall.percent", base.responseRate.overall.percent, scaled.responseRate.overall.percent)
         let regions = Dictionary(scaled.responseRate.byRegion.map { ($0.region, $0.rate) }, uniquingKeysWith: { a, _ in a })
-        if regions.count != base.responseRate.byRegion.count { found.append("response_rate.by_region: \(regions.count) regions, expected \(base.responseRate.byRegion.count)") }
+        if regions.count != base.responseRate.byRegion.count {
+            found.append("response_rate.by_region: \(regions.count) regions, expected \(base.responseRate.byRegion.count)")
+        }
         for (region, rate) in base.responseRate.byRegion {
             let path = "response_rate.by_region.\(region)"
             count(path + ".responded", rate.responded, regions[region]?.responded)
@@ -33,7 +37,10 @@ struct ScaledTallyCheck {
         if fields.count != base.fields.count { found.append("fields: \(fields.count) fields, expected \(base.fields.count)") }
         for field in base.fields {
             let path = "fields.\(field.name)"
-            guard let other = fields[field.name] else { found.append(path + ": missing"); continue }
+            guard let other = fields[field.name] else {
+                found.append(path + ": missing")
+                continue
+            }
             count(path + ".base_all", field.baseAll, other.baseAll)
             count(path + ".base_answered", field.baseAnswered, other.baseAnswered)
             let codes = Dictionary(other.codes.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
@@ -58,7 +65,8 @@ struct ScaledTallyCheck {
         let crosstabs = Dictionary(scaled.crosstabs.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for table in base.crosstabs {
             guard let other = crosstabs[table.name], other.rows == table.rows, other.columns == table.columns else {
-                found.append("crosstabs.\(table.name): missing or shaped differently"); continue
+                found.append("crosstabs.\(table.name): missing or shaped differently")
+                continue
             }
             for (r, row) in table.rows.enumerated() {
                 for (c, column) in table.columns.enumerated() {
@@ -71,10 +79,12 @@ struct ScaledTallyCheck {
         count("paradata.accepted_first_submissions", p.acceptedFirstSubmissions, q.acceptedFirstSubmissions)
         count("paradata.accepted_edits", p.acceptedEdits, q.acceptedEdits)
         count("paradata.noop_identical_resends", p.noopIdenticalResends, q.noopIdenticalResends)
-        for (name, b, s) in [("rejected_by_reason", p.rejectedByReason, q.rejectedByReason),
-                             ("invalid_problems_by_code", p.invalidProblemsByCode, q.invalidProblemsByCode),
-                             ("invalid_messages_by_problem_code", p.invalidMessagesByProblemCode, q.invalidMessagesByProblemCode),
-                             ("accepted_versions_per_day", p.acceptedVersionsPerDay, q.acceptedVersionsPerDay)] {
+        for (name, b, s) in [
+            ("rejected_by_reason", p.rejectedByReason, q.rejectedByReason),
+            ("invalid_problems_by_code", p.invalidProblemsByCode, q.invalidProblemsByCode),
+            ("invalid_messages_by_problem_code", p.invalidMessagesByProblemCode, q.invalidMessagesByProblemCode),
+            ("accepted_versions_per_day", p.acceptedVersionsPerDay, q.acceptedVersionsPerDay),
+        ] {
             for key in Set(b.keys).union(s.keys).sorted() { count("paradata.\(name).\(key)", b[key] ?? 0, s[key] ?? 0) }
         }
         return found

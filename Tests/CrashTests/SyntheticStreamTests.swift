@@ -30,8 +30,10 @@ struct SyntheticStreamTests {
         return (run.document(), outcomes)
     }
 
-    @Test("K copies of the sample tally to exactly K times its counts, with the same percentages",
-          arguments: [nil, 2_048] as [Int?])
+    @Test(
+        "K copies of the sample tally to exactly K times its counts, with the same percentages",
+        arguments: [nil, 2_048] as [Int?]
+    )
     func copiesMultiplyEveryCount(padTo: Int?) throws {
         let copies = 3
         let sample = try Self.offlineSample().document
@@ -48,8 +50,10 @@ struct SyntheticStreamTests {
         try #require(synthetic.count == 2 * sample.count)
         for (index, outcome) in synthetic.enumerated() {
             let expected = sample[index % sample.count]
-            #expect(OutcomeKind(outcome) == OutcomeKind(expected),
-                    "message \(index + 1) (sample line \(index % sample.count + 1)): \(OutcomeKind(outcome)), sample \(OutcomeKind(expected))")
+            #expect(
+                OutcomeKind(outcome) == OutcomeKind(expected),
+                "message \(index + 1) (sample line \(index % sample.count + 1)): \(OutcomeKind(outcome)), sample \(OutcomeKind(expected))"
+            )
         }
         #expect(Set(sample.map(OutcomeKind.init)).count >= 8, "the sample should exercise every kind of outcome")
     }
@@ -72,13 +76,17 @@ struct SyntheticStreamTests {
             case (.valid(let a), .valid(let b)):
                 #expect(after.value.count > before.value.count, "line \(after.line) was not padded")
                 let (x, y) = (survey.coder.code(submission: a), survey.coder.code(submission: b))
-                #expect(x.fields.mapValues { [String($0.answered)] + $0.codes } == y.fields.mapValues { [String($0.answered)] + $0.codes },
-                        "line \(after.line): codes changed by padding")
+                #expect(
+                    x.fields.mapValues { [String($0.answered)] + $0.codes } == y.fields.mapValues { [String($0.answered)] + $0.codes },
+                    "line \(after.line): codes changed by padding"
+                )
                 #expect(x.numbers.mapValues(\.value) == y.numbers.mapValues(\.value), "line \(after.line): numbers changed by padding")
                 codedMessages += 1
             case (.rejected(let a), .rejected(let b)):
-                #expect(a.reason == b.reason && a.problems.map(\.code) == b.problems.map(\.code),
-                        "line \(after.line): rejection changed by padding")
+                #expect(
+                    a.reason == b.reason && a.problems.map(\.code) == b.problems.map(\.code),
+                    "line \(after.line): rejection changed by padding"
+                )
             default:
                 Issue.record("line \(after.line): padding changed the validation verdict")
             }

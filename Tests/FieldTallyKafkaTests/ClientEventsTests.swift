@@ -48,10 +48,15 @@ struct ClientEventsTests {
                     var delivered: [Bool] = []
                     for round in 0..<20 {
                         do throws(KafkaError) {
-                            _ = try await producer.sendAll((0..<50).map { KafkaProducerRecord(topic: topic, key: "\(sender)", value: "\(round)-\($0)") })
+                            _ = try await producer.sendAll(
+                                (0..<50).map { KafkaProducerRecord(topic: topic, key: "\(sender)", value: "\(round)-\($0)") }
+                            )
                             delivered.append(true)
                         } catch {
-                            #expect(error.code == .closed || error.code == .purged || error.code == KafkaError.Code(rawValue: "purge_inflight"), "\(error)")
+                            #expect(
+                                error.code == .closed || error.code == .purged || error.code == KafkaError.Code(rawValue: "purge_inflight"),
+                                "\(error)"
+                            )
                             delivered.append(false)
                         }
                     }

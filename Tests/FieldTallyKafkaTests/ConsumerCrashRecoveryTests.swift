@@ -12,9 +12,11 @@ struct ConsumerCrashRecoveryTests {
         let broker = try await TestBroker.shared()
         let topic = try await broker.createTopic("crash", partitions: 3)
         let producer = try KafkaProducer(configuration: broker.producerConfiguration())
-        _ = try await producer.sendAll((0..<Self.recordCount).map {
-            KafkaProducerRecord(topic: topic, key: "k\($0 % 97)", value: "r-\($0)")
-        })
+        _ = try await producer.sendAll(
+            (0..<Self.recordCount).map {
+                KafkaProducerRecord(topic: topic, key: "k\($0 % 97)", value: "r-\($0)")
+            }
+        )
         await producer.close()
 
         let probe = try BuildProducts.executable(named: "fieldtally-kafka-probe")
@@ -38,7 +40,12 @@ struct ConsumerCrashRecoveryTests {
 
         // Second run: resumes from the committed offsets.
         let second = try launch(probe, arguments + ["0"])
-        defer { if second.isRunning { kill(second.processIdentifier, SIGKILL); second.waitUntilExit() } }
+        defer {
+            if second.isRunning {
+                kill(second.processIdentifier, SIGKILL)
+                second.waitUntilExit()
+            }
+        }
         try await waitUntil(timeout: .seconds(60), "the restarted probe to see every record") {
             Set(lines(of: output).map(\.value)).count >= Self.recordCount
         }

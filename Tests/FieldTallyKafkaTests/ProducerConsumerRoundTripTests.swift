@@ -12,8 +12,11 @@ struct ProducerConsumerRoundTripTests {
         let records = keys.enumerated().flatMap { index, key in
             (0..<3).map { version in
                 KafkaProducerRecord(
-                    topic: topic, key: key, value: "{\"n\":\(index),\"v\":\(version)}",
-                    headers: [KafkaHeader(key: "version", string: "\(version)"), KafkaHeader(key: "empty", value: nil)])
+                    topic: topic,
+                    key: key,
+                    value: "{\"n\":\(index),\"v\":\(version)}",
+                    headers: [KafkaHeader(key: "version", string: "\(version)"), KafkaHeader(key: "empty", value: nil)]
+                )
             }
         }
         let reports = try await producer.sendAll(records)

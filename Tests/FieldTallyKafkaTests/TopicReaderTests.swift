@@ -57,16 +57,20 @@ struct TopicReaderTests {
         let second = try await broker.createTopic("follow-b", partitions: 1)
         let producer = try KafkaProducer(configuration: broker.producerConfiguration())
         var before: [KafkaProducerRecord] = (0..<5).flatMap { n in
-            [KafkaProducerRecord(topic: first, key: "k", value: "a0-\(n)", partition: 0),
-             KafkaProducerRecord(topic: first, key: "k", value: "a1-\(n)", partition: 1)]
+            [
+                KafkaProducerRecord(topic: first, key: "k", value: "a0-\(n)", partition: 0),
+                KafkaProducerRecord(topic: first, key: "k", value: "a1-\(n)", partition: 1),
+            ]
         }
         before += (0..<3).map { KafkaProducerRecord(topic: second, key: "k", value: "b0-\($0)", partition: 0) }
         _ = try await producer.sendAll(before)
 
         // Resume partition 0 of the first topic at offset 3 and the second topic at offset 2;
         // partition 1 of the first topic has no position: from its beginning.
-        let positions = [KafkaTopicPartitionOffset(topic: first, partition: 0, offset: 3),
-                         KafkaTopicPartitionOffset(topic: second, partition: 0, offset: 2)]
+        let positions = [
+            KafkaTopicPartitionOffset(topic: first, partition: 0, offset: 3),
+            KafkaTopicPartitionOffset(topic: second, partition: 0, offset: 2),
+        ]
         struct Done: Error {}
         var seen: [String] = []
         var seenWhenCaughtUp: [String]?

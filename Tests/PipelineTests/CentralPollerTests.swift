@@ -17,8 +17,10 @@ extension WorkerPipeline {
             try central.setRows(firsts)
             let cursor = FileManager.default.temporaryDirectory.appendingPathComponent("odk-cursor-\(UUID().uuidString).json")
             defer { try? FileManager.default.removeItem(at: cursor) }
-            let arguments = ["--poll-odk", central.baseURL.absoluteString, "--project", "7", "--form", form, "--cursor-file", cursor.path,
-                             "--poll-interval", "500ms", "--poll-page-size", "25"]
+            let arguments = [
+                "--poll-odk", central.baseURL.absoluteString, "--project", "7", "--form", form, "--cursor-file", cursor.path,
+                "--poll-interval", "500ms", "--poll-page-size", "25",
+            ]
             let credentials = ["TALLY_ODK_EMAIL": central.email, "TALLY_ODK_PASSWORD": central.password]
             try await PipelineFixture.run { pipeline in
                 try await pipeline.startPipeline()

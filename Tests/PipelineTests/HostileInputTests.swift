@@ -29,14 +29,20 @@ extension WorkerPipeline {
                     if let kind = entry.kind { fuzzCounts[kind, default: 0] += 1 }
                     guard let rejection = result.outcome.rejection else { continue }
                     if entry.kind != nil { fuzzRejected += 1 }
-                    expectedRejections.add(value: entry.message.value, reason: rejection.reason.rawValue,
-                                           problems: rejection.problems.map { ($0.pointer, $0.code.rawValue) },
-                                           label: entry.kind.map { "fuzzed \($0.rawValue) at \(position)" } ?? "stream.tsv line \(entry.message.line)")
+                    expectedRejections.add(
+                        value: entry.message.value,
+                        reason: rejection.reason.rawValue,
+                        problems: rejection.problems.map { ($0.pointer, $0.code.rawValue) },
+                        label: entry.kind.map { "fuzzed \($0.rawValue) at \(position)" } ?? "stream.tsv line \(entry.message.line)"
+                    )
                 }
                 let fuzzTotal = fuzzCounts.values.reduce(0, +)
                 try #require(fuzzTotal == 10_000 && fuzzRejected == fuzzTotal, "the corpus must be 10,000 rejected messages")
-                print("fuzz seed \(Self.seed): \(fuzzTotal) fuzzed + \(sample.messages.count) sample = \(entries.count) messages"
-                    + " (\(regenerated) accepted mutations regenerated); " + fuzzCounts.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
+                print(
+                    "fuzz seed \(Self.seed): \(fuzzTotal) fuzzed + \(sample.messages.count) sample = \(entries.count) messages"
+                        + " (\(regenerated) accepted mutations regenerated); "
+                        + fuzzCounts.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+                )
 
                 let workers = try await pipeline.startPipeline()
                 let before = workers.map { $0.residentBytes ?? 0 }
@@ -48,23 +54,30 @@ extension WorkerPipeline {
 
                 let offlineDocument = offline.document()
                 // paradata.coding_review: tally offline counts review items; the pipeline does not publish them yet.
-                let comparer = TallyComparer(ignoredExpectedKeys: ["as_of", "partitions", "paradata.coding_review"], allowedExtraKeys: ["as_of", "partitions"])
+                let comparer = TallyComparer(
+                    ignoredExpectedKeys: ["as_of", "partitions", "paradata.coding_review"],
+                    allowedExtraKeys: ["as_of", "partitions"]
+                )
                 let differences = try comparer.differences(expectedJSON: offlineDocument.jsonData(), document: document)
                 #expect(differences.isEmpty, "pipeline tallies differ from the offline tally:\n\(differences.prefix(40).joined(separator: "\n"))")
 
                 let paradata = document.paradata
                 #expect(paradata.received == entries.count)
-                #expect(paradata.acceptedFirstSubmissions + paradata.acceptedEdits + paradata.noopIdenticalResends + paradata.rejectedTotal
-                    == entries.count)
+                #expect(
+                    paradata.acceptedFirstSubmissions + paradata.acceptedEdits + paradata.noopIdenticalResends + paradata.rejectedTotal
+                        == entries.count
+                )
                 #expect(paradata.rejectedTotal == expectedRejections.count)
 
                 let deadLetters = try await pipeline.deadLetters()
                 #expect(deadLetters.count == expectedRejections.count)
                 let mismatches = RejectionLedger(deadLetters: deadLetters).differences(expected: expectedRejections)
                 #expect(mismatches.isEmpty, "\(mismatches.count) dead letters differ:\n\(mismatches.prefix(30).joined(separator: "\n"))")
-                print("received \(paradata.received) in \(took): \(paradata.rejectedTotal) dead letters "
-                    + "\(paradata.rejectedByReason.sorted { $0.key < $1.key }), \(paradata.acceptedFirstSubmissions) first, "
-                    + "\(paradata.acceptedEdits) edits, \(paradata.noopIdenticalResends) no-ops")
+                print(
+                    "received \(paradata.received) in \(took): \(paradata.rejectedTotal) dead letters "
+                        + "\(paradata.rejectedByReason.sorted { $0.key < $1.key }), \(paradata.acceptedFirstSubmissions) first, "
+                        + "\(paradata.acceptedEdits) edits, \(paradata.noopIdenticalResends) no-ops"
+                )
 
                 try pipeline.checkWorkersAlive()
                 for (worker, rssBefore) in zip(workers, before) {
@@ -103,7 +116,8 @@ extension WorkerPipeline {
                 // A description of exactly the text cap.
                 let longest = try submission(fresh[1]) { members in
                     guard case .object(var answers)? = members["answers"], case .object(var approaches)? = answers["approaches"],
-                          let section = approaches.keys.sorted().first, case .object(var fields)? = approaches[section] else { return }
+                        let section = approaches.keys.sorted().first, case .object(var fields)? = approaches[section]
+                    else { return }
                     fields["description"] = .string(String(repeating: "a", count: limits.textCharacters))
                     approaches[section] = .object(fields)
                     answers["approaches"] = .object(approaches)
@@ -127,18 +141,28 @@ extension WorkerPipeline {
                 var expectedRejections = RejectionLedger()
                 for message in messages {
                     if let rejection = offline.process(message).outcome.rejection {
-                        expectedRejections.add(value: message.value, reason: rejection.reason.rawValue,
-                                               problems: rejection.problems.map { ($0.pointer, $0.code.rawValue) }, label: "line \(message.line)")
+                        expectedRejections.add(
+                            value: message.value,
+                            reason: rejection.reason.rawValue,
+                            problems: rejection.problems.map { ($0.pointer, $0.code.rawValue) },
+                            label: "line \(message.line)"
+                        )
                     }
                 }
                 let counted = sample.outcomes.filter { $0.kind == "first" }.count + atLimits.count
-                #expect(offline.aggregator.snapshot().counted == counted, "the offline tally counts the sample's respondents and the three at the limits")
+                #expect(
+                    offline.aggregator.snapshot().counted == counted,
+                    "the offline tally counts the sample's respondents and the three at the limits"
+                )
 
                 try await pipeline.startPipeline()
                 try await pipeline.submit(messages, producerProperties: ["message.max.bytes": "4000000"])
                 let document = try await pipeline.waitUntilReceived(messages.count, timeout: .seconds(90))
                 // paradata.coding_review: tally offline counts review items; the pipeline does not publish them yet.
-                let comparer = TallyComparer(ignoredExpectedKeys: ["as_of", "partitions", "paradata.coding_review"], allowedExtraKeys: ["as_of", "partitions"])
+                let comparer = TallyComparer(
+                    ignoredExpectedKeys: ["as_of", "partitions", "paradata.coding_review"],
+                    allowedExtraKeys: ["as_of", "partitions"]
+                )
                 let differences = try comparer.differences(expectedJSON: offline.document().jsonData(), document: document)
                 #expect(differences.isEmpty, "pipeline tallies differ from the offline tally:\n\(differences.joined(separator: "\n"))")
                 #expect(document.countedRespondents == counted)

@@ -74,7 +74,8 @@ final class KoboClient: Sendable {
     func postSample(clients: Int, pause: Duration = .zero) async throws -> Int {
         let lines = try SampleStream.load().messages.compactMap { message -> (key: String, body: [UInt8])? in
             guard let object = try? JSONParser().parse(message.value).objectValue, !object.isEmpty,
-                  let body = PlatformPayloads.kobo(message.value, id: message.line) else { return nil }
+                let body = PlatformPayloads.kobo(message.value, id: message.line)
+            else { return nil }
             return (message.key, body)
         }
         let url = URL(string: "http://127.0.0.1:\(port)/v1/kobo/wwc-csc-2018")!
@@ -97,8 +98,13 @@ final class KoboClient: Sendable {
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             var wait = Duration.milliseconds(100)
-            if let answer = try? await IntakeGatewayProcess.request("POST", url, body: body, headers: ["Content-Type": "application/json"],
-                                                                     timeout: 15) {
+            if let answer = try? await IntakeGatewayProcess.request(
+                "POST",
+                url,
+                body: body,
+                headers: ["Content-Type": "application/json"],
+                timeout: 15
+            ) {
                 if (200..<300).contains(answer.status) {
                     counts.withLock { $0.acknowledged += 1 }
                     return
@@ -129,8 +135,11 @@ func expectCountedExactly(pipeline: PipelineFixture, atLeast count: Int, sourceL
     document = try await pipeline.tallies()
     let differences = try TallyComparer().differences(expectedJSON: SampleStream.expectedJSON(), document: document)
         .filter { !$0.contains("paradata") }
-    #expect(differences.isEmpty, "counted tallies differ from expected.json:\n\(differences.joined(separator: "\n"))",
-            sourceLocation: sourceLocation)
+    #expect(
+        differences.isEmpty,
+        "counted tallies differ from expected.json:\n\(differences.joined(separator: "\n"))",
+        sourceLocation: sourceLocation
+    )
     #expect(document.paradata.acceptedFirstSubmissions == 60, sourceLocation: sourceLocation)
     #expect(document.paradata.acceptedEdits == 4, sourceLocation: sourceLocation)
     #expect(document.countedRespondents == 60, sourceLocation: sourceLocation)

@@ -36,7 +36,9 @@ extension WorkerPipeline {
                 try await pipeline.startPipeline()
                 let gateway = try await IntakeGatewayProcess.start(for: pipeline)
                 defer { gateway.terminate() }
-                let submit = try await pipeline.tally(["submit", SampleStream.streamFile.path, "--quiet", "--http", "http://127.0.0.1:\(gateway.port)"])
+                let submit = try await pipeline.tally([
+                    "submit", SampleStream.streamFile.path, "--quiet", "--http", "http://127.0.0.1:\(gateway.port)",
+                ])
                 try #require(submit.status == 0, "tally submit --http failed: \(submit.errors)")
                 #expect(submit.errors.contains("88 records stored"), "\(submit.errors)")
                 #expect(submit.errors.contains("3 of them unreadable"), "\(submit.errors)")
@@ -47,16 +49,21 @@ extension WorkerPipeline {
 
         @Test func accessPolicyAsksForCredentialsAndLimitsTheRate() async throws {
             let policy = FileManager.default.temporaryDirectory.appendingPathComponent("access-\(UUID().uuidString).yaml")
-            try Data("""
+            try Data(
+                """
                 sources:
                   kobo:
                     basic: { user: kobo, password_env: INTAKE_TEST_KOBO_PASSWORD }
                     rate: { per_second: 0.5, burst: 2 }
-                """.utf8).write(to: policy)
+                """.utf8
+            ).write(to: policy)
             defer { try? FileManager.default.removeItem(at: policy) }
             try await PipelineFixture.run { pipeline in
-                let gateway = try await IntakeGatewayProcess.start(for: pipeline, arguments: ["--access", policy.path],
-                                                                   environment: ["INTAKE_TEST_KOBO_PASSWORD": "s3cret"])
+                let gateway = try await IntakeGatewayProcess.start(
+                    for: pipeline,
+                    arguments: ["--access", policy.path],
+                    environment: ["INTAKE_TEST_KOBO_PASSWORD": "s3cret"]
+                )
                 defer { gateway.terminate() }
                 let submission = try #require(SampleStream.load().messages.first)
                 let body = try #require(PlatformPayloads.kobo(submission.value, id: 1))
@@ -136,8 +143,11 @@ extension WorkerPipeline {
             try await PipelineFixture.run { pipeline in
                 let gateway = try await IntakeGatewayProcess.start(for: pipeline, environment: ["TALLY_INTAKE_MAX_BODY_BYTES": "4096"])
                 defer { gateway.terminate() }
-                let big = try await gateway.post("/v1/submissions", body: Array(repeating: UInt8(ascii: " "), count: 5_000),
-                                                 contentType: "application/json")
+                let big = try await gateway.post(
+                    "/v1/submissions",
+                    body: Array(repeating: UInt8(ascii: " "), count: 5_000),
+                    contentType: "application/json"
+                )
                 #expect(big.status == 413)
                 let unknown = try await gateway.post("/v1/kobo/no-such-form", body: Array("{}".utf8), contentType: "application/json")
                 #expect(unknown.status == 404)
@@ -161,8 +171,12 @@ extension WorkerPipeline {
 
 /// Posts every sample line, in order, converted by `convert` (a line it cannot convert, one
 /// that is not JSON, is posted as it is), and returns the statuses.
-func postSample(to gateway: IntakeGatewayProcess, path: String, contentType: String,
-                _ convert: (SampleStream.Message) -> [UInt8]?) async throws -> [Int] {
+func postSample(
+    to gateway: IntakeGatewayProcess,
+    path: String,
+    contentType: String,
+    _ convert: (SampleStream.Message) -> [UInt8]?
+) async throws -> [Int] {
     var statuses: [Int] = []
     for message in try SampleStream.load().messages {
         let answer = try await gateway.post(path, body: convert(message) ?? message.value, contentType: contentType)
@@ -173,12 +187,19 @@ func postSample(to gateway: IntakeGatewayProcess, path: String, contentType: Str
 
 /// Checks the merged tallies equal `expected.json` except the paradata members `ignoring`,
 /// and that every message was received.
-func expectTallies(_ document: TallyDocument, ignoring: [String], pipeline: PipelineFixture,
-                   sourceLocation: SourceLocation = #_sourceLocation) throws {
+func expectTallies(
+    _ document: TallyDocument,
+    ignoring: [String],
+    pipeline: PipelineFixture,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
     let differences = try TallyComparer().differences(expectedJSON: SampleStream.expectedJSON(), document: document)
         .filter { line in !ignoring.contains { line.contains($0) } }
-    #expect(differences.isEmpty, "tallies differ from expected.json:\n\(differences.joined(separator: "\n"))\n\(pipeline.logTails())",
-            sourceLocation: sourceLocation)
+    #expect(
+        differences.isEmpty,
+        "tallies differ from expected.json:\n\(differences.joined(separator: "\n"))\n\(pipeline.logTails())",
+        sourceLocation: sourceLocation
+    )
     #expect(document.paradata.received == 88, sourceLocation: sourceLocation)
     #expect(document.paradata.rejectedByReason["invalid"] == 11, sourceLocation: sourceLocation)
 }

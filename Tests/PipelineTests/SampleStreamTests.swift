@@ -21,13 +21,17 @@ extension WorkerPipeline {
         @Test func sampleProducedByKcatGivesExpectedTalliesAndDeadLetters() async throws {
             let kcat = try #require(
                 ["/usr/bin/kcat", "/usr/local/bin/kcat"].first { FileManager.default.isExecutableFile(atPath: $0) },
-                "kcat is not installed: run Deploy/setup.sh")
+                "kcat is not installed: run Deploy/setup.sh"
+            )
             try await PipelineFixture.run { pipeline in
                 try await pipeline.startPipeline()
-                let produce = try await pipeline.command(URL(fileURLWithPath: kcat), [
-                    "-P", "-b", pipeline.configuration.brokers.joined(separator: ","), "-t", pipeline.configuration.topics.submissions,
-                    "-K", "\t", "-l", SampleStream.streamFile.path,
-                ]).run(timeout: .seconds(60))
+                let produce = try await pipeline.command(
+                    URL(fileURLWithPath: kcat),
+                    [
+                        "-P", "-b", pipeline.configuration.brokers.joined(separator: ","), "-t", pipeline.configuration.topics.submissions,
+                        "-K", "\t", "-l", SampleStream.streamFile.path,
+                    ]
+                ).run(timeout: .seconds(60))
                 try #require(produce.status == 0, "kcat failed: \(produce.errors)")
 
                 let document = try await pipeline.waitUntilReceived(88, timeout: .seconds(60))

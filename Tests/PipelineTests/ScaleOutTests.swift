@@ -18,8 +18,10 @@ extension WorkerPipeline {
                 let submissionDone = Atomic<Bool>(false)
                 async let submission = {
                     defer { submissionDone.store(true, ordering: .sequentiallyConsistent) }
-                    return try await pipeline.tally(["submit", SampleStream.streamFile.path, "--pace", String(Self.pace), "--quiet"],
-                                                    timeout: .seconds(90))
+                    return try await pipeline.tally(
+                        ["submit", SampleStream.streamFile.path, "--pace", String(Self.pace), "--quiet"],
+                        timeout: .seconds(90)
+                    )
                 }()
                 try await Task.sleep(for: .seconds(2))
                 var second: [PipelineWorker] = []

@@ -22,8 +22,10 @@ extension WorkerPipeline {
                 try #require(offline.status == 0, "tally offline failed: \(offline.errors)")
 
                 // Only when and where it was computed may differ (the review queue is counted offline only).
-                let comparer = TallyComparer(ignoredExpectedKeys: ["as_of", "partitions", "paradata.coding_review"],
-                                             allowedExtraKeys: ["as_of", "partitions"])
+                let comparer = TallyComparer(
+                    ignoredExpectedKeys: ["as_of", "partitions", "paradata.coding_review"],
+                    allowedExtraKeys: ["as_of", "partitions"]
+                )
                 let differences = try comparer.differences(expectedJSON: offline.output, actualJSON: online.output)
                 #expect(differences.isEmpty, "tally tallies differs from tally offline:\n\(differences.joined(separator: "\n"))")
                 let expected = try TallyComparer().differences(expectedJSON: SampleStream.expectedJSON(), actualJSON: online.output)
@@ -42,8 +44,10 @@ extension WorkerPipeline {
                 try #require(submit.status == 0, "tally submit failed: \(submit.errors)")
                 _ = try await pipeline.waitUntilReceived(88, timeout: .seconds(60))
 
-                let replay = try await pipeline.tally(["replay", "--from-beginning", "--suffix", "again", "--timeout", "90"],
-                                                      timeout: .seconds(120))
+                let replay = try await pipeline.tally(
+                    ["replay", "--from-beginning", "--suffix", "again", "--timeout", "90"],
+                    timeout: .seconds(120)
+                )
                 try #require(replay.status == 0, "tally replay failed: \(replay.errors)")
                 // The same codebook over the same history, with the validator's dead letters carried over:
                 // the fresh tallies are the sample's expected tallies, paradata included.
@@ -64,7 +68,9 @@ extension WorkerPipeline {
             var expectedRows: [String] = []
             for (field, summary) in try #require(document["fields"]?.objectValue) {
                 for (code, counts) in summary["codes"]?.objectValue ?? [:] {
-                    let values = [counts["count"], summary["base_all"], summary["base_answered"]].map { $0?.numberValue.map { String(Int($0)) } ?? "" }
+                    let values = [counts["count"], summary["base_all"], summary["base_answered"]].map {
+                        $0?.numberValue.map { String(Int($0)) } ?? ""
+                    }
                     expectedRows.append(([field, code] + values).joined(separator: ","))
                 }
             }

@@ -16,16 +16,29 @@ extension WorkerPipeline {
             let coded = try await broker.createTopic("coded", partitions: 2)
             let rejected = try await broker.createTopic("rejected", partitions: 3)
             let changelog = try await broker.createTopic("changelog", partitions: 2)
-            let configuration = try WorkerOptions.parse([]).resolve(workerName: "tally-aggregate", environment: [
-                "TALLY_BROKERS": broker.bootstrapServers.joined(separator: ","),
-                "TALLY_TOPIC_CODED": coded, "TALLY_TOPIC_REJECTED": rejected, "TALLY_TOPIC_CHANGELOG": changelog,
-            ])
+            let configuration = try WorkerOptions.parse([]).resolve(
+                workerName: "tally-aggregate",
+                environment: [
+                    "TALLY_BROKERS": broker.bootstrapServers.joined(separator: ","),
+                    "TALLY_TOPIC_CODED": coded, "TALLY_TOPIC_REJECTED": rejected, "TALLY_TOPIC_CHANGELOG": changelog,
+                ]
+            )
             let survey = try SurveyDefinition(directory: SampleStream.schemasDirectory.appendingPathComponent("wwc-csc-2018").path)
             let logger = Logger(label: "topic-check-test")
-            let processor = AggregateProcessor(plan: survey.plan, frame: survey.frame, validator: survey.validator,
-                                               configuration: configuration, logger: logger)
-            let service = WorkerService(configuration: configuration, processor: processor, metrics: WorkerMetrics(),
-                                        readiness: Readiness(), logger: logger)
+            let processor = AggregateProcessor(
+                plan: survey.plan,
+                frame: survey.frame,
+                validator: survey.validator,
+                configuration: configuration,
+                logger: logger
+            )
+            let service = WorkerService(
+                configuration: configuration,
+                processor: processor,
+                metrics: WorkerMetrics(),
+                readiness: Readiness(),
+                logger: logger
+            )
             let error = await #expect(throws: WorkerError.self) { try await service.run() }
             let message = error?.description ?? ""
             #expect(message.contains(coded) && message.contains(rejected) && message.contains(changelog))

@@ -8,9 +8,11 @@ extension WorkerPipeline {
     /// What an operations team relies on: health, metrics, graceful shutdown.
     @Suite(.timeLimit(.minutes(3)))
     struct WorkerOperationsTests {
-        static let metricNames = ["tally_records_in_total", "tally_records_out_total", "tally_records_rejected_total",
-                                  "tally_batch_seconds_bucket", "tally_batch_seconds_count", "tally_batch_seconds_sum",
-                                  "tally_consumer_lag", "tally_commit_failures_total"]
+        static let metricNames = [
+            "tally_records_in_total", "tally_records_out_total", "tally_records_rejected_total",
+            "tally_batch_seconds_bucket", "tally_batch_seconds_count", "tally_batch_seconds_sum",
+            "tally_consumer_lag", "tally_commit_failures_total",
+        ]
 
         @Test func workersReportHealthAndMetricsAndExitZeroOnSIGTERM() async throws {
             let sample = try SampleStream.load()
@@ -32,7 +34,8 @@ extension WorkerPipeline {
                     // The lag gauge is refreshed every 5 s; wait for it rather than for a fixed time.
                     metrics[worker.stage] = try await waitForMetrics(of: worker, naming: Self.metricNames, timeout: .seconds(30))
                 }
-                let validate = try #require(metrics[.validate]), code = try #require(metrics[.code])
+                let validate = try #require(metrics[.validate])
+                let code = try #require(metrics[.code])
                 let aggregate = try #require(metrics[.aggregate])
                 #expect(validate.value("tally_records_in_total") == Double(sample.messages.count))
                 #expect(validate.value("tally_records_out_total") == Double(sample.messages.count - validatorRejections))
@@ -44,8 +47,11 @@ extension WorkerPipeline {
                 #expect(Set(codeRejections.compactMap { $0.labels["reason"] }) == Set(RejectionReason.allCases.map(\.rawValue)))
                 #expect(codeRejections.allSatisfy { $0.value == 0 }, "tally-code rejected nothing of the sample")
                 for reason in ["duplicate_respondent", "stale_edit", "instance_conflict"] {
-                    #expect(aggregate.value("tally_records_rejected_total", ["reason": reason])
-                        == Double(aggregatorRejections.filter { $0.reason == reason }.count), "\(reason)")
+                    #expect(
+                        aggregate.value("tally_records_rejected_total", ["reason": reason])
+                            == Double(aggregatorRejections.filter { $0.reason == reason }.count),
+                        "\(reason)"
+                    )
                 }
                 for (stage, page) in metrics {
                     #expect(page.value("tally_commit_failures_total") == 0, "\(stage)")

@@ -1,5 +1,5 @@
-import Foundation
 import FieldTallyTestKit
+import Foundation
 import SurveyEngine
 import Testing
 
@@ -34,15 +34,44 @@ import Testing
         frame = try Frame(csv: "respondent_id,region\nR1,North\nR2,North\nR3,South\n")
     }
 
-    func coded(_ respondent: String, _ instance: String, deprecated: String? = nil, colour: String = "red",
-               themes: [String] = ["a"], year: Double? = 2018, weeks: Double? = 12, day: String = "2020-02-03") -> CodedSubmission {
+    func coded(
+        _ respondent: String,
+        _ instance: String,
+        deprecated: String? = nil,
+        colour: String = "red",
+        themes: [String] = ["a"],
+        year: Double? = 2018,
+        weeks: Double? = 12,
+        day: String = "2020-02-03"
+    ) -> CodedSubmission {
         var answers: [String: JSONValue] = ["colour": .string(colour), "story": .string("a story")]
         if let year { answers["items"] = .object(["x": .object(["year": .number(year)]), "y": .object(["year": .number(year + 1)])]) }
-        let submission = Submission(formId: "demo", formVersion: "1", instanceId: instance, deprecatedId: deprecated,
-                                    respondentId: respondent, submittedAt: "\(day)T10:00:00+00:00", answers: .object(answers))
-        let numbers = weeks.map { ["weeks": CodedNumber(value: $0, evidence: Evidence(code: "weeks", rule: "t", source: "answers.story", start: 0, end: 1, matched: "x"))] } ?? [:]
-        return CodedSubmission(submission: submission, coding: CodingResult(
-            codebookVersion: "cb1", fields: ["themes": CodedField(answered: true, codes: themes, evidence: [])], numbers: numbers))
+        let submission = Submission(
+            formId: "demo",
+            formVersion: "1",
+            instanceId: instance,
+            deprecatedId: deprecated,
+            respondentId: respondent,
+            submittedAt: "\(day)T10:00:00+00:00",
+            answers: .object(answers)
+        )
+        let numbers =
+            weeks.map {
+                [
+                    "weeks": CodedNumber(
+                        value: $0,
+                        evidence: Evidence(code: "weeks", rule: "t", source: "answers.story", start: 0, end: 1, matched: "x")
+                    )
+                ]
+            } ?? [:]
+        return CodedSubmission(
+            submission: submission,
+            coding: CodingResult(
+                codebookVersion: "cb1",
+                fields: ["themes": CodedField(answered: true, codes: themes, evidence: [])],
+                numbers: numbers
+            )
+        )
     }
 
     func document(_ aggregator: Aggregator) -> TallyDocument { TallyDocument(merged: aggregator.snapshot(), plan: plan, frame: frame) }
@@ -58,7 +87,7 @@ import Testing
         #expect(doc.countedRespondents == 1)
         #expect(count(doc, "colour", "red") == 1)
         #expect(count(doc, "themes", "a") == 1)
-        #expect(count(doc, "age_band", "recent") == 1)   // earliest year 2018, two years before 2020
+        #expect(count(doc, "age_band", "recent") == 1)  // earliest year 2018, two years before 2020
         #expect(doc.numeric.first { $0.name == "weeks" }?.median == 12)
         #expect(doc.crosstabs.first?.cells == [[1, 0], [0, 0], [0, 0]])
         #expect(doc.responseRate.byRegion.map(\.rate.responded) == [1, 0])
@@ -67,7 +96,10 @@ import Testing
     @Test func editReplacesTheHeadVersionsContribution() {
         var aggregator = Aggregator(plan: plan, frame: frame)
         _ = aggregator.apply(coded("R1", "i1"))
-        #expect(aggregator.apply(coded("R1", "i2", deprecated: "i1", colour: "blue", themes: ["b"], year: 2010, weeks: 26)) == .acceptedEdit(replaced: "i1"))
+        #expect(
+            aggregator.apply(coded("R1", "i2", deprecated: "i1", colour: "blue", themes: ["b"], year: 2010, weeks: 26))
+                == .acceptedEdit(replaced: "i1")
+        )
         let doc = document(aggregator)
         #expect(doc.countedRespondents == 1)
         #expect(count(doc, "colour", "red") == 0)
@@ -134,8 +166,10 @@ import Testing
 
     @Test func upstreamRejectionsCountMessagesAndProblemsByCode() {
         var aggregator = Aggregator(plan: plan, frame: frame)
-        let problems = [Problem(pointer: "/a", code: .required, message: "m"), Problem(pointer: "/b", code: .required, message: "m"),
-                        Problem(pointer: "/c", code: .outOfRange, message: "m")]
+        let problems = [
+            Problem(pointer: "/a", code: .required, message: "m"), Problem(pointer: "/b", code: .required, message: "m"),
+            Problem(pointer: "/c", code: .outOfRange, message: "m"),
+        ]
         aggregator.recordUpstreamRejection(Rejection(reason: .invalid, problems: problems))
         aggregator.recordUpstreamRejection(Rejection(reason: .invalid, problems: [Problem(pointer: "", code: .invalidJSON, message: "m")]))
         _ = aggregator.apply(coded("R1", "i1"))
@@ -147,8 +181,24 @@ import Testing
     }
 
     @Test func fingerprintIgnoresMemberOrderAndHasAStableValue() throws {
-        let a = try TallySample.submission(ReferenceJSONValue.parse(Data(#"{"form_id":"f","form_version":"1","instance_id":"uuid:1","respondent_id":"R1","submitted_at":"2020-01-01T00:00:00Z","answers":{"x":1,"y":[true,"é"]}}"#.utf8)), line: 1)
-        let b = try TallySample.submission(ReferenceJSONValue.parse(Data(#"{"answers":{"y":[true,"é"],"x":1.0},"submitted_at":"2020-01-01T00:00:00Z","respondent_id":"R1","instance_id":"uuid:1","form_version":"1","form_id":"f"}"#.utf8)), line: 1)
+        let a = try TallySample.submission(
+            ReferenceJSONValue.parse(
+                Data(
+                    #"{"form_id":"f","form_version":"1","instance_id":"uuid:1","respondent_id":"R1","submitted_at":"2020-01-01T00:00:00Z","answers":{"x":1,"y":[true,"é"]}}"#
+                        .utf8
+                )
+            ),
+            line: 1
+        )
+        let b = try TallySample.submission(
+            ReferenceJSONValue.parse(
+                Data(
+                    #"{"answers":{"y":[true,"é"],"x":1.0},"submitted_at":"2020-01-01T00:00:00Z","respondent_id":"R1","instance_id":"uuid:1","form_version":"1","form_id":"f"}"#
+                        .utf8
+                )
+            ),
+            line: 1
+        )
         var c = a
         c.answers = .object(["x": .number(2), "y": .array([.bool(true), .string("é")])])
         #expect(ContentFingerprint(of: a) == ContentFingerprint(of: b))

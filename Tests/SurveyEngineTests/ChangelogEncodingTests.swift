@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SurveyEngine
 
 /// Changelog values are written by hand (`ChangelogJSON`) but must read back with `JSONDecoder`
@@ -11,11 +12,17 @@ import Testing
         state.headInstanceId = "uuid:2"
         state.versions = ["uuid:1": ContentFingerprint(value: 0x0123_4567_89ab_cdef), "uuid:2": ContentFingerprint(value: 7)]
         state.contribution = Contribution(
-            region: "London", formVersion: "2018.1", codebookVersion: "cb-1", day: "2018-04-03",
-            fields: ["care_trend": .init(answered: true, codes: ["reduced"]), "early_help_type": .init(answered: false, codes: []),
-                     "whole_system_model": .init(answered: true, codes: ["signs_of_safety", "multi_model"])],
+            region: "London",
+            formVersion: "2018.1",
+            codebookVersion: "cb-1",
+            day: "2018-04-03",
+            fields: [
+                "care_trend": .init(answered: true, codes: ["reduced"]), "early_help_type": .init(answered: false, codes: []),
+                "whole_system_model": .init(answered: true, codes: ["signs_of_safety", "multi_model"]),
+            ],
             numbers: ["duration_weeks": 12, "fgc_care_entry_percent": 12.5, "negative": -3],
-            freeTextAnswered: ["other_approach_text"])
+            freeTextAnswered: ["other_approach_text"]
+        )
         state.paradata.countAccepted(edit: false, day: "2018-04-03")
         state.paradata.countAccepted(edit: true, day: "2018-04-05")
         state.paradata.countNoop()

@@ -1,7 +1,7 @@
-import Foundation
-import Testing
 import FieldTallyTestKit
+import Foundation
 import SurveyEngine
+import Testing
 
 /// The shipped codebook against the human coders of the public sample.
 @Suite struct CodingAgreementTests {
@@ -34,7 +34,8 @@ import SurveyEngine
                 let goldCodes = Set(respondent.codes[field.name] ?? [])
                 let coded = Set(results[respondent.respondentID]?.fields[field.name]?.codes ?? [])
                 for code in codes {
-                    let g = goldCodes.contains(code), c = coded.contains(code)
+                    let g = goldCodes.contains(code)
+                    let c = coded.contains(code)
                     agreement.pooled.add(gold: g, coded: c)
                     var counts = agreement.perCode[code] ?? (0, 0, 0)
                     counts.gold += g ? 1 : 0
@@ -46,11 +47,19 @@ import SurveyEngine
             agreements[field.name] = agreement
             let base = agreement.total / max(codes.count, 1)
             let pooled = agreement.pooled
-            let counts = String(format: "%4d %3d %3d %3d %5d", base, pooled.truePositive, pooled.falsePositive,
-                                pooled.falseNegative, pooled.trueNegative)
-            report.append(field.name.padding(toLength: 22, withPad: " ", startingAt: 0)
-                + " \(counts)"
-                + "      \(Self.format(agreement.pooled.precision))   \(Self.format(agreement.pooled.recall))  \(Self.format(agreement.kappa))")
+            let counts = String(
+                format: "%4d %3d %3d %3d %5d",
+                base,
+                pooled.truePositive,
+                pooled.falsePositive,
+                pooled.falseNegative,
+                pooled.trueNegative
+            )
+            report.append(
+                field.name.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + " \(counts)"
+                    + "      \(Self.format(agreement.pooled.precision))   \(Self.format(agreement.pooled.recall))  \(Self.format(agreement.kappa))"
+            )
             for code in codes {
                 let c = agreement.perCode[code] ?? (0, 0, 0)
                 report.append("    \(code.padding(toLength: 28, withPad: " ", startingAt: 0)) gold \(c.gold)  coded \(c.coded)  both \(c.both)")
@@ -70,8 +79,10 @@ import SurveyEngine
             let result = coder.code(answers: respondent.answers)
             #expect(Set(result.fields.keys) == Set(coder.fieldNames), "every declared field is present")
             for field in coder.fieldNames {
-                #expect(result.fields[field]?.answered == respondent.answeredFields.contains(field),
-                        "\(respondent.respondentID) \(field): answered differs from the gold")
+                #expect(
+                    result.fields[field]?.answered == respondent.answeredFields.contains(field),
+                    "\(respondent.respondentID) \(field): answered differs from the gold"
+                )
             }
             #expect(result.codebookVersion == coder.codebook.version)
         }
@@ -82,7 +93,10 @@ import SurveyEngine
         var stated = 0
         for respondent in gold.respondents {
             let value = coder.code(answers: respondent.answers).numbers["duration_weeks"]?.value
-            #expect(value == respondent.durationWeeks, "\(respondent.respondentID): duration_weeks \(String(describing: value)), gold \(String(describing: respondent.durationWeeks))")
+            #expect(
+                value == respondent.durationWeeks,
+                "\(respondent.respondentID): duration_weeks \(String(describing: value)), gold \(String(describing: respondent.durationWeeks))"
+            )
             if respondent.durationWeeks != nil { stated += 1 }
         }
         #expect(stated == 20, "the sample states 20 durations")

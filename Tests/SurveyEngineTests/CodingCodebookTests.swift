@@ -1,6 +1,6 @@
-import Testing
 import FieldTallyTestKit
 import SurveyEngine
+import Testing
 
 /// Loading codebooks: the shipped one, and broken ones whose messages must say what to fix.
 @Suite struct CodingCodebookTests {
@@ -53,21 +53,37 @@ import SurveyEngine
         #expect(codebook.survey == "wwc-csc-2018")
         #expect(!codebook.version.isEmpty)
         let expected: [String: (sources: [String], codes: [String])] = [
-            "whole_system_model": (["answers.approaches.whole_system.description"],
-                                   ["signs_of_safety", "systemic_practice", "restorative_practice", "strengths_based", "relationship_based", "multi_model"]),
-            "edge_of_care_service": (["answers.approaches.edge_of_care.description"],
-                                     ["intensive_family_work", "multi_systemic_therapy", "targets_adolescents"]),
-            "early_help_type": (["answers.approaches.early_help.description"],
-                                ["generalised_prevention", "targeted_family_support", "multi_agency_hub", "troubled_families_programme"]),
-            "fgc_timing": (["answers.fgc_offer_point", "answers.approaches.family_group_conferencing.description"],
-                           ["early_stage", "pre_proceedings", "edge_of_care", "return_from_care", "flexible_offer"]),
-            "parenting_programme": (["answers.approaches.parenting_programmes.description"],
-                                    ["triple_p", "incredible_years", "strengthening_families", "solihull", "mellow_parenting",
-                                     "family_nurse_partnership", "other_programme"]),
+            "whole_system_model": (
+                ["answers.approaches.whole_system.description"],
+                ["signs_of_safety", "systemic_practice", "restorative_practice", "strengths_based", "relationship_based", "multi_model"]
+            ),
+            "edge_of_care_service": (
+                ["answers.approaches.edge_of_care.description"],
+                ["intensive_family_work", "multi_systemic_therapy", "targets_adolescents"]
+            ),
+            "early_help_type": (
+                ["answers.approaches.early_help.description"],
+                ["generalised_prevention", "targeted_family_support", "multi_agency_hub", "troubled_families_programme"]
+            ),
+            "fgc_timing": (
+                ["answers.fgc_offer_point", "answers.approaches.family_group_conferencing.description"],
+                ["early_stage", "pre_proceedings", "edge_of_care", "return_from_care", "flexible_offer"]
+            ),
+            "parenting_programme": (
+                ["answers.approaches.parenting_programmes.description"],
+                [
+                    "triple_p", "incredible_years", "strengthening_families", "solihull", "mellow_parenting",
+                    "family_nurse_partnership", "other_programme",
+                ]
+            ),
             "short_break_group": (["answers.approaches.short_breaks.description"], ["children_with_disabilities", "challenging_behaviour"]),
-            "evidence_source": (["answers.approaches.*.evidence"],
-                                ["practitioner_view", "family_feedback", "independent_evaluation", "innovation_programme",
-                                 "comparison", "before_after", "performance_data"]),
+            "evidence_source": (
+                ["answers.approaches.*.evidence"],
+                [
+                    "practitioner_view", "family_feedback", "independent_evaluation", "innovation_programme",
+                    "comparison", "before_after", "performance_data",
+                ]
+            ),
         ]
         #expect(Set(codebook.fields.map(\.name)) == Set(expected.keys))
         for field in codebook.fields {
@@ -80,21 +96,28 @@ import SurveyEngine
 
     @Test func aValidCodebookCompilesAndCodesWithItsImpliedRule() throws {
         let coder = try Coder(yaml: Self.valid)
-        let result = coder.code(answers: .object([
-            "approaches": .object([
-                "whole_system": .object(["description": .string("Signs of Safety and systemic practice."),
-                                         "evidence": .string("Parents say it works.")]),
-                "early_help": .object(["evidence": .string("parents SAY so too")]),
-            ]),
-        ]))
+        let result = coder.code(
+            answers: .object([
+                "approaches": .object([
+                    "whole_system": .object([
+                        "description": .string("Signs of Safety and systemic practice."),
+                        "evidence": .string("Parents say it works."),
+                    ]),
+                    "early_help": .object(["evidence": .string("parents SAY so too")]),
+                ])
+            ])
+        )
         #expect(result.codebookVersion == "0.1")
         #expect(result.fields["model"]?.codes == ["multi_model", "signs_of_safety", "systemic_practice"])
         let implied = result.fields["model"]?.evidence.first { $0.code == "multi_model" }
         #expect(implied?.rule == "multi.implied")
         #expect(implied?.matched == "Signs of Safety and systemic")
         #expect(result.fields["evidence"]?.codes == ["family_feedback"])
-        #expect(Set(result.fields["evidence"]?.evidence.map(\.source) ?? []) ==
-                ["answers.approaches.whole_system.evidence", "answers.approaches.early_help.evidence"])
+        #expect(
+            Set(result.fields["evidence"]?.evidence.map(\.source) ?? []) == [
+                "answers.approaches.whole_system.evidence", "answers.approaches.early_help.evidence",
+            ]
+        )
     }
 
     @Test func unansweredFieldsArePresentAndNotAnswered() throws {
@@ -112,8 +135,14 @@ import SurveyEngine
     }
 
     @Test func anUnknownCodeInImpliedByIsNamedWithTheKnownCodes() throws {
-        let text = try #require(message(Self.valid.replacingOccurrences(of: "of: [signs_of_safety, systemic_practice]",
-                                                                         with: "of: [signs_of_safety, systemic]")))
+        let text = try #require(
+            message(
+                Self.valid.replacingOccurrences(
+                    of: "of: [signs_of_safety, systemic_practice]",
+                    with: "of: [signs_of_safety, systemic]"
+                )
+            )
+        )
         #expect(text.contains("unknown code 'systemic'"))
         #expect(text.contains("multi.implied"))
         #expect(text.contains("known codes: signs_of_safety, systemic_practice, multi_model"))
@@ -156,15 +185,23 @@ import SurveyEngine
     }
 
     @Test func sourcePathsMustStartAtTheSubmissionRoot() throws {
-        let text = try #require(message(Self.valid.replacingOccurrences(of: "[answers.approaches.whole_system.description]",
-                                                                         with: "[approaches.whole_system.description]")))
+        let text = try #require(
+            message(
+                Self.valid.replacingOccurrences(
+                    of: "[answers.approaches.whole_system.description]",
+                    with: "[approaches.whole_system.description]"
+                )
+            )
+        )
         #expect(text.contains("starts at the submission root"))
     }
 
     @Test func aMissingVersionAndAnUnknownSentenceBreakAreExplained() throws {
         let version = try #require(message(Self.valid.replacingOccurrences(of: "version: \"0.1\"\n", with: "")))
         #expect(version.contains("'version' is required"))
-        let breaks = try #require(message(Self.valid.replacingOccurrences(of: "survey: demo\n", with: "survey: demo\ntext: {sentence_breaks: [\"§\"]}\n")))
+        let breaks = try #require(
+            message(Self.valid.replacingOccurrences(of: "survey: demo\n", with: "survey: demo\ntext: {sentence_breaks: [\"§\"]}\n"))
+        )
         #expect(breaks.contains("'§' is not a mark"))
     }
 

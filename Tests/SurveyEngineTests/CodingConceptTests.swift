@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SurveyEngine
+import Testing
 
 /// The matcher's generalising parts on a small codebook: concepts matched by stem, co-occurrence
 /// in one sentence, the abbreviation lexicon, scope cues with a kind, confidence and review items.

@@ -1,7 +1,7 @@
-import Foundation
-import Testing
 import FieldTallyTestKit
+import Foundation
 import SurveyEngine
+import Testing
 
 /// The shipped codebook on the five error classes found when it met texts written apart from the
 /// sample: paraphrases, bare abbreviations, past or rejected options, offer points described by
@@ -31,8 +31,11 @@ import SurveyEngine
     }
 
     @Test func highIntensityFamilyWorkIsIntensiveFamilyWork() throws {
-        let coded = try codes("A high-intensity family work service for families in crisis.", "edge_of_care_service",
-                              "answers.approaches.edge_of_care.description")
+        let coded = try codes(
+            "A high-intensity family work service for families in crisis.",
+            "edge_of_care_service",
+            "answers.approaches.edge_of_care.description"
+        )
         #expect(coded == ["intensive_family_work"])
     }
 
@@ -52,8 +55,10 @@ import SurveyEngine
     @Test func onlyCurrentPracticeIsCoded() throws {
         let source = "answers.approaches.whole_system.description"
         #expect(try codes("Previously Signs of Safety; now restorative practice.", "whole_system_model", source) == ["restorative_practice"])
-        #expect(try codes("Although we considered Signs of Safety, we chose restorative practice.", "whole_system_model", source)
-            == ["restorative_practice"])
+        #expect(
+            try codes("Although we considered Signs of Safety, we chose restorative practice.", "whole_system_model", source)
+                == ["restorative_practice"]
+        )
     }
 
     @Test func anOfferPointDescribedByItsSituationIsCodedAsThatPoint() throws {
@@ -67,8 +72,10 @@ import SurveyEngine
 
     @Test func theDevelopmentHalfOfTheGeneralisationSetAgreesAtKappaAtLeast0_93() throws {
         let directory = GoldCodes.packageRoot.appendingPathComponent("Schemas/wwc-csc-2018/generalisation/dev")
-        let gold = try CodingGold(gold: Array(try Data(contentsOf: directory.appendingPathComponent("gold-codes.json"))),
-                                  stream: Array(try Data(contentsOf: directory.appendingPathComponent("stream.tsv"))))
+        let gold = try CodingGold(
+            gold: Array(try Data(contentsOf: directory.appendingPathComponent("gold-codes.json"))),
+            stream: Array(try Data(contentsOf: directory.appendingPathComponent("stream.tsv")))
+        )
         #expect(gold.respondents.count == 36)
         let check = CodebookCheck(coder: coder, gold: gold)
         print(check.report())

@@ -1,6 +1,7 @@
-import Testing
-@testable import SurveyEngine
 import FieldTallyTestKit
+import Testing
+
+@testable import SurveyEngine
 
 /// `tally-code` writes codings with `CodingResult.writeJSON(into:)`; readers parse them as the
 /// JSON form of `jsonValue`. The bytes must be exactly what `JSONWriter` makes of `jsonValue`.
@@ -21,9 +22,14 @@ import FieldTallyTestKit
 
     @Test func escapesAndNumbersMatchTheWriter() {
         let evidence = Evidence(code: "c\"1", rule: "r\\1", source: "answers.a\nb", start: 0, end: 12, matched: "ünïcode \u{1}")
-        let coding = CodingResult(codebookVersion: "v/1", fields: ["b": CodedField(answered: false, codes: [], evidence: []),
-                                                                  "a": CodedField(answered: true, codes: ["x", "y"], evidence: [evidence])],
-                                  numbers: ["weeks": CodedNumber(value: 12.5, evidence: evidence), "n": CodedNumber(value: 13, evidence: evidence)])
+        let coding = CodingResult(
+            codebookVersion: "v/1",
+            fields: [
+                "b": CodedField(answered: false, codes: [], evidence: []),
+                "a": CodedField(answered: true, codes: ["x", "y"], evidence: [evidence]),
+            ],
+            numbers: ["weeks": CodedNumber(value: 12.5, evidence: evidence), "n": CodedNumber(value: 13, evidence: evidence)]
+        )
         var direct: [UInt8] = []
         coding.writeJSON(into: &direct)
         #expect(String(decoding: direct, as: UTF8.self) == JSONWriter().string(coding.jsonValue))

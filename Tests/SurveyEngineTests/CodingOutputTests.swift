@@ -1,6 +1,6 @@
-import Testing
 import FieldTallyTestKit
 import SurveyEngine
+import Testing
 
 /// Results are deterministic, safe to compute concurrently, and summarise compactly.
 @Suite struct CodingOutputTests {
@@ -22,8 +22,10 @@ import SurveyEngine
     @Test func resultsDoNotDependOnTheOrderOfJSONMembers() throws {
         let coder = try coder()
         for respondent in try GoldCodes.load().respondents {
-            #expect(coder.code(answers: respondent.answers) == coder.code(answers: reordered(respondent.answers)),
-                    "\(respondent.respondentID)")
+            #expect(
+                coder.code(answers: respondent.answers) == coder.code(answers: reordered(respondent.answers)),
+                "\(respondent.respondentID)"
+            )
         }
     }
 
@@ -55,9 +57,11 @@ import SurveyEngine
             ]),
         ])
         let text = JSONWriter().string(coder.code(answers: answers).compactJSON(respondentID: "E06000002"))
-        #expect(text == #"{"answered":["edge_of_care_service","fgc_timing","whole_system_model"],"codebook_version":"\#(coder.version)","#
-            + #""codes":{"edge_of_care_service":["intensive_family_work","targets_adolescents"],"fgc_timing":["pre_proceedings"],"#
-            + #""whole_system_model":[]},"numbers":{"duration_weeks":12},"respondent_id":"E06000002"}"#)
+        #expect(
+            text == #"{"answered":["edge_of_care_service","fgc_timing","whole_system_model"],"codebook_version":"\#(coder.version)","#
+                + #""codes":{"edge_of_care_service":["intensive_family_work","targets_adolescents"],"fgc_timing":["pre_proceedings"],"#
+                + #""whole_system_model":[]},"numbers":{"duration_weeks":12},"respondent_id":"E06000002"}"#
+        )
     }
 
     @Test func aNumberIsTakenFromTheFirstSourceThatStatesOneWithItsEvidence() throws {

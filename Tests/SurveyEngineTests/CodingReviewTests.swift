@@ -1,5 +1,5 @@
-import Foundation
 import FieldTallyTestKit
+import Foundation
 import SurveyEngine
 import Testing
 
@@ -44,8 +44,10 @@ import Testing
 
     @Test func aCodebookCheckOfTheShippedCodebookAgreesWithTheSampleAndListsDisagreementsOfAWorseOne() throws {
         let directory = SampleStream.directory
-        let gold = try CodingGold(gold: Array(try Data(contentsOf: directory.appendingPathComponent("gold-codes.json"))),
-                                  stream: Array(try Data(contentsOf: directory.appendingPathComponent("stream.tsv"))))
+        let gold = try CodingGold(
+            gold: Array(try Data(contentsOf: directory.appendingPathComponent("gold-codes.json"))),
+            stream: Array(try Data(contentsOf: directory.appendingPathComponent("stream.tsv")))
+        )
         #expect(gold.respondents.count == 60)
         let yaml = try String(contentsOfFile: GoldCodes.codebookPath, encoding: .utf8)
         let check = CodebookCheck(coder: try Coder(yaml: yaml), gold: gold)
@@ -54,8 +56,12 @@ import Testing
         #expect(check.numbers.first { $0.name == "duration_weeks" }.map { ($0.stated, $0.exact) } ?? (0, 0) == (20, 20))
 
         // The disability phrases only suggest their code: every text that needs them is missed.
-        let worse = try Coder(yaml: yaml.replacingOccurrences(of: "id: sb.disabilities.phrase\n",
-                                                              with: "id: sb.disabilities.phrase\n            review_only: true\n"))
+        let worse = try Coder(
+            yaml: yaml.replacingOccurrences(
+                of: "id: sb.disabilities.phrase\n",
+                with: "id: sb.disabilities.phrase\n            review_only: true\n"
+            )
+        )
         let report = CodebookCheck(coder: worse, gold: gold)
         let missed = report.disagreements.filter { $0.code == "children_with_disabilities" }
         #expect(!missed.isEmpty && missed.allSatisfy { $0.kind == .missed && !$0.texts.isEmpty })

@@ -1,6 +1,6 @@
-import Testing
 import FieldTallyTestKit
 import SurveyEngine
+import Testing
 
 /// Sentences written the way other local authorities might write them (paraphrases, typos,
 /// capitals, abbreviations, negations, durations in many forms, and texts that must not code),
@@ -59,10 +59,16 @@ import SurveyEngine
         wsm("We moved away from Signs of Safety in 2017 and now use a systemic model.", ["systemic_practice"], negated: ["signs_of_safety"]),
         wsm("Signs of Safety was discontinued last year; we now use restorative approaches.", ["restorative_practice"], negated: ["signs_of_safety"]),
         wsm("We use systemic practice rather than Signs of Safety.", ["systemic_practice"], negated: ["signs_of_safety"]),
-        wsm("Instead of Signs of Safety we have developed a relational, strengths-based model of our own.",
-            ["relationship_based", "strengths_based"], negated: ["signs_of_safety"]),
-        wsm("We looked at Signs of Safety but decided against it and chose systemic practice instead.",
-            ["systemic_practice"], negated: ["signs_of_safety"]),
+        wsm(
+            "Instead of Signs of Safety we have developed a relational, strengths-based model of our own.",
+            ["relationship_based", "strengths_based"],
+            negated: ["signs_of_safety"]
+        ),
+        wsm(
+            "We looked at Signs of Safety but decided against it and chose systemic practice instead.",
+            ["systemic_practice"],
+            negated: ["signs_of_safety"]
+        ),
         wsm("We replaced restorative practice with Signs of Safety in 2015.", ["signs_of_safety"], negated: ["restorative_practice"]),
         wsm("Practice combines Signs of Safety with restorative approaches.", ["multi_model", "restorative_practice", "signs_of_safety"]),
         wsm("SOS and Restorative Practise are both used.", ["multi_model", "restorative_practice", "signs_of_safety"]),
@@ -70,8 +76,10 @@ import SurveyEngine
         wsm("Social workers use motivational interviewing alongside a trauma-informed approach.", ["multi_model"]),
         wsm("Family Safeguarding model (Hertfordshire) with motivational interviewing at its core.", ["multi_model"]),
         wsm("Our practice is strength-based and relationship-focused.", ["relationship_based", "strengths_based"]),
-        wsm("The whole system approach is about building trusting relationships with families and focusing on their strengths.",
-            ["relationship_based", "strengths_based"]),
+        wsm(
+            "The whole system approach is about building trusting relationships with families and focusing on their strengths.",
+            ["relationship_based", "strengths_based"]
+        ),
         wsm("Our approach is built on relationships, with the same worker staying with the family.", ["relationship_based"]),
         wsm("We do not have a single named model.", []),
         wsm("Whole system transformation with a new locality structure and smaller caseloads.", []),
@@ -79,8 +87,11 @@ import SurveyEngine
         // Edge of care service, with durations.
         eoc("Intensive family support for 12-17 year olds, lasting 12 weeks.", ["intensive_family_work", "targets_adolescents"], weeks: 12),
         eoc("MST for teens at risk of care; typically 3-5 months.", ["multi_systemic_therapy", "targets_adolescents"], weeks: 17),
-        eoc("Our edge of care team offers multi-systemic therapy (MST) to families of adolescents for around 4 months.",
-            ["multi_systemic_therapy", "targets_adolescents"], weeks: 17),
+        eoc(
+            "Our edge of care team offers multi-systemic therapy (MST) to families of adolescents for around 4 months.",
+            ["multi_systemic_therapy", "targets_adolescents"],
+            weeks: 17
+        ),
         eoc("A Multisytemic Therapy team works with young people aged 11 to 17.", ["multi_systemic_therapy", "targets_adolescents"]),
         eoc("OUR MST TEAM WORKS WITH TEENAGERS", ["multi_systemic_therapy", "targets_adolescents"]),
         eoc("The edge of care service works intensively with families for six to eight weeks.", ["intensive_family_work"], weeks: 7),
@@ -93,8 +104,11 @@ import SurveyEngine
         eoc("The service supports children aged 0-18 and their families.", []),
         eoc("Children and young people on the edge of care receive a flexible package of support.", []),
         eoc("Teenagers at risk of family breakdown are offered a 16 week intervention.", ["targets_adolescents"], weeks: 16),
-        eoc("We no longer commission MST; our own intensive family service replaced it.", ["intensive_family_work"],
-            negated: ["multi_systemic_therapy"]),
+        eoc(
+            "We no longer commission MST; our own intensive family service replaced it.",
+            ["intensive_family_work"],
+            negated: ["multi_systemic_therapy"]
+        ),
         eoc("INTENSIVE FAMILY INTERVENTION FOR ADOLESCENTS, 12 WEEKS", ["intensive_family_work", "targets_adolescents"], weeks: 12),
         eoc("Family preservation workers provide crisis support to prevent care.", ["intensive_family_work"]),
         eoc("Support lasts 12wks.", [], weeks: 12),
@@ -115,11 +129,16 @@ import SurveyEngine
         eh("Our TF programme is called Stronger Families.", ["troubled_families_programme"]),
         eh("A public health approach: prevention for everyone, from pregnancy onwards.", ["generalised_prevention"]),
         eh("Families on universal credit are prioritised.", []),
-        eh("We do not have a hub model; support is delivered by family support workers in schools.", ["targeted_family_support"],
-           negated: ["multi_agency_hub"]),
+        eh(
+            "We do not have a hub model; support is delivered by family support workers in schools.",
+            ["targeted_family_support"],
+            negated: ["multi_agency_hub"]
+        ),
         eh("Early help is coordinated by a lead professional using the early help assessment.", []),
-        eh("Open access groups are available to all families, with targeted help for those who need more.",
-           ["generalised_prevention", "targeted_family_support"]),
+        eh(
+            "Open access groups are available to all families, with targeted help for those who need more.",
+            ["generalised_prevention", "targeted_family_support"]
+        ),
         eh("Multi-agency family hubs bring together health visitors, schools and police.", ["multi_agency_hub"]),
         eh("We mash up data from schools and health to find families early.", []),
 
@@ -198,8 +217,10 @@ import SurveyEngine
         #expect(result.codes == example.codes.sorted(), "evidence: \(result.evidence.map { "\($0.rule) '\($0.matched)'" })")
         #expect(result.negatedCodes == example.negated.sorted())
         if example.field == "edge_of_care_service" {
-            #expect(result.numbers["duration_weeks"]?.value == example.weeks,
-                    "duration read from '\(result.numbers["duration_weeks"]?.evidence.matched ?? "-")'")
+            #expect(
+                result.numbers["duration_weeks"]?.value == example.weeks,
+                "duration read from '\(result.numbers["duration_weeks"]?.evidence.matched ?? "-")'"
+            )
         }
     }
 }

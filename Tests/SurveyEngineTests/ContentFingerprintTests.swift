@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SurveyEngine
 
 /// Fingerprints are stored in the changelog, so every build must compute the same value for the
@@ -12,8 +13,15 @@ import Testing
             "arr": .array([.bool(true), .null, .bool(false), .number(3)]),
             "B": .object(["y": .number(1), "x": .string("a")]),
         ])
-        let submission = Submission(formId: "f", formVersion: "1", instanceId: "uuid:1", deprecatedId: "uuid:0",
-                                    respondentId: "R\"1", submittedAt: "2020-01-01T00:00:00Z", answers: answers)
+        let submission = Submission(
+            formId: "f",
+            formVersion: "1",
+            instanceId: "uuid:1",
+            deprecatedId: "uuid:0",
+            respondentId: "R\"1",
+            submittedAt: "2020-01-01T00:00:00Z",
+            answers: answers
+        )
         #expect(ContentFingerprint(of: submission).description == "35b97e57af6b226e")
     }
 }

@@ -1,6 +1,7 @@
-import Foundation
 import FieldTallyTestKit
+import Foundation
 import Testing
+
 @testable import SurveyEngine
 
 /// The aggregator's indexed counting (`PlanLayout`, `IndexedContribution`, `IndexedTally`)
@@ -15,20 +16,27 @@ import Testing
     init() throws {
         // One field with more codes than one mask word holds.
         let big = (0..<70).map { "code_\($0)" }
-        plan = try TallyPlan(formId: "demo", referenceDate: "2020-01-01", fields: [
-            TallyField(name: "big", origin: .coded, source: [], codes: big),
-            TallyField(name: "small", origin: .coded, source: [], codes: ["x", "y", "z"]),
-            TallyField(name: "pair", origin: .coded, source: [], codes: ["yes", "no"]),
-        ], numeric: [
-            NumericSummaryPlan(name: "weeks", origin: .codedNumber("weeks")),
-            NumericSummaryPlan(name: "age", origin: .codedNumber("age")),
-        ], freeText: [
-            FreeTextPlan(name: "note", path: try TallyPath("answers.note")),
-            FreeTextPlan(name: "comment", path: try TallyPath("answers.comment")),
-        ], crosstabs: [
-            CrossTabPlan(name: "big x small", rows: "big", columns: "small"),
-            CrossTabPlan(name: "small x pair", rows: "small", columns: "pair"),
-        ])
+        plan = try TallyPlan(
+            formId: "demo",
+            referenceDate: "2020-01-01",
+            fields: [
+                TallyField(name: "big", origin: .coded, source: [], codes: big),
+                TallyField(name: "small", origin: .coded, source: [], codes: ["x", "y", "z"]),
+                TallyField(name: "pair", origin: .coded, source: [], codes: ["yes", "no"]),
+            ],
+            numeric: [
+                NumericSummaryPlan(name: "weeks", origin: .codedNumber("weeks")),
+                NumericSummaryPlan(name: "age", origin: .codedNumber("age")),
+            ],
+            freeText: [
+                FreeTextPlan(name: "note", path: try TallyPath("answers.note")),
+                FreeTextPlan(name: "comment", path: try TallyPath("answers.comment")),
+            ],
+            crosstabs: [
+                CrossTabPlan(name: "big x small", rows: "big", columns: "small"),
+                CrossTabPlan(name: "small x pair", rows: "small", columns: "pair"),
+            ]
+        )
         layout = PlanLayout(plan: plan, regions: Self.regions)
     }
 
@@ -52,9 +60,15 @@ import Testing
         if rare(&rng) { texts.reverse() }
         if rare(&rng) { texts.append("stray") }
         let region = rare(&rng) ? "Elsewhere" : Self.regions.randomElement(using: &rng) ?? ""
-        return Contribution(region: region, formVersion: ["v1", "v2", "a form version longer than fifteen bytes"].randomElement(using: &rng) ?? "",
-                            codebookVersion: ["cb-1", "cb-2"].randomElement(using: &rng) ?? "", day: "2020-01-0\(Int.random(in: 1...9, using: &rng))",
-                            fields: fields, numbers: numbers, freeTextAnswered: texts)
+        return Contribution(
+            region: region,
+            formVersion: ["v1", "v2", "a form version longer than fifteen bytes"].randomElement(using: &rng) ?? "",
+            codebookVersion: ["cb-1", "cb-2"].randomElement(using: &rng) ?? "",
+            day: "2020-01-0\(Int.random(in: 1...9, using: &rng))",
+            fields: fields,
+            numbers: numbers,
+            freeTextAnswered: texts
+        )
     }
 
     @Test func indexingGivesTheContributionBack() {

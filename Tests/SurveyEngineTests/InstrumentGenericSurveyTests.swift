@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SurveyEngine
 
 /// A different survey, described only in YAML, validated with no Swift change: every generic type
@@ -49,7 +50,8 @@ import Testing
     }
 
     func check(_ answers: String, envelope: String = "") -> [String]? {
-        let text = #"{"form_id":"library-visits","form_version":"1.1","instanceID":"uuid:0fb00baf-ac43-442a-a887-2410a5e2326e","#
+        let text =
+            #"{"form_id":"library-visits","form_version":"1.1","instanceID":"uuid:0fb00baf-ac43-442a-a887-2410a5e2326e","#
             + #""respondent_id":"B2","submitted_at":"2024-03-02T12:00:00Z",\#(envelope)"answers":\#(answers)}"#
         switch validator.validate(text) {
         case .valid: return nil
@@ -58,7 +60,8 @@ import Testing
     }
 
     @Test func aCompleteAnswerIsValid() {
-        let answers = #"{"member":true,"frequency":"weekly","services":["lending","events","lending"],"age":42,"satisfaction":8.5,"#
+        let answers =
+            #"{"member":true,"frequency":"weekly","services":["lending","events","lending"],"age":42,"satisfaction":8.5,"#
             + #""household":{"adults":2,"children":0},"service_ratings":{"lending":{"stars":5,"comment":"kept"}}}"#
         #expect(check(answers) == nil)
     }
@@ -66,19 +69,24 @@ import Testing
     @Test func eachGenericConstraintIsEnforced() {
         #expect(check(#"{"member":"yes","frequency":"weekly"}"#) == ["/answers/member type_mismatch"])
         #expect(check(#"{"member":false,"frequency":"rarely"}"#) == ["/answers/why_rarely required"])
-        #expect(check(#"{"member":false,"frequency":"rarely","why_rarely":"\#(String(repeating: "x", count: 41))"}"#) == ["/answers/why_rarely too_large"])
+        #expect(
+            check(#"{"member":false,"frequency":"rarely","why_rarely":"\#(String(repeating: "x", count: 41))"}"#) == ["/answers/why_rarely too_large"]
+        )
         #expect(check(#"{"member":false,"frequency":"weekly","services":["lending","cafe"]}"#) == ["/answers/services/1 unknown_option"])
         #expect(check(#"{"member":false,"frequency":"weekly","age":12}"#) == ["/answers/age out_of_range"])
         #expect(check(#"{"member":false,"frequency":"weekly","satisfaction":10.5}"#) == ["/answers/satisfaction out_of_range"])
         #expect(check(#"{"member":false,"frequency":"weekly","household":{"children":1}}"#) == ["/answers/household/adults required"])
         #expect(check(#"{"member":false,"frequency":"weekly","household":{"adults":1,"pets":2}}"#) == ["/answers/household/pets unknown_member"])
-        #expect(check(#"{"member":false,"frequency":"weekly","service_ratings":{"cafe":{"stars":9}}}"#)
-            == ["/answers/service_ratings/cafe unknown_option", "/answers/service_ratings/cafe/stars out_of_range"])
+        #expect(
+            check(#"{"member":false,"frequency":"weekly","service_ratings":{"cafe":{"stars":9}}}"#)
+                == ["/answers/service_ratings/cafe unknown_option", "/answers/service_ratings/cafe/stars out_of_range"]
+        )
     }
 
     @Test func theEnvelopeFollowsTheFile() {
         #expect(check(#"{"member":true,"frequency":"weekly"}"#, envelope: #""device":"kiosk","#) == ["/device unknown_member"])
-        let wrongName = #"{"form_id":"library-visits","form_version":"1","instance_id":"uuid:0fb00baf-ac43-442a-a887-2410a5e2326e","#
+        let wrongName =
+            #"{"form_id":"library-visits","form_version":"1","instance_id":"uuid:0fb00baf-ac43-442a-a887-2410a5e2326e","#
             + #""respondent_id":"B1","submitted_at":"2024-03-02T12:00:00Z","answers":{"member":true,"frequency":"weekly"}}"#
         let problems = validator.validate(wrongName).rejection?.problems.map { "\($0.pointer) \($0.code.rawValue)" }
         #expect(problems == ["/instanceID required", "/instance_id unknown_member"])

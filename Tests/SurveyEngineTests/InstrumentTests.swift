@@ -1,5 +1,6 @@
 import FieldTallyTestKit
 import Testing
+
 @testable import SurveyEngine
 
 @Suite struct InstrumentTests {
@@ -9,17 +10,23 @@ import Testing
         #expect(instrument.versions == ["2018.1"])
         #expect(instrument.referenceDate == CalendarDate(year: 2018, month: 6, day: 30))
         #expect(instrument.limits == InstrumentLimits(messageBytes: 1_048_576, textCharacters: 20_000))
-        #expect(instrument.questions.map(\.name) == ["top_approaches", "other_approach_text", "approaches", "fgc_offer_point",
-                                                     "fgc_care_entry_percent", "care_trend"])
+        #expect(
+            instrument.questions.map(\.name) == [
+                "top_approaches", "other_approach_text", "approaches", "fgc_offer_point",
+                "fgc_care_entry_percent", "care_trend",
+            ]
+        )
         #expect(frame.count == 152)
         #expect(Set(frame.regions.map(\.name)).count == 9)
     }
 
     @Test func optionOrderComesFromTheFile() throws {
         let (instrument, _) = try SampleStream.loadInstrument()
-        #expect(instrument.optionList(forQuestion: "top_approaches")?.codes == [
-            "whole_system", "edge_of_care", "early_help", "family_group_conferencing", "parenting_programmes", "short_breaks", "other",
-        ])
+        #expect(
+            instrument.optionList(forQuestion: "top_approaches")?.codes == [
+                "whole_system", "edge_of_care", "early_help", "family_group_conferencing", "parenting_programmes", "short_breaks", "other",
+            ]
+        )
         #expect(instrument.optionList(forQuestion: "care_trend")?.codes == ["reduced", "increased", "stable", "not_known"])
         #expect(instrument.optionList(forQuestion: "approaches")?.name == "approach")
         #expect(instrument.optionList(forQuestion: "care_trend")?.position(of: "stable") == 2)
@@ -71,12 +78,18 @@ import Testing
 
     @Test func aMisspeltKeyIsNamedWithASuggestion() {
         let message = error(Self.minimal.replacingOccurrences(of: "required: true", with: "requird: true"))
-        #expect(message?.contains("test.yaml: questions[0]: unknown key 'requird' in a question; did you mean 'required'?") == true, "\(message ?? "")")
+        #expect(
+            message?.contains("test.yaml: questions[0]: unknown key 'requird' in a question; did you mean 'required'?") == true,
+            "\(message ?? "")"
+        )
     }
 
     @Test func anUnknownTypeListsTheValidTypes() {
         let message = error(Self.minimal.replacingOccurrences(of: "type: single_option", with: "type: single_choice"))
-        #expect(message?.contains("questions[0].type: 'single_choice' is not a valid type; did you mean 'single_option'?") == true, "\(message ?? "")")
+        #expect(
+            message?.contains("questions[0].type: 'single_choice' is not a valid type; did you mean 'single_option'?") == true,
+            "\(message ?? "")"
+        )
         #expect(message?.contains("multi_option") == true)
     }
 
@@ -107,15 +120,23 @@ import Testing
     }
 
     @Test func missingAndMistypedKeysNameTheirPath() {
-        #expect(error(Self.minimal.replacingOccurrences(of: "form_id: library-visits\n", with: "")) == "test.yaml: the top level: missing key 'form_id'")
+        #expect(
+            error(Self.minimal.replacingOccurrences(of: "form_id: library-visits\n", with: "")) == "test.yaml: the top level: missing key 'form_id'"
+        )
         let message = error(Self.minimal.replacingOccurrences(of: "required: true", with: "required: maybe"))
         #expect(message?.hasPrefix("test.yaml: questions[0].required: expected true or false") == true, "\(message ?? "")")
     }
 
     @Test func badDatesVersionsAndRepeatsAreRejected() {
-        #expect(error(Self.minimal.replacingOccurrences(of: "2024-01-31", with: "2023-02-29"))?.contains("reference_date '2023-02-29' is not a date") == true)
+        #expect(
+            error(Self.minimal.replacingOccurrences(of: "2024-01-31", with: "2023-02-29"))?.contains("reference_date '2023-02-29' is not a date")
+                == true
+        )
         #expect(error(Self.minimal.replacingOccurrences(of: "versions: [\"1\"]", with: "versions: []"))?.contains("versions is empty") == true)
-        #expect(error(Self.minimal.replacingOccurrences(of: "[happy, sad]", with: "[happy, happy]")) == "test.yaml: option list 'mood' declares 'happy' twice")
+        #expect(
+            error(Self.minimal.replacingOccurrences(of: "[happy, sad]", with: "[happy, happy]"))
+                == "test.yaml: option list 'mood' declares 'happy' twice"
+        )
     }
 
     @Test func yamlSyntaxErrorsAreReported() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SurveyEngine
 
 /// `JSONObject` keeps members in the order written but compares and hashes as an unordered

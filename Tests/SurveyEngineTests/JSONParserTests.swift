@@ -1,6 +1,7 @@
 import FieldTallyTestKit
 import Foundation
 import Testing
+
 @testable import SurveyEngine
 
 @Suite struct JSONParserTests {
@@ -21,18 +22,25 @@ import Testing
 
     @Test func parsesEveryKindOfValue() throws {
         let value = try parse(#" { "s": "x", "n": -12.5e1, "t": true, "f": false, "z": null, "a": [1, [], {}], "o": {"k": "v"} } "#)
-        #expect(value == .object([
-            "s": .string("x"), "n": .number(-125), "t": .bool(true), "f": .bool(false), "z": .null,
-            "a": .array([.number(1), .array([]), .object([:])]), "o": .object(["k": .string("v")]),
-        ]))
+        #expect(
+            value
+                == .object([
+                    "s": .string("x"), "n": .number(-125), "t": .bool(true), "f": .bool(false), "z": .null,
+                    "a": .array([.number(1), .array([]), .object([:])]), "o": .object(["k": .string("v")]),
+                ])
+        )
     }
 
     @Test func leavesOutOnlyTheSkippedMemberAtItsPath() throws {
         let skipping = JSONParser(skipping: ["coding", "*", "*", "evidence"])
-        let text = #"{"coding":{"fields":{"a":{"codes":["x"],"evidence":[{"m":"q\"}]","n":[1,{"z":null}]}]}},"numbers":{"d":{"value":12,"evidence":{"s":"t"}}}},"submission":{"answers":{"x":{"evidence":"kept"}},"evidence":"kept too"}}"#
+        let text =
+            #"{"coding":{"fields":{"a":{"codes":["x"],"evidence":[{"m":"q\"}]","n":[1,{"z":null}]}]}},"numbers":{"d":{"value":12,"evidence":{"s":"t"}}}},"submission":{"answers":{"x":{"evidence":"kept"}},"evidence":"kept too"}}"#
         let skipped = try skipping.parse(Array(text.utf8))
         var expected = try parse(text)
-        guard case .object(var root) = expected, case .object(var coding) = root["coding"] else { Issue.record("not an object"); return }
+        guard case .object(var root) = expected, case .object(var coding) = root["coding"] else {
+            Issue.record("not an object")
+            return
+        }
         coding["fields"] = .object(["a": .object(["codes": .array([.string("x")])])])
         coding["numbers"] = .object(["d": .object(["value": .number(12)])])
         root["coding"] = .object(coding)
@@ -99,8 +107,10 @@ import Testing
         #expect(failure("-1e309")?.kind == .invalidJSON)
     }
 
-    @Test(arguments: ["", " ", "{", "[", "{\"a\"", "{\"a\":", "{\"a\":1", "{\"a\":1,", "[1,", "[1,]", "{\"a\":1,}", "{,}",
-                      "{'a':1}", "{a:1}", "tru", "nul", "[1 2]", "{\"a\" 1}", "{} {}", "\"open", "// comment\n1", "[1]]"])
+    @Test(arguments: [
+        "", " ", "{", "[", "{\"a\"", "{\"a\":", "{\"a\":1", "{\"a\":1,", "[1,", "[1,]", "{\"a\":1,}", "{,}",
+        "{'a':1}", "{a:1}", "tru", "nul", "[1 2]", "{\"a\" 1}", "{} {}", "\"open", "// comment\n1", "[1]]",
+    ])
     func rejectsMalformedDocuments(text: String) {
         #expect(failure(text)?.kind == .invalidJSON)
     }

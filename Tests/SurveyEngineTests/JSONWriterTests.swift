@@ -1,5 +1,6 @@
 import FieldTallyTestKit
 import Testing
+
 @testable import SurveyEngine
 
 @Suite struct JSONWriterTests {
@@ -27,18 +28,20 @@ import Testing
         document["z"] = .array([.number(1), .string("a")])
         document["a"] = .object(["only": .null])
         document["m"] = .array([.object([:]), .array([])])
-        #expect(JSONWriter(sortsKeys: false, pretty: true).string(.object(document)) == """
-            {
-              "z": [1, "a"],
-              "a": {
-                "only": null
-              },
-              "m": [
-                {},
-                []
-              ]
-            }
-            """)
+        #expect(
+            JSONWriter(sortsKeys: false, pretty: true).string(.object(document)) == """
+                {
+                  "z": [1, "a"],
+                  "a": {
+                    "only": null
+                  },
+                  "m": [
+                    {},
+                    []
+                  ]
+                }
+                """
+        )
         #expect(JSONWriter(sortsKeys: false).string(.object(document)) == #"{"z":[1,"a"],"a":{"only":null},"m":[{},[]]}"#)
     }
 
@@ -47,8 +50,10 @@ import Testing
         #expect(JSONWriter().string(.string(text)) == #""quote \" backslash \\ slash / newline \n tab \t bell \u0007 nul \u0000 é 😀""#)
     }
 
-    @Test(arguments: [(2018.0, "2018"), (-0.0, "0"), (0.5, "0.5"), (-12.25, "-12.25"), (1e21, "1e+21"), (1e-7, "1e-07"),
-                      (9007199254740992.0, "9007199254740992"), (1e18, "1e+18"), (0.1, "0.1"), (123456789.125, "123456789.125")])
+    @Test(arguments: [
+        (2018.0, "2018"), (-0.0, "0"), (0.5, "0.5"), (-12.25, "-12.25"), (1e21, "1e+21"), (1e-7, "1e-07"),
+        (9007199254740992.0, "9007199254740992"), (1e18, "1e+18"), (0.1, "0.1"), (123456789.125, "123456789.125"),
+    ])
     func writesNumbersShortestAndWithoutNeedlessFractions(number: Double, text: String) {
         #expect(JSONWriter().string(.number(number)) == text)
     }

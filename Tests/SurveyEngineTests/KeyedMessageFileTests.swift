@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import SurveyEngine
 
 @Suite struct KeyedMessageFileTests {
@@ -29,5 +31,3 @@ import Testing
         #expect(messages.filter { $0.key == nil }.count == 1)
     }
 }
-
-import Foundation

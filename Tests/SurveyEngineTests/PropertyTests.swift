@@ -1,5 +1,5 @@
-import Foundation
 import FieldTallyTestKit
+import Foundation
 import SurveyEngine
 import Testing
 
@@ -17,8 +17,13 @@ import Testing
         frame = sample.frame
     }
 
-    private func run(_ stream: ReferenceStream, partition: Int = 0, from start: Int = 0, into aggregator: inout Aggregator,
-                     withPositions: Bool = false) -> [Outcome] {
+    private func run(
+        _ stream: ReferenceStream,
+        partition: Int = 0,
+        from start: Int = 0,
+        into aggregator: inout Aggregator,
+        withPositions: Bool = false
+    ) -> [Outcome] {
         stream.messages.indices.dropFirst(start).map { i in
             stream.messages[i].input.apply(to: &aggregator, at: withPositions ? InputPosition(stream: "in/\(partition)", offset: Int64(i)) : nil)
         }
@@ -35,7 +40,8 @@ import Testing
     private func differences(_ actual: PartialTally, _ expected: PartialTally) throws -> [String] {
         guard actual != expected else { return [] }
         let paths = TallyComparer(tolerance: 0).differences(expected: try comparable(expected), actual: try comparable(actual))
-        return paths.isEmpty ? ["equal documents from unequal partials (partitions \(actual.partitions) vs \(expected.partitions))"] : Array(paths.prefix(8))
+        return paths.isEmpty
+            ? ["equal documents from unequal partials (partitions \(actual.partitions) vs \(expected.partitions))"] : Array(paths.prefix(8))
     }
 
     @Test func randomStreamsGiveTheReferenceTally() throws {
@@ -44,7 +50,10 @@ import Testing
             var aggregator = Aggregator(plan: plan, frame: frame)
             let outcomes = run(stream, into: &aggregator)
             let wrong = zip(stream.messages, outcomes).enumerated().filter { !$1.0.expected.matches($1.1) }
-            #expect(wrong.isEmpty, "seed \(seed): \(wrong.prefix(3).map { "message \($0.offset) (\($0.element.0.kind)): expected \($0.element.0.expected), got \($0.element.1)" })")
+            #expect(
+                wrong.isEmpty,
+                "seed \(seed): \(wrong.prefix(3).map { "message \($0.offset) (\($0.element.0.kind)): expected \($0.element.0.expected), got \($0.element.1)" })"
+            )
 
             let expected = ReferenceTally.document(heads: Array(stream.heads.values), messages: stream.messages, plan: plan, frame: frame)
             let actual = try ReferenceJSONValue.parse(TallyDocument(partials: [aggregator.snapshot()], plan: plan, frame: frame).jsonData())
@@ -96,7 +105,7 @@ import Testing
 
             let cut = Int.random(in: 0...stream.messages.count, using: &rng)
             var first = Aggregator(plan: plan, frame: frame)
-            var log: [ChangelogRecord] = []   // the changelog as written, before compaction
+            var log: [ChangelogRecord] = []  // the changelog as written, before compaction
             for message in stream.messages.prefix(cut) {
                 message.input.apply(to: &first)
                 if rng.chance(0.3) { log += first.takeChangelog() }
@@ -157,7 +166,7 @@ import Testing
                 }
                 let records = worker.takeChangelog()
                 if (committed..<end).contains(crashAt) {
-                    changelog += records.filter { _ in rng.chance(0.5) }   // some writes landed, the commit did not
+                    changelog += records.filter { _ in rng.chance(0.5) }  // some writes landed, the commit did not
                     crashed = true
                 } else {
                     changelog += records

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SurveyEngine
 
 /// `SegmentedArray` (the aggregator's record store) behaves as an `Array` across segment edges.

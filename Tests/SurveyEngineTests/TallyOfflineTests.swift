@@ -1,5 +1,5 @@
-import Foundation
 import FieldTallyTestKit
+import Foundation
 import SurveyEngine
 import Testing
 
@@ -18,7 +18,8 @@ import Testing
         process.executableURL = try BuildProducts.executable(named: "tally")
         process.arguments = arguments
         process.currentDirectoryURL = sample.packageRoot
-        let output = Pipe(), errors = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         try process.run()

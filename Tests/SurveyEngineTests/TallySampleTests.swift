@@ -1,5 +1,5 @@
-import Foundation
 import FieldTallyTestKit
+import Foundation
 import SurveyEngine
 import Testing
 

@@ -1,5 +1,5 @@
-import Foundation
 import FieldTallyTestKit
+import Foundation
 import SurveyEngine
 import Testing
 
@@ -29,9 +29,18 @@ import Testing
     @Test(arguments: [
         ("plan_version: 2\nform_id: f\nreference_date: \"2020-01-01\"\nfields: []", "plan_version 2"),
         ("plan_version: 1\nform_id: f\nreference_date: \"2020-01-01\"\nfields:\n  - { name: a, from: options, codes: [x] }", "needs path"),
-        ("plan_version: 1\nform_id: f\nreference_date: \"2020-01-01\"\nfields:\n  - { name: a, from: options, path: answers.a, codes: [x] }\ncrosstabs:\n  - { name: t, rows: a, columns: b }", "'b'"),
-        ("plan_version: 1\nform_id: f\nreference_date: \"2020-01-01\"\nfields:\n  - { name: a, from: band, path: answers.y, missing: m, bands: [{ code: p, min_years: 0, max_years: 5 }, { code: q, min_years: 5 }] }", "overlap"),
-        ("plan_version: 1\nform_id: f\nreference_date: \"2020-01-01\"\nfields:\n  - { name: a, from: options, path: ans.a, codes: [x] }", "must start with"),
+        (
+            "plan_version: 1\nform_id: f\nreference_date: \"2020-01-01\"\nfields:\n  - { name: a, from: options, path: answers.a, codes: [x] }\ncrosstabs:\n  - { name: t, rows: a, columns: b }",
+            "'b'"
+        ),
+        (
+            "plan_version: 1\nform_id: f\nreference_date: \"2020-01-01\"\nfields:\n  - { name: a, from: band, path: answers.y, missing: m, bands: [{ code: p, min_years: 0, max_years: 5 }, { code: q, min_years: 5 }] }",
+            "overlap"
+        ),
+        (
+            "plan_version: 1\nform_id: f\nreference_date: \"2020-01-01\"\nfields:\n  - { name: a, from: options, path: ans.a, codes: [x] }",
+            "must start with"
+        ),
         ("plan_version: 1\nform_id: f\nreference_date: \"2020-01-01\"\nfields:\n  - { name: a, from: options, path: answers.a }", "lists no codes"),
         ("plan_version: 1\nform_id: f\nfields: []", "reference_date"),
     ])
@@ -77,8 +86,10 @@ import Testing
         // Two partitions (2 and 10: their keys sort differently as text and as numbers), every map filled.
         var partial = try sampleTally(partition: 10).merging(sampleTally(partition: 2))
         partial.asOf = withAsOf ? "2018-06-30T12:00:00Z" : nil
-        #expect(!partial.fields.isEmpty && !partial.numeric.isEmpty && !partial.crosstabs.isEmpty
-            && !partial.respondedByRegion.isEmpty && !partial.paradata.rejectedByReason.isEmpty)
+        #expect(
+            !partial.fields.isEmpty && !partial.numeric.isEmpty && !partial.crosstabs.isEmpty
+                && !partial.respondedByRegion.isEmpty && !partial.paradata.rejectedByReason.isEmpty
+        )
         let written = partial.encoded()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -103,8 +114,10 @@ import Testing
         let newest = sampleTally(partition: 0)
         var older = PartialTally(formId: sample.plan.formId, partitions: [0: 10])
         older.counted = 3
-        let taken = [try reader.offer(newest), try reader.offer(older), try reader.offer(newest),
-                     try reader.offer(PartialTally(formId: sample.plan.formId, partitions: [1: 1]))]
+        let taken = [
+            try reader.offer(newest), try reader.offer(older), try reader.offer(newest),
+            try reader.offer(PartialTally(formId: sample.plan.formId, partitions: [1: 1])),
+        ]
         #expect(taken == [true, false, false, true])
         #expect(reader.merged().counted == 60)
         #expect(reader.merged().partitions == [0: 88, 1: 1])
@@ -137,10 +150,15 @@ import Testing
 
     @Test func jsonKeepsTheDocumentOrderAndPlanCodeOrder() {
         let json = TallyDocument(merged: sampleTally(), plan: sample.plan, frame: sample.frame).json()
-        let keys = ["\"form_id\"", "\"frame_size\"", "\"counted_respondents\"", "\"response_rate\"", "\"fields\"", "\"numeric\"", "\"crosstabs\"", "\"paradata\"", "\"as_of\""]
+        let keys = [
+            "\"form_id\"", "\"frame_size\"", "\"counted_respondents\"", "\"response_rate\"", "\"fields\"", "\"numeric\"", "\"crosstabs\"",
+            "\"paradata\"", "\"as_of\"",
+        ]
         let positions = keys.compactMap { json.range(of: $0)?.lowerBound }
         #expect(positions.count == keys.count && positions == positions.sorted())
-        let codes = ["\"whole_system\":", "\"edge_of_care\":", "\"early_help\":", "\"family_group_conferencing\":"].compactMap { json.range(of: $0)?.lowerBound }
+        let codes = ["\"whole_system\":", "\"edge_of_care\":", "\"early_help\":", "\"family_group_conferencing\":"].compactMap {
+            json.range(of: $0)?.lowerBound
+        }
         #expect(codes == codes.sorted())
         #expect(json.contains("\"as_of\": \"2018-06-30T12:00:00Z\""))
     }

@@ -1,6 +1,7 @@
 import FieldTallyTestKit
 import Foundation
 import Testing
+
 @testable import SurveyEngine
 
 /// Schemas/submission.schema.json (for producers in other languages) must agree with the Validator.
@@ -38,9 +39,12 @@ import Testing
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script,
-                             SampleStream.schemasDirectory.appendingPathComponent("submission.schema.json").path, casesFile.path]
-        let output = Pipe(), errors = Pipe()
+        process.arguments = [
+            "python3", "-c", Self.script,
+            SampleStream.schemasDirectory.appendingPathComponent("submission.schema.json").path, casesFile.path,
+        ]
+        let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         do {
@@ -86,9 +90,11 @@ import Testing
             ("empty object", .object([:])), ("section", .object(["description": .string("x")])),
             ("uuid", .string("uuid:585ab0e6-ec34-4dc1-8359-08b8db2d3e7e")), ("time", .string("2018-04-03T11:28:02Z")),
         ]
-        var paths: [[String]] = [["form_id"], ["form_version"], ["instance_id"], ["deprecated_id"], ["respondent_id"],
-                                 ["submitted_at"], ["answers"], ["answers", "unexpected"], ["answers", "approaches", "short_breaks"],
-                                 ["answers", "approaches", "whole_system", "extra"]]
+        var paths: [[String]] = [
+            ["form_id"], ["form_version"], ["instance_id"], ["deprecated_id"], ["respondent_id"],
+            ["submitted_at"], ["answers"], ["answers", "unexpected"], ["answers", "approaches", "short_breaks"],
+            ["answers", "approaches", "whole_system", "extra"],
+        ]
         for name in base["answers"]?.objectValue?.keys.sorted() ?? [] { paths.append(["answers", name]) }
         for name in ["description", "introduced_year", "evidence"] { paths.append(["answers", "approaches", "whole_system", name]) }
         for path in paths {
@@ -104,7 +110,10 @@ import Testing
         guard !verdicts.isEmpty else { return }
         for (name, _, invalid) in cases {
             let verdict = try #require(verdicts[name], "no schema verdict for \(name)")
-            #expect(verdict.valid == !invalid, "\(name): validator says \(invalid ? "invalid" : "valid"), schema says \(verdict.valid ? "valid" : "invalid \(verdict.errors)")")
+            #expect(
+                verdict.valid == !invalid,
+                "\(name): validator says \(invalid ? "invalid" : "valid"), schema says \(verdict.valid ? "valid" : "invalid \(verdict.errors)")"
+            )
         }
     }
 }

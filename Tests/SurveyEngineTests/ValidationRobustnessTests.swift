@@ -1,5 +1,6 @@
 import FieldTallyTestKit
 import Testing
+
 @testable import SurveyEngine
 
 /// Hostile and broken input: the validator never traps, and whatever it rejects as invalid comes
@@ -29,7 +30,8 @@ import Testing
             // A missing member's pointer names its parent's child; anything else names a value that is there.
             let tokens = JSONPointer.tokens(problem.pointer)
             #expect(tokens != nil, "\(context()): \(problem.pointer) is not an RFC 6901 pointer")
-            let located = problem.code == .required
+            let located =
+                problem.code == .required
                 ? document.value(atPointer: JSONPointer.make(Array((tokens ?? []).dropLast()))) != nil
                 : document.value(atPointer: problem.pointer) != nil
             #expect(located, "\(context()): \(problem.pointer) \(problem.code) does not point into the message")
@@ -98,7 +100,8 @@ import Testing
         let rejection = validator.validate(deep).rejection
         #expect(rejection?.problems.map(\.code) == [.invalidJSON])
         #expect(rejection?.problems.first?.message.contains("deeper than 64") == true)
-        let deepButBalanced = Array(#"{"answers":{"x":"#.utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 70)
+        let deepButBalanced =
+            Array(#"{"answers":{"x":"#.utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 70)
             + [UInt8](repeating: UInt8(ascii: "]"), count: 70) + Array("}}".utf8)
         #expect(validator.validate(deepButBalanced).rejection?.problems.map(\.code) == [.invalidJSON])
     }

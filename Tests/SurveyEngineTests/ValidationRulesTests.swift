@@ -1,5 +1,6 @@
 import FieldTallyTestKit
 import Testing
+
 @testable import SurveyEngine
 
 /// The instrument's rules on hand-made LA submissions, beyond what the sample exercises.
@@ -59,15 +60,27 @@ import Testing
     }
 
     @Test func sectionFieldsAreCheckedWithTheirOwnRules() {
-        #expect(problems { $0.set(["answers", "approaches", "whole_system", "description"], nil) } == ["/answers/approaches/whole_system/description required"])
-        #expect(problems { $0.set(["answers", "approaches", "whole_system", "introduced_year"], .number(2014.5)) }
-            == ["/answers/approaches/whole_system/introduced_year type_mismatch"])
-        #expect(problems { $0.set(["answers", "approaches", "whole_system", "introduced_year"], .number(1979)) }
-            == ["/answers/approaches/whole_system/introduced_year out_of_range"])
-        #expect(problems { $0.set(["answers", "approaches", "whole_system", "introduced_year"], .string("2014")) }
-            == ["/answers/approaches/whole_system/introduced_year type_mismatch"])
-        #expect(problems { $0.set(["answers", "approaches", "whole_system", "evidance"], .string("x")) }
-            == ["/answers/approaches/whole_system/evidance unknown_member"])
+        #expect(
+            problems { $0.set(["answers", "approaches", "whole_system", "description"], nil) } == [
+                "/answers/approaches/whole_system/description required"
+            ]
+        )
+        #expect(
+            problems { $0.set(["answers", "approaches", "whole_system", "introduced_year"], .number(2014.5)) }
+                == ["/answers/approaches/whole_system/introduced_year type_mismatch"]
+        )
+        #expect(
+            problems { $0.set(["answers", "approaches", "whole_system", "introduced_year"], .number(1979)) }
+                == ["/answers/approaches/whole_system/introduced_year out_of_range"]
+        )
+        #expect(
+            problems { $0.set(["answers", "approaches", "whole_system", "introduced_year"], .string("2014")) }
+                == ["/answers/approaches/whole_system/introduced_year type_mismatch"]
+        )
+        #expect(
+            problems { $0.set(["answers", "approaches", "whole_system", "evidance"], .string("x")) }
+                == ["/answers/approaches/whole_system/evidance unknown_member"]
+        )
     }
 
     @Test func wholeNumbersWrittenWithAFractionAreIntegers() {
@@ -76,10 +89,14 @@ import Testing
 
     @Test func topApproachesMustBeOneToThreeDistinctCodes() {
         #expect(problems { $0.set(["answers", "top_approaches"], .array([])) } == ["/answers/top_approaches too_few_items"])
-        #expect(problems { $0.set(["answers", "top_approaches"], .array([.string("whole_system"), .string("other"), .string("whole_system")])) }
-            == ["/answers/top_approaches/2 duplicate_item"])
-        #expect(problems { $0.set(["answers", "top_approaches"], .array([.string("whole_system"), .number(3), .string("other")])) }
-            == ["/answers/top_approaches/1 type_mismatch"])
+        #expect(
+            problems { $0.set(["answers", "top_approaches"], .array([.string("whole_system"), .string("other"), .string("whole_system")])) }
+                == ["/answers/top_approaches/2 duplicate_item"]
+        )
+        #expect(
+            problems { $0.set(["answers", "top_approaches"], .array([.string("whole_system"), .number(3), .string("other")])) }
+                == ["/answers/top_approaches/1 type_mismatch"]
+        )
     }
 
     @Test func otherNeedsANonBlankDescription() {
@@ -135,10 +152,12 @@ import Testing
 
     @Test func anotherFormOrAnUndeclaredVersionIsAnUnknownForm() {
         // Another form's answers are not judged against this instrument.
-        #expect(problems {
-            $0.set(["form_id"], .string("wwc-csc-2019"))
-            $0.set(["answers"], .object(["q1": .string("x")]))
-        } == ["/form_id unknown_form"])
+        #expect(
+            problems {
+                $0.set(["form_id"], .string("wwc-csc-2019"))
+                $0.set(["answers"], .object(["q1": .string("x")]))
+            } == ["/form_id unknown_form"]
+        )
         #expect(problems { $0.set(["form_version"], .string("2018.2")) } == ["/form_version unknown_form"])
     }
 
@@ -149,11 +168,13 @@ import Testing
             $0.set(["answers", "approaches", "whole_system", "introduced_year"], .number(2031))
             $0.set(["answers", "care_trend"], nil)
         }
-        #expect(Set(found) == [
-            "/instance_id invalid_format", "/answers/top_approaches/3 unknown_option", "/answers/top_approaches too_many_items",
-            "/answers/approaches/early_help required", "/answers/approaches/whole_system/introduced_year out_of_range",
-            "/answers/care_trend required",
-        ])
+        #expect(
+            Set(found) == [
+                "/instance_id invalid_format", "/answers/top_approaches/3 unknown_option", "/answers/top_approaches too_many_items",
+                "/answers/approaches/early_help required", "/answers/approaches/whole_system/introduced_year out_of_range",
+                "/answers/care_trend required",
+            ]
+        )
     }
 
     @Test func problemsComeInADeterministicOrder() {
@@ -164,8 +185,12 @@ import Testing
             $0.set(["answers", "approaches", "whole_system", "b"], .number(1))
         }
         let first = problems(edit)
-        #expect(first == ["/answers/approaches/whole_system/b unknown_member", "/answers/approaches/whole_system/x unknown_member",
-                          "/answers/aa unknown_member", "/answers/zz unknown_member"])
+        #expect(
+            first == [
+                "/answers/approaches/whole_system/b unknown_member", "/answers/approaches/whole_system/x unknown_member",
+                "/answers/aa unknown_member", "/answers/zz unknown_member",
+            ]
+        )
     }
 
     @Test func pointersEscapeSlashAndTilde() {
@@ -213,7 +238,9 @@ import Testing
     @Test func problemMessagesSayWhatToFix() throws {
         let rejection = try #require(outcome { $0.set(["answers", "top_approaches"], .array([.string("whole_sytem")])) }.rejection)
         let message = try #require(rejection.problems.first(where: { $0.code == .unknownOption })?.message)
-        #expect(message.hasPrefix("'whole_sytem' is not an option of top_approaches; did you mean 'whole_system'? Options: whole_system, edge_of_care"))
+        #expect(
+            message.hasPrefix("'whole_sytem' is not an option of top_approaches; did you mean 'whole_system'? Options: whole_system, edge_of_care")
+        )
     }
 }
 

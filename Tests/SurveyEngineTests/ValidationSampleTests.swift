@@ -1,5 +1,6 @@
 import FieldTallyTestKit
 import Testing
+
 @testable import SurveyEngine
 
 /// The acceptance check: the validator's verdict on every line of the shared sample matches expected.json.
@@ -34,7 +35,9 @@ import Testing
                 #expect(outcome.rejection?.respondentId == expected.respondentId, "line \(message.line)")
             default:
                 guard case .valid(let submission) = outcome else {
-                    Issue.record("line \(message.line) (\(expected.outcome) \(expected.reason ?? expected.kind ?? "")): expected valid, got \(outcome)")
+                    Issue.record(
+                        "line \(message.line) (\(expected.outcome) \(expected.reason ?? expected.kind ?? "")): expected valid, got \(outcome)"
+                    )
                     continue
                 }
                 #expect(submission.respondentId == expected.respondentId, "line \(message.line)")

@@ -73,8 +73,10 @@ struct DashboardBrowserTests {
 
                 // Screenshots at desktop and phone width: the whole page each time.
                 let directory = Self.outputDirectory
-                for (name, width, whole) in [("dashboard-desktop.png", 1280, true), ("dashboard-phone.png", 390, true),
-                                             ("dashboard-phone-first-screen.png", 390, false)] {
+                for (name, width, whole) in [
+                    ("dashboard-desktop.png", 1280, true), ("dashboard-phone.png", 390, true),
+                    ("dashboard-phone-first-screen.png", 390, false),
+                ] {
                     try await browser.resize(width: width, height: 844)
                     let height = try await browser.run("return document.documentElement.scrollHeight;") as? Int ?? 2_000
                     if whole { try await browser.resize(width: width, height: min(height + 140, 12_000)) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TallyDashboard
 
 @Suite("Dashboard server: live stream, data endpoints, access", .timeLimit(.minutes(1)))

@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+
 @testable import TallyDashboard
 
 @Suite("Event hub: one rendered state fanned out through bounded buffers")
@@ -14,11 +15,13 @@ struct EventHubTests {
         var iterator = subscription.events.makeAsyncIterator()
         var received: [String] = []
         for _ in 0..<3 { if let event = await iterator.next() { received.append(String(buffer: event.bytes)) } }
-        #expect(received == [
-            "id: 2\nevent: state\ndata: {\"n\":2}\n\n",
-            "id: 3\nevent: ping\ndata: {}\n\n",
-            "id: 4\nevent: state\ndata: {\"n\":3}\n\n",
-        ])
+        #expect(
+            received == [
+                "id: 2\nevent: state\ndata: {\"n\":2}\n\n",
+                "id: 3\nevent: ping\ndata: {}\n\n",
+                "id: 4\nevent: state\ndata: {\"n\":3}\n\n",
+            ]
+        )
         #expect(hub.clientCount == 1)
     }
 

@@ -1,8 +1,8 @@
 import FieldTallyTestKit
 import Foundation
 import SurveyEngine
-import Testing
 import TallyWorker
+import Testing
 
 @Suite("Tally table CSV and small-cell suppression")
 struct TallyTableCSVTests {
@@ -35,7 +35,8 @@ struct TallyTableCSVTests {
         #expect(signs[2] == "21" && signs[3] == "60" && signs[5] == "49")
         #expect(String(format: "%.1f", Double(signs[4]) ?? 0) == "35.0")
         #expect(String(format: "%.1f", Double(signs[6]) ?? 0) == "42.9")
-        let low = Double(signs[7]) ?? 0, high = Double(signs[8]) ?? 0
+        let low = Double(signs[7]) ?? 0
+        let high = Double(signs[8]) ?? 0
         #expect(low < 42.9 && 42.9 < high && String(format: "%.2f", low) == "30.02", "ci is the Wilson interval of pct_answered")
     }
 

@@ -1,6 +1,7 @@
 import Foundation
-@testable import TallyIntake
 import Testing
+
+@testable import TallyIntake
 
 /// Credentials, signatures and rate limits per source.
 @Suite struct AccessPolicyTests {
@@ -19,8 +20,10 @@ import Testing
         #expect(SHA256.hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex(SHA256.hash([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         // RFC 4231 test case 2.
-        #expect(SHA256.hex(SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
-            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(
+            SHA256.hex(SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        )
     }
 
     @Test func basicAndBearerCredentialsAreChecked() throws {
@@ -44,7 +47,9 @@ import Testing
         let policy = try AccessPolicy(yaml: Self.yaml, file: "access.yaml", environment: Self.environment)
         let body = Array("{\"a\":1}".utf8)
         let good = "sha256=" + SHA256.hex(SHA256.hmac(key: Array("key".utf8), message: body))
-        #expect(throws: Never.self) { try policy.verifySignature(source: "submissions", header: { $0 == "X-Signature-256" ? good : nil }, body: body) }
+        #expect(throws: Never.self) {
+            try policy.verifySignature(source: "submissions", header: { $0 == "X-Signature-256" ? good : nil }, body: body)
+        }
         #expect(refusal { try policy.verifySignature(source: "submissions", header: { _ in good }, body: body + [0x20]) } == 401)
         #expect(refusal { try policy.verifySignature(source: "submissions", header: { _ in nil }, body: body) } == 401)
     }

@@ -73,7 +73,8 @@ import Testing
 
     @Test func aMappingWithAnUnknownTypeIsRefusedNamingIt() throws {
         let survey = try SurveyDefinition(directory: SampleStream.schemasDirectory.path)
-        let yaml = "envelope:\n  form_id: [a]\n  form_version: [b]\n  instance_id: [c]\n  respondent_id: [d]\n  submitted_at: [e]\nanswers:\n  q: { type: colour }\n"
+        let yaml =
+            "envelope:\n  form_id: [a]\n  form_version: [b]\n  instance_id: [c]\n  respondent_id: [d]\n  submitted_at: [e]\nanswers:\n  q: { type: colour }\n"
         #expect(throws: SurveyDefinitionError.self) {
             try IntakeMapping(yaml: yaml, file: "intake.yaml", formId: "f", envelope: survey.instrument.envelope)
         }

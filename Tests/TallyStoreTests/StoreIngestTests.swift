@@ -98,26 +98,39 @@ struct StoreIngestTests {
     /// The newest document equals expected.json and the sample's offline document; the series has
     /// one row per distinct snapshot, numbered 1…n without gaps, each a different document; the
     /// current rows are the document's CSV rows; every rejection is stored once.
-    private func expectStoreHoldsTheSample(_ database: TallyStoreDatabase, _ sample: PublishedSample,
-                                           sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    private func expectStoreHoldsTheSample(
+        _ database: TallyStoreDatabase,
+        _ sample: PublishedSample,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let document = try #require(try await database.latestDocument(), sourceLocation: sourceLocation)
         let differences = try TallyComparer().differences(expectedJSON: Self.expectedJSON(), actualJSON: Data(document.utf8))
-        #expect(differences.isEmpty, "stored tallies differ from expected.json:\n\(differences.joined(separator: "\n"))",
-                sourceLocation: sourceLocation)
+        #expect(
+            differences.isEmpty,
+            "stored tallies differ from expected.json:\n\(differences.joined(separator: "\n"))",
+            sourceLocation: sourceLocation
+        )
         let series = try await database.series()
         #expect(series.count == sample.snapshots, "\(series.count) series rows for \(sample.snapshots) snapshots", sourceLocation: sourceLocation)
         #expect(series.map(\.change) == Array(1...Int64(sample.snapshots)), sourceLocation: sourceLocation)
         #expect(Set(series.map(\.document)).count == series.count, "two series rows hold the same document", sourceLocation: sourceLocation)
         #expect(series.last?.offsets.values.reduce(0, +) ?? 0 > 0, sourceLocation: sourceLocation)
         #expect(try await database.currentTallies() == TallyTableCSV.rows(of: sample.document), sourceLocation: sourceLocation)
-        #expect(TallyTableCSV.render(try await database.currentTallies()) == TallyTableCSV.render(sample.document),
-                sourceLocation: sourceLocation)
+        #expect(
+            TallyTableCSV.render(try await database.currentTallies()) == TallyTableCSV.render(sample.document),
+            sourceLocation: sourceLocation
+        )
         let letters = try await database.deadLetters()
-        #expect(letters.count == sample.rejections, "\(letters.count) dead letters stored for \(sample.rejections) rejections",
-                sourceLocation: sourceLocation)
-        #expect(Dictionary(grouping: letters, by: \.reason).mapValues(\.count)
-                    == ["invalid": 11, "unknown_respondent": 3, "stale_edit": 2, "duplicate_respondent": 2, "instance_conflict": 1],
-                sourceLocation: sourceLocation)
+        #expect(
+            letters.count == sample.rejections,
+            "\(letters.count) dead letters stored for \(sample.rejections) rejections",
+            sourceLocation: sourceLocation
+        )
+        #expect(
+            Dictionary(grouping: letters, by: \.reason).mapValues(\.count)
+                == ["invalid": 11, "unknown_respondent": 3, "stale_edit": 2, "duplicate_respondent": 2, "instance_conflict": 1],
+            sourceLocation: sourceLocation
+        )
         let offsets = try await database.consumedOffsets()
         let ends = Dictionary(sample.records.map { ($0.topicPartition, $0.offset + 1) }) { max($0, $1) }
         #expect(Dictionary(uniqueKeysWithValues: offsets.map { ($0.topicPartition, $0.offset) }) == ends, sourceLocation: sourceLocation)

@@ -49,8 +49,10 @@ struct StorePipelineTests {
             try await observer.close()
             let published = try await Self.publishedChanges(pipeline)
             // The kills fell while the store was writing the stream, not only before or after it.
-            #expect(Set(rowsAtKills.filter { $0 > 0 && $0 < published }).count >= 3,
-                    "seed \(seed): series rows at the \(kills) kills: \(rowsAtKills) of \(published)")
+            #expect(
+                Set(rowsAtKills.filter { $0 > 0 && $0 < published }).count >= 3,
+                "seed \(seed): series rows at the \(kills) kills: \(rowsAtKills) of \(published)"
+            )
             print("StorePipelineTests \(kind): seed \(seed), series rows at the \(kills) kills: \(rowsAtKills) of \(published)")
             let database = try await TallyStoreDatabase.open(StoreLocation(location), logger: StoreKind.logger)
             let series = try await Self.waitForSeries(database, count: published, store: store)
@@ -61,8 +63,10 @@ struct StorePipelineTests {
             let differences = try TallyComparer().differences(expectedJSON: StoreIngestTests.expectedJSON(), actualJSON: Data(document.utf8))
             #expect(differences.isEmpty, "seed \(seed): stored tallies differ from expected.json:\n\(differences.joined(separator: "\n"))")
             let letters = try await database.deadLetters()
-            #expect(Set(letters.compactMap(\.source)).count == 19 && letters.count == 19,
-                    "seed \(seed): \(letters.count) dead letters stored, 19 rejections expected")
+            #expect(
+                Set(letters.compactMap(\.source)).count == 19 && letters.count == 19,
+                "seed \(seed): \(letters.count) dead letters stored, 19 rejections expected"
+            )
             let rows = try await database.currentTallies()
             try await database.close()
 

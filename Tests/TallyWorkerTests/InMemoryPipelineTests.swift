@@ -43,8 +43,15 @@ import Testing
     }
 
     func aggregator(restoring records: [(partition: Int, record: ChangelogRecord)] = []) -> AggregateProcessor {
-        AggregateProcessor(plan: survey.plan, frame: survey.frame, validator: survey.validator, configuration: configuration,
-                           logger: logger, debounce: .zero, loadChangelog: { _ in records })
+        AggregateProcessor(
+            plan: survey.plan,
+            frame: survey.frame,
+            validator: survey.validator,
+            configuration: configuration,
+            logger: logger,
+            debounce: .zero,
+            loadChangelog: { _ in records }
+        )
     }
 
     func publishedDocument(_ processor: AggregateProcessor) async throws -> (TallyDocument, PartialTally) {
@@ -83,8 +90,10 @@ import Testing
             #expect(lean.coding.numbers.mapValues(\.value) == record.coding.numbers.mapValues(\.value))
             #expect(lean.coding.fields.values.allSatisfy { $0.evidence.isEmpty })
         }
-        #expect(consumed(coded, topic: "survey.coded").contains { (try? CodedRecord(bytes: $0.value!))?.coding.numbers.isEmpty == false },
-                "the sample states durations, so the numbers' unread evidence is exercised")
+        #expect(
+            consumed(coded, topic: "survey.coded").contains { (try? CodedRecord(bytes: $0.value!))?.coding.numbers.isEmpty == false },
+            "the sample states durations, so the numbers' unread evidence is exercised"
+        )
         // The aggregator reads dead letters without their values: everything else as JSONDecoder reads it.
         for (letter, record) in zip(letters, consumed(validated, topic: "survey.rejected")) {
             var expected = letter
@@ -106,12 +115,24 @@ import Testing
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let source = KafkaTopicPartitionOffset(topic: "survey.submissions", partition: 2, offset: 41)
-        let rejection = Rejection(reason: .invalid, problems: [
-            Problem(pointer: "/answers/a/b", code: .required, message: "say \"why\" \\ here\n\t\u{1} é"),
-            Problem(pointer: "", code: .invalidUTF8, message: "m")], respondentId: "E1/2", instanceId: "uuid:1")
+        let rejection = Rejection(
+            reason: .invalid,
+            problems: [
+                Problem(pointer: "/answers/a/b", code: .required, message: "say \"why\" \\ here\n\t\u{1} é"),
+                Problem(pointer: "", code: .invalidUTF8, message: "m"),
+            ],
+            respondentId: "E1/2",
+            instanceId: "uuid:1"
+        )
         var letters = [
-            DeadLetter(rejection: rejection, detail: "a detail", worker: "tally-validate", source: source, key: Array("k".utf8),
-                       value: Array(#"{"x":"line\nbreak — ✓"}"#.utf8)),
+            DeadLetter(
+                rejection: rejection,
+                detail: "a detail",
+                worker: "tally-validate",
+                source: source,
+                key: Array("k".utf8),
+                value: Array(#"{"x":"line\nbreak — ✓"}"#.utf8)
+            ),
             DeadLetter(rejection: Rejection(reason: .staleEdit), worker: "tally-aggregate", source: source, key: nil, value: [0xFF, 0x00, 0x41]),
         ]
         letters[1].valueTruncated = true

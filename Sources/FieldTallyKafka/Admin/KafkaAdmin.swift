@@ -26,8 +26,10 @@ public final class KafkaAdmin: Sendable {
         // A consumer-type handle: its metadata requests never auto-create topics
         // (a producer's may, on brokers that allow it).
         client = try RDKafkaClient(
-            kind: .consumer, properties: configuration.librdkafkaProperties,
-            callbacks: RDKafkaCallbacks(clientDescription: description, logger: logger, events: continuation))
+            kind: .consumer,
+            properties: configuration.librdkafkaProperties,
+            callbacks: RDKafkaCallbacks(clientDescription: description, logger: logger, events: continuation)
+        )
     }
 
     /// Creates topics; a topic that already exists counts as created (its
@@ -78,13 +80,15 @@ public final class KafkaAdmin: Sendable {
             throw KafkaError(
                 code: .timedOut,
                 message: "\(description): create topics \(topics.map(\.name)): no answer within \(timeout)"
-                    + (client.callbacks.mostRecentError.map { " (most recent client error: \($0.message))" } ?? ""))
+                    + (client.callbacks.mostRecentError.map { " (most recent client error: \($0.message))" } ?? "")
+            )
         }
         defer { rd_kafka_event_destroy(event) }
         try KafkaError.check(
             rd_kafka_event_error(event),
             "\(description): create topics \(topics.map(\.name))"
-                + (rd_kafka_event_error_string(event).map { " (\(String(cString: $0)))" } ?? ""))
+                + (rd_kafka_event_error_string(event).map { " (\(String(cString: $0)))" } ?? "")
+        )
         guard let result = rd_kafka_event_CreateTopics_result(event) else { return }
         var count = 0
         guard let results = rd_kafka_CreateTopics_result_topics(result, &count) else { return }

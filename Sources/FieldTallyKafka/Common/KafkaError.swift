@@ -68,7 +68,10 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible, Equatable {
     ///   - isRetriable: Retrying the same operation may succeed. Default: false.
     ///   - requiresTransactionAbort: The current transaction must be aborted before continuing. Default: false.
     public init(
-        code: Code, message: String, isFatal: Bool = false, isRetriable: Bool = false,
+        code: Code,
+        message: String,
+        isFatal: Bool = false,
+        isRetriable: Bool = false,
         requiresTransactionAbort: Bool = false
     ) {
         self.code = code

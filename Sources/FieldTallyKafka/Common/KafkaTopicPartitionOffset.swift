@@ -38,9 +38,9 @@ public struct KafkaTopicPartitionOffset: Sendable, Hashable, Codable, CustomStri
         let utf8 = text.utf8
         let slash = UInt8(ascii: "/")
         guard let last = utf8.lastIndex(of: slash), let middle = utf8[..<last].lastIndex(of: slash),
-              middle > utf8.startIndex, !utf8[..<middle].contains(slash),
-              let partition = Int(Substring(utf8[utf8.index(after: middle)..<last])),
-              let offset = Int64(Substring(utf8[utf8.index(after: last)...]))
+            middle > utf8.startIndex, !utf8[..<middle].contains(slash),
+            let partition = Int(Substring(utf8[utf8.index(after: middle)..<last])),
+            let offset = Int64(Substring(utf8[utf8.index(after: last)...]))
         else { return nil }
         self.init(topic: String(Substring(utf8[..<middle])), partition: partition, offset: offset)
     }

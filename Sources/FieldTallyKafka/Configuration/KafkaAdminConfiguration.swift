@@ -19,7 +19,7 @@ public struct KafkaAdminConfiguration: Sendable, KafkaClientConfiguration {
     /// The typed settings as librdkafka properties (see ``KafkaClientConfiguration``).
     var clientProperties: [String: String] {
         [
-            "allow.auto.create.topics": "false",
+            "allow.auto.create.topics": "false"
         ]
     }
 }

@@ -26,6 +26,7 @@ public struct KafkaBatch: Sendable {
     func removing(_ partitions: Set<KafkaTopicPartition>) -> KafkaBatch {
         KafkaBatch(
             records: records.filter { !partitions.contains($0.topicPartition) },
-            nextOffsets: nextOffsets.filter { !partitions.contains($0.topicPartition) })
+            nextOffsets: nextOffsets.filter { !partitions.contains($0.topicPartition) }
+        )
     }
 }

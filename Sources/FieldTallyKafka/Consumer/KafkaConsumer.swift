@@ -71,8 +71,12 @@ public final class KafkaConsumer: Sendable {
         let channel = BatchChannel(capacity: configuration.batching.bufferedBatches)
         self.channel = channel
         let rebalance = Self.rebalanceHandler(
-            channel: channel, onRebalance: onRebalance, description: description, logger: logger,
-            commitsStoredOffsets: true)
+            channel: channel,
+            onRebalance: onRebalance,
+            description: description,
+            logger: logger,
+            commitsStoredOffsets: true
+        )
         let callbacks = RDKafkaCallbacks(clientDescription: description, logger: logger, events: continuation, rebalance: rebalance)
         do {
             client = try RDKafkaClient(kind: .consumer, properties: configuration.librdkafkaProperties, callbacks: callbacks)
@@ -83,14 +87,21 @@ public final class KafkaConsumer: Sendable {
         let rk = client.pointer
         rd_kafka_poll_set_consumer(rk)  // callbacks are served by the consumer thread's batch calls
         let subscription = RDKafkaTopicPartitionList(
-            configuration.topics.map { KafkaTopicPartitionOffset(topic: $0, partition: Int(fieldtally_partition_unassigned), offset: 0) })
+            configuration.topics.map { KafkaTopicPartitionOffset(topic: $0, partition: Int(fieldtally_partition_unassigned), offset: 0) }
+        )
         try KafkaError.check(
             rd_kafka_subscribe(rk, subscription.pointer),
-            "\(description): subscribe to \(configuration.topics)")
+            "\(description): subscribe to \(configuration.topics)"
+        )
         blocking = BlockingExecutor(label: "fieldtally.kafka.consumer.blocking")
         thread = Self.startConsumerThread(
-            client: client, channel: channel, signals: signals, batching: configuration.batching, description: description,
-            logger: logger)
+            client: client,
+            channel: channel,
+            signals: signals,
+            batching: configuration.batching,
+            description: description,
+            logger: logger
+        )
     }
 
     deinit {
@@ -99,8 +110,12 @@ public final class KafkaConsumer: Sendable {
     }
 
     private static func startConsumerThread(
-        client: RDKafkaClient, channel: BatchChannel, signals: Signals, batching: KafkaConsumerConfiguration.Batching,
-        description: String, logger: Logger
+        client: RDKafkaClient,
+        channel: BatchChannel,
+        signals: Signals,
+        batching: KafkaConsumerConfiguration.Batching,
+        description: String,
+        logger: Logger
     ) -> DedicatedThread {
         DedicatedThread(name: "kafka-consumer") {
             let rk = client.pointer
@@ -151,8 +166,11 @@ public final class KafkaConsumer: Sendable {
 
     /// The rebalance callback's Swift side, run on the consumer thread.
     static func rebalanceHandler(
-        channel: BatchChannel, onRebalance: (@Sendable (KafkaRebalanceEvent) -> Void)?, description: String,
-        logger: Logger, commitsStoredOffsets: Bool
+        channel: BatchChannel,
+        onRebalance: (@Sendable (KafkaRebalanceEvent) -> Void)?,
+        description: String,
+        logger: Logger,
+        commitsStoredOffsets: Bool
     ) -> RDKafkaCallbacks.RebalanceHandler {
         { rk, code, list in
             let partitions = RDKafkaTopicPartitionList.offsets(of: list).map(\.topicPartition)
@@ -243,7 +261,8 @@ public final class KafkaConsumer: Sendable {
                 throw KafkaError(
                     element.err,
                     "\(client.callbacks.clientDescription): store offset \(element.offset) for "
-                        + "\(String(cString: element.topic))[\(element.partition)]")
+                        + "\(String(cString: element.topic))[\(element.partition)]"
+                )
             }
         }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR && skipped.isEmpty {
@@ -283,17 +302,22 @@ public final class KafkaConsumer: Sendable {
     /// - Returns: One position per partition, in order: the offset of the next record the group will read, or
     ///   -1001 (librdkafka's `RD_KAFKA_OFFSET_INVALID`) where the group has committed nothing.
     /// - Throws: ``KafkaError/Code/closed`` after ``close()``; `timed_out` or the coordinator's error otherwise.
-    public func committedOffsets(for partitions: [KafkaTopicPartition], timeout: Duration = .seconds(10)) async throws(KafkaError)
+    public func committedOffsets(
+        for partitions: [KafkaTopicPartition],
+        timeout: Duration = .seconds(10)
+    ) async throws(KafkaError)
         -> [KafkaTopicPartitionOffset]
     {
         try checkOpen("read committed offsets")
         let client = client
         return try await blocking.run { () throws(KafkaError) in
             let list = RDKafkaTopicPartitionList(
-                partitions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: fieldtally_offset_invalid) })
+                partitions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: fieldtally_offset_invalid) }
+            )
             try KafkaError.check(
                 rd_kafka_committed(client.pointer, list.pointer, timeout.timeoutMilliseconds),
-                "\(client.callbacks.clientDescription): committed offsets of \(partitions)")
+                "\(client.callbacks.clientDescription): committed offsets of \(partitions)"
+            )
             return RDKafkaTopicPartitionList.offsets(of: list.pointer)
         }
     }

@@ -28,7 +28,12 @@ public struct KafkaRecord: Sendable, Hashable {
     ///   - headers: Headers, in written order. Default: none.
     ///   - timestampMilliseconds: Milliseconds since 1970, or nil when unknown. Default: nil.
     public init(
-        topic: String, partition: Int, offset: Int64, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [],
+        topic: String,
+        partition: Int,
+        offset: Int64,
+        key: [UInt8]?,
+        value: [UInt8]?,
+        headers: [KafkaHeader] = [],
         timestampMilliseconds: Int64? = nil
     ) {
         self.topic = topic

@@ -27,7 +27,8 @@ public struct KafkaTopicReader: Sendable {
     /// - Throws: ``KafkaError`` when the topic does not exist or the brokers do not
     ///   answer within `requestTimeout`; or what `body` throws.
     public func readToEnd(
-        topic: String, _ body: (KafkaBatch) async throws -> Void
+        topic: String,
+        _ body: (KafkaBatch) async throws -> Void
     ) async throws -> Int {
         try await read(topics: [topic], from: [], follow: false, stop: StopFlag(), body)
     }
@@ -72,7 +73,9 @@ public struct KafkaTopicReader: Sendable {
     ///   `requestTimeout` or the client fails fatally (other fetch errors are logged and
     ///   retried by librdkafka); or what `body` throws.
     public func follow(
-        topics: [String], from positions: [KafkaTopicPartitionOffset], _ body: (FollowEvent) async throws -> Void
+        topics: [String],
+        from positions: [KafkaTopicPartitionOffset],
+        _ body: (FollowEvent) async throws -> Void
     ) async throws {
         let stop = StopFlag()
         _ = try await read(topics: topics, from: positions, follow: true, stop: stop) { batch in
@@ -82,7 +85,10 @@ public struct KafkaTopicReader: Sendable {
     }
 
     private func read(
-        topics: [String], from positions: [KafkaTopicPartitionOffset], follow: Bool, stop: StopFlag,
+        topics: [String],
+        from positions: [KafkaTopicPartitionOffset],
+        follow: Bool,
+        stop: StopFlag,
         _ body: (KafkaBatch) async throws -> Void
     ) async throws -> Int {
         let configuration = configuration
@@ -91,14 +97,23 @@ public struct KafkaTopicReader: Sendable {
             + "(brokers \(configuration.bootstrapServers.joined(separator: ",")))"
         let (_, continuation) = AsyncStream.makeStream(of: KafkaClientEvent.self, bufferingPolicy: .bufferingNewest(1))
         let client = try RDKafkaClient(
-            kind: .consumer, properties: configuration.librdkafkaProperties,
-            callbacks: RDKafkaCallbacks(clientDescription: description, logger: logger, events: continuation))
+            kind: .consumer,
+            properties: configuration.librdkafkaProperties,
+            callbacks: RDKafkaCallbacks(clientDescription: description, logger: logger, events: continuation)
+        )
         let channel = BatchChannel(capacity: configuration.batching.bufferedBatches)
         let thread = DedicatedThread(name: "kafka-reader") {
             channel.finish(
                 Self.drain(
-                    topics: topics, positions: positions, follow: follow, client: client, channel: channel,
-                    configuration: configuration, stop: stop))
+                    topics: topics,
+                    positions: positions,
+                    follow: follow,
+                    client: client,
+                    channel: channel,
+                    configuration: configuration,
+                    stop: stop
+                )
+            )
         }
         var count = 0
         do {
@@ -127,8 +142,13 @@ public struct KafkaTopicReader: Sendable {
     /// stops once every partition has reported its end; following puts an empty batch then
     /// (the caught-up marker) and goes on until stopped.
     private static func drain(
-        topics: [String], positions: [KafkaTopicPartitionOffset], follow: Bool, client: RDKafkaClient, channel: BatchChannel,
-        configuration: KafkaReaderConfiguration, stop: StopFlag
+        topics: [String],
+        positions: [KafkaTopicPartitionOffset],
+        follow: Bool,
+        client: RDKafkaClient,
+        channel: BatchChannel,
+        configuration: KafkaReaderConfiguration,
+        stop: StopFlag
     ) -> KafkaError? {
         let rk = client.pointer
         let timeout = configuration.requestTimeout.timeoutMilliseconds
@@ -163,7 +183,9 @@ public struct KafkaTopicReader: Sendable {
                 let offset = starts[KafkaTopicPartition(topic: topic.name, partition: partition)] ?? fieldtally_offset_beginning
                 if rd_kafka_consume_start_queue(topic.pointer, Int32(partition), offset, queue) == -1 {
                     return KafkaError(
-                        rd_kafka_last_error(), "\(client.callbacks.clientDescription): start reading \(topic.name)[\(partition)] at \(offset)")
+                        rd_kafka_last_error(),
+                        "\(client.callbacks.clientDescription): start reading \(topic.name)[\(partition)] at \(offset)"
+                    )
                 }
                 started.append((topic, Int32(partition)))
             }

@@ -58,7 +58,9 @@ struct MessageBatcher {
                     headers.append(
                         KafkaHeader(
                             key: name.map { String(cString: $0) } ?? "",
-                            value: value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }))
+                            value: value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }
+                        )
+                    )
                     headerIndex += 1
                 }
             }
@@ -66,11 +68,15 @@ struct MessageBatcher {
             let timestamp = rd_kafka_message_timestamp(message, &timestampType)
             records.append(
                 KafkaRecord(
-                    topic: topic, partition: Int(m.partition), offset: m.offset,
+                    topic: topic,
+                    partition: Int(m.partition),
+                    offset: m.offset,
                     key: m.key.map { Array(UnsafeRawBufferPointer(start: $0, count: m.key_len)) },
                     value: m.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: m.len)) },
                     headers: headers,
-                    timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp))
+                    timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp
+                )
+            )
             if let rkt = m.rkt {
                 if let slot = positions.firstIndex(where: { $0.rkt == rkt && $0.partition == m.partition }) {
                     positions[slot].next = max(positions[slot].next, m.offset + 1)
@@ -81,7 +87,8 @@ struct MessageBatcher {
         }
         output.batch = KafkaBatch(
             records: records,
-            nextOffsets: positions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: Int($0.partition), offset: $0.next) })
+            nextOffsets: positions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: Int($0.partition), offset: $0.next) }
+        )
         return output
     }
 }

@@ -119,7 +119,9 @@ final class DeliveryTracker: Sendable {
 
 /// librdkafka's delivery-report callback (`dr_msg_cb`), run on the producer's poll thread.
 func deliveryReportCallback(
-    _ rk: OpaquePointer?, _ message: UnsafePointer<rd_kafka_message_t>?, _ opaque: UnsafeMutableRawPointer?
+    _ rk: OpaquePointer?,
+    _ message: UnsafePointer<rd_kafka_message_t>?,
+    _ opaque: UnsafeMutableRawPointer?
 ) {
     guard let message, let slotPointer = message.pointee._private else { return }
     let slot = slotPointer.assumingMemoryBound(to: DeliveryTracker.Slot.self).pointee
@@ -133,7 +135,9 @@ func deliveryReportCallback(
 }
 
 private func deliveryError(
-    _ err: rd_kafka_resp_err_t, message: UnsafePointer<rd_kafka_message_t>, opaque: UnsafeMutableRawPointer?
+    _ err: rd_kafka_resp_err_t,
+    message: UnsafePointer<rd_kafka_message_t>,
+    opaque: UnsafeMutableRawPointer?
 ) -> KafkaError {
     let topic = message.pointee.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? "?"
     let callbacks = RDKafkaCallbacks.from(opaque)

@@ -24,7 +24,8 @@ extension KafkaProducer {
         try await blocking.run { () throws(KafkaError) in
             try KafkaError.check(
                 rd_kafka_init_transactions(client.pointer, timeout.timeoutMilliseconds),
-                "\(client.callbacks.clientDescription): init transactions")
+                "\(client.callbacks.clientDescription): init transactions"
+            )
         }
     }
 
@@ -32,7 +33,9 @@ extension KafkaProducer {
     public func beginTransaction() throws(KafkaError) {
         try checkUsable("begin transaction")
         try KafkaError.check(
-            rd_kafka_begin_transaction(client.pointer), "\(client.callbacks.clientDescription): begin transaction")
+            rd_kafka_begin_transaction(client.pointer),
+            "\(client.callbacks.clientDescription): begin transaction"
+        )
     }
 
     /// Commits `offsets` (positions of the next records to read) for `consumer`'s
@@ -46,7 +49,9 @@ extension KafkaProducer {
     /// - Throws: ``KafkaError`` from the consumer (closed) or librdkafka; check `requiresTransactionAbort`,
     ///   `isRetriable` and `isFatal` on it to decide between aborting, retrying and recreating the producer.
     public func sendOffsetsToTransaction(
-        _ offsets: [KafkaTopicPartitionOffset], consumer: KafkaConsumer, timeout: Duration = .seconds(30)
+        _ offsets: [KafkaTopicPartitionOffset],
+        consumer: KafkaConsumer,
+        timeout: Duration = .seconds(30)
     ) async throws(KafkaError) {
         try checkUsable("send offsets to transaction")
         let metadata = try consumer.groupMetadata()
@@ -55,7 +60,8 @@ extension KafkaProducer {
             let list = RDKafkaTopicPartitionList(offsets)
             try KafkaError.check(
                 rd_kafka_send_offsets_to_transaction(client.pointer, list.pointer, metadata.pointer, timeout.timeoutMilliseconds),
-                "\(client.callbacks.clientDescription): send offsets \(offsets) to transaction")
+                "\(client.callbacks.clientDescription): send offsets \(offsets) to transaction"
+            )
         }
     }
 
@@ -71,7 +77,8 @@ extension KafkaProducer {
         try await blocking.run { () throws(KafkaError) in
             try KafkaError.check(
                 rd_kafka_commit_transaction(client.pointer, timeout.timeoutMilliseconds),
-                "\(client.callbacks.clientDescription): commit transaction")
+                "\(client.callbacks.clientDescription): commit transaction"
+            )
         }
     }
 
@@ -86,7 +93,8 @@ extension KafkaProducer {
         try await blocking.run { () throws(KafkaError) in
             try KafkaError.check(
                 rd_kafka_abort_transaction(client.pointer, timeout.timeoutMilliseconds),
-                "\(client.callbacks.clientDescription): abort transaction")
+                "\(client.callbacks.clientDescription): abort transaction"
+            )
         }
     }
 }

@@ -102,7 +102,11 @@ public final class KafkaProducer: Sendable {
     /// - Returns: The partition and offset the broker stored the record at.
     /// - Throws: As ``send(_:)``.
     public func send(
-        topic: String, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = [], partition: Int? = nil
+        topic: String,
+        key: [UInt8]?,
+        value: [UInt8]?,
+        headers: [KafkaHeader] = [],
+        partition: Int? = nil
     ) async throws(KafkaError) -> KafkaDeliveryReport {
         try await send(KafkaProducerRecord(topic: topic, key: key, value: value, headers: headers, partition: partition))
     }
@@ -186,7 +190,8 @@ public final class KafkaProducer: Sendable {
                         message: "\(client.callbacks.clientDescription): send to topic '\(record.topic)': the local queue "
                             + "(\(configuration.batching.maxQueuedRecords) records) stayed full for "
                             + "\(configuration.enqueueTimeout); the broker is not keeping up or unreachable",
-                        isRetriable: true)
+                        isRetriable: true
+                    )
                     // Give up on this record and all after it: the deadline is shared.
                     tracker.fail(index..<records.count, error)
                     return KafkaPendingDelivery(tracker: tracker)
@@ -202,7 +207,10 @@ public final class KafkaProducer: Sendable {
 
     /// Enqueues one record; librdkafka copies key, value and takes the headers.
     private static func produce(
-        rk: OpaquePointer, rkt: OpaquePointer, partition: Int32, record: KafkaProducerRecord,
+        rk: OpaquePointer,
+        rkt: OpaquePointer,
+        partition: Int32,
+        record: KafkaProducerRecord,
         opaque: UnsafeMutableRawPointer?
     ) -> rd_kafka_resp_err_t {
         var headers: OpaquePointer?
@@ -221,7 +229,16 @@ public final class KafkaProducer: Sendable {
         let err = withBytes(of: record.key) { key in
             withBytes(of: record.value) { value in
                 fieldtally_produce(
-                    rk, rkt, partition, key.baseAddress, key.count, value.baseAddress, value.count, headers, opaque)
+                    rk,
+                    rkt,
+                    partition,
+                    key.baseAddress,
+                    key.count,
+                    value.baseAddress,
+                    value.count,
+                    headers,
+                    opaque
+                )
             }
         }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR, let headers { rd_kafka_headers_destroy(headers) }
@@ -240,7 +257,8 @@ public final class KafkaProducer: Sendable {
         try await blocking.run { () throws(KafkaError) in
             try KafkaError.check(
                 rd_kafka_flush(client.pointer, timeout.timeoutMilliseconds),
-                "\(client.callbacks.clientDescription): flush (\(rd_kafka_outq_len(client.pointer)) records outstanding after \(timeout))")
+                "\(client.callbacks.clientDescription): flush (\(rd_kafka_outq_len(client.pointer)) records outstanding after \(timeout))"
+            )
         }
     }
 

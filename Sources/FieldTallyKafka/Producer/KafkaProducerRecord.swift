@@ -21,7 +21,11 @@ public struct KafkaProducerRecord: Sendable, Hashable {
     ///   - headers: Headers, in order. Default: none.
     ///   - partition: Explicit partition, from 0, or nil to partition by key. Default: nil.
     public init(
-        topic: String, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaHeader] = [], partition: Int? = nil
+        topic: String,
+        key: [UInt8]? = nil,
+        value: [UInt8]?,
+        headers: [KafkaHeader] = [],
+        partition: Int? = nil
     ) {
         self.topic = topic
         self.key = key
@@ -40,7 +44,11 @@ public struct KafkaProducerRecord: Sendable, Hashable {
     ///   - partition: Explicit partition, from 0, or nil to partition by key. Default: nil.
     public init(topic: String, key: String?, value: String?, headers: [KafkaHeader] = [], partition: Int? = nil) {
         self.init(
-            topic: topic, key: key.map { Array($0.utf8) }, value: value.map { Array($0.utf8) }, headers: headers,
-            partition: partition)
+            topic: topic,
+            key: key.map { Array($0.utf8) },
+            value: value.map { Array($0.utf8) },
+            headers: headers,
+            partition: partition
+        )
     }
 }

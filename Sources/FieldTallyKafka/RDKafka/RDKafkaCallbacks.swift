@@ -8,9 +8,10 @@ import Synchronization
 /// so the unretained pointer handed to librdkafka never dangles.
 final class RDKafkaCallbacks: Sendable {
     /// Called on the consumer thread for a rebalance: (handle, event code, partitions).
-    typealias RebalanceHandler = @Sendable (
-        OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
-    ) -> Void
+    typealias RebalanceHandler =
+        @Sendable (
+            OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+        ) -> Void
 
     let logger: Logger
     /// Names the client in messages: `"producer (brokers 127.0.0.1:9092)"`.
@@ -21,7 +22,9 @@ final class RDKafkaCallbacks: Sendable {
     private let fatalError = Lock<KafkaError?>(nil)
 
     init(
-        clientDescription: String, logger: Logger, events: AsyncStream<KafkaClientEvent>.Continuation,
+        clientDescription: String,
+        logger: Logger,
+        events: AsyncStream<KafkaClientEvent>.Continuation,
         rebalance: RebalanceHandler? = nil
     ) {
         self.clientDescription = clientDescription
@@ -58,7 +61,10 @@ final class RDKafkaCallbacks: Sendable {
 }
 
 private func errorCallback(
-    _ rk: OpaquePointer?, _ code: Int32, _ reason: UnsafePointer<CChar>?, _ opaque: UnsafeMutableRawPointer?
+    _ rk: OpaquePointer?,
+    _ code: Int32,
+    _ reason: UnsafePointer<CChar>?,
+    _ opaque: UnsafeMutableRawPointer?
 ) {
     guard let callbacks = RDKafkaCallbacks.from(opaque) else { return }
     let err = rd_kafka_resp_err_t(code)
@@ -71,11 +77,13 @@ private func errorCallback(
             code: .fatal,
             message: "\(callbacks.clientDescription) hit a fatal error and must be recreated: "
                 + "\(String(cString: rd_kafka_err2name(underlying))): \(String(cBuffer: buffer))",
-            isFatal: true)
+            isFatal: true
+        )
     } else {
         error = KafkaError(
             code: KafkaError.Code(err),
-            message: "\(callbacks.clientDescription): \(reason.map { String(cString: $0) } ?? "no reason given")")
+            message: "\(callbacks.clientDescription): \(reason.map { String(cString: $0) } ?? "no reason given")"
+        )
         error.isRetriable = true
     }
     if error.isFatal {
@@ -87,7 +95,10 @@ private func errorCallback(
 }
 
 private func statisticsCallback(
-    _ rk: OpaquePointer?, _ json: UnsafeMutablePointer<CChar>?, _ length: Int, _ opaque: UnsafeMutableRawPointer?
+    _ rk: OpaquePointer?,
+    _ json: UnsafeMutablePointer<CChar>?,
+    _ length: Int,
+    _ opaque: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let callbacks = RDKafkaCallbacks.from(opaque), let json else { return 0 }
     let text = json.withMemoryRebound(to: UInt8.self, capacity: length) {
@@ -98,7 +109,10 @@ private func statisticsCallback(
 }
 
 private func logCallback(
-    _ rk: OpaquePointer?, _ level: Int32, _ facility: UnsafePointer<CChar>?, _ message: UnsafePointer<CChar>?
+    _ rk: OpaquePointer?,
+    _ level: Int32,
+    _ facility: UnsafePointer<CChar>?,
+    _ message: UnsafePointer<CChar>?
 ) {
     guard let rk, let callbacks = RDKafkaCallbacks.from(rd_kafka_opaque(rk)) else { return }
     let text = "\(facility.map { String(cString: $0) } ?? "-"): \(message.map { String(cString: $0) } ?? "")"
@@ -115,8 +129,10 @@ private func logCallback(
 }
 
 private func rebalanceCallback(
-    _ rk: OpaquePointer?, _ code: rd_kafka_resp_err_t,
-    _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, _ opaque: UnsafeMutableRawPointer?
+    _ rk: OpaquePointer?,
+    _ code: rd_kafka_resp_err_t,
+    _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+    _ opaque: UnsafeMutableRawPointer?
 ) {
     guard let rk, let partitions, let callbacks = RDKafkaCallbacks.from(opaque), let handler = callbacks.rebalance
     else { return }

@@ -28,7 +28,8 @@ final class RDKafkaClient: Sendable {
                 throw KafkaError(
                     code: .invalidConfiguration,
                     message: "\(callbacks.clientDescription): configuration property \(key)=\(value) rejected: "
-                        + String(cBuffer: errorText))
+                        + String(cBuffer: errorText)
+                )
             }
         }
         callbacks.install(on: conf)
@@ -38,7 +39,8 @@ final class RDKafkaClient: Sendable {
             rd_kafka_conf_destroy(conf)  // still ours when rd_kafka_new fails
             throw KafkaError(
                 code: .invalidConfiguration,
-                message: "\(callbacks.clientDescription): could not create the client: \(String(cBuffer: errorText))")
+                message: "\(callbacks.clientDescription): could not create the client: \(String(cBuffer: errorText))"
+            )
         }
         handle = SendableOpaquePointer(rk)
         self.callbacks = callbacks
@@ -59,7 +61,8 @@ final class RDKafkaClient: Sendable {
         var metadata: UnsafePointer<rd_kafka_metadata>?
         try KafkaError.check(
             rd_kafka_metadata(pointer, 0, rkt, &metadata, timeoutMilliseconds),
-            "\(callbacks.clientDescription): metadata for topic '\(topic)'")
+            "\(callbacks.clientDescription): metadata for topic '\(topic)'"
+        )
         defer { rd_kafka_metadata_destroy(metadata) }
         guard let metadata, metadata.pointee.topic_cnt > 0 else {
             throw KafkaError(code: .unknownTopic, message: "\(callbacks.clientDescription): topic '\(topic)' not in metadata")
@@ -75,7 +78,8 @@ final class RDKafkaClient: Sendable {
         var high: Int64 = 0
         try KafkaError.check(
             rd_kafka_query_watermark_offsets(pointer, topic, Int32(partition), &low, &high, timeoutMilliseconds),
-            "\(callbacks.clientDescription): watermarks of \(topic)[\(partition)]")
+            "\(callbacks.clientDescription): watermarks of \(topic)[\(partition)]"
+        )
         return (low, high)
     }
 }

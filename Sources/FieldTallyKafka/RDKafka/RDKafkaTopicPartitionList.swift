@@ -20,7 +20,10 @@ final class RDKafkaTopicPartitionList {
         (0..<Int(list.pointee.cnt)).map { index in
             let element = list.pointee.elems[index]
             return KafkaTopicPartitionOffset(
-                topic: String(cString: element.topic), partition: Int(element.partition), offset: element.offset)
+                topic: String(cString: element.topic),
+                partition: Int(element.partition),
+                offset: element.offset
+            )
         }
     }
 

@@ -108,8 +108,13 @@ public struct Aggregator: Sendable {
     public func prepare(_ coded: CodedSubmission) -> PreparedSubmission {
         let unit = frame.position(of: coded.submission.respondentId)
         let contribution = unit.map { unit in
-            IndexedContribution(of: coded, plan: plan, layout: counts.layout, region: frame.units[unit].region,
-                                regionNumber: frame.regionNumber(ofUnitAt: unit))
+            IndexedContribution(
+                of: coded,
+                plan: plan,
+                layout: counts.layout,
+                region: frame.units[unit].region,
+                regionNumber: frame.regionNumber(ofUnitAt: unit)
+            )
         }
         return PreparedSubmission(coded.submission, inFrame: unit != nil, unitPosition: unit, contribution: contribution)
     }
@@ -127,8 +132,11 @@ public struct Aggregator: Sendable {
         // the record rather than copied.
         guard submission.inFrame, let contribution = submission.counted.take() else {
             let rejection = Rejection(reason: .unknownRespondent, respondentId: submission.respondentId, instanceId: submission.instanceId)
-            return recordInPartition(rejection, at: position,
-                                     detail: "respondent_id '\(submission.respondentId)' is not in the population frame")
+            return recordInPartition(
+                rejection,
+                at: position,
+                detail: "respondent_id '\(submission.respondentId)' is not in the population frame"
+            )
         }
         let entry = entryPosition(of: submission.respondentId, unit: submission.unitPosition)
         // The record is changed in place in the array (no copy of its version map).
@@ -141,17 +149,27 @@ public struct Aggregator: Sendable {
     }
 
     /// The rules of `apply(_:at:)` for one respondent's record, counting into `counts` and `paradata`.
-    private static func apply(_ submission: PreparedSubmission, _ contribution: consuming CountedContribution, at position: InputPosition?,
-                              to entry: inout Entry, counts: inout IndexedTally, paradata: inout ParadataCounts) -> Outcome {
+    private static func apply(
+        _ submission: PreparedSubmission,
+        _ contribution: consuming CountedContribution,
+        at position: InputPosition?,
+        to entry: inout Entry,
+        counts: inout IndexedTally,
+        paradata: inout ParadataCounts
+    ) -> Outcome {
         if entry.state.hasApplied(position) { return .alreadyApplied }
 
         let fingerprint = submission.fingerprint
         let outcome: Outcome
         if let seen = entry.state.versions[submission.instanceId] {
-            outcome = seen == fingerprint
+            outcome =
+                seen == fingerprint
                 ? .noop
-                : reject(.instanceConflict, submission,
-                         "instance_id '\(submission.instanceId)' was already accepted with other content; a changed answer needs a new instance_id and deprecated_id naming the head")
+                : reject(
+                    .instanceConflict,
+                    submission,
+                    "instance_id '\(submission.instanceId)' was already accepted with other content; a changed answer needs a new instance_id and deprecated_id naming the head"
+                )
         } else if let deprecated = submission.deprecatedId {
             if let head = entry.state.headInstanceId, deprecated == head {
                 outcome = .acceptedEdit(replaced: head)
@@ -160,8 +178,11 @@ public struct Aggregator: Sendable {
                 outcome = reject(.staleEdit, submission, "deprecated_id '\(deprecated)' does not name the current head: \(head)")
             }
         } else if let head = entry.state.headInstanceId {
-            outcome = reject(.duplicateRespondent, submission,
-                             "respondent '\(submission.respondentId)' already has an accepted version ('\(head)'); send an edit naming it in deprecated_id")
+            outcome = reject(
+                .duplicateRespondent,
+                submission,
+                "respondent '\(submission.respondentId)' already has an accepted version ('\(head)'); send an edit naming it in deprecated_id"
+            )
         } else {
             outcome = .acceptedFirst
         }
@@ -244,8 +265,11 @@ public struct Aggregator: Sendable {
     @discardableResult
     public mutating func recordUpstreamRejection(_ rejection: Rejection, at position: InputPosition? = nil) -> Outcome {
         let problems = rejection.problems.map { "\($0.pointer.isEmpty ? "(message)" : $0.pointer) \($0.code.rawValue): \($0.message)" }
-        return recordInPartition(rejection, at: position,
-                                 detail: problems.isEmpty ? "rejected before aggregation: \(rejection.reason.rawValue)" : problems.joined(separator: "; "))
+        return recordInPartition(
+            rejection,
+            at: position,
+            detail: problems.isEmpty ? "rejected before aggregation: \(rejection.reason.rawValue)" : problems.joined(separator: "; ")
+        )
     }
 
     private static func reject(_ reason: RejectionReason, _ submission: PreparedSubmission, _ detail: String) -> Outcome {
@@ -328,7 +352,10 @@ public struct Aggregator: Sendable {
         if record.isParadata {
             let restored: PartitionParadata = try Self.decode(record)
             guard restored.partition == partition, record.key == PartitionParadata.changelogKey(partition: partition) else {
-                throw TallyError(.misplacedRecord, "changelog record '\(record.key)' holds partition \(restored.partition)'s paradata; this aggregator owns partition \(partition)")
+                throw TallyError(
+                    .misplacedRecord,
+                    "changelog record '\(record.key)' holds partition \(restored.partition)'s paradata; this aggregator owns partition \(partition)"
+                )
             }
             paradata.add(partitionRecord.paradata, sign: -1)
             paradata.add(restored.paradata)

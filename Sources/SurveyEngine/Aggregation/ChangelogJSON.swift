@@ -12,7 +12,7 @@ enum ChangelogJSON {
     /// aggregator holds it apart from the state).
     static func encode(_ state: RespondentState, contribution: CountedContribution?) -> Data {
         var out: [UInt8] = []
-        out.reserveCapacity(2_048) // a record with a contribution is about 1.3 kB: room without growing
+        out.reserveCapacity(2_048)  // a record with a contribution is about 1.3 kB: room without growing
         var object = Members(&out)
         object.key("applied", into: &out)
         JSONWriter.writeCounts(state.applied, into: &out)
@@ -60,17 +60,25 @@ enum ChangelogJSON {
     }
 
     private static func write(_ contribution: Contribution, into out: inout [UInt8]) {
-        writeContribution(contribution.codebookVersion, contribution.day, contribution.formVersion, contribution.region, into: &out,
-                          fields: { out in
-            JSONWriter.writeObject(contribution.fields, into: &out) { value, out in
-                out.append(contentsOf: #"{"answered":"#.utf8)
-                writeField(value.answered, into: &out) { out in writeStrings(value.codes, into: &out) }
+        writeContribution(
+            contribution.codebookVersion,
+            contribution.day,
+            contribution.formVersion,
+            contribution.region,
+            into: &out,
+            fields: { out in
+                JSONWriter.writeObject(contribution.fields, into: &out) { value, out in
+                    out.append(contentsOf: #"{"answered":"#.utf8)
+                    writeField(value.answered, into: &out) { out in writeStrings(value.codes, into: &out) }
+                }
+            },
+            freeTexts: { out in
+                writeStrings(contribution.freeTextAnswered, into: &out)
+            },
+            numbers: { out in
+                JSONWriter.writeObject(contribution.numbers, into: &out) { value, out in JSONWriter.writeNumber(value, into: &out) }
             }
-        }, freeTexts: { out in
-            writeStrings(contribution.freeTextAnswered, into: &out)
-        }, numbers: { out in
-            JSONWriter.writeObject(contribution.numbers, into: &out) { value, out in JSONWriter.writeNumber(value, into: &out) }
-        })
+        )
     }
 
     /// The same bytes as `write(indexed.contribution, into:)`, from the layout's names and codes
@@ -79,40 +87,55 @@ enum ChangelogJSON {
         let layout = indexed.layout
         layout.json.withUnsafeBufferPointer { json in
             func piece(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: json[range]) }
-            writeContribution(indexed.codebookVersion, indexed.day, indexed.formVersion, indexed.region, into: &out,
-                              fields: { out in
-                out.append(UInt8(ascii: "{"))
-                for (n, (field, prefix)) in layout.fieldOrder.enumerated() {
-                    if n > 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(contentsOf: piece(prefix))
-                    writeField(indexed.bits.hasBit(field), into: &out) { out in
-                        let start = layout.codeStart[field]
-                        writeList(into: &out) { item in indexed.forEachCode(of: field) { item(piece(layout.codeJSON[start + $0])) } }
+            writeContribution(
+                indexed.codebookVersion,
+                indexed.day,
+                indexed.formVersion,
+                indexed.region,
+                into: &out,
+                fields: { out in
+                    out.append(UInt8(ascii: "{"))
+                    for (n, (field, prefix)) in layout.fieldOrder.enumerated() {
+                        if n > 0 { out.append(UInt8(ascii: ",")) }
+                        out.append(contentsOf: piece(prefix))
+                        writeField(indexed.bits.hasBit(field), into: &out) { out in
+                            let start = layout.codeStart[field]
+                            writeList(into: &out) { item in indexed.forEachCode(of: field) { item(piece(layout.codeJSON[start + $0])) } }
+                        }
                     }
+                    out.append(UInt8(ascii: "}"))
+                },
+                freeTexts: { out in
+                    writeList(into: &out) { item in indexed.forEachFreeText { item(piece(layout.freeTextJSON[$0])) } }
+                },
+                numbers: { out in
+                    out.append(UInt8(ascii: "{"))
+                    var n = 0
+                    for (position, prefix) in layout.numericOrder where !indexed.numbers[position].isNaN {
+                        if n > 0 { out.append(UInt8(ascii: ",")) }
+                        n += 1
+                        out.append(contentsOf: piece(prefix))
+                        JSONWriter.writeNumber(indexed.numbers[position], into: &out)
+                    }
+                    out.append(UInt8(ascii: "}"))
                 }
-                out.append(UInt8(ascii: "}"))
-            }, freeTexts: { out in
-                writeList(into: &out) { item in indexed.forEachFreeText { item(piece(layout.freeTextJSON[$0])) } }
-            }, numbers: { out in
-                out.append(UInt8(ascii: "{"))
-                var n = 0
-                for (position, prefix) in layout.numericOrder where !indexed.numbers[position].isNaN {
-                    if n > 0 { out.append(UInt8(ascii: ",")) }
-                    n += 1
-                    out.append(contentsOf: piece(prefix))
-                    JSONWriter.writeNumber(indexed.numbers[position], into: &out)
-                }
-                out.append(UInt8(ascii: "}"))
-            })
+            )
         }
     }
 
     /// A contribution object: its string members, and its fields, free texts and numbers
     /// (each a whole JSON value) written by the closures.
     @inline(__always)
-    private static func writeContribution(_ codebookVersion: String, _ day: String, _ formVersion: String, _ region: String,
-                                          into out: inout [UInt8], fields: (inout [UInt8]) -> Void,
-                                          freeTexts: (inout [UInt8]) -> Void, numbers: (inout [UInt8]) -> Void) {
+    private static func writeContribution(
+        _ codebookVersion: String,
+        _ day: String,
+        _ formVersion: String,
+        _ region: String,
+        into out: inout [UInt8],
+        fields: (inout [UInt8]) -> Void,
+        freeTexts: (inout [UInt8]) -> Void,
+        numbers: (inout [UInt8]) -> Void
+    ) {
         var object = Members(&out)
         object.key("codebook_version", into: &out)
         JSONWriter.writeString(codebookVersion, into: &out)

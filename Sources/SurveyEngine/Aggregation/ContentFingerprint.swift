@@ -24,7 +24,7 @@ public struct ContentFingerprint: Sendable, Hashable, Codable, CustomStringConve
     ///
     /// - Parameter submission: A validated submission.
     public init(of submission: borrowing Submission) {
-        var state: UInt64 = 0x4654_5631 // "FTV1": the scheme's version, so a change of scheme changes every value
+        var state: UInt64 = 0x4654_5631  // "FTV1": the scheme's version, so a change of scheme changes every value
         // Parts mixed in this order (no array of them is built).
         state = ContentHasher.mix(state ^ ContentHasher.hash(submission.answers))
         state = ContentHasher.mix(state ^ (submission.deprecatedId.map(ContentHasher.hash(string:)) ?? ContentHasher.hash(.null)))

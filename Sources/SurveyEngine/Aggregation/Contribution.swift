@@ -50,8 +50,15 @@ public struct Contribution: Sendable, Hashable, Codable {
     ///   - fields: Per plan field name, its value; give every plan field, or the aggregator counts it unanswered.
     ///   - numbers: Per numeric summary name, the value; omit a name without a value.
     ///   - freeTextAnswered: Names of the plan's free texts that were answered, in plan order.
-    public init(region: String, formVersion: String, codebookVersion: String, day: String,
-                fields: [String: FieldValue], numbers: [String: Double], freeTextAnswered: [String]) {
+    public init(
+        region: String,
+        formVersion: String,
+        codebookVersion: String,
+        day: String,
+        fields: [String: FieldValue],
+        numbers: [String: Double],
+        freeTextAnswered: [String]
+    ) {
         self.region = region
         self.formVersion = formVersion
         self.codebookVersion = codebookVersion

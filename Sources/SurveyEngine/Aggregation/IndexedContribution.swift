@@ -74,12 +74,14 @@ struct IndexedContribution: Sendable {
     /// Indexes `contribution`, or `nil` when `layout` does not express it exactly (see the type).
     init?(_ contribution: Contribution, layout: PlanLayout) {
         guard let regionNumber = layout.regionPositions[contribution.region],
-              contribution.fields.count == layout.fieldNames.count,
-              contribution.numbers.count <= layout.numericNames.count else { return nil }
+            contribution.fields.count == layout.fieldNames.count,
+            contribution.numbers.count <= layout.numericNames.count
+        else { return nil }
         var bits = [UInt64](repeating: 0, count: layout.bitCount)
         for (f, name) in layout.fieldNames.enumerated() {
             guard let value = contribution.fields[name],
-                  Self.setPositions(of: value.codes, among: layout.fieldCodes[f], in: &bits, from: layout.maskStart[f]) else { return nil }
+                Self.setPositions(of: value.codes, among: layout.fieldCodes[f], in: &bits, from: layout.maskStart[f])
+            else { return nil }
             if value.answered { bits.setBit(f) }
         }
         var numbers = [Double](repeating: .nan, count: layout.numericNames.count)
@@ -111,8 +113,15 @@ struct IndexedContribution: Sendable {
         for (s, value) in self.numbers.enumerated() where !value.isNaN { numbers[layout.numericNames[s]] = value }
         var freeText: [String] = []
         bits.forEachBit(from: layout.freeTextStart, words: bitCountOfFreeTexts) { freeText.append(layout.freeTextNames[$0]) }
-        return Contribution(region: region, formVersion: formVersion, codebookVersion: codebookVersion, day: day,
-                            fields: fields, numbers: numbers, freeTextAnswered: freeText)
+        return Contribution(
+            region: region,
+            formVersion: formVersion,
+            codebookVersion: codebookVersion,
+            day: day,
+            fields: fields,
+            numbers: numbers,
+            freeTextAnswered: freeText
+        )
     }
 
     /// Field `field`'s codes in plan order.
@@ -150,8 +159,13 @@ struct IndexedContribution: Sendable {
 
     /// An option field: calls `found` with the position of each plan code found at `path`;
     /// returns whether it was answered (a non-empty array or string).
-    private static func options(at path: TallyPath, multi: Bool, in submission: Submission, among planCodes: [String],
-                                found: (Int) -> Void) -> Bool {
+    private static func options(
+        at path: TallyPath,
+        multi: Bool,
+        in submission: Submission,
+        among planCodes: [String],
+        found: (Int) -> Void
+    ) -> Bool {
         var answered = false
         path.forEachValue(in: submission) { value in
             if multi {

@@ -83,7 +83,8 @@ struct IndexedTally: Sendable {
         var partial = overflow
         partial.counted += counted
         for (f, name) in layout.fieldNames.enumerated() {
-            let start = layout.codeStart[f], codes = layout.fieldCodes[f]
+            let start = layout.codeStart[f]
+            let codes = layout.fieldCodes[f]
             guard answered[f] != 0 || self.codes[start..<(start + codes.count)].contains(where: { $0 != 0 }) else { continue }
             let emptied = { (counts: inout PartialTally.FieldCounts) -> Bool in
                 counts.answered += answered[f]
@@ -97,7 +98,8 @@ struct IndexedTally: Sendable {
         }
         for (t, count) in freeText.enumerated() where count != 0 { partial.freeTextAnswered.add(count, to: layout.freeTextNames[t]) }
         for tab in layout.crosstabs {
-            let rows = layout.fieldCodes[tab.rows], columns = layout.fieldCodes[tab.columns]
+            let rows = layout.fieldCodes[tab.rows]
+            let columns = layout.fieldCodes[tab.columns]
             for (r, row) in rows.enumerated() {
                 for (c, column) in columns.enumerated() {
                     let count = cells[tab.cellStart + r * columns.count + c]

@@ -59,7 +59,9 @@ final class PlanLayout: Sendable {
 
     /// Numbers `plan`, with `regions` (usually the frame's, in frame order).
     init(plan: TallyPlan, regions: [String]) {
-        let fieldNames = plan.fields.map(\.name), fieldCodes = plan.fields.map(\.codes), numericNames = plan.numeric.map(\.name)
+        let fieldNames = plan.fields.map(\.name)
+        let fieldCodes = plan.fields.map(\.codes)
+        let numericNames = plan.numeric.map(\.name)
         let fieldPositions = Self.positions(fieldNames)
         self.fieldNames = fieldNames
         self.fieldCodes = fieldCodes
@@ -82,7 +84,8 @@ final class PlanLayout: Sendable {
         self.crosstabs = crosstabs
         cellCount = cellStart
 
-        let answeredWords = Self.words(for: fieldNames.count), maskWords = fieldCodes.map { Self.words(for: $0.count) }
+        let answeredWords = Self.words(for: fieldNames.count)
+        let maskWords = fieldCodes.map { Self.words(for: $0.count) }
         self.answeredWords = answeredWords
         self.maskWords = maskWords
         maskStart = Self.starts(of: maskWords).map { $0 + answeredWords }
@@ -100,9 +103,10 @@ final class PlanLayout: Sendable {
     /// Whether `other` numbers everything the same way (made from an equal plan and regions), so
     /// contributions indexed with either can be counted with the other.
     func matches(_ other: PlanLayout) -> Bool {
-        self === other || (fieldNames == other.fieldNames && fieldCodes == other.fieldCodes && numericNames == other.numericNames
-            && freeTextNames == other.freeTextNames && regionNames == other.regionNames
-            && crosstabs.elementsEqual(other.crosstabs) { $0 == $1 })
+        self === other
+            || (fieldNames == other.fieldNames && fieldCodes == other.fieldCodes && numericNames == other.numericNames
+                && freeTextNames == other.freeTextNames && regionNames == other.regionNames
+                && crosstabs.elementsEqual(other.crosstabs) { $0 == $1 })
     }
 
     private static func words(for bits: Int) -> Int { (bits + 63) / 64 }

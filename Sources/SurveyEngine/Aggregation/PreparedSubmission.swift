@@ -34,8 +34,15 @@ public struct PreparedSubmission: Sendable, Hashable {
     ///   - inFrame: Whether the respondent is in the population frame; false makes ``Aggregator`` reject it.
     ///   - fingerprint: The fingerprint of its whole content, for re-send and conflict checks.
     ///   - contribution: What it counts if it becomes the head; nil when the respondent is not in the frame.
-    public init(respondentId: String, instanceId: String, deprecatedId: String?, submittedDay: String, inFrame: Bool,
-                fingerprint: ContentFingerprint, contribution: Contribution?) {
+    public init(
+        respondentId: String,
+        instanceId: String,
+        deprecatedId: String?,
+        submittedDay: String,
+        inFrame: Bool,
+        fingerprint: ContentFingerprint,
+        contribution: Contribution?
+    ) {
         self.respondentId = respondentId
         self.instanceId = instanceId
         self.deprecatedId = deprecatedId

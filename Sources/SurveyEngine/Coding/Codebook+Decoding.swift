@@ -66,7 +66,9 @@ extension KeyedDecodingContainer {
 
 extension Codebook: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case survey, version, description, text, numberWords = "number_words", negation, concepts, abbreviations, review, fields
+        case survey, version, description, text
+        case numberWords = "number_words"
+        case negation, concepts, abbreviations, review, fields
     }
 
     /// Decodes the YAML layout documented in `Schemas/CODEBOOK.md`.
@@ -100,8 +102,11 @@ extension Codebook: Decodable {
 
 extension Codebook.TextSettings: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case sentenceBreaks = "sentence_breaks", tolerance, sameFirstLetter = "same_first_letter"
-        case joinHyphenated = "join_hyphenated", stemming
+        case sentenceBreaks = "sentence_breaks"
+        case tolerance
+        case sameFirstLetter = "same_first_letter"
+        case joinHyphenated = "join_hyphenated"
+        case stemming
     }
 
     /// Decodes `text:`; absent keys take their defaults.
@@ -124,7 +129,8 @@ extension Codebook.TextSettings: Decodable {
 
 extension Codebook.Tolerance: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case minLength = "min_length", maxEdits = "max_edits"
+        case minLength = "min_length"
+        case maxEdits = "max_edits"
     }
 
     /// Decodes one tolerance tier.
@@ -140,7 +146,10 @@ extension Codebook.Tolerance: Decodable {
 
 extension Codebook.Negation: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case window, forwardStops = "forward_stops", backwardStops = "backward_stops", pseudo, cues
+        case window
+        case forwardStops = "forward_stops"
+        case backwardStops = "backward_stops"
+        case pseudo, cues
     }
 
     /// Decodes `negation:`.
@@ -184,14 +193,23 @@ extension Codebook.Cue: Decodable {
         var kind = Codebook.ScopeKind.negation
         if let text = try c.decodeIfPresent(String.self, forKey: .kind) {
             guard let parsed = Codebook.ScopeKind(rawValue: text) else {
-                throw CodebookProblem(at: c.codingPath, "negation cue \(id): kind '\(text)' is not one of "
-                    + Codebook.ScopeKind.allCases.map(\.rawValue).joined(separator: ", "))
+                throw CodebookProblem(
+                    at: c.codingPath,
+                    "negation cue \(id): kind '\(text)' is not one of "
+                        + Codebook.ScopeKind.allCases.map(\.rawValue).joined(separator: ", ")
+                )
             }
             kind = parsed
         }
-        self.init(id: id, direction: direction, window: try c.decodeIfPresent(Int.self, forKey: .window),
-                  phrases: try c.list(.phrases), fields: try c.decodeIfPresent([String].self, forKey: .fields),
-                  until: try c.list(.until), kind: kind)
+        self.init(
+            id: id,
+            direction: direction,
+            window: try c.decodeIfPresent(Int.self, forKey: .window),
+            phrases: try c.list(.phrases),
+            fields: try c.decodeIfPresent([String].self, forKey: .fields),
+            until: try c.list(.until),
+            kind: kind
+        )
     }
 }
 
@@ -242,8 +260,12 @@ extension Codebook.Code: Decodable {
 
 extension Codebook.Rule: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, phrases, misspellings, abbreviations, caseSensitive = "case_sensitive", fuzzy
-        case impliedBy = "implied_by", together, stem, confidence, reviewOnly = "review_only"
+        case id, phrases, misspellings, abbreviations
+        case caseSensitive = "case_sensitive"
+        case fuzzy
+        case impliedBy = "implied_by"
+        case together, stem, confidence
+        case reviewOnly = "review_only"
     }
 
     /// Decodes one rule.
@@ -271,7 +293,8 @@ extension Codebook.Rule: Decodable {
 
 extension Codebook.Implication: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case atLeast = "at_least", of
+        case atLeast = "at_least"
+        case of
     }
 
     /// Decodes `implied_by: {at_least: N, of: [...]}`.
@@ -287,7 +310,9 @@ extension Codebook.Implication: Decodable {
 
 extension Codebook.NumberRule: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, id, units, range, round, min, max, notPrecededBy = "not_preceded_by", notFollowedBy = "not_followed_by"
+        case name, id, units, range, round, min, max
+        case notPrecededBy = "not_preceded_by"
+        case notFollowedBy = "not_followed_by"
     }
 
     /// Decodes one number rule.

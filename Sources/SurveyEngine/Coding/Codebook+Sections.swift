@@ -34,9 +34,13 @@ extension Codebook {
         ///   - joinHyphenated: Whether a hyphenated phrase word also matches the joined word. Default: `true`.
         ///   - stemming: The name of the Snowball algorithm for stem matching, as libstemmer knows it.
         ///     Default: `english`.
-        public init(sentenceBreaks: [String] = [".", "!", "?", ";", "newline"],
-                    tolerance: [Tolerance] = [Tolerance(minLength: 6, maxEdits: 1)],
-                    sameFirstLetter: Bool = true, joinHyphenated: Bool = true, stemming: String = "english") {
+        public init(
+            sentenceBreaks: [String] = [".", "!", "?", ";", "newline"],
+            tolerance: [Tolerance] = [Tolerance(minLength: 6, maxEdits: 1)],
+            sameFirstLetter: Bool = true,
+            joinHyphenated: Bool = true,
+            stemming: String = "english"
+        ) {
             self.sentenceBreaks = sentenceBreaks
             self.tolerance = tolerance
             self.sameFirstLetter = sameFirstLetter
@@ -87,8 +91,13 @@ extension Codebook {
         ///   - pseudo: Phrases that contain a cue word but do not negate ("not only"); a cue inside one is
         ///     ignored. Default: none.
         ///   - cues: The negation and scope cues. Default: none, so nothing is ever cancelled.
-        public init(window: Int = 6, forwardStops: [String] = [], backwardStops: [String] = [],
-                    pseudo: [String] = [], cues: [Cue] = []) {
+        public init(
+            window: Int = 6,
+            forwardStops: [String] = [],
+            backwardStops: [String] = [],
+            pseudo: [String] = [],
+            cues: [Cue] = []
+        ) {
             self.window = window
             self.forwardStops = forwardStops
             self.backwardStops = backwardStops
@@ -133,8 +142,15 @@ extension Codebook {
         ///   - fields: The coded fields that use the cue, which must be declared fields. Default: `nil`, every field.
         ///   - until: Extra words that end only this cue's forward scope. Default: none.
         ///   - kind: What the cue says about the codes it cancels, reported with them. Default: `.negation`.
-        public init(id: String, direction: Direction = .forward, window: Int? = nil, phrases: [String],
-                    fields: [String]? = nil, until: [String] = [], kind: ScopeKind = .negation) {
+        public init(
+            id: String,
+            direction: Direction = .forward,
+            window: Int? = nil,
+            phrases: [String],
+            fields: [String]? = nil,
+            until: [String] = [],
+            kind: ScopeKind = .negation
+        ) {
             self.id = id
             self.direction = direction
             self.window = window
@@ -234,8 +250,14 @@ extension Codebook {
         ///   - rules: The matching rules, any one of which assigns the code; at least one is required.
         ///   - exclude: Phrases that look like the code but are not it; a match overlapping one is dropped.
         ///     Default: none.
-        public init(code: String, label: String? = nil, description: String? = nil, report: Bool = true,
-                    rules: [Rule], exclude: [String] = []) {
+        public init(
+            code: String,
+            label: String? = nil,
+            description: String? = nil,
+            report: Bool = true,
+            rules: [Rule],
+            exclude: [String] = []
+        ) {
             self.code = code
             self.label = label
             self.description = description
@@ -295,9 +317,19 @@ extension Codebook {
         ///     also goes to review. Default: 1.
         ///   - reviewOnly: Whether a match only suggests the code for review instead of coding it.
         ///     Default: `false`.
-        public init(id: String, phrases: [String] = [], misspellings: [String] = [], abbreviations: [String] = [],
-                    caseSensitive: Bool = false, fuzzy: Bool = true, impliedBy: Implication? = nil, together: [String] = [],
-                    stem: Bool = false, confidence: Double = 1, reviewOnly: Bool = false) {
+        public init(
+            id: String,
+            phrases: [String] = [],
+            misspellings: [String] = [],
+            abbreviations: [String] = [],
+            caseSensitive: Bool = false,
+            fuzzy: Bool = true,
+            impliedBy: Implication? = nil,
+            together: [String] = [],
+            stem: Bool = false,
+            confidence: Double = 1,
+            reviewOnly: Bool = false
+        ) {
             self.id = id
             self.phrases = phrases
             self.misspellings = misspellings
@@ -367,8 +399,17 @@ extension Codebook {
         ///   - max: The largest plausible value after conversion; larger values are ignored. Default: `nil`.
         ///   - notPrecededBy: Phrases that, right before the number, mean it is another quantity. Default: none.
         ///   - notFollowedBy: Phrases that, right after the unit, mean it is another quantity. Default: none.
-        public init(name: String, id: String, units: [Unit], range: RangeRule? = nil, round: Bool = true,
-                    min: Double? = nil, max: Double? = nil, notPrecededBy: [String] = [], notFollowedBy: [String] = []) {
+        public init(
+            name: String,
+            id: String,
+            units: [Unit],
+            range: RangeRule? = nil,
+            round: Bool = true,
+            min: Double? = nil,
+            max: Double? = nil,
+            notPrecededBy: [String] = [],
+            notFollowedBy: [String] = []
+        ) {
             self.name = name
             self.id = id
             self.units = units

@@ -51,9 +51,18 @@ public struct Codebook: Sendable, Hashable {
     ///     Default: none.
     ///   - review: When a coded text goes to review. Default: `ReviewSettings()` (confidence below 0.8).
     ///   - fields: The coded fields in report order; validation requires at least one.
-    public init(survey: String, version: String, description: String? = nil, text: TextSettings = TextSettings(),
-                numberWords: [String: Double] = [:], negation: Negation = Negation(), concepts: [String: [String]] = [:],
-                abbreviations: [String: String] = [:], review: ReviewSettings = ReviewSettings(), fields: [Field]) {
+    public init(
+        survey: String,
+        version: String,
+        description: String? = nil,
+        text: TextSettings = TextSettings(),
+        numberWords: [String: Double] = [:],
+        negation: Negation = Negation(),
+        concepts: [String: [String]] = [:],
+        abbreviations: [String: String] = [:],
+        review: ReviewSettings = ReviewSettings(),
+        fields: [Field]
+    ) {
         self.survey = survey
         self.version = version
         self.description = description

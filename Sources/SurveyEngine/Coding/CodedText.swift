@@ -31,8 +31,16 @@ public struct CodedText: Sendable, Hashable {
     ///   - negated: Cancelled mentions of codes not also assigned elsewhere in the text.
     ///   - numbers: Numbers read from the text, keyed by number rule name.
     ///   - review: The text's review item, or `nil` when the coder is sure. Default: `nil`.
-    public init(field: String, source: String, answered: Bool, codes: [String], evidence: [Evidence],
-                negated: [Evidence], numbers: [String: CodedNumber], review: ReviewItem? = nil) {
+    public init(
+        field: String,
+        source: String,
+        answered: Bool,
+        codes: [String],
+        evidence: [Evidence],
+        negated: [Evidence],
+        numbers: [String: CodedNumber],
+        review: ReviewItem? = nil
+    ) {
         self.review = review
         self.field = field
         self.source = source

@@ -70,8 +70,13 @@ public final class Coder: Sendable {
         }
     }
 
-    private func code(_ answers: JSONValue, _ analysis: inout TextAnalysis, _ texts: inout SourceTree.Texts,
-                      _ present: inout [Bool], _ pieces: inout ResultPieces) -> CodingResult {
+    private func code(
+        _ answers: JSONValue,
+        _ analysis: inout TextAnalysis,
+        _ texts: inout SourceTree.Texts,
+        _ present: inout [Bool],
+        _ pieces: inout ResultPieces
+    ) -> CodingResult {
         sources.collect(answers, into: &texts)
         var fields = unanswered
         var numbers: [String: CodedNumber] = [:]
@@ -127,8 +132,13 @@ public final class Coder: Sendable {
                     }
                     if Self.isUncoded(field, analysis) {
                         uncoded.append((current, path ?? concretePath()))
-                    } else if let item = reviewItem(field, bytes, analysis, text: texts.found[current].text,
-                                                    source: { path ?? concretePath() }) {
+                    } else if let item = reviewItem(
+                        field,
+                        bytes,
+                        analysis,
+                        text: texts.found[current].text,
+                        source: { path ?? concretePath() }
+                    ) {
                         review.append(item)
                     }
                 }
@@ -176,10 +186,16 @@ public final class Coder: Sendable {
     /// The review item for one answered text, or `nil` when the coder is sure: every reported
     /// code it found has a rule at or above the codebook's `review.min_confidence`, and no
     /// reported code was cancelled without also being found.
-    private func reviewItem(_ field: FieldProgram, _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: borrowing TextAnalysis,
-                            text original: String, source: () -> String) -> ReviewItem? {
+    private func reviewItem(
+        _ field: FieldProgram,
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ analysis: borrowing TextAnalysis,
+        text original: String,
+        source: () -> String
+    ) -> ReviewItem? {
         let threshold = program.minConfidence
-        var coded = false, doubtful = false
+        var coded = false
+        var doubtful = false
         for finding in analysis.positives where field.labelReported[Int(finding.label)] {
             coded = true
             if field.ruleConfidence[Int(finding.rule)] < threshold { doubtful = true }
@@ -199,27 +215,46 @@ public final class Coder: Sendable {
         for finding in analysis.positives where field.labelReported[Int(finding.label)] {
             let confidence = field.ruleConfidence[Int(finding.rule)]
             guard let top = best[finding.label], top < threshold, confidence == top,
-                  !candidates.contains(where: { $0.code == field.labelNames[Int(finding.label)] }) else { continue }
+                !candidates.contains(where: { $0.code == field.labelNames[Int(finding.label)] })
+            else { continue }
             low = true
-            candidates.append(ReviewItem.Candidate(code: field.labelNames[Int(finding.label)], rule: field.ruleIDs[Int(finding.rule)],
-                                                   matched: text(finding), status: "coded",
-                                                   why: "confidence \(confidence) is below \(threshold)"))
+            candidates.append(
+                ReviewItem.Candidate(
+                    code: field.labelNames[Int(finding.label)],
+                    rule: field.ruleIDs[Int(finding.rule)],
+                    matched: text(finding),
+                    status: "coded",
+                    why: "confidence \(confidence) is below \(threshold)"
+                )
+            )
         }
         for finding in analysis.suggested where field.labelReported[Int(finding.label)] && best[finding.label] == nil {
             guard !candidates.contains(where: { $0.code == field.labelNames[Int(finding.label)] }) else { continue }
             low = true
-            candidates.append(ReviewItem.Candidate(code: field.labelNames[Int(finding.label)], rule: field.ruleIDs[Int(finding.rule)],
-                                                   matched: text(finding), status: "suggested",
-                                                   why: "\(field.ruleIDs[Int(finding.rule)]) only suggests the code"))
+            candidates.append(
+                ReviewItem.Candidate(
+                    code: field.labelNames[Int(finding.label)],
+                    rule: field.ruleIDs[Int(finding.rule)],
+                    matched: text(finding),
+                    status: "suggested",
+                    why: "\(field.ruleIDs[Int(finding.rule)]) only suggests the code"
+                )
+            )
         }
         var anyCancelled = false
         for finding in analysis.negated where field.labelReported[Int(finding.label)] && best[finding.label] == nil {
             anyCancelled = true
             guard !candidates.contains(where: { $0.code == field.labelNames[Int(finding.label)] }) else { continue }
             let cue = finding.cue >= 0 ? field.cues[Int(finding.cue)] : nil
-            candidates.append(ReviewItem.Candidate(code: field.labelNames[Int(finding.label)], rule: field.ruleIDs[Int(finding.rule)],
-                                                   matched: text(finding), status: "cancelled",
-                                                   why: cue.map { "cancelled by \($0.id) (\($0.kind.rawValue))" } ?? "cancelled"))
+            candidates.append(
+                ReviewItem.Candidate(
+                    code: field.labelNames[Int(finding.label)],
+                    rule: field.ruleIDs[Int(finding.rule)],
+                    matched: text(finding),
+                    status: "cancelled",
+                    why: cue.map { "cancelled by \($0.id) (\($0.kind.rawValue))" } ?? "cancelled"
+                )
+            )
         }
         let reason: ReviewItem.Reason
         if !coded {
@@ -265,10 +300,23 @@ public final class Coder: Sendable {
         return pool.withWorkspace { workspace in code(text, field, source, program, &workspace.analysis) }
     }
 
-    private func code(_ text: String, _ field: String, _ source: String, _ program: FieldProgram,
-                      _ analysis: inout TextAnalysis) -> CodedText {
-        var result = CodedText(field: field, source: source, answered: !Self.isBlank(text), codes: [], evidence: [],
-                               negated: [], numbers: [:], review: nil)
+    private func code(
+        _ text: String,
+        _ field: String,
+        _ source: String,
+        _ program: FieldProgram,
+        _ analysis: inout TextAnalysis
+    ) -> CodedText {
+        var result = CodedText(
+            field: field,
+            source: source,
+            answered: !Self.isBlank(text),
+            codes: [],
+            evidence: [],
+            negated: [],
+            numbers: [:],
+            review: nil
+        )
         guard result.answered else { return result }
         Self.withUTF8(text) { bytes in
             analysis.run(program, on: bytes, in: self.program)
@@ -290,21 +338,44 @@ public final class Coder: Sendable {
         return result
     }
 
-    private func evidence(_ finding: Finding, _ field: FieldProgram, _ source: String,
-                          _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: borrowing TextAnalysis) -> Evidence {
+    private func evidence(
+        _ finding: Finding,
+        _ field: FieldProgram,
+        _ source: String,
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ analysis: borrowing TextAnalysis
+    ) -> Evidence {
         let span = analysis.byteSpan(finding.start, finding.end)
-        return Evidence(code: field.labelNames[Int(finding.label)], rule: field.ruleIDs[Int(finding.rule)], source: source,
-                        start: span.lowerBound, end: span.upperBound,
-                        matched: String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self),
-                        confidence: field.ruleConfidence[Int(finding.rule)])
+        return Evidence(
+            code: field.labelNames[Int(finding.label)],
+            rule: field.ruleIDs[Int(finding.rule)],
+            source: source,
+            start: span.lowerBound,
+            end: span.upperBound,
+            matched: String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self),
+            confidence: field.ruleConfidence[Int(finding.rule)]
+        )
     }
 
-    private func number(_ found: NumberFinding, _ rule: FieldProgram.Number, _ source: String,
-                        _ bytes: UnsafeBufferPointer<UInt8>, _ analysis: borrowing TextAnalysis) -> CodedNumber {
+    private func number(
+        _ found: NumberFinding,
+        _ rule: FieldProgram.Number,
+        _ source: String,
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ analysis: borrowing TextAnalysis
+    ) -> CodedNumber {
         let span = analysis.byteSpan(found.start, found.end)
-        return CodedNumber(value: found.value, evidence: Evidence(
-            code: rule.name, rule: rule.ruleID, source: source, start: span.lowerBound, end: span.upperBound,
-            matched: String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self)))
+        return CodedNumber(
+            value: found.value,
+            evidence: Evidence(
+                code: rule.name,
+                rule: rule.ruleID,
+                source: source,
+                start: span.lowerBound,
+                end: span.upperBound,
+                matched: String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self)
+            )
+        )
     }
 
     /// Runs `body` on the text's UTF-8 bytes without copying a native string.

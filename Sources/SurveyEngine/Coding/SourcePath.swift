@@ -13,14 +13,23 @@ struct SourcePath: Sendable, Hashable {
     init(_ text: String, context: String) throws(SurveyDefinitionError) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 2, parts[0] == "answers" else {
-            throw SurveyDefinitionError(file: "codebook", message: "\(context) '\(text)': a source path starts at the "
-                + "submission root with 'answers.', e.g. answers.approaches.whole_system.description")
+            throw SurveyDefinitionError(
+                file: "codebook",
+                message: "\(context) '\(text)': a source path starts at the "
+                    + "submission root with 'answers.', e.g. answers.approaches.whole_system.description"
+            )
         }
         if parts.contains(where: \.isEmpty) {
-            throw SurveyDefinitionError(file: "codebook", message: "\(context) '\(text)': a source path has no empty steps (check for '..' or a trailing '.')")
+            throw SurveyDefinitionError(
+                file: "codebook",
+                message: "\(context) '\(text)': a source path has no empty steps (check for '..' or a trailing '.')"
+            )
         }
         if let bad = parts.first(where: { $0 != "*" && $0.contains("*") }) {
-            throw SurveyDefinitionError(file: "codebook", message: "\(context) '\(text)': '\(bad)' — a wildcard is a whole step: write answers.approaches.*.evidence")
+            throw SurveyDefinitionError(
+                file: "codebook",
+                message: "\(context) '\(text)': '\(bad)' — a wildcard is a whole step: write answers.approaches.*.evidence"
+            )
         }
         self.text = text
         self.steps = Array(parts.dropFirst())

@@ -66,7 +66,9 @@ struct SourceTree: Sendable {
                 ends[node].append((Int32(field), Int32(source)))
             }
         }
-        var keys = FlatLists<String>(), nodes = FlatLists<Int32>(), terminals = FlatLists<(field: Int32, source: Int32)>()
+        var keys = FlatLists<String>()
+        var nodes = FlatLists<Int32>()
+        var terminals = FlatLists<(field: Int32, source: Int32)>()
         for (children, here) in zip(named, ends) {
             keys.append(children.lazy.map(\.key))
             nodes.append(children.lazy.map(\.node))
@@ -111,17 +113,26 @@ struct SourceTree: Sendable {
     private func visit(_ node: Int, _ value: JSONValue, _ texts: inout Texts) {
         switch value {
         case .string(let text):
-            let first = Int(terminalStart[node]), last = Int(terminalStart[node + 1])
+            let first = Int(terminalStart[node])
+            let last = Int(terminalStart[node + 1])
             if first == last { return }
             let keyStart = Int32(texts.keys.count)
             texts.keys.append(contentsOf: texts.path)
             let keyEnd = Int32(texts.keys.count)
             for k in first..<last {
-                texts.found.append(Found(field: terminals[k].field, source: terminals[k].source,
-                                         keyStart: keyStart, keyEnd: keyEnd, text: text))
+                texts.found.append(
+                    Found(
+                        field: terminals[k].field,
+                        source: terminals[k].source,
+                        keyStart: keyStart,
+                        keyEnd: keyEnd,
+                        text: text
+                    )
+                )
             }
         case .object(let members):
-            let first = Int(namedStart[node]), last = Int(namedStart[node + 1])
+            let first = Int(namedStart[node])
+            let last = Int(namedStart[node + 1])
             let any = wildcard[node]
             if first == last && any < 0 { return }
             // Only the members the tree names (or a wildcard takes) are read: the others' values

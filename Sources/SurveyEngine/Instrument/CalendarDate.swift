@@ -15,7 +15,8 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     ///   - day: The day of the month, from 1 to the month's length in the Gregorian calendar.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              day >= 1, day <= CalendarDate.daysIn(month: month, year: year) else { return nil }
+            day >= 1, day <= CalendarDate.daysIn(month: month, year: year)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -28,8 +29,9 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     public init?(_ text: some StringProtocol) {
         let utf8 = Array(text.utf8)
         guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-"),
-              let year = CalendarDate.digits(utf8[0..<4]), let month = CalendarDate.digits(utf8[5..<7]),
-              let day = CalendarDate.digits(utf8[8..<10]) else { return nil }
+            let year = CalendarDate.digits(utf8[0..<4]), let month = CalendarDate.digits(utf8[5..<7]),
+            let day = CalendarDate.digits(utf8[8..<10])
+        else { return nil }
         self.init(year: year, month: month, day: day)
     }
 

@@ -16,8 +16,11 @@ extension Instrument {
         q.unknownFields = file.unknownFields ?? .reject
         let allowed = Instrument.keysApplying(to: file.type)
         for key in file.presentKeys.sorted() where !allowed.contains(key) {
-            throw SurveyDefinitionError(file: source, message:
-                "\(path) ('\(file.name)'): '\(key)' does not apply to type \(file.type.rawValue); it may use \(allowed.sorted().joined(separator: ", "))")
+            throw SurveyDefinitionError(
+                file: source,
+                message:
+                    "\(path) ('\(file.name)'): '\(key)' does not apply to type \(file.type.rawValue); it may use \(allowed.sorted().joined(separator: ", "))"
+            )
         }
         for (n, field) in (file.fields ?? []).enumerated() {
             q.fields.append(try question(from: field, path: "\(path).fields[\(n)]", source: source))
@@ -56,9 +59,11 @@ extension Instrument {
         if let repeated = Instrument.firstRepeat(envelopeMembers.map(\.member)) {
             throw fail("envelope: member name '\(repeated)' is used for two roles")
         }
-        for (role, member) in [("form_id", envelope.formId), ("form_version", envelope.formVersion), ("instance_id", envelope.instanceId),
-                               ("respondent_id", envelope.respondentId), ("submitted_at", envelope.submittedAt), ("answers", envelope.answers)]
-            where !member.required {
+        for (role, member) in [
+            ("form_id", envelope.formId), ("form_version", envelope.formVersion), ("instance_id", envelope.instanceId),
+            ("respondent_id", envelope.respondentId), ("submitted_at", envelope.submittedAt), ("answers", envelope.answers),
+        ]
+        where !member.required {
             throw fail("envelope.\(role) cannot be optional: every submission needs it (only deprecated_id may be)")
         }
         if envelope.answers.format != nil { throw fail("envelope.answers is an object and takes no format") }
@@ -122,7 +127,9 @@ extension Instrument {
                 guard q.type == .sectionMap else { throw fail("\(at): 'sections_for' applies to section_map only") }
                 try checkChoiceReference(source, codes: [], at: "\(at).sections_for")
                 if question(named: source)?.options != q.options {
-                    throw fail("\(at): sections_for names '\(source)', whose option list differs from '\(q.options ?? "")'; a section per chosen code needs the same list")
+                    throw fail(
+                        "\(at): sections_for names '\(source)', whose option list differs from '\(q.options ?? "")'; a section per chosen code needs the same list"
+                    )
                 }
             }
         }

@@ -45,10 +45,19 @@ public struct Instrument: Sendable, Hashable {
     ///   - source: A name for error messages. Default: `instrument`.
     /// - Throws: `SurveyDefinitionError` naming `source` and the first inconsistency found, e.g. a
     ///   question that refers to an undeclared option list, or `min_items` above `max_items`.
-    public init(formId: String, title: String? = nil, versions: [String], referenceDate: CalendarDate,
-                frameFile: String, limits: InstrumentLimits = InstrumentLimits(), envelope: Envelope = Envelope(),
-                optionLists: [OptionList], unknownAnswers: UnknownMemberPolicy = .reject, questions: [Question],
-                source: String = "instrument") throws(SurveyDefinitionError) {
+    public init(
+        formId: String,
+        title: String? = nil,
+        versions: [String],
+        referenceDate: CalendarDate,
+        frameFile: String,
+        limits: InstrumentLimits = InstrumentLimits(),
+        envelope: Envelope = Envelope(),
+        optionLists: [OptionList],
+        unknownAnswers: UnknownMemberPolicy = .reject,
+        questions: [Question],
+        source: String = "instrument"
+    ) throws(SurveyDefinitionError) {
         self.formId = formId
         self.title = title
         self.versions = versions
@@ -108,9 +117,19 @@ public struct Instrument: Sendable, Hashable {
         for (n, q) in file.questions.enumerated() {
             questions.append(try Instrument.question(from: q, path: "questions[\(n)]", source: source))
         }
-        try self.init(formId: file.formId, title: file.title, versions: file.versions, referenceDate: referenceDate,
-                      frameFile: file.frame.file, limits: limits, envelope: envelope, optionLists: lists,
-                      unknownAnswers: file.unknownAnswers ?? .reject, questions: questions, source: source)
+        try self.init(
+            formId: file.formId,
+            title: file.title,
+            versions: file.versions,
+            referenceDate: referenceDate,
+            frameFile: file.frame.file,
+            limits: limits,
+            envelope: envelope,
+            optionLists: lists,
+            unknownAnswers: file.unknownAnswers ?? .reject,
+            questions: questions,
+            source: source
+        )
     }
 
     /// The option list named `name`, or `nil`.

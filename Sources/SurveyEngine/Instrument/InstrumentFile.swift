@@ -15,8 +15,10 @@ struct InstrumentFile: Decodable {
     var unknownAnswers: UnknownMemberPolicy?
     var questions: [QuestionFile]
 
-    static let keys = ["form_id", "title", "versions", "reference_date", "frame", "limits", "envelope",
-                       "option_lists", "unknown_answers", "questions"]
+    static let keys = [
+        "form_id", "title", "versions", "reference_date", "frame", "limits", "envelope",
+        "option_lists", "unknown_answers", "questions",
+    ]
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.strictContainer(allowing: Self.keys, in: "the instrument")
@@ -108,8 +110,10 @@ struct InstrumentFile: Decodable {
     }
 
     struct QuestionFile: Decodable {
-        static let keys = ["name", "label", "type", "required", "required_when", "options", "min", "max",
-                           "min_items", "max_items", "distinct", "max_length", "fields", "sections_for", "unknown_fields"]
+        static let keys = [
+            "name", "label", "type", "required", "required_when", "options", "min", "max",
+            "min_items", "max_items", "distinct", "max_length", "fields", "sections_for", "unknown_fields",
+        ]
         var name: String
         var label: String?
         var type: QuestionType
@@ -134,8 +138,14 @@ struct InstrumentFile: Decodable {
             name = try c.decode(String.self, forKey: "name")
             label = try c.decodeIfPresent(String.self, forKey: "label")
             guard let type = try c.decodeWord(QuestionType.self, forKey: "type") else {
-                throw DecodingError.keyNotFound(AnyKey("type"), .init(codingPath: c.codingPath, debugDescription:
-                    "question '\(name)' has no type; one of \(QuestionType.allCases.map(\.rawValue).joined(separator: ", "))"))
+                throw DecodingError.keyNotFound(
+                    AnyKey("type"),
+                    .init(
+                        codingPath: c.codingPath,
+                        debugDescription:
+                            "question '\(name)' has no type; one of \(QuestionType.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                )
             }
             self.type = type
             required = try c.decodeIfPresent(Bool.self, forKey: "required")

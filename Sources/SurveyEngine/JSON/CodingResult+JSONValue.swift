@@ -79,10 +79,17 @@ extension Evidence {
     ///   number members `start` and `end`, and an optional number `confidence`.
     public init(jsonValue value: JSONValue) throws(SurveyDefinitionError) {
         guard let code = value["code"]?.stringValue, let rule = value["rule"]?.stringValue,
-              let source = value["source"]?.stringValue, let start = value["start"]?.numberValue,
-              let end = value["end"]?.numberValue, let matched = value["matched"]?.stringValue
+            let source = value["source"]?.stringValue, let start = value["start"]?.numberValue,
+            let end = value["end"]?.numberValue, let matched = value["matched"]?.stringValue
         else { throw SurveyDefinitionError(file: "coding", message: "evidence lacks code/rule/source/start/end/matched") }
-        self.init(code: code, rule: rule, source: source, start: Int(start), end: Int(end), matched: matched,
-                  confidence: value["confidence"]?.numberValue ?? 1)
+        self.init(
+            code: code,
+            rule: rule,
+            source: source,
+            start: Int(start),
+            end: Int(end),
+            matched: matched,
+            confidence: value["confidence"]?.numberValue ?? 1
+        )
     }
 }

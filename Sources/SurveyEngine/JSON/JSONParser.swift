@@ -51,8 +51,12 @@ public struct JSONParser: Sendable {
     /// - Returns: The parsed value, without the skipped member if the parser has one.
     public func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
         if let bad = UTF8Validator.firstInvalidOffset(in: bytes) {
-            throw JSONReader.error(.invalidUTF8, in: bytes, at: bad,
-                                   "byte 0x\(JSONReader.hex(bytes[bad])) does not start or continue a well-formed UTF-8 sequence")
+            throw JSONReader.error(
+                .invalidUTF8,
+                in: bytes,
+                at: bad,
+                "byte 0x\(JSONReader.hex(bytes[bad])) does not start or continue a well-formed UTF-8 sequence"
+            )
         }
         return try parseValidUTF8(bytes)
     }
@@ -154,9 +158,15 @@ struct JSONReader {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try parseLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try parseLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try parseLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try parseLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try parseLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try parseLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw fail("unexpected \(describe(index)), expected a value")
         }
@@ -209,7 +219,8 @@ struct JSONReader {
             index &+= 1
             skipWhitespace()
             if !skipPath.isEmpty, pathDepth == depth &- 1, depth <= skipPath.count,
-               isName(from: nameStart, to: nameEnd, step: skipPath[depth &- 1]) {
+                isName(from: nameStart, to: nameEnd, step: skipPath[depth &- 1])
+            {
                 if depth == skipPath.count {
                     try skipValue()
                 } else {
@@ -289,7 +300,10 @@ struct JSONReader {
                 let start = index
                 while index < count {
                     let b = base[index]
-                    if b == UInt8(ascii: ",") || b == UInt8(ascii: "}") || b == UInt8(ascii: "]") || b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { break }
+                    if b == UInt8(ascii: ",") || b == UInt8(ascii: "}") || b == UInt8(ascii: "]") || b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09
+                    {
+                        break
+                    }
                     index &+= 1
                 }
                 if index == start { throw fail("unexpected \(describe(index)), expected a value") }
@@ -440,7 +454,10 @@ struct JSONReader {
                     index &+= 2
                     let low = try parseHex4()
                     guard low >= 0xDC00 && low <= 0xDFFF else {
-                        throw fail(at: escapeStart, "high surrogate \\u\(JSONReader.hex4(scalar)) is followed by \\u\(JSONReader.hex4(low)), not a low surrogate")
+                        throw fail(
+                            at: escapeStart,
+                            "high surrogate \\u\(JSONReader.hex4(scalar)) is followed by \\u\(JSONReader.hex4(low)), not a low surrogate"
+                        )
                     }
                     scalar = 0x10000 &+ ((scalar &- 0xD800) << 10) &+ (low &- 0xDC00)
                 } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
@@ -523,7 +540,11 @@ struct JSONReader {
         if index < count && base[index] == UInt8(ascii: ".") {
             index &+= 1
             guard index < count && JSONReader.isDigit(base[index]) else {
-                throw fail(index < count ? "unexpected \(describe(index)), expected a digit after the decimal point" : "unexpected end of input, expected a digit after the decimal point")
+                throw fail(
+                    index < count
+                        ? "unexpected \(describe(index)), expected a digit after the decimal point"
+                        : "unexpected end of input, expected a digit after the decimal point"
+                )
             }
             while index < count && JSONReader.isDigit(base[index]) {
                 if significantDigits < 19 { mantissa = mantissa &* 10 &+ UInt64(base[index] &- 0x30) }
@@ -541,7 +562,11 @@ struct JSONReader {
                 index &+= 1
             }
             guard index < count && JSONReader.isDigit(base[index]) else {
-                throw fail(index < count ? "unexpected \(describe(index)), expected a digit in the exponent" : "unexpected end of input, expected a digit in the exponent")
+                throw fail(
+                    index < count
+                        ? "unexpected \(describe(index)), expected a digit in the exponent"
+                        : "unexpected end of input, expected a digit in the exponent"
+                )
             }
             while index < count && JSONReader.isDigit(base[index]) {
                 if exponent < 100_000 { exponent = exponent &* 10 &+ Int(base[index] &- 0x30) }

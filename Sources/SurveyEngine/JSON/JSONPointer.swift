@@ -30,7 +30,10 @@ public enum JSONPointer {
             var token = ""
             var iterator = raw.makeIterator()
             while let c = iterator.next() {
-                guard c == "~" else { token.append(c); continue }
+                guard c == "~" else {
+                    token.append(c)
+                    continue
+                }
                 switch iterator.next() {
                 case "0": token.append("~")
                 case "1": token.append("/")

@@ -34,8 +34,11 @@ extension JSONWriter {
 
     /// Appends `{"key":value,…}` with the keys in byte order, each value written by `writeValue`.
     @inline(__always)
-    static func writeObject<Value>(_ members: [String: Value], into out: inout [UInt8],
-                                   _ writeValue: (Value, inout [UInt8]) -> Void) {
+    static func writeObject<Value>(
+        _ members: [String: Value],
+        into out: inout [UInt8],
+        _ writeValue: (Value, inout [UInt8]) -> Void
+    ) {
         out.append(UInt8(ascii: "{"))
         forEachMember(sortedByKey: members) { n, key, value in
             if n > 0 { out.append(UInt8(ascii: ",")) }
@@ -59,9 +62,12 @@ extension JSONWriter {
         }
         var magnitude = value.magnitude
         if value < 0 { out.append(UInt8(ascii: "-")) }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         withUnsafeMutableBytes(of: &digits) { buffer in
             while magnitude > 0 {

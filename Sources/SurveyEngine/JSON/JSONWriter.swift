@@ -118,8 +118,11 @@ public struct JSONWriter: Sendable {
                 let c = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
                 return c != 0 ? c < 0 : x.count < y.count
             }
-        }), let order { return order }
-        var a = a, b = b
+        }), let order {
+            return order
+        }
+        var a = a
+        var b = b
         return a.withUTF8 { x in b.withUTF8 { y in x.lexicographicallyPrecedes(y) } }
     }
 

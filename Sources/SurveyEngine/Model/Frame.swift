@@ -104,7 +104,8 @@ extension Substring {
     /// has a few cells per unit and hundreds of thousands of units.
     func trimmingWhitespace() -> String {
         func isBlank(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\r" }
-        var start = startIndex, end = endIndex
+        var start = startIndex
+        var end = endIndex
         while start < end, isBlank(self[start]) { start = index(after: start) }
         while end > start, isBlank(self[index(before: end)]) { end = index(before: end) }
         return String(self[start..<end])

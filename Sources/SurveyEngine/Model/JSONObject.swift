@@ -116,7 +116,8 @@ extension JSONObject: Hashable {
             }
             return true
         }
-        let left = lhs.members.sorted { $0.key < $1.key }, right = rhs.members.sorted { $0.key < $1.key }
+        let left = lhs.members.sorted { $0.key < $1.key }
+        let right = rhs.members.sorted { $0.key < $1.key }
         return zip(left, right).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 

@@ -26,8 +26,15 @@ public struct Submission: Sendable, Hashable {
     ///   - submittedAt: RFC 3339 timestamp with offset, e.g. `2018-05-14T09:30:00+01:00`; its first 10 characters are
     ///     the day counted in the paradata.
     ///   - answers: The `answers` object.
-    public init(formId: String, formVersion: String, instanceId: String, deprecatedId: String? = nil,
-                respondentId: String, submittedAt: String, answers: JSONValue) {
+    public init(
+        formId: String,
+        formVersion: String,
+        instanceId: String,
+        deprecatedId: String? = nil,
+        respondentId: String,
+        submittedAt: String,
+        answers: JSONValue
+    ) {
         self.formId = formId
         self.formVersion = formVersion
         self.instanceId = instanceId

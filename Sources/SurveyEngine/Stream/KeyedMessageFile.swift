@@ -26,7 +26,12 @@ public enum KeyedMessageFile {
             out.append(message(fromLine: line, number: number))
         }
         for b in bytes {
-            if b == UInt8(ascii: "\n") { flush(); line.removeAll(keepingCapacity: true) } else { line.append(b) }
+            if b == UInt8(ascii: "\n") {
+                flush()
+                line.removeAll(keepingCapacity: true)
+            } else {
+                line.append(b)
+            }
         }
         if !line.isEmpty { flush() }
         return out

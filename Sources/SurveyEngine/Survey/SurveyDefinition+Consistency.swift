@@ -29,7 +29,9 @@ extension SurveyDefinition {
                 }
                 let expectedType: QuestionType = multi ? .multiOption : .singleOption
                 if question.type != expectedType {
-                    found.append("tally field '\(field.name)' (multi: \(multi)) reads \(path), a \(question.type.rawValue) question; expected \(expectedType.rawValue)")
+                    found.append(
+                        "tally field '\(field.name)' (multi: \(multi)) reads \(path), a \(question.type.rawValue) question; expected \(expectedType.rawValue)"
+                    )
                 }
                 if let list = question.options.flatMap(instrument.optionList(named:)), Set(list.codes) != Set(field.codes) {
                     found.append("tally field '\(field.name)' lists codes \(field.codes), the instrument's option list '\(list.name)' \(list.codes)")

@@ -66,20 +66,30 @@ public struct SurveyDefinition: Sendable {
         }
         if holdsInstrument(directory) { return directory }
         guard let entries = try? files.contentsOfDirectory(atPath: directory) else {
-            throw SurveyDefinitionError(file: directory, message: "cannot list this folder; pass --schemas with the folder holding the survey folders (default Schemas/)")
+            throw SurveyDefinitionError(
+                file: directory,
+                message: "cannot list this folder; pass --schemas with the folder holding the survey folders (default Schemas/)"
+            )
         }
         let surveys = entries.sorted().map { (directory as NSString).appendingPathComponent($0) }.filter(holdsInstrument)
         if let formId {
             let named = (directory as NSString).appendingPathComponent(formId)
             guard surveys.contains(named) else {
-                throw SurveyDefinitionError(file: directory, message: "has no survey folder '\(formId)' with an \(instrumentFile); it has \(surveys.map { ($0 as NSString).lastPathComponent })")
+                throw SurveyDefinitionError(
+                    file: directory,
+                    message:
+                        "has no survey folder '\(formId)' with an \(instrumentFile); it has \(surveys.map { ($0 as NSString).lastPathComponent })"
+                )
             }
             return named
         }
         guard surveys.count == 1, let only = surveys.first else {
-            throw SurveyDefinitionError(file: directory, message: surveys.isEmpty
-                ? "holds no survey folder with an \(instrumentFile)"
-                : "holds several surveys \(surveys.map { ($0 as NSString).lastPathComponent }); name one with --form")
+            throw SurveyDefinitionError(
+                file: directory,
+                message: surveys.isEmpty
+                    ? "holds no survey folder with an \(instrumentFile)"
+                    : "holds several surveys \(surveys.map { ($0 as NSString).lastPathComponent }); name one with --form"
+            )
         }
         return only
     }

@@ -69,14 +69,21 @@ public struct BandRule: Sendable, Hashable {
         guard !bands.isEmpty else { throw SurveyDefinitionError(file: source, message: "the band field '\(field)' lists no bands") }
         for band in bands {
             if let max = band.maxYears, max < band.minYears {
-                throw SurveyDefinitionError(file: source, message: "the band '\(band.code)' of '\(field)' has max_years \(max) below min_years \(band.minYears)")
+                throw SurveyDefinitionError(
+                    file: source,
+                    message: "the band '\(band.code)' of '\(field)' has max_years \(max) below min_years \(band.minYears)"
+                )
             }
         }
         for (i, a) in bands.enumerated() {
             for b in bands[(i + 1)...] {
-                let aMax = a.maxYears ?? Int.max, bMax = b.maxYears ?? Int.max
+                let aMax = a.maxYears ?? Int.max
+                let bMax = b.maxYears ?? Int.max
                 if a.minYears <= bMax && b.minYears <= aMax {
-                    throw SurveyDefinitionError(file: source, message: "the bands '\(a.code)' and '\(b.code)' of '\(field)' overlap; a number of years must fall in one band only")
+                    throw SurveyDefinitionError(
+                        file: source,
+                        message: "the bands '\(a.code)' and '\(b.code)' of '\(field)' overlap; a number of years must fall in one band only"
+                    )
                 }
             }
         }

@@ -63,7 +63,8 @@ public struct NumericMultiset: Sendable, Hashable, Codable {
     /// The exact median (mean of the two middle values for an even count), or `nil` when empty.
     public var median: Double? {
         guard count > 0 else { return nil }
-        let lowerRank = (count - 1) / 2, upperRank = count / 2   // 0-based ranks of the middle value(s)
+        let lowerRank = (count - 1) / 2
+        let upperRank = count / 2  // 0-based ranks of the middle value(s)
         var seen = 0
         var lower: Double?
         for (value, n) in sortedCounts {
@@ -84,8 +85,12 @@ public struct NumericMultiset: Sendable, Hashable, Codable {
         while !container.isAtEnd {
             let pair = try container.decode([Double].self)
             guard pair.count == 2, let n = Int(exactly: pair[1]), n > 0 else {
-                throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath,
-                                                        debugDescription: "expected [value, count] with a count of at least 1, got \(pair)"))
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: container.codingPath,
+                        debugDescription: "expected [value, count] with a count of at least 1, got \(pair)"
+                    )
+                )
             }
             counts[pair[0], default: 0] += n
             count += n

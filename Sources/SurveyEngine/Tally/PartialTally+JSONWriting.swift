@@ -53,8 +53,10 @@ extension PartialTally {
         paradata.writeJSON(into: &output)
         output.append(contentsOf: #","partitions":"#.utf8)
         // Keyed by partition number written as text, so in the text's byte order ("10" before "2").
-        JSONWriter.writeCounts(Dictionary(uniqueKeysWithValues: partitions.map { (String($0.key), $0.value) }),
-                               into: &output)
+        JSONWriter.writeCounts(
+            Dictionary(uniqueKeysWithValues: partitions.map { (String($0.key), $0.value) }),
+            into: &output
+        )
         output.append(contentsOf: #","responded_by_region":"#.utf8)
         JSONWriter.writeCounts(respondedByRegion, into: &output)
         output.append(UInt8(ascii: "}"))

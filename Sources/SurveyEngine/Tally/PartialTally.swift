@@ -87,7 +87,8 @@ public struct PartialTally: Sendable, Hashable, Codable {
         freeTextAnswered.addCounts(of: contribution.freeTextAnswered, sign: sign)
         for plan in plans {
             guard let rows = contribution.fields[plan.rows]?.codes, !rows.isEmpty,
-                  let columns = contribution.fields[plan.columns]?.codes, !columns.isEmpty else { continue }
+                let columns = contribution.fields[plan.columns]?.codes, !columns.isEmpty
+            else { continue }
             let emptied = Self.adding(rows: rows, columns: columns, sign: sign, to: &crosstabs[plan.name, default: [:]])
             if emptied { crosstabs.removeValue(forKey: plan.name) }
         }
@@ -140,7 +141,10 @@ public struct PartialTally: Sendable, Hashable, Codable {
         }
         let shared = Set(partitions.keys).intersection(other.partitions.keys)
         guard shared.isEmpty else {
-            throw TallyError(.overlappingPartitions, "both tallies cover partition(s) \(shared.sorted()); keep only the newest partial per partition before merging")
+            throw TallyError(
+                .overlappingPartitions,
+                "both tallies cover partition(s) \(shared.sorted()); keep only the newest partial per partition before merging"
+            )
         }
         var merged = self
         merged.format = Swift.max(format, other.format)

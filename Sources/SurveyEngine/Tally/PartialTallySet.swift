@@ -28,7 +28,10 @@ public struct PartialTallySet: Sendable, Hashable {
             throw TallyError(.formMismatch, "a partial of form '\(partial.formId)' was offered to the reader of form '\(formId)'")
         }
         guard partial.partitions.count == 1, let (partition, sequence) = partial.partitions.first else {
-            throw TallyError(.overlappingPartitions, "a published partial must cover exactly one partition; this one covers \(partial.partitions.keys.sorted())")
+            throw TallyError(
+                .overlappingPartitions,
+                "a published partial must cover exactly one partition; this one covers \(partial.partitions.keys.sorted())"
+            )
         }
         if let held = latest[partition]?.partitions[partition], held >= sequence { return false }
         latest[partition] = partial

@@ -41,10 +41,14 @@ extension TallyDocument {
             let codes = field.codes.map { code -> CodeSummary in
                 let count = counts.codes[code] ?? 0
                 if hidden(count) { return CodeSummary(code: code) }
-                return CodeSummary(code: code, count: count,
-                                   percentOfAll: percent(count, counted), percentOfAnswered: percent(count, counts.answered),
-                                   wilson95All: WilsonInterval(count: count, base: counted),
-                                   wilson95Answered: WilsonInterval(count: count, base: counts.answered))
+                return CodeSummary(
+                    code: code,
+                    count: count,
+                    percentOfAll: percent(count, counted),
+                    percentOfAnswered: percent(count, counts.answered),
+                    wilson95All: WilsonInterval(count: count, base: counted),
+                    wilson95Answered: WilsonInterval(count: count, base: counts.answered)
+                )
             }
             return FieldSummary(name: field.name, source: field.source, baseAll: counted, baseAnswered: counts.answered, codes: codes)
         }
@@ -56,7 +60,8 @@ extension TallyDocument {
         }
 
         let crosstabs = plan.crosstabs.map { tab in
-            let rows = plan.field(named: tab.rows)?.codes ?? [], columns = plan.field(named: tab.columns)?.codes ?? []
+            let rows = plan.field(named: tab.rows)?.codes ?? []
+            let columns = plan.field(named: tab.columns)?.codes ?? []
             let table = tally.crosstabs[tab.name] ?? [:]
             let cells = rows.map { row in
                 columns.map { column -> Int? in
@@ -67,19 +72,36 @@ extension TallyDocument {
             return CrossTab(name: tab.name, rows: rows, columns: columns, cells: cells)
         }
 
-        let formVersions = tally.formVersions.keys.sorted(), codebookVersions = tally.codebookVersions.keys.sorted()
-        self.init(formId: plan.formId,
-                  formVersion: formVersions.count == 1 ? formVersions[0] : nil, formVersions: formVersions,
-                  referenceDate: plan.referenceDate, frameSize: frame.count, countedRespondents: counted,
-                  responseRate: ResponseRate(overall: Rate(responded: counted, frame: frame.count, percent: percent(counted, frame.count),
-                                                           wilson95: WilsonInterval(count: counted, base: frame.count)),
-                                             byRegion: regions),
-                  fields: fields,
-                  freeText: plan.freeText.map { FreeTextSummary(name: $0.name, answered: tally.freeTextAnswered[$0.name] ?? 0) },
-                  numeric: numeric, crosstabs: crosstabs, paradata: tally.paradata,
-                  asOf: options.asOf ?? tally.asOf, provisional: options.provisional,
-                  codebookVersion: codebookVersions.count == 1 ? codebookVersions[0] : nil, codebookVersions: codebookVersions,
-                  partitions: tally.partitions, suppressBelow: options.suppressBelow)
+        let formVersions = tally.formVersions.keys.sorted()
+        let codebookVersions = tally.codebookVersions.keys.sorted()
+        self.init(
+            formId: plan.formId,
+            formVersion: formVersions.count == 1 ? formVersions[0] : nil,
+            formVersions: formVersions,
+            referenceDate: plan.referenceDate,
+            frameSize: frame.count,
+            countedRespondents: counted,
+            responseRate: ResponseRate(
+                overall: Rate(
+                    responded: counted,
+                    frame: frame.count,
+                    percent: percent(counted, frame.count),
+                    wilson95: WilsonInterval(count: counted, base: frame.count)
+                ),
+                byRegion: regions
+            ),
+            fields: fields,
+            freeText: plan.freeText.map { FreeTextSummary(name: $0.name, answered: tally.freeTextAnswered[$0.name] ?? 0) },
+            numeric: numeric,
+            crosstabs: crosstabs,
+            paradata: tally.paradata,
+            asOf: options.asOf ?? tally.asOf,
+            provisional: options.provisional,
+            codebookVersion: codebookVersions.count == 1 ? codebookVersions[0] : nil,
+            codebookVersions: codebookVersions,
+            partitions: tally.partitions,
+            suppressBelow: options.suppressBelow
+        )
     }
 }
 

@@ -27,28 +27,51 @@ extension TallyDocument {
 
         let overall = responseRate.overall
         let responseRateJSON = JSONValue.object([
-            ("overall", .object([("responded", .int(overall.responded)), ("frame", .int(overall.frame)),
-                                 ("percent", .optional(overall.percent)), ("wilson95", interval(overall.wilson95))])),
-            ("by_region", .object(responseRate.byRegion.map { region, rate in
-                (region, .object([("responded", .int(rate.responded)), ("frame", .int(rate.frame)), ("percent", .optional(rate.percent))]))
-            })),
+            (
+                "overall",
+                .object([
+                    ("responded", .int(overall.responded)), ("frame", .int(overall.frame)),
+                    ("percent", .optional(overall.percent)), ("wilson95", interval(overall.wilson95)),
+                ])
+            ),
+            (
+                "by_region",
+                .object(
+                    responseRate.byRegion.map { region, rate in
+                        (region, .object([("responded", .int(rate.responded)), ("frame", .int(rate.frame)), ("percent", .optional(rate.percent))]))
+                    }
+                )
+            ),
         ])
-        let fieldsJSON = JSONValue.object(fields.map { field in
-            (field.name, .object([
-                ("source", .array(field.source.map(JSONValue.string))),
-                ("base_all", .int(field.baseAll)),
-                ("base_answered", .int(field.baseAnswered)),
-                ("codes", .object(field.codes.map { code in
-                    (code.code, .object([
-                        ("count", .optional(code.count)),
-                        ("percent_of_all", .optional(code.percentOfAll)),
-                        ("percent_of_answered", .optional(code.percentOfAnswered)),
-                        ("wilson95_all", interval(code.wilson95All)),
-                        ("wilson95_answered", interval(code.wilson95Answered)),
-                    ]))
-                })),
-            ]))
-        })
+        let fieldsJSON = JSONValue.object(
+            fields.map { field in
+                (
+                    field.name,
+                    .object([
+                        ("source", .array(field.source.map(JSONValue.string))),
+                        ("base_all", .int(field.baseAll)),
+                        ("base_answered", .int(field.baseAnswered)),
+                        (
+                            "codes",
+                            .object(
+                                field.codes.map { code in
+                                    (
+                                        code.code,
+                                        .object([
+                                            ("count", .optional(code.count)),
+                                            ("percent_of_all", .optional(code.percentOfAll)),
+                                            ("percent_of_answered", .optional(code.percentOfAnswered)),
+                                            ("wilson95_all", interval(code.wilson95All)),
+                                            ("wilson95_answered", interval(code.wilson95Answered)),
+                                        ])
+                                    )
+                                }
+                            )
+                        ),
+                    ])
+                )
+            }
+        )
         var paradataMembers: [(String, JSONValue)] = [
             ("received", .int(paradata.received)),
             ("valid", .int(paradata.valid)),
@@ -72,20 +95,40 @@ extension TallyDocument {
             ("response_rate", responseRateJSON),
             ("fields", fieldsJSON),
             ("free_text", .object(freeText.map { ($0.name, .object([("answered", .int($0.answered)), ("coded", .bool(false))])) })),
-            ("numeric", .object(numeric.map { summary in
-                (summary.name, .object([("n", .int(summary.n)), ("min", .optional(summary.min)),
-                                        ("median", .optional(summary.median)), ("max", .optional(summary.max))]))
-            })),
-            ("crosstabs", .array(crosstabs.map { tab in
-                .object([
-                    ("name", .string(tab.name)),
-                    ("rows", .array(tab.rows.map(JSONValue.string))),
-                    ("columns", .array(tab.columns.map(JSONValue.string))),
-                    ("cells", .object(zip(tab.rows, tab.cells).map { row, cells in
-                        (row, .object(zip(tab.columns, cells).map { ($0, .optional($1)) }))
-                    })),
-                ])
-            })),
+            (
+                "numeric",
+                .object(
+                    numeric.map { summary in
+                        (
+                            summary.name,
+                            .object([
+                                ("n", .int(summary.n)), ("min", .optional(summary.min)),
+                                ("median", .optional(summary.median)), ("max", .optional(summary.max)),
+                            ])
+                        )
+                    }
+                )
+            ),
+            (
+                "crosstabs",
+                .array(
+                    crosstabs.map { tab in
+                        .object([
+                            ("name", .string(tab.name)),
+                            ("rows", .array(tab.rows.map(JSONValue.string))),
+                            ("columns", .array(tab.columns.map(JSONValue.string))),
+                            (
+                                "cells",
+                                .object(
+                                    zip(tab.rows, tab.cells).map { row, cells in
+                                        (row, .object(zip(tab.columns, cells).map { ($0, .optional($1)) }))
+                                    }
+                                )
+                            ),
+                        ])
+                    }
+                )
+            ),
             ("paradata", paradataJSON),
             ("as_of", .optional(asOf)),
             ("provisional", .bool(provisional)),

@@ -19,18 +19,25 @@ extension TallyDocument {
         lines.append(rate + ")")
         let regionWidth = responseRate.byRegion.map(\.region.count).max() ?? 0
         for (region, rate) in responseRate.byRegion {
-            lines.append("  " + Self.pad(region, regionWidth) + "  " + Self.left("\(rate.responded) / \(rate.frame)", 9) + Self.left(Self.percent(rate.percent), 8))
+            lines.append(
+                "  " + Self.pad(region, regionWidth) + "  " + Self.left("\(rate.responded) / \(rate.frame)", 9)
+                    + Self.left(Self.percent(rate.percent), 8)
+            )
         }
 
         for field in fields {
             lines.append("")
             lines.append("\(field.name)  (answered \(field.baseAnswered) of \(field.baseAll); from \(field.source.joined(separator: ", ")))")
             let width = max(field.codes.map(\.code.count).max() ?? 0, 4)
-            lines.append("  " + Self.pad("code", width) + Self.left("n", 7) + Self.left("% all", 9) + Self.left("% answ.", 9) + "   95% CI (answered)")
+            lines.append(
+                "  " + Self.pad("code", width) + Self.left("n", 7) + Self.left("% all", 9) + Self.left("% answ.", 9) + "   95% CI (answered)"
+            )
             for code in field.codes {
                 let ci = code.wilson95Answered.map { "   \(Self.decimal($0.lower))–\(Self.decimal($0.upper))" } ?? ""
-                lines.append("  " + Self.pad(code.code, width) + Self.left(code.count.map(String.init) ?? "*", 7)
-                             + Self.left(Self.percent(code.percentOfAll), 9) + Self.left(Self.percent(code.percentOfAnswered), 9) + ci)
+                lines.append(
+                    "  " + Self.pad(code.code, width) + Self.left(code.count.map(String.init) ?? "*", 7)
+                        + Self.left(Self.percent(code.percentOfAll), 9) + Self.left(Self.percent(code.percentOfAnswered), 9) + ci
+                )
             }
         }
 
@@ -66,17 +73,27 @@ extension TallyDocument {
         }
 
         lines.append("")
-        lines.append("Messages: received \(paradata.received), valid \(paradata.valid), accepted first submissions \(paradata.acceptedFirstSubmissions), "
-                     + "accepted edits \(paradata.acceptedEdits), identical re-sends (no-op) \(paradata.noopIdenticalResends), rejected \(paradata.rejectedTotal)")
+        lines.append(
+            "Messages: received \(paradata.received), valid \(paradata.valid), accepted first submissions \(paradata.acceptedFirstSubmissions), "
+                + "accepted edits \(paradata.acceptedEdits), identical re-sends (no-op) \(paradata.noopIdenticalResends), rejected \(paradata.rejectedTotal)"
+        )
         let reasons = RejectionReason.allCases.compactMap { reason in paradata.rejectedByReason[reason.rawValue].map { "\(reason.rawValue) \($0)" } }
         if !reasons.isEmpty { lines.append("  rejected by reason: " + reasons.joined(separator: ", ")) }
         if !paradata.invalidProblemsByCode.isEmpty {
-            lines.append("  invalid messages by problem: " + paradata.invalidMessagesByProblemCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            lines.append(
+                "  invalid messages by problem: "
+                    + paradata.invalidMessagesByProblemCode.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            )
         }
         if let codingReview {
             let total = codingReview.values.reduce(0, +)
-            lines.append("Coding review: \(total) texts waiting" + (codingReview.isEmpty ? "" : " ("
-                + codingReview.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"))
+            lines.append(
+                "Coding review: \(total) texts waiting"
+                    + (codingReview.isEmpty
+                        ? ""
+                        : " ("
+                            + codingReview.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -86,7 +103,8 @@ extension TallyDocument {
 
     private static func decimal(_ x: Double) -> String {
         let tenths = (x * 10).rounded()
-        let whole = Int(tenths / 10), fraction = Int(abs(tenths).truncatingRemainder(dividingBy: 10))
+        let whole = Int(tenths / 10)
+        let fraction = Int(abs(tenths).truncatingRemainder(dividingBy: 10))
         return (tenths < 0 && whole == 0 ? "-" : "") + "\(whole).\(fraction)"
     }
 

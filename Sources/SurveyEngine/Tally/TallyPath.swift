@@ -27,10 +27,16 @@ public struct TallyPath: Sendable, Hashable, CustomStringConvertible {
     public init(_ text: String, source: String = "tally plan") throws(SurveyDefinitionError) {
         let steps = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard !text.isEmpty, !steps.contains(where: \.isEmpty) else {
-            throw SurveyDefinitionError(file: source, message: "the path '\(text)' has an empty step; write steps separated by single dots, e.g. answers.care_trend")
+            throw SurveyDefinitionError(
+                file: source,
+                message: "the path '\(text)' has an empty step; write steps separated by single dots, e.g. answers.care_trend"
+            )
         }
         guard let first = steps.first, Self.envelopeMembers.contains(first) else {
-            throw SurveyDefinitionError(file: source, message: "the path '\(text)' must start with one of \(Self.envelopeMembers.sorted().joined(separator: ", "))")
+            throw SurveyDefinitionError(
+                file: source,
+                message: "the path '\(text)' must start with one of \(Self.envelopeMembers.sorted().joined(separator: ", "))"
+            )
         }
         self.steps = steps
         self.wildcards = steps.map { $0 == "*" }

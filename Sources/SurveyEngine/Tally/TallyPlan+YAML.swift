@@ -46,9 +46,11 @@ extension TallyPlan {
                 guard f.codes == nil else {
                     throw fail("the band field '\(f.name)' takes its codes from bands: and missing:; remove codes:")
                 }
-                let rule = BandRule(path: try TallyPath(path, source: source),
-                                    bands: bands.map { BandRule.Band(code: $0.code, minYears: $0.min_years, maxYears: $0.max_years) },
-                                    missing: missing)
+                let rule = BandRule(
+                    path: try TallyPath(path, source: source),
+                    bands: bands.map { BandRule.Band(code: $0.code, minYears: $0.min_years, maxYears: $0.max_years) },
+                    missing: missing
+                )
                 origin = .band(rule)
                 codes = rule.bands.map(\.code) + [missing]
                 sourceStrings = sourceStrings ?? ["derived: earliest \(path) vs \(raw.reference_date.prefix(4))"]
@@ -75,9 +77,17 @@ extension TallyPlan {
             freeText.append(FreeTextPlan(name: t.name, path: try TallyPath(t.path, source: source)))
         }
         let crosstabs = (raw.crosstabs ?? []).map { CrossTabPlan(name: $0.name, rows: $0.rows, columns: $0.columns) }
-        try self.init(planVersion: raw.plan_version, formId: raw.form_id, referenceDate: raw.reference_date,
-                      fields: fields, numeric: numeric, freeText: freeText, crosstabs: crosstabs,
-                      regionOrder: raw.region_order ?? [], source: source)
+        try self.init(
+            planVersion: raw.plan_version,
+            formId: raw.form_id,
+            referenceDate: raw.reference_date,
+            fields: fields,
+            numeric: numeric,
+            freeText: freeText,
+            crosstabs: crosstabs,
+            regionOrder: raw.region_order ?? [],
+            source: source
+        )
     }
 
     /// Reads and parses the plan file at `url`.

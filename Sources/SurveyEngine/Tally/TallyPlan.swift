@@ -43,9 +43,17 @@ public struct TallyPlan: Sendable, Hashable {
     /// - Throws: `SurveyDefinitionError` (file `source`) when names repeat, a field has no or
     ///   repeated codes, bands overlap, or a cross-tab names a field the plan lacks; also for an unsupported
     ///   `planVersion`, an empty `formId` or a `referenceDate` without a four-digit year.
-    public init(planVersion: Int = 1, formId: String, referenceDate: String, fields: [TallyField],
-                numeric: [NumericSummaryPlan] = [], freeText: [FreeTextPlan] = [], crosstabs: [CrossTabPlan] = [],
-                regionOrder: [String] = [], source: String = "tally plan") throws(SurveyDefinitionError) {
+    public init(
+        planVersion: Int = 1,
+        formId: String,
+        referenceDate: String,
+        fields: [TallyField],
+        numeric: [NumericSummaryPlan] = [],
+        freeText: [FreeTextPlan] = [],
+        crosstabs: [CrossTabPlan] = [],
+        regionOrder: [String] = [],
+        source: String = "tally plan"
+    ) throws(SurveyDefinitionError) {
         guard planVersion == 1 else {
             throw SurveyDefinitionError(file: source, message: "plan_version \(planVersion) is not supported; this engine reads plan_version 1")
         }

@@ -31,7 +31,9 @@ public struct WilsonInterval: Sendable, Hashable {
     ///   - z: the normal quantile; default `z95`.
     public init?(count: Int, base: Int, z: Double = WilsonInterval.z95) {
         guard base > 0 else { return nil }
-        let n = Double(base), p = Double(count) / n, z2 = z * z
+        let n = Double(base)
+        let p = Double(count) / n
+        let z2 = z * z
         let denominator = 1 + z2 / n
         let centre = (p + z2 / (2 * n)) / denominator
         let half = z / denominator * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()

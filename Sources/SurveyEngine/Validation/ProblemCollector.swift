@@ -71,7 +71,8 @@ extension ProblemCollector {
     /// Stable-sorts the problems from `start` on by `key`, for a deterministic order after an unordered walk.
     mutating func reorderProblems(from start: Int, by key: (Problem) -> (Int, String)) {
         let tail = problems[start...].enumerated().sorted { a, b in
-            let ka = key(a.element), kb = key(b.element)
+            let ka = key(a.element)
+            let kb = key(b.element)
             if ka != kb { return ka < kb }
             return a.offset < b.offset
         }.map(\.element)

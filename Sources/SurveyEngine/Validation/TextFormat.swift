@@ -22,7 +22,8 @@ enum TextFormat {
     /// `uuid:` + 8-4-4-4-12 hexadecimal digits (either case).
     static func isUUIDURN(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard b.count == 41, b[0] == UInt8(ascii: "u"), b[1] == UInt8(ascii: "u"), b[2] == UInt8(ascii: "i"),
-              b[3] == UInt8(ascii: "d"), b[4] == UInt8(ascii: ":") else { return false }
+            b[3] == UInt8(ascii: "d"), b[4] == UInt8(ascii: ":")
+        else { return false }
         for i in 5..<41 {
             let c = b[i]
             switch i - 5 {
@@ -40,11 +41,13 @@ enum TextFormat {
     static func isRFC3339(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard b.count >= 20 else { return false }
         guard let year = number(b, 0, 4), b[4] == UInt8(ascii: "-"), let month = number(b, 5, 2), b[7] == UInt8(ascii: "-"),
-              let day = number(b, 8, 2), b[10] | 0x20 == UInt8(ascii: "t"),
-              let hour = number(b, 11, 2), b[13] == UInt8(ascii: ":"), let minute = number(b, 14, 2), b[16] == UInt8(ascii: ":"),
-              let second = number(b, 17, 2) else { return false }
+            let day = number(b, 8, 2), b[10] | 0x20 == UInt8(ascii: "t"),
+            let hour = number(b, 11, 2), b[13] == UInt8(ascii: ":"), let minute = number(b, 14, 2), b[16] == UInt8(ascii: ":"),
+            let second = number(b, 17, 2)
+        else { return false }
         guard (1...12).contains(month), day >= 1, day <= CalendarDate.daysIn(month: month, year: year),
-              hour <= 23, minute <= 59, second <= 60 else { return false }
+            hour <= 23, minute <= 59, second <= 60
+        else { return false }
         var i = 19
         if b[i] == UInt8(ascii: ".") {
             i += 1
@@ -55,7 +58,8 @@ enum TextFormat {
         guard i < b.count else { return false }
         if b[i] | 0x20 == UInt8(ascii: "z") { return i + 1 == b.count }
         guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), i + 6 == b.count,
-              let offsetHours = number(b, i + 1, 2), b[i + 3] == UInt8(ascii: ":"), let offsetMinutes = number(b, i + 4, 2) else { return false }
+            let offsetHours = number(b, i + 1, 2), b[i + 3] == UInt8(ascii: ":"), let offsetMinutes = number(b, i + 4, 2)
+        else { return false }
         return offsetHours <= 23 && offsetMinutes <= 59
     }
 

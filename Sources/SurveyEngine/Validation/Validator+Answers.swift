@@ -11,8 +11,13 @@ extension Validator {
             check(q, value, answers: answers, into: &c)
         }
         if instrument.unknownAnswers == .reject && present != answers.count {
-            reportUnknown(in: answers, declared: questionNames, what: "a question of \(instrument.formId)",
-                          candidates: instrument.questions.map(\.name), into: &c)
+            reportUnknown(
+                in: answers,
+                declared: questionNames,
+                what: "a question of \(instrument.formId)",
+                candidates: instrument.questions.map(\.name),
+                into: &c
+            )
         }
     }
 
@@ -79,8 +84,11 @@ extension Validator {
 
     private func checkOption(_ q: CompiledQuestion, _ code: String, _ c: inout ProblemCollector) {
         guard let list = q.options, !list.contains(code) else { return }
-        c.report(.unknownOption, Validator.sentence("'\(Validator.excerpt(code))' is not an option of \(q.name)", suggesting: code, from: list.codes)
-            + " Options: \(list.codes.joined(separator: ", ")).")
+        c.report(
+            .unknownOption,
+            Validator.sentence("'\(Validator.excerpt(code))' is not an option of \(q.name)", suggesting: code, from: list.codes)
+                + " Options: \(list.codes.joined(separator: ", "))."
+        )
     }
 
     private func checkItems(_ q: CompiledQuestion, _ items: [JSONValue], _ c: inout ProblemCollector) {
@@ -127,11 +135,20 @@ extension Validator {
     }
 
     /// Reports every member of `members` not in `declared`, sorted by name.
-    private func reportUnknown(in members: JSONObject, declared: Set<String>, what: String, candidates: [String],
-                               into c: inout ProblemCollector) {
+    private func reportUnknown(
+        in members: JSONObject,
+        declared: Set<String>,
+        what: String,
+        candidates: [String],
+        into c: inout ProblemCollector
+    ) {
         for name in members.keys.filter({ !declared.contains($0) }).sorted() {
-            c.report(at: name, .unknownMember, Validator.sentence("'\(Validator.excerpt(name))' is not \(what)", suggesting: name, from: candidates)
-                + " Declared: \(candidates.joined(separator: ", ")).")
+            c.report(
+                at: name,
+                .unknownMember,
+                Validator.sentence("'\(Validator.excerpt(name))' is not \(what)", suggesting: name, from: candidates)
+                    + " Declared: \(candidates.joined(separator: ", "))."
+            )
         }
     }
 
@@ -155,8 +172,14 @@ extension Validator {
             let before = c.problems.count
             c.push(key)
             if !list.contains(key) && !(chosen?.contains(.string(key)) ?? false) {
-                c.report(.unknownOption, Validator.sentence("'\(Validator.excerpt(key))' is not an option of \(list.name), so \(q.name) cannot have a section for it",
-                                                            suggesting: key, from: list.codes))
+                c.report(
+                    .unknownOption,
+                    Validator.sentence(
+                        "'\(Validator.excerpt(key))' is not an option of \(list.name), so \(q.name) cannot have a section for it",
+                        suggesting: key,
+                        from: list.codes
+                    )
+                )
             }
             if case .object(let section) = value {
                 checkSection(q, section, answers: answers, &c)

@@ -24,8 +24,15 @@ extension Validator {
         /// The submission, when every required role was found.
         var submission: Submission? {
             guard let formId, let formVersion, let instanceId, let respondentId, let submittedAt, let answers else { return nil }
-            return Submission(formId: formId, formVersion: formVersion, instanceId: instanceId, deprecatedId: deprecatedId,
-                              respondentId: respondentId, submittedAt: submittedAt, answers: answers)
+            return Submission(
+                formId: formId,
+                formVersion: formVersion,
+                instanceId: instanceId,
+                deprecatedId: deprecatedId,
+                respondentId: respondentId,
+                submittedAt: submittedAt,
+                answers: answers
+            )
         }
     }
 
@@ -69,11 +76,19 @@ extension Validator {
             }
             if role == 0, text != instrument.formId {
                 formMatches = false
-                c.report(at: member.member, .unknownForm, "form_id '\(Validator.excerpt(text))' is not this instrument's form id '\(instrument.formId)'")
+                c.report(
+                    at: member.member,
+                    .unknownForm,
+                    "form_id '\(Validator.excerpt(text))' is not this instrument's form id '\(instrument.formId)'"
+                )
                 continue
             }
             if role == 1, !instrument.declares(version: text) {
-                c.report(at: member.member, .unknownForm, "form_version '\(Validator.excerpt(text))' is not declared; declared versions: \(instrument.versions.joined(separator: ", "))")
+                c.report(
+                    at: member.member,
+                    .unknownForm,
+                    "form_version '\(Validator.excerpt(text))' is not declared; declared versions: \(instrument.versions.joined(separator: ", "))"
+                )
                 continue
             }
             found.set(role: role, text)

@@ -50,8 +50,19 @@ public struct Validator: Sendable {
     ///   `unknown_respondent`. The rejection names the respondent and instance when the message did.
     public func validate(_ bytes: UnsafeRawBufferPointer) -> ValidationOutcome {
         guard bytes.count <= instrument.limits.messageBytes else {
-            return .rejected(Rejection(reason: .invalid, problems: [Problem(pointer: "", code: .tooLarge, message:
-                "the message has \(bytes.count) bytes; the limit is \(instrument.limits.messageBytes) bytes")]))
+            return .rejected(
+                Rejection(
+                    reason: .invalid,
+                    problems: [
+                        Problem(
+                            pointer: "",
+                            code: .tooLarge,
+                            message:
+                                "the message has \(bytes.count) bytes; the limit is \(instrument.limits.messageBytes) bytes"
+                        )
+                    ]
+                )
+            )
         }
         let document: JSONValue
         do {
@@ -100,7 +111,9 @@ public struct Validator: Sendable {
         var collector = ProblemCollector(limit: maxProblems)
         let found = checkDocument(document, into: &collector)
         guard collector.problems.isEmpty, let submission = found.submission else {
-            return .rejected(Rejection(reason: .invalid, problems: collector.reported, respondentId: found.respondentId, instanceId: found.instanceId))
+            return .rejected(
+                Rejection(reason: .invalid, problems: collector.reported, respondentId: found.respondentId, instanceId: found.instanceId)
+            )
         }
         guard frame.contains(submission.respondentId) else {
             return .rejected(Rejection(reason: .unknownRespondent, respondentId: submission.respondentId, instanceId: submission.instanceId))

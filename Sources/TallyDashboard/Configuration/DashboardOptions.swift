@@ -5,20 +5,28 @@ import Foundation
 /// variable). Everything else (brokers, topics, schemas, `--http-port`, `--kafka-property`, logs)
 /// is the workers' `WorkerOptions`.
 public struct DashboardOptions: ParsableArguments, Sendable {
-    @Option(name: .customLong("auth-token"),
-            help: """
-                Require this bearer token (or the sign-in cookie the page sets) everywhere but /healthz and /livez. \
-                Env: TALLY_DASHBOARD_TOKEN.
-                """)
+    @Option(
+        name: .customLong("auth-token"),
+        help: """
+            Require this bearer token (or the sign-in cookie the page sets) everywhere but /healthz and /livez. \
+            Env: TALLY_DASHBOARD_TOKEN.
+            """
+    )
     public var authToken: String?
 
-    @Option(name: .customLong("auth-basic"),
-            help: ArgumentHelp("Require HTTP basic auth with this user and password instead. Env: TALLY_DASHBOARD_BASIC_AUTH.",
-                               valueName: "user:password"))
+    @Option(
+        name: .customLong("auth-basic"),
+        help: ArgumentHelp(
+            "Require HTTP basic auth with this user and password instead. Env: TALLY_DASHBOARD_BASIC_AUTH.",
+            valueName: "user:password"
+        )
+    )
     public var authBasic: String?
 
-    @Option(name: .customLong("suppress-below"),
-            help: "Hide counts from 1 to N-1 on the page (and their revealing complements). Env: TALLY_SUPPRESS_BELOW.")
+    @Option(
+        name: .customLong("suppress-below"),
+        help: "Hide counts from 1 to N-1 on the page (and their revealing complements). Env: TALLY_SUPPRESS_BELOW."
+    )
     public var suppressBelow: Int?
 
     @Option(help: "The survey (form id) when --schemas holds several. Env: TALLY_FORM.")
@@ -41,7 +49,8 @@ public struct DashboardOptions: ParsableArguments, Sendable {
     /// - Throws: `ValidationError` when both are given or basic auth is not `user:password` with a non-empty user.
     public func credential(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DashboardCredential? {
         func pick(_ flag: String?, _ name: String) -> String? { flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let token = pick(authToken, "TALLY_DASHBOARD_TOKEN"), basic = pick(authBasic, "TALLY_DASHBOARD_BASIC_AUTH")
+        let token = pick(authToken, "TALLY_DASHBOARD_TOKEN")
+        let basic = pick(authBasic, "TALLY_DASHBOARD_BASIC_AUTH")
         switch (token, basic) {
         case (nil, nil): return nil
         case (let token?, nil): return .bearer(token: token)

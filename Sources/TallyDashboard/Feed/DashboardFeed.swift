@@ -37,8 +37,14 @@ public final class DashboardFeed: Service, Sendable {
     ///   - readiness: marked ready once the tallies topic has been read to its end.
     ///   - suppressBelow: small-cell suppression of what the page shows; `nil` for none.
     ///   - logger: where read errors are logged.
-    public init(configuration: WorkerConfiguration, survey: SurveyDefinition, hub: EventHub, readiness: Readiness,
-                suppressBelow: Int? = nil, logger: Logger) {
+    public init(
+        configuration: WorkerConfiguration,
+        survey: SurveyDefinition,
+        hub: EventHub,
+        readiness: Readiness,
+        suppressBelow: Int? = nil,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.hub = hub
         self.readiness = readiness
@@ -94,8 +100,10 @@ public final class DashboardFeed: Service, Sendable {
                                     let partial = try PartialTally(decoding: Data(value))
                                     try state.withLock { _ = try $0.offer(partial) }
                                 } catch {
-                                    logger.warning("skipping an unreadable partial tally",
-                                                   metadata: ["offset": "\(record.offset)", "error": "\(error)"])
+                                    logger.warning(
+                                        "skipping an unreadable partial tally",
+                                        metadata: ["offset": "\(record.offset)", "error": "\(error)"]
+                                    )
                                 }
                             } else if let letter = try? decoder.decode(DeadLetter.self, from: Data(value)) {
                                 state.withLock { _ = $0.offer(letter) }

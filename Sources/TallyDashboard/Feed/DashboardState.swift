@@ -100,9 +100,15 @@ public struct DashboardState: Sendable {
     public mutating func offer(_ letter: DeadLetter) -> Bool {
         guard seenLetters.insert(letter.identity).inserted else { return false }
         let problem = letter.problems.first
-        deadLetters.append(DeadLetterLine(reason: letter.reason, pointer: problem?.pointer ?? "",
-                                          message: problem?.message ?? letter.detail ?? "",
-                                          respondent: letter.respondentID ?? letter.key ?? "", rejectedAt: letter.rejectedAt))
+        deadLetters.append(
+            DeadLetterLine(
+                reason: letter.reason,
+                pointer: problem?.pointer ?? "",
+                message: problem?.message ?? letter.detail ?? "",
+                respondent: letter.respondentID ?? letter.key ?? "",
+                rejectedAt: letter.rejectedAt
+            )
+        )
         if deadLetters.count > Self.deadLetterLimit { deadLetters.removeFirst(deadLetters.count - Self.deadLetterLimit) }
         version += 1
         return true
@@ -128,8 +134,12 @@ public struct DashboardState: Sendable {
     /// - Returns: the document over the partials received so far, which may not yet cover every partition.
     public func document(suppressBelow: Int? = nil) -> TallyDocument {
         let merged = partials.merged()
-        let document = TallyDocument(merged: merged, plan: survey.plan, frame: survey.frame,
-                                     options: .init(provisional: true, asOf: merged.asOf))
+        let document = TallyDocument(
+            merged: merged,
+            plan: survey.plan,
+            frame: survey.frame,
+            options: .init(provisional: true, asOf: merged.asOf)
+        )
         guard let suppressBelow else { return document }
         return SmallCellSuppression.apply(to: document, below: suppressBelow, plan: survey.plan)
     }
@@ -151,16 +161,25 @@ public struct DashboardState: Sendable {
             var deadLetters: [DeadLetterLine]
 
             enum CodingKeys: String, CodingKey {
-                case partitionsTotal = "partitions_total", partitionsReported = "partitions_reported", complete
-                case caughtUp = "caught_up", renderedAt = "rendered_at", timeline
+                case partitionsTotal = "partitions_total"
+                case partitionsReported = "partitions_reported"
+                case complete
+                case caughtUp = "caught_up"
+                case renderedAt = "rendered_at"
+                case timeline
                 case deadLetters = "dead_letters"
             }
         }
         let reported = partials.latest.count
-        let live = Live(partitionsTotal: partitionCount, partitionsReported: reported,
-                        complete: partitionCount.map { reported >= $0 } ?? false, caughtUp: caughtUp,
-                        renderedAt: ISO8601DateFormatter().string(from: now),
-                        timeline: timeline.sorted { $0.asOf < $1.asOf }, deadLetters: deadLetters)
+        let live = Live(
+            partitionsTotal: partitionCount,
+            partitionsReported: reported,
+            complete: partitionCount.map { reported >= $0 } ?? false,
+            caughtUp: caughtUp,
+            renderedAt: ISO8601DateFormatter().string(from: now),
+            timeline: timeline.sorted { $0.asOf < $1.asOf },
+            deadLetters: deadLetters
+        )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let liveJSON = (try? encoder.encode(live)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"

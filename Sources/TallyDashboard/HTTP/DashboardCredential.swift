@@ -31,7 +31,8 @@ public enum DashboardCredential: Sendable, Equatable {
             return false
         case .basic(let user, let password):
             guard let authorization, authorization.lowercased().hasPrefix("basic "),
-                  let data = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingCharacters(in: .whitespaces)) else { return false }
+                let data = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingCharacters(in: .whitespaces))
+            else { return false }
             return Self.same(String(decoding: data, as: UTF8.self), "\(user):\(password)")
         }
     }
@@ -46,7 +47,8 @@ public enum DashboardCredential: Sendable, Equatable {
 
     /// Compares in time that depends only on the lengths, not on where the texts differ.
     static func same(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         var difference = UInt8(x.count == y.count ? 0 : 1)
         for i in 0..<max(x.count, y.count) { difference |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0) }
         return difference == 0

@@ -49,8 +49,12 @@ public struct DashboardServer: Sendable {
     ///   - credential: the credential to require; `nil` for an open dashboard.
     ///   - readiness: the feed's readiness (`/healthz`).
     ///   - document: renders the merged document, given an optional suppression threshold.
-    public init(hub: EventHub, credential: DashboardCredential?, readiness: Readiness,
-                document: @escaping @Sendable (_ suppressBelow: Int?) -> TallyDocument) {
+    public init(
+        hub: EventHub,
+        credential: DashboardCredential?,
+        readiness: Readiness,
+        document: @escaping @Sendable (_ suppressBelow: Int?) -> TallyDocument
+    ) {
         self.hub = hub
         self.credential = credential
         self.readiness = readiness
@@ -64,7 +68,11 @@ public struct DashboardServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: AccessControl(credential: credential))
-        let hub = hub, readiness = readiness, document = document, streams = streams, credential = credential
+        let hub = hub
+        let readiness = readiness
+        let document = document
+        let streams = streams
+        let credential = credential
         router.get("/") { _, _ -> Response in
             Response(status: .ok, headers: Self.pageHeaders, body: .init(byteBuffer: ByteBuffer(string: DashboardPage.html)))
         }
@@ -74,18 +82,27 @@ public struct DashboardServer: Sendable {
         }
         router.get("livez") { _, _ in Self.text("alive\n") }
         router.get("metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: Self.metrics(hub: hub, streams: streams, readiness: readiness))))
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: Self.metrics(hub: hub, streams: streams, readiness: readiness)))
+            )
         }
         router.get("api/tallies") { request, _ -> Response in
             let threshold = try Self.suppression(request)
-            return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(string: document(threshold).json())))
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: document(threshold).json()))
+            )
         }
         router.get("api/tallies.csv") { request, _ -> Response in
             let threshold = try Self.suppression(request)
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(string: TallyTableCSV.render(document(threshold)))))
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: TallyTableCSV.render(document(threshold))))
+            )
         }
         router.post("sign-in") { request, _ -> Response in
             // The page's prompt posts the token; a right one becomes an HttpOnly cookie.
@@ -96,10 +113,13 @@ public struct DashboardServer: Sendable {
                 return Response(status: .seeOther, headers: [.location: "/?denied=1"])
             }
             let encoded = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            return Response(status: .seeOther, headers: [
-                .location: "/",
-                .setCookie: "\(DashboardCredential.cookieName)=\(encoded); Path=/; HttpOnly; SameSite=Strict",
-            ])
+            return Response(
+                status: .seeOther,
+                headers: [
+                    .location: "/",
+                    .setCookie: "\(DashboardCredential.cookieName)=\(encoded); Path=/; HttpOnly; SameSite=Strict",
+                ]
+            )
         }
         router.get("events") { request, _ -> Response in
             let subscription = hub.subscribe()
@@ -113,7 +133,8 @@ public struct DashboardServer: Sendable {
                         try await Self.stream(subscription, to: writer)
                     }
                     try await writer.finish(nil)
-                })
+                }
+            )
         }
         return router
     }
@@ -128,13 +149,21 @@ public struct DashboardServer: Sendable {
     ///   - logger: the dashboard's logger, which the server uses at `.warning` or above.
     ///   - onListening: called once the server is bound, with the bound port. Default: does nothing.
     /// - Returns: an application to run as a `Service`; it binds nothing until it runs.
-    public func application(host: String, port: Int, logger: Logger,
-                            onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public func application(
+        host: String,
+        port: Int,
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         // Per-request logs stay quiet; a caller may silence more (tests).
         var httpLogger = logger
         httpLogger.logLevel = max(logger.logLevel, .warning)
-        return Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "fieldtally"),
-                           onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) }, logger: httpLogger)
+        return Application(
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "fieldtally"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: httpLogger
+        )
     }
 
     /// Writes `subscription`'s events until it ends; when the hub drops the client (its buffer

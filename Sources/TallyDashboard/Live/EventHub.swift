@@ -120,11 +120,13 @@ public final class EventHub: Sendable {
     /// Forgets client `number` (once) and ends its streams; continuations are finished outside
     /// the lock because finishing runs `onTermination`, which calls back here.
     private func remove(_ number: Int, dropped: Bool) {
-        guard let client = state.withLock({ state -> Client? in
-            let client = state.clients.removeValue(forKey: number)
-            if client != nil && dropped { state.dropped += 1 }
-            return client
-        }) else { return }
+        guard
+            let client = state.withLock({ state -> Client? in
+                let client = state.clients.removeValue(forKey: number)
+                if client != nil && dropped { state.dropped += 1 }
+                return client
+            })
+        else { return }
         client.events.finish()
         client.ended.finish()
     }

@@ -104,8 +104,10 @@ public struct AccessPolicy: Sendable {
                 source.credential = .basic(user: user, password: try secret(basic, "password", in: "\(name).basic"))
             }
             if let hmac = node["hmac"]?.mapping {
-                source.hmac = (hmac["header"]?.string ?? "X-Signature-256", hmac["prefix"]?.string ?? "sha256=",
-                               Array(try secret(hmac, "key", in: "\(name).hmac").utf8))
+                source.hmac = (
+                    hmac["header"]?.string ?? "X-Signature-256", hmac["prefix"]?.string ?? "sha256=",
+                    Array(try secret(hmac, "key", in: "\(name).hmac").utf8)
+                )
             }
             if let rate = node["rate"]?.mapping {
                 guard let perSecond = rate["per_second"]?.float ?? rate["per_second"]?.int.map(Double.init), perSecond > 0 else {
@@ -135,21 +137,33 @@ public struct AccessPolicy: Sendable {
         switch policy.credential {
         case .bearer(let token):
             guard let given = authorization, given.hasPrefix("Bearer "), Self.same(Array(given.dropFirst(7).utf8), Array(token.utf8)) else {
-                throw Refusal(status: 401, slug: "unauthorized", detail: "This source needs a valid bearer token.",
-                              headers: [("WWW-Authenticate", "Bearer realm=\"tally-intake\"")])
+                throw Refusal(
+                    status: 401,
+                    slug: "unauthorized",
+                    detail: "This source needs a valid bearer token.",
+                    headers: [("WWW-Authenticate", "Bearer realm=\"tally-intake\"")]
+                )
             }
         case .basic(let user, let password):
             let expected = Array(Data("\(user):\(password)".utf8).base64EncodedString().utf8)
             guard let given = authorization, given.hasPrefix("Basic "), Self.same(Array(given.dropFirst(6).utf8), expected) else {
-                throw Refusal(status: 401, slug: "unauthorized", detail: "This source needs a valid user and password (basic).",
-                              headers: [("WWW-Authenticate", "Basic realm=\"tally-intake\"")])
+                throw Refusal(
+                    status: 401,
+                    slug: "unauthorized",
+                    detail: "This source needs a valid user and password (basic).",
+                    headers: [("WWW-Authenticate", "Basic realm=\"tally-intake\"")]
+                )
             }
         case nil:
             break
         }
         if let rate = policy.rate, let wait = rate.take() {
-            throw Refusal(status: 429, slug: "rate-limited", detail: "This source sends faster than its limit; send again later.",
-                          headers: [("Retry-After", String(max(1, Int(wait.rounded(.up)))))])
+            throw Refusal(
+                status: 429,
+                slug: "rate-limited",
+                detail: "This source sends faster than its limit; send again later.",
+                headers: [("Retry-After", String(max(1, Int(wait.rounded(.up)))))]
+            )
         }
     }
 
@@ -163,8 +177,12 @@ public struct AccessPolicy: Sendable {
         guard let hmac = sources?[source]?.hmac else { return }
         let expected = Array((hmac.prefix + SHA256.hex(SHA256.hmac(key: hmac.key, message: body))).utf8)
         guard let given = header(hmac.header), Self.same(Array(given.lowercased().utf8), expected) else {
-            throw Refusal(status: 401, slug: "bad-signature",
-                          detail: "The \(hmac.header) header must hold \(hmac.prefix)<hex HMAC-SHA256 of the body>.", headers: [])
+            throw Refusal(
+                status: 401,
+                slug: "bad-signature",
+                detail: "The \(hmac.header) header must hold \(hmac.prefix)<hex HMAC-SHA256 of the body>.",
+                headers: []
+            )
         }
     }
 

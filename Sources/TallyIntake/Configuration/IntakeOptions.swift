@@ -4,24 +4,40 @@ import TallyWorker
 
 /// tally-intake's own flags, each backed by a `TALLY_INTAKE_…` variable (the flag wins).
 public struct IntakeOptions: ParsableArguments, Sendable {
-    @Option(name: .customLong("max-body-bytes"), help: "Largest request body; larger ones get 413. Env: TALLY_INTAKE_MAX_BODY_BYTES. Default: 16777216.")
+    @Option(
+        name: .customLong("max-body-bytes"),
+        help: "Largest request body; larger ones get 413. Env: TALLY_INTAKE_MAX_BODY_BYTES. Default: 16777216."
+    )
     public var maxBodyBytes: Int?
 
-    @Option(name: .customLong("ack-timeout"), help: ArgumentHelp(
-        "Longest a request waits for the broker's acknowledgement before 503 (20s, 1500ms). Env: TALLY_INTAKE_ACK_TIMEOUT. Default: 10s.",
-        valueName: "duration"))
+    @Option(
+        name: .customLong("ack-timeout"),
+        help: ArgumentHelp(
+            "Longest a request waits for the broker's acknowledgement before 503 (20s, 1500ms). Env: TALLY_INTAKE_ACK_TIMEOUT. Default: 10s.",
+            valueName: "duration"
+        )
+    )
     public var ackTimeout: String?
 
-    @Option(name: .customLong("retry-after"), help: ArgumentHelp(
-        "What Retry-After says on a 503. Env: TALLY_INTAKE_RETRY_AFTER. Default: 10s.", valueName: "duration"))
+    @Option(
+        name: .customLong("retry-after"),
+        help: ArgumentHelp(
+            "What Retry-After says on a 503. Env: TALLY_INTAKE_RETRY_AFTER. Default: 10s.",
+            valueName: "duration"
+        )
+    )
     public var retryAfter: String?
 
     @Option(help: "Access policy file (credentials, HMAC, rate limits per source). Env: TALLY_INTAKE_ACCESS. Default: none (open).")
     public var access: String?
 
-    @Option(name: .customLong("poll-odk"), help: ArgumentHelp(
-        "Also poll this ODK Central server's OData feed (with --project and --form). Credentials: TALLY_ODK_TOKEN, or TALLY_ODK_EMAIL and TALLY_ODK_PASSWORD.",
-        valueName: "url"))
+    @Option(
+        name: .customLong("poll-odk"),
+        help: ArgumentHelp(
+            "Also poll this ODK Central server's OData feed (with --project and --form). Credentials: TALLY_ODK_TOKEN, or TALLY_ODK_EMAIL and TALLY_ODK_PASSWORD.",
+            valueName: "url"
+        )
+    )
     public var pollODK: String?
 
     @Option(help: "ODK Central project id, for --poll-odk.")
@@ -30,11 +46,19 @@ public struct IntakeOptions: ParsableArguments, Sendable {
     @Option(help: "ODK Central form id (xmlFormId), for --poll-odk.")
     public var form: String?
 
-    @Option(name: .customLong("cursor-file"), help: "Where --poll-odk keeps its cursor. Env: TALLY_ODK_CURSOR_FILE. Default: odk-cursor-<project>-<form>.json.")
+    @Option(
+        name: .customLong("cursor-file"),
+        help: "Where --poll-odk keeps its cursor. Env: TALLY_ODK_CURSOR_FILE. Default: odk-cursor-<project>-<form>.json."
+    )
     public var cursorFile: String?
 
-    @Option(name: .customLong("poll-interval"), help: ArgumentHelp("Pause between --poll-odk rounds that found nothing. Env: TALLY_ODK_POLL_INTERVAL. Default: 30s.",
-                                                                   valueName: "duration"))
+    @Option(
+        name: .customLong("poll-interval"),
+        help: ArgumentHelp(
+            "Pause between --poll-odk rounds that found nothing. Env: TALLY_ODK_POLL_INTERVAL. Default: 30s.",
+            valueName: "duration"
+        )
+    )
     public var pollInterval: String?
 
     @Option(name: .customLong("poll-page-size"), help: "Rows per OData page for --poll-odk. Env: TALLY_ODK_PAGE_SIZE. Default: 250.")
@@ -47,7 +71,10 @@ public struct IntakeOptions: ParsableArguments, Sendable {
     ///   - worker: the shared options (`--brokers`, …).
     ///   - environment: the process environment.
     /// - Throws: `ValidationError` naming the flag or variable whose value is unusable.
-    public func resolve(worker: WorkerOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    public func resolve(
+        worker: WorkerOptions,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws
         -> IntakeConfiguration
     {
         var c = IntakeConfiguration(worker: try worker.resolve(workerName: "tally-intake", environment: environment))
@@ -77,8 +104,13 @@ public struct IntakeOptions: ParsableArguments, Sendable {
             } else if let email = pick(nil, "TALLY_ODK_EMAIL"), let password = pick(nil, "TALLY_ODK_PASSWORD") {
                 authorization = "Basic " + Data("\(email):\(password)".utf8).base64EncodedString()
             }
-            var settings = CentralPoller.Settings(baseURL: base, project: project, form: form, authorization: authorization,
-                                                  cursorFile: pick(cursorFile, "TALLY_ODK_CURSOR_FILE") ?? "odk-cursor-\(project)-\(form).json")
+            var settings = CentralPoller.Settings(
+                baseURL: base,
+                project: project,
+                form: form,
+                authorization: authorization,
+                cursorFile: pick(cursorFile, "TALLY_ODK_CURSOR_FILE") ?? "odk-cursor-\(project)-\(form).json"
+            )
             if let value = try duration(pollInterval, "TALLY_ODK_POLL_INTERVAL") { settings.interval = value }
             if let text = pick(pollPageSize.map(String.init), "TALLY_ODK_PAGE_SIZE") {
                 guard let size = Int(text), size > 0 else { throw ValidationError("poll page size '\(text)' is not a positive whole number") }

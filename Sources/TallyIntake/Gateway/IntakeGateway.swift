@@ -61,8 +61,16 @@ public final class IntakeGateway: Sendable {
     ///   - metrics: where requests and records are counted.
     ///   - readiness: marked not ready while the broker does not acknowledge.
     ///   - logger: for broker failures.
-    public init(makeProducer: @escaping @Sendable () throws -> KafkaProducer, topic: String, mapping: IntakeMapping, envelope: Envelope, retryAfter: Duration,
-                metrics: IntakeMetrics, readiness: Readiness, logger: Logger) throws {
+    public init(
+        makeProducer: @escaping @Sendable () throws -> KafkaProducer,
+        topic: String,
+        mapping: IntakeMapping,
+        envelope: Envelope,
+        retryAfter: Duration,
+        metrics: IntakeMetrics,
+        readiness: Readiness,
+        logger: Logger
+    ) throws {
         self.producer = Mutex(try makeProducer())
         self.makeProducer = makeProducer
         self.topic = topic
@@ -90,8 +98,12 @@ public final class IntakeGateway: Sendable {
     public func submitEnvelopes(_ body: [UInt8], lines: Bool) async -> IntakeResponse {
         let items = lines ? body.split(separator: UInt8(ascii: "\n")).map(Self.trimmingCR).filter { !$0.isEmpty } : [body[...]]
         guard !items.isEmpty, !(items.count == 1 && items[0].allSatisfy(Self.isJSONSpace)) else {
-            return ProblemDocument("empty-body", title: "The request has no submission", status: 400,
-                                   detail: "Send one submission as JSON, or JSON lines with one submission per line.").response()
+            return ProblemDocument(
+                "empty-body",
+                title: "The request has no submission",
+                status: 400,
+                detail: "Send one submission as JSON, or JSON lines with one submission per line."
+            ).response()
         }
         let prepared = items.map { item -> Prepared in
             let bytes = Array(item)
@@ -100,8 +112,11 @@ public final class IntakeGateway: Sendable {
                 guard case .object(let members) = value else {
                     return Prepared(key: nil, value: bytes, problem: ("not-an-object", 400, "a submission is a JSON object; this is not one"))
                 }
-                return Prepared(key: members[envelope.respondentId.member]?.stringValue, value: bytes,
-                                instanceID: members[envelope.instanceId.member]?.stringValue)
+                return Prepared(
+                    key: members[envelope.respondentId.member]?.stringValue,
+                    value: bytes,
+                    instanceID: members[envelope.instanceId.member]?.stringValue
+                )
             } catch let error as JSONParseError {
                 return Prepared(key: nil, value: bytes, problem: (error.kind == .invalidUTF8 ? "invalid-utf8" : "invalid-json", 400, error.message))
             } catch {
@@ -118,8 +133,12 @@ public final class IntakeGateway: Sendable {
     ///   - form: the `{form}` of the request path.
     public func submitPlatform(_ body: [UInt8], payload: Payload, form: String) async -> IntakeResponse {
         guard form == mapping.formId else {
-            return ProblemDocument("unknown-form", title: "No intake mapping for this form", status: 404,
-                                   detail: "This gateway maps form '\(mapping.formId)', not '\(form)'.").response()
+            return ProblemDocument(
+                "unknown-form",
+                title: "No intake mapping for this form",
+                status: 404,
+                detail: "This gateway maps form '\(mapping.formId)', not '\(form)'."
+            ).response()
         }
         guard !body.allSatisfy(Self.isJSONSpace) else {
             return ProblemDocument("empty-body", title: "The request has no submission", status: 400, detail: "The body is empty.").response()
@@ -132,8 +151,11 @@ public final class IntakeGateway: Sendable {
             return await produce([Prepared(key: nil, value: body, problem: (slug, 400, "\(error)"))], payload: payload, lines: false)
         }
         guard case .object(var members) = root else {
-            return await produce([Prepared(key: nil, value: body, problem: ("not-an-object", 400, "a submission is a JSON object; this is not one"))],
-                                 payload: payload, lines: false)
+            return await produce(
+                [Prepared(key: nil, value: body, problem: ("not-an-object", 400, "a submission is a JSON object; this is not one"))],
+                payload: payload,
+                lines: false
+            )
         }
         if payload == .odkJSON, members["__system"]?["xmlFormId"] == nil {
             // Central's OData rows do not repeat the form id; the request names it.
@@ -145,11 +167,21 @@ public final class IntakeGateway: Sendable {
         guard mapped.missing.isEmpty else {
             var envelope = mapped.envelope.objectValue ?? JSONObject()
             envelope[Self.payloadMember] = .string(String(decoding: body, as: UTF8.self))
-            let detail = "the submission has no \(mapped.missing.joined(separator: ", ")) where intake.yaml looks for them; "
+            let detail =
+                "the submission has no \(mapped.missing.joined(separator: ", ")) where intake.yaml looks for them; "
                 + "it was recorded with the original body in \(Self.payloadMember) and will be rejected to survey.rejected"
-            return await produce([Prepared(key: mapped.respondentID, value: JSONWriter(sortsKeys: false).bytes(.object(envelope)),
-                                           instanceID: mapped.instanceID, problem: ("unmappable", 422, detail))],
-                                 payload: payload, lines: false)
+            return await produce(
+                [
+                    Prepared(
+                        key: mapped.respondentID,
+                        value: JSONWriter(sortsKeys: false).bytes(.object(envelope)),
+                        instanceID: mapped.instanceID,
+                        problem: ("unmappable", 422, detail)
+                    )
+                ],
+                payload: payload,
+                lines: false
+            )
         }
         return await produce([Prepared(key: mapped.respondentID, value: mapped.bytes, instanceID: mapped.instanceID)], payload: payload, lines: false)
     }
@@ -190,8 +222,10 @@ public final class IntakeGateway: Sendable {
             placed.append(.object(entry))
             if let problem = item.problem {
                 metrics.unreadable(payload: payload)
-                var error: JSONObject = ["type": .string("urn:fieldtally:problem:" + problem.slug), "detail": .string(problem.detail),
-                                         "recorded_at": .string("\(topic)/\(report.partition)/\(report.offset)")]
+                var error: JSONObject = [
+                    "type": .string("urn:fieldtally:problem:" + problem.slug), "detail": .string(problem.detail),
+                    "recorded_at": .string("\(topic)/\(report.partition)/\(report.offset)"),
+                ]
                 if lines { error["line"] = .number(Double(index + 1)) }
                 errors.append(.object(error))
             }
@@ -205,15 +239,22 @@ public final class IntakeGateway: Sendable {
         }
         let first = items.first { $0.problem != nil }!.problem!
         let status = lines ? 400 : first.status
-        let detail = lines
+        let detail =
+            lines
             ? "\(errors.count) of \(items.count) lines could not be read as submissions (see errors); every line was recorded, "
                 + "and those will be rejected to survey.rejected with their original bytes"
             : first.detail
-        return ProblemDocument(lines ? "invalid-lines" : first.slug, title: Self.title(lines ? "invalid-lines" : first.slug), status: status,
-                               detail: detail,
-                               extensions: [("accepted", .number(Double(items.count - errors.count))),
-                                            ("recorded", .number(Double(items.count))), ("errors", .array(errors))])
-            .response()
+        return ProblemDocument(
+            lines ? "invalid-lines" : first.slug,
+            title: Self.title(lines ? "invalid-lines" : first.slug),
+            status: status,
+            detail: detail,
+            extensions: [
+                ("accepted", .number(Double(items.count - errors.count))),
+                ("recorded", .number(Double(items.count))), ("errors", .array(errors)),
+            ]
+        )
+        .response()
     }
 
     /// Replaces `failed` with a new producer when it is still the current one. After a
@@ -243,10 +284,14 @@ public final class IntakeGateway: Sendable {
         metrics.unavailable(payload: payload)
         logger.warning("answering 503: the broker did not acknowledge", metadata: ["reason": "\(reason)"])
         let seconds = max(1, Int((retryAfter / .seconds(1)).rounded(.up)))
-        return ProblemDocument("broker-unavailable", title: "The submission could not be stored", status: 503,
-                               detail: "The broker did not acknowledge in time (\(reason)). Send the same request again after \(seconds) s; "
-                                   + "a submission sent twice is counted once.")
-            .response(headers: [("Retry-After", String(seconds))])
+        return ProblemDocument(
+            "broker-unavailable",
+            title: "The submission could not be stored",
+            status: 503,
+            detail: "The broker did not acknowledge in time (\(reason)). Send the same request again after \(seconds) s; "
+                + "a submission sent twice is counted once."
+        )
+        .response(headers: [("Retry-After", String(seconds))])
     }
 
     static func title(_ slug: String) -> String {

@@ -21,9 +21,15 @@ public final class IntakeMetrics: Sendable {
     public init(worker: WorkerMetrics) {
         self.worker = worker
         ackSeconds = worker.registry.makeValueHistogram(
-            descriptor: MetricNameDescriptor(namespace: "tally", subsystem: "intake", metricName: "ack", unitName: "seconds",
-                                             helpText: "Seconds from producing a request's records to their acknowledgement"),
-            buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
+            descriptor: MetricNameDescriptor(
+                namespace: "tally",
+                subsystem: "intake",
+                metricName: "ack",
+                unitName: "seconds",
+                helpText: "Seconds from producing a request's records to their acknowledgement"
+            ),
+            buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+        )
     }
 
     /// Counts a request answered with `status` on `route`, in `tally_intake_requests_total`.
@@ -65,7 +71,8 @@ public final class IntakeMetrics: Sendable {
             if let existing = counters[key] { return existing }
             let made = worker.registry.makeCounter(
                 descriptor: MetricNameDescriptor(namespace: "tally", subsystem: "intake", metricName: name, unitName: "total", helpText: help),
-                labels: labels)
+                labels: labels
+            )
             counters[key] = made
             return made
         }

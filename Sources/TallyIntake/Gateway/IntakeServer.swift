@@ -21,13 +21,24 @@ public enum IntakeServer {
     ///   - metrics: counted per request.
     ///   - logger: the server's logger.
     ///   - onListening: receives the bound port (useful with port 0).
-    public static func make(configuration: IntakeConfiguration, gateway: IntakeGateway, access: AccessPolicy, readiness: Readiness,
-                            metrics: IntakeMetrics, logger: Logger,
-                            onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public static func make(
+        configuration: IntakeConfiguration,
+        gateway: IntakeGateway,
+        access: AccessPolicy,
+        readiness: Readiness,
+        metrics: IntakeMetrics,
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let router = Router()
         HealthServer.addRoutes(to: router, readiness: readiness, metrics: metrics.worker)
         let limit = configuration.maxBodyBytes
-        @Sendable func handle(_ route: String, source: String, _ request: Request, _ body: @escaping @Sendable ([UInt8], String) async -> IntakeResponse)
+        @Sendable func handle(
+            _ route: String,
+            source: String,
+            _ request: Request,
+            _ body: @escaping @Sendable ([UInt8], String) async -> IntakeResponse
+        )
             async -> Response
         {
             let answer = await receive(request, source: source, limit: limit, access: access, metrics: metrics, body)
@@ -36,8 +47,11 @@ public enum IntakeServer {
         }
         router.post("v1/submissions") { request, _ -> Response in
             await handle("submissions", source: "submissions", request) { body, contentType in
-                await gateway.submitEnvelopes(body, lines: contentType.contains("ndjson") || contentType.contains("jsonl")
-                                                  || contentType.contains("json-lines"))
+                await gateway.submitEnvelopes(
+                    body,
+                    lines: contentType.contains("ndjson") || contentType.contains("jsonl")
+                        || contentType.contains("json-lines")
+                )
             }
         }
         router.post("v1/kobo/:form") { request, context -> Response in
@@ -64,8 +78,14 @@ public enum IntakeServer {
 
     /// Admits the request, reads its body up to `limit` bytes, checks its signature, then
     /// hands it to `handler`.
-    private static func receive(_ request: Request, source: String, limit: Int, access: AccessPolicy, metrics: IntakeMetrics,
-                                _ handler: @Sendable ([UInt8], String) async -> IntakeResponse) async -> IntakeResponse {
+    private static func receive(
+        _ request: Request,
+        source: String,
+        limit: Int,
+        access: AccessPolicy,
+        metrics: IntakeMetrics,
+        _ handler: @Sendable ([UInt8], String) async -> IntakeResponse
+    ) async -> IntakeResponse {
         do throws(AccessPolicy.Refusal) {
             try access.admit(source: source, authorization: request.headers[.authorization])
         } catch {
@@ -96,8 +116,12 @@ public enum IntakeServer {
     }
 
     private static func tooLarge(_ limit: Int) -> IntakeResponse {
-        ProblemDocument("too-large", title: "The body is too large", status: 413,
-                        detail: "Bodies are limited to \(limit) bytes (--max-body-bytes); send fewer submissions per request.").response()
+        ProblemDocument(
+            "too-large",
+            title: "The body is too large",
+            status: 413,
+            detail: "Bodies are limited to \(limit) bytes (--max-body-bytes); send fewer submissions per request."
+        ).response()
     }
 
     private static func response(_ answer: IntakeResponse) -> Response {

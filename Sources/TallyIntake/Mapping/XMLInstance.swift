@@ -1,8 +1,9 @@
 import Foundation
+import SurveyEngine
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import SurveyEngine
 
 /// Reads an OpenRosa submission instance (the XML an ODK client posts) into the same shape as
 /// a JSON submission, so one mapping serves both.
@@ -28,10 +29,11 @@ public enum XMLInstance {
         parser.shouldResolveExternalEntities = false
         parser.delegate = builder
         guard parser.parse(), let root = builder.root else {
-            let reason = parser.parserError.map { error -> String in
-                let code = (error as NSError).code
-                return XMLParser.ErrorCode(rawValue: code).map { "\($0)" } ?? "XML parser error \(code)"
-            } ?? "no root element"
+            let reason =
+                parser.parserError.map { error -> String in
+                    let code = (error as NSError).code
+                    return XMLParser.ErrorCode(rawValue: code).map { "\($0)" } ?? "XML parser error \(code)"
+                } ?? "no root element"
             throw ParseError(description: "malformed XML at line \(parser.lineNumber), column \(parser.columnNumber): \(reason)")
         }
         // An instance whose root holds nothing is still an instance: an empty object.
@@ -76,8 +78,13 @@ public enum XMLInstance {
         var stack: [(name: String, element: Element)] = []
         var root: Element?
 
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser,
+            didStartElement elementName: String,
+            namespaceURI: String?,
+            qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             stack.append((Self.localName(elementName), Element(attributes: stack.isEmpty ? attributes : [:])))
         }
 

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import ServiceLifecycle
 import SurveyEngine
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// Follows one ODK Central form's OData submissions feed and hands every new or edited
 /// submission to the gateway, as `POST /v1/odk/{form}` with Central's JSON would.
@@ -101,8 +102,13 @@ public struct CentralPoller: Service {
 
     public func run() async throws {
         var cursor = loadCursor()
-        logger.info("polling ODK Central", metadata: ["url": "\(settings.baseURL)", "project": "\(settings.project)",
-                                                     "form": "\(settings.form)", "cursor": "\(cursor.changedAt ?? "start")"])
+        logger.info(
+            "polling ODK Central",
+            metadata: [
+                "url": "\(settings.baseURL)", "project": "\(settings.project)",
+                "form": "\(settings.form)", "cursor": "\(cursor.changedAt ?? "start")",
+            ]
+        )
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let handed = try await round(&cursor)
@@ -160,8 +166,10 @@ public struct CentralPoller: Service {
         var components = URLComponents(url: settings.baseURL, resolvingAgainstBaseURL: false)!
         let base = components.path.hasSuffix("/") ? String(components.path.dropLast()) : components.path
         components.path = base + "/v1/projects/\(settings.project)/forms/\(settings.form).svc/Submissions"
-        var query = [URLQueryItem(name: "$top", value: String(settings.pageSize)), URLQueryItem(name: "$skip", value: String(skip)),
-                     URLQueryItem(name: "$orderby", value: "__system/submissionDate asc")]
+        var query = [
+            URLQueryItem(name: "$top", value: String(settings.pageSize)), URLQueryItem(name: "$skip", value: String(skip)),
+            URLQueryItem(name: "$orderby", value: "__system/submissionDate asc"),
+        ]
         if let since {
             query.append(URLQueryItem(name: "$filter", value: "__system/updatedAt ge \(since) or __system/submissionDate ge \(since)"))
         }
@@ -184,7 +192,8 @@ public struct CentralPoller: Service {
 
     func loadCursor() -> Cursor {
         guard let data = FileManager.default.contents(atPath: settings.cursorFile),
-              let cursor = try? JSONDecoder().decode(Cursor.self, from: data) else { return .start }
+            let cursor = try? JSONDecoder().decode(Cursor.self, from: data)
+        else { return .start }
         return cursor
     }
 

@@ -30,8 +30,13 @@ public final class PostgresBackend: StoreBackend {
             throw StoreError(.database, "\(description): cannot set up TLS: \(error)")
         }
         let configuration = PostgresConnection.Configuration(
-            host: location.host, port: location.port, username: location.username, password: location.password,
-            database: location.database, tls: tls)
+            host: location.host,
+            port: location.port,
+            username: location.username,
+            password: location.password,
+            database: location.database,
+            tls: tls
+        )
         do {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
             return PostgresBackend(connection: connection, logger: logger, description: description)

@@ -26,67 +26,70 @@ public enum StoreMigrations {
 
     /// Every migration, in the order they apply.
     public static let all: [Migration] = [
-        Migration(name: "0001_create_tally_store", statements: [
-            """
-            CREATE TABLE tally_series (
-                change BIGINT PRIMARY KEY,
-                form_id TEXT NOT NULL,
-                as_of TEXT,
-                sequences TEXT NOT NULL UNIQUE,
-                offsets TEXT NOT NULL,
-                document TEXT NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE current_tallies (
-                field TEXT NOT NULL,
-                code TEXT NOT NULL,
-                count BIGINT,
-                base_all BIGINT NOT NULL,
-                pct_all DOUBLE PRECISION,
-                base_answered BIGINT NOT NULL,
-                pct_answered DOUBLE PRECISION,
-                ci_low DOUBLE PRECISION,
-                ci_high DOUBLE PRECISION,
-                row_order BIGINT NOT NULL,
-                PRIMARY KEY (field, code)
-            )
-            """,
-            """
-            CREATE TABLE dead_letters (
-                topic TEXT NOT NULL,
-                partition_id BIGINT NOT NULL,
-                record_offset BIGINT NOT NULL,
-                reason TEXT NOT NULL,
-                worker TEXT,
-                respondent_id TEXT,
-                message_key TEXT,
-                source_topic TEXT,
-                source_partition BIGINT,
-                source_offset BIGINT,
-                rejected_at TEXT,
-                letter TEXT NOT NULL,
-                PRIMARY KEY (topic, partition_id, record_offset),
-                UNIQUE (worker, source_topic, source_partition, source_offset)
-            )
-            """,
-            """
-            CREATE TABLE consumed_offsets (
-                topic TEXT NOT NULL,
-                partition_id BIGINT NOT NULL,
-                next_offset BIGINT NOT NULL,
-                PRIMARY KEY (topic, partition_id)
-            )
-            """,
-            """
-            CREATE TABLE tally_partials (
-                partition_id BIGINT PRIMARY KEY,
-                sequence BIGINT NOT NULL,
-                partial TEXT NOT NULL
-            )
-            """,
-            "CREATE INDEX dead_letters_reason ON dead_letters (reason)",
-        ]),
+        Migration(
+            name: "0001_create_tally_store",
+            statements: [
+                """
+                CREATE TABLE tally_series (
+                    change BIGINT PRIMARY KEY,
+                    form_id TEXT NOT NULL,
+                    as_of TEXT,
+                    sequences TEXT NOT NULL UNIQUE,
+                    offsets TEXT NOT NULL,
+                    document TEXT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE current_tallies (
+                    field TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    count BIGINT,
+                    base_all BIGINT NOT NULL,
+                    pct_all DOUBLE PRECISION,
+                    base_answered BIGINT NOT NULL,
+                    pct_answered DOUBLE PRECISION,
+                    ci_low DOUBLE PRECISION,
+                    ci_high DOUBLE PRECISION,
+                    row_order BIGINT NOT NULL,
+                    PRIMARY KEY (field, code)
+                )
+                """,
+                """
+                CREATE TABLE dead_letters (
+                    topic TEXT NOT NULL,
+                    partition_id BIGINT NOT NULL,
+                    record_offset BIGINT NOT NULL,
+                    reason TEXT NOT NULL,
+                    worker TEXT,
+                    respondent_id TEXT,
+                    message_key TEXT,
+                    source_topic TEXT,
+                    source_partition BIGINT,
+                    source_offset BIGINT,
+                    rejected_at TEXT,
+                    letter TEXT NOT NULL,
+                    PRIMARY KEY (topic, partition_id, record_offset),
+                    UNIQUE (worker, source_topic, source_partition, source_offset)
+                )
+                """,
+                """
+                CREATE TABLE consumed_offsets (
+                    topic TEXT NOT NULL,
+                    partition_id BIGINT NOT NULL,
+                    next_offset BIGINT NOT NULL,
+                    PRIMARY KEY (topic, partition_id)
+                )
+                """,
+                """
+                CREATE TABLE tally_partials (
+                    partition_id BIGINT PRIMARY KEY,
+                    sequence BIGINT NOT NULL,
+                    partial TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX dead_letters_reason ON dead_letters (reason)",
+            ]
+        )
     ]
 
     /// Applies every migration `backend` has not recorded yet, in order.
@@ -100,8 +103,13 @@ public enum StoreMigrations {
         for migration in all where !applied.contains(migration.name) {
             try await backend.write(
                 migration.statements.map { StoreStatement($0) }
-                    + [StoreStatement("INSERT INTO store_migrations (name, applied_at) VALUES (?, ?)",
-                                      [.text(migration.name), .text(Date().formatted(.iso8601))])])
+                    + [
+                        StoreStatement(
+                            "INSERT INTO store_migrations (name, applied_at) VALUES (?, ?)",
+                            [.text(migration.name), .text(Date().formatted(.iso8601))]
+                        )
+                    ]
+            )
             now.append(migration.name)
         }
         return now

@@ -65,18 +65,28 @@ public struct StoreIngest: Sendable {
                 guard try partials.offer(partial) else { continue }
             } catch {
                 changes.skipped += 1
-                logger.warning("skipping an unreadable partial tally", metadata: [
-                    "key": "\(key)", "partition": "\(record.partition)", "offset": "\(record.offset)", "error": "\(error)",
-                ])
+                logger.warning(
+                    "skipping an unreadable partial tally",
+                    metadata: [
+                        "key": "\(key)", "partition": "\(record.partition)", "offset": "\(record.offset)", "error": "\(error)",
+                    ]
+                )
                 continue
             }
             if let partition = partial.partitions.keys.first { changedPartials[partition] = partial }
             let merged = partials.merged()
             let document = TallyDocument(merged: merged, plan: plan, frame: frame, options: .init(provisional: true, asOf: merged.asOf))
             lastChange += 1
-            changes.series.append(TallyChange(
-                change: lastChange, formId: plan.formId, asOf: merged.asOf, sequences: merged.partitions, offsets: talliesOffsets,
-                document: document.json()))
+            changes.series.append(
+                TallyChange(
+                    change: lastChange,
+                    formId: plan.formId,
+                    asOf: merged.asOf,
+                    sequences: merged.partitions,
+                    offsets: talliesOffsets,
+                    document: document.json()
+                )
+            )
             latestDocument = document
         }
         changes.currentTallies = latestDocument.map(TallyTableCSV.rows(of:))

@@ -44,8 +44,16 @@ public struct StoredDeadLetter: Sendable, Hashable {
     }
 
     /// A row with its values (for reading the table back).
-    public init(position: KafkaTopicPartitionOffset, reason: String, worker: String?, respondentID: String?, key: String?,
-                source: KafkaTopicPartitionOffset?, rejectedAt: String?, letter: String) {
+    public init(
+        position: KafkaTopicPartitionOffset,
+        reason: String,
+        worker: String?,
+        respondentID: String?,
+        key: String?,
+        source: KafkaTopicPartitionOffset?,
+        rejectedAt: String?,
+        letter: String
+    ) {
         self.position = position
         self.reason = reason
         self.worker = worker

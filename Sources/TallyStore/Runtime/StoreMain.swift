@@ -22,8 +22,14 @@ public enum StoreMain {
         let database = try await TallyStoreDatabase.open(location, logger: logger)
         let applied = try await database.migrate()
         logger.info("database ready", metadata: ["database": "\(location)", "migrations_applied": "\(applied)"])
-        let store = TallyStoreService(configuration: configuration, database: database, survey: survey, metrics: metrics,
-                                      readiness: readiness, logger: logger)
+        let store = TallyStoreService(
+            configuration: configuration,
+            database: database,
+            survey: survey,
+            metrics: metrics,
+            readiness: readiness,
+            logger: logger
+        )
         do {
             try await WorkerMain.serve(store, configuration: configuration, readiness: readiness, metrics: metrics, logger: logger)
         } catch {

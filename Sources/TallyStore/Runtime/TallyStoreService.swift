@@ -22,8 +22,14 @@ public final class TallyStoreService: Service, Sendable {
     private let logger: Logger
 
     /// A service writing `survey`'s tallies read with `configuration` into `database` (migrated).
-    public init(configuration: WorkerConfiguration, database: TallyStoreDatabase, survey: SurveyDefinition, metrics: WorkerMetrics,
-                readiness: Readiness, logger: Logger) {
+    public init(
+        configuration: WorkerConfiguration,
+        database: TallyStoreDatabase,
+        survey: SurveyDefinition,
+        metrics: WorkerMetrics,
+        readiness: Readiness,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.database = database
         self.survey = survey
@@ -41,10 +47,13 @@ public final class TallyStoreService: Service, Sendable {
         let reader = KafkaTopicReader(configuration: readerConfiguration, logger: logger)
         let topics = [configuration.topics.tallies, configuration.topics.rejected]
         readiness.markNotReady("reading \(topics) from the stored offsets")
-        logger.info("reading from the stored offsets", metadata: [
-            "brokers": "\(configuration.brokers)", "database": "\(database.backend.description)", "topics": "\(topics)",
-            "offsets": "\(state.offsets)", "changes": "\(state.lastChange)",
-        ])
+        logger.info(
+            "reading from the stored offsets",
+            metadata: [
+                "brokers": "\(configuration.brokers)", "database": "\(database.backend.description)", "topics": "\(topics)",
+                "offsets": "\(state.offsets)", "changes": "\(state.lastChange)",
+            ]
+        )
         let last = try await cancelWhenGracefulShutdown {
             var ingest = start
             try await reader.follow(topics: topics, from: state.offsets) { event in

@@ -16,10 +16,12 @@ extension WorkerConfiguration {
         c.batching.maxWait = maxBatchWait
         c.batching.bufferedBatches = Self.bufferedBatches
         c.autoCommitInterval = .seconds(1)
-        c.additionalProperties = ["fetch.wait.max.ms": fetchWaitMilliseconds,
-                                  "max.partition.fetch.bytes": String(Self.maxPartitionFetchBytes),
-                                  "queued.max.messages.kbytes": String(Self.prefetchKilobytes)]
-            .merging(kafkaProperties) { _, passedThrough in passedThrough }
+        c.additionalProperties = [
+            "fetch.wait.max.ms": fetchWaitMilliseconds,
+            "max.partition.fetch.bytes": String(Self.maxPartitionFetchBytes),
+            "queued.max.messages.kbytes": String(Self.prefetchKilobytes),
+        ]
+        .merging(kafkaProperties) { _, passedThrough in passedThrough }
         return c
     }
 
@@ -97,7 +99,8 @@ extension WorkerConfiguration {
         // Not a group property, but a reader needs it too: an empty changelog took 2 s to read on
         // Tansu with librdkafka's 500 ms (every fetch of an empty partition is held that long).
         c.additionalProperties = ["fetch.wait.max.ms": fetchWaitMilliseconds]
-            .merging(kafkaProperties.filter { !Self.groupOnly.contains($0.key) || $0.key == "fetch.wait.max.ms" }) { _, passedThrough in passedThrough }
+            .merging(kafkaProperties.filter { !Self.groupOnly.contains($0.key) || $0.key == "fetch.wait.max.ms" }) { _, passedThrough in passedThrough
+            }
         return c
     }
 

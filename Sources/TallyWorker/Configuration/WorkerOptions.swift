@@ -38,9 +38,13 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     @Option(help: "Partitions for topics created at start when missing. Env: TALLY_PARTITIONS. Default: 6.")
     public var partitions: Int?
 
-    @Option(name: .customLong("kafka-property"), help: ArgumentHelp(
-        "Any librdkafka property as key=value (repeatable; TLS, SASL, timeouts). Env: TALLY_KAFKA_PROPERTIES (comma-separated key=value).",
-        valueName: "key=value"))
+    @Option(
+        name: .customLong("kafka-property"),
+        help: ArgumentHelp(
+            "Any librdkafka property as key=value (repeatable; TLS, SASL, timeouts). Env: TALLY_KAFKA_PROPERTIES (comma-separated key=value).",
+            valueName: "key=value"
+        )
+    )
     public var kafkaProperty: [String] = []
 
     @Option(name: .customLong("log-format"), help: "json or human. Env: TALLY_LOG_FORMAT. Default: json.")
@@ -52,12 +56,19 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("max-batch"), help: "Most records per batch. Env: TALLY_MAX_BATCH. Default: 6000.")
     public var maxBatch: Int?
 
-    @Option(name: .customLong("max-batch-wait-ms"), help: "Longest a partly filled batch waits for more records, in milliseconds. Env: TALLY_MAX_BATCH_WAIT_MS. Default: 20.")
+    @Option(
+        name: .customLong("max-batch-wait-ms"),
+        help: "Longest a partly filled batch waits for more records, in milliseconds. Env: TALLY_MAX_BATCH_WAIT_MS. Default: 20."
+    )
     public var maxBatchWaitMilliseconds: Int?
 
-    @Option(name: .customLong("shutdown-timeout"), help: ArgumentHelp(
-        "Bound on a graceful shutdown, e.g. 20s, 1500ms, 1m (a bare number is seconds); past it uncommitted offsets are abandoned and the worker exits 75. Env: TALLY_SHUTDOWN_TIMEOUT. Default: 20s.",
-        valueName: "duration"))
+    @Option(
+        name: .customLong("shutdown-timeout"),
+        help: ArgumentHelp(
+            "Bound on a graceful shutdown, e.g. 20s, 1500ms, 1m (a bare number is seconds); past it uncommitted offsets are abandoned and the worker exits 75. Env: TALLY_SHUTDOWN_TIMEOUT. Default: 20s.",
+            valueName: "duration"
+        )
+    )
     public var shutdownTimeout: String?
 
     public init() {}
@@ -141,7 +152,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         guard !entries.isEmpty else { throw ValidationError("brokers '\(text)' names no host:port") }
         for entry in entries {
             guard let colon = entry.lastIndex(of: ":"), colon != entry.startIndex,
-                  let port = Int(entry[entry.index(after: colon)...]), (1...65_535).contains(port)
+                let port = Int(entry[entry.index(after: colon)...]), (1...65_535).contains(port)
             else { throw ValidationError("broker '\(entry)' is not host:port (a port from 1 to 65535)") }
         }
         return entries

@@ -37,8 +37,15 @@ public enum TallyTableCSV {
 
         /// Creates a row from its values.
         public init(
-            field: String, code: String, count: Int?, baseAll: Int, percentOfAll: Double?, baseAnswered: Int,
-            percentOfAnswered: Double?, intervalLow: Double?, intervalHigh: Double?
+            field: String,
+            code: String,
+            count: Int?,
+            baseAll: Int,
+            percentOfAll: Double?,
+            baseAnswered: Int,
+            percentOfAnswered: Double?,
+            intervalLow: Double?,
+            intervalHigh: Double?
         ) {
             self.field = field
             self.code = code
@@ -56,9 +63,17 @@ public enum TallyTableCSV {
     public static func rows(of document: TallyDocument) -> [Row] {
         document.fields.flatMap { field in
             field.codes.map { code in
-                Row(field: field.name, code: code.code, count: code.count, baseAll: field.baseAll, percentOfAll: code.percentOfAll,
-                    baseAnswered: field.baseAnswered, percentOfAnswered: code.percentOfAnswered,
-                    intervalLow: code.wilson95Answered?.lower, intervalHigh: code.wilson95Answered?.upper)
+                Row(
+                    field: field.name,
+                    code: code.code,
+                    count: code.count,
+                    baseAll: field.baseAll,
+                    percentOfAll: code.percentOfAll,
+                    baseAnswered: field.baseAnswered,
+                    percentOfAnswered: code.percentOfAnswered,
+                    intervalLow: code.wilson95Answered?.lower,
+                    intervalHigh: code.wilson95Answered?.upper
+                )
             }
         }
     }
@@ -77,9 +92,13 @@ public enum TallyTableCSV {
         var lines = [columns.joined(separator: ",")]
         let hidden = suppressBelow.map { "<\($0)" } ?? ""
         for row in rows {
-            lines.append([quoted(row.field), quoted(row.code), row.count.map(String.init) ?? hidden,
-                          String(row.baseAll), number(row.percentOfAll), String(row.baseAnswered), number(row.percentOfAnswered),
-                          number(row.intervalLow), number(row.intervalHigh)].joined(separator: ","))
+            lines.append(
+                [
+                    quoted(row.field), quoted(row.code), row.count.map(String.init) ?? hidden,
+                    String(row.baseAll), number(row.percentOfAll), String(row.baseAnswered), number(row.percentOfAnswered),
+                    number(row.intervalLow), number(row.intervalHigh),
+                ].joined(separator: ",")
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -17,8 +17,14 @@ public enum HealthServer {
     ///   - onListening: called once the server is bound, with the bound port (or `port` when the bound
     ///     address has none). Default: does nothing.
     /// - Returns: an application to run as a `Service`; it binds nothing until it runs.
-    public static func make(host: String, port: Int, readiness: Readiness, metrics: WorkerMetrics, logger: Logger,
-                            onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public static func make(
+        host: String,
+        port: Int,
+        readiness: Readiness,
+        metrics: WorkerMetrics,
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let router = Router()
         addRoutes(to: router, readiness: readiness, metrics: metrics)
         var httpLogger = logger
@@ -40,18 +46,25 @@ public enum HealthServer {
     public static func addRoutes(to router: Router<BasicRequestContext>, readiness: Readiness, metrics: WorkerMetrics) {
         router.get("healthz") { _, _ -> Response in
             let (ready, reason) = readiness.current
-            return Response(status: ready ? .ok : .serviceUnavailable,
-                            headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: reason + "\n")))
+            return Response(
+                status: ready ? .ok : .serviceUnavailable,
+                headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: reason + "\n"))
+            )
         }
         router.get("livez") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: "alive\n")))
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "alive\n"))
+            )
         }
         router.get("metrics") { _, _ -> Response in
-            Response(status: .ok,
-                     headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render()))
+            )
         }
     }
 }

@@ -30,7 +30,8 @@ public struct WorkerLogHandler: LogHandler {
     /// Timestamps are ISO 8601 with fractional seconds. An event whose JSON object cannot be serialised is written as an empty line.
     /// - Parameter event: the event swift-log hands over; its level was already checked against ``logLevel``.
     public func log(event: LogEvent) {
-        let level = event.level, message = event.message
+        let level = event.level
+        let message = event.message
         var all = metadata
         if let explicit = event.metadata { all.merge(explicit) { $1 } }
         if let error = event.error { all["error"] = "\(error)" }

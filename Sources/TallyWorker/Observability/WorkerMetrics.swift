@@ -32,7 +32,8 @@ public final class WorkerMetrics: Sendable {
         recordsOut = registry.makeCounter(descriptor: Self.name("records_out", "total", "Records written to output topics"))
         batchSeconds = registry.makeValueHistogram(
             descriptor: Self.name("batch", "seconds", "Seconds from taking a batch to committing it"),
-            buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
+            buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+        )
         commitFailures = registry.makeCounter(descriptor: Self.name("commit_failures", "total", "Failed offset commits or transactions"))
         ready = registry.makeGauge(descriptor: Self.name("ready", "", "1 when assigned and caught up enough to serve"))
         // Every reason from the start, at 0: a rate or alert on a reason works before its first dead letter.
@@ -48,8 +49,10 @@ public final class WorkerMetrics: Sendable {
     public func rejected(reason: String, by n: Int = 1) {
         let counter = rejected.withLock { counters in
             if let c = counters[reason] { return c }
-            let c = registry.makeCounter(descriptor: Self.name("records_rejected", "total", "Records sent to the dead-letter topic, by reason"),
-                                         labels: [("reason", reason)])
+            let c = registry.makeCounter(
+                descriptor: Self.name("records_rejected", "total", "Records sent to the dead-letter topic, by reason"),
+                labels: [("reason", reason)]
+            )
             counters[reason] = c
             return c
         }
@@ -67,8 +70,10 @@ public final class WorkerMetrics: Sendable {
         let gauge = lag.withLock { gauges in
             let key = "\(topic)\u{0}\(partition)"
             if let g = gauges[key] { return g }
-            let g = registry.makeGauge(descriptor: Self.name("consumer", "lag", "Records behind the partition's high watermark"),
-                                       labels: [("topic", topic), ("partition", String(partition))])
+            let g = registry.makeGauge(
+                descriptor: Self.name("consumer", "lag", "Records behind the partition's high watermark"),
+                labels: [("topic", topic), ("partition", String(partition))]
+            )
             gauges[key] = g
             return g
         }

@@ -28,7 +28,10 @@ public struct DeadLetterReader: Sendable {
         _ = try await reader.readToEnd(topic: configuration.topics.rejected) { batch in
             for record in batch.records {
                 guard let value = record.value, let letter = try? decoder.decode(DeadLetter.self, from: Data(value)) else {
-                    logger.warning("skipping a record that is not a dead letter", metadata: ["partition": "\(record.partition)", "offset": "\(record.offset)"])
+                    logger.warning(
+                        "skipping a record that is not a dead letter",
+                        metadata: ["partition": "\(record.partition)", "offset": "\(record.offset)"]
+                    )
                     continue
                 }
                 if seen.insert(letter.identity).inserted { letters.append(letter) }

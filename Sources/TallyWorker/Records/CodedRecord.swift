@@ -59,7 +59,7 @@ public struct CodedRecord: Sendable {
             throw SurveyDefinitionError(file: "survey.coded", message: "not JSON: \(error)")
         }
         guard let sourceText = document["source"]?.stringValue, let source = KafkaTopicPartitionOffset(text: sourceText),
-              let coding = document["coding"], let submission = document["submission"]
+            let coding = document["coding"], let submission = document["submission"]
         else { throw SurveyDefinitionError(file: "survey.coded", message: "a coded record needs source, coding and submission") }
         self.source = source
         self.coding = try CodingResult(jsonValue: coding, evidenceRequired: readsEvidence)

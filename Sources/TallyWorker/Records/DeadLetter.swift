@@ -12,7 +12,6 @@ public struct DeadLetter: Codable, Sendable, Hashable {
     /// Where the rejected submission was first read (its `survey.submissions` position).
     public typealias Source = KafkaTopicPartitionOffset
 
-
     /// The stable reason code (`invalid`, `unknown_respondent`, `stale_edit`, …).
     public var reason: String
     /// Every problem found (JSON pointer, code, message); may be empty for stateful reasons.
@@ -68,8 +67,15 @@ public struct DeadLetter: Codable, Sendable, Hashable {
     ///   - key: the original record's key, decoded as UTF-8 with invalid bytes replaced; `nil` for none.
     ///   - value: the original record's value, kept whole.
     ///   - date: the rejection time, written in RFC 3339 UTC to the second. Default: now.
-    public init(rejection: Rejection, detail: String? = nil, worker: String, source: Source, key: [UInt8]?, value: [UInt8],
-                at date: Date = Date()) {
+    public init(
+        rejection: Rejection,
+        detail: String? = nil,
+        worker: String,
+        source: Source,
+        key: [UInt8]?,
+        value: [UInt8],
+        at date: Date = Date()
+    ) {
         reason = rejection.reason.rawValue
         problems = rejection.problems
         self.detail = detail
@@ -93,7 +99,8 @@ public struct DeadLetter: Codable, Sendable, Hashable {
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        return
+            "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     /// The letter as JSON: what `JSONEncoder` with sorted keys writes (absent optionals left
@@ -195,14 +202,16 @@ extension DeadLetter {
             return Int64(number)
         }
         guard let reason = text(.reason), let worker = text(.worker), let rejectedAt = text(.rejectedAt),
-              let source = document[CodingKeys.source.stringValue], let topic = source["topic"]?.stringValue,
-              let partition = integer(source["partition"]), let offset = integer(source["offset"]),
-              let problemValues = document[CodingKeys.problems.stringValue]?.arrayValue else { return nil }
+            let source = document[CodingKeys.source.stringValue], let topic = source["topic"]?.stringValue,
+            let partition = integer(source["partition"]), let offset = integer(source["offset"]),
+            let problemValues = document[CodingKeys.problems.stringValue]?.arrayValue
+        else { return nil }
         var problems: [Problem] = []
         problems.reserveCapacity(problemValues.count)
         for value in problemValues {
             guard let pointer = value["pointer"]?.stringValue, let code = value["code"]?.stringValue.flatMap(ProblemCode.init(rawValue:)),
-                  let message = value["message"]?.stringValue else { return nil }
+                let message = value["message"]?.stringValue
+            else { return nil }
             problems.append(Problem(pointer: pointer, code: code, message: message))
         }
         self.reason = reason

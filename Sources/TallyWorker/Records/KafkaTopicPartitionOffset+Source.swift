@@ -12,7 +12,8 @@ extension KafkaTopicPartitionOffset {
     /// - Parameter record: a consumed record.
     public static func carried(by record: KafkaRecord) -> KafkaTopicPartitionOffset {
         if let value = record.header(sourceHeaderName)?.value,
-           let parsed = KafkaTopicPartitionOffset(text: String(decoding: value, as: UTF8.self)) {
+            let parsed = KafkaTopicPartitionOffset(text: String(decoding: value, as: UTF8.self))
+        {
             return parsed
         }
         return KafkaTopicPartitionOffset(of: record)

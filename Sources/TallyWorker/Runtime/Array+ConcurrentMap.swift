@@ -7,8 +7,11 @@ extension Array where Element: Sendable {
     ///
     /// A worker's per-record work (parsing, validating, coding) is independent from record to
     /// record, so a batch can use every core; what must stay in order (aggregation) stays serial.
-    func concurrentMap<T: Sendable>(ways: Int = ProcessInfo.processInfo.activeProcessorCount, minimumChunk: Int = 64,
-                                    _ transform: @escaping @Sendable (Element) -> T) async -> [T] {
+    func concurrentMap<T: Sendable>(
+        ways: Int = ProcessInfo.processInfo.activeProcessorCount,
+        minimumChunk: Int = 64,
+        _ transform: @escaping @Sendable (Element) -> T
+    ) async -> [T] {
         let chunks = Swift.min(ways, count / Swift.max(1, minimumChunk))
         guard chunks > 1 else { return map(transform) }
         let size = (count + chunks - 1) / chunks
@@ -19,7 +22,7 @@ extension Array where Element: Sendable {
             }
             var parts = [[T]](repeating: [], count: chunks)
             for await (chunk, part) in group { parts[chunk] = part }
-            return Array<T>(parts.joined())
+            return [T](parts.joined())
         }
     }
 }

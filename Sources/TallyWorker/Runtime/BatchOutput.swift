@@ -23,8 +23,12 @@ public struct BatchOutput: Sendable {
     ///   - rejectedByReason: dead letters among them, by reason code, for the metrics. Default: none.
     ///   - outputCount: records written to output topics other than the dead-letter topic. Default: 0.
     ///   - onDelivered: called once every phase was acknowledged, before the input offsets are stored. Default: none.
-    public init(phases: [[KafkaProducerRecord]] = [], rejectedByReason: [String: Int] = [:], outputCount: Int = 0,
-                onDelivered: (@Sendable () -> Void)? = nil) {
+    public init(
+        phases: [[KafkaProducerRecord]] = [],
+        rejectedByReason: [String: Int] = [:],
+        outputCount: Int = 0,
+        onDelivered: (@Sendable () -> Void)? = nil
+    ) {
         self.phases = phases
         self.rejectedByReason = rejectedByReason
         self.outputCount = outputCount

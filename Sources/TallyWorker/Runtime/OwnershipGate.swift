@@ -71,8 +71,12 @@ final class OwnershipGate: @unchecked Sendable {
 
     /// Owned partitions, those still needing preparation (done when their first record comes),
     /// those being prepared now, and whether any assignment was ever received.
-    var status: (owned: Set<KafkaTopicPartition>, unprepared: Set<KafkaTopicPartition>, preparing: Set<KafkaTopicPartition>,
-                 everAssigned: Bool) {
+    var status:
+        (
+            owned: Set<KafkaTopicPartition>, unprepared: Set<KafkaTopicPartition>, preparing: Set<KafkaTopicPartition>,
+            everAssigned: Bool
+        )
+    {
         condition.withLock { (owned, unprepared, preparing, everAssigned) }
     }
 }

@@ -45,7 +45,8 @@ public final class ShutdownWatchdog: Sendable {
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout.wholeMilliseconds))) {
             logger.critical(
                 "shutdown did not finish in time: abandoning uncommitted offsets (their records are processed again after a restart) and exiting",
-                metadata: ["timeout_ms": "\(timeout.wholeMilliseconds)", "exit_status": "\(WorkerExit.shutdownTimedOut)"])
+                metadata: ["timeout_ms": "\(timeout.wholeMilliseconds)", "exit_status": "\(WorkerExit.shutdownTimedOut)"]
+            )
             fflush(nil)  // every C stream; the log handler writes standard error unbuffered
             _exit(WorkerExit.shutdownTimedOut)
         }

@@ -1,3 +1,4 @@
+import FieldTallyKafka
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -20,8 +21,13 @@ public enum WorkerMain {
         let readiness = Readiness()
         try await TopicProvisioner.ensure(configuration, logger: logger)
         let processor = try await makeProcessor(configuration, logger)
-        let worker = WorkerService(configuration: configuration, processor: processor, metrics: metrics,
-                                   readiness: readiness, logger: logger)
+        let worker = WorkerService(
+            configuration: configuration,
+            processor: processor,
+            metrics: metrics,
+            readiness: readiness,
+            logger: logger
+        )
         try await serve(worker, configuration: configuration, readiness: readiness, metrics: metrics, logger: logger)
     }
 
@@ -35,22 +41,36 @@ public enum WorkerMain {
     ///   - metrics: what `/metrics` renders.
     ///   - logger: the group's and the HTTP server's logger.
     /// - Throws: what `service` throws.
-    public static func serve(_ service: some Service, configuration: WorkerConfiguration, readiness: Readiness, metrics: WorkerMetrics,
-                             logger: Logger) async throws {
-        let http = HealthServer.make(host: configuration.httpHost, port: configuration.httpPort, readiness: readiness,
-                                     metrics: metrics, logger: logger) { port in
+    public static func serve(
+        _ service: some Service,
+        configuration: WorkerConfiguration,
+        readiness: Readiness,
+        metrics: WorkerMetrics,
+        logger: Logger
+    ) async throws {
+        let http = HealthServer.make(
+            host: configuration.httpHost,
+            port: configuration.httpPort,
+            readiness: readiness,
+            metrics: metrics,
+            logger: logger
+        ) { port in
             logger.info("serving /healthz and /metrics", metadata: ["port": "\(port)"])
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: service, successTerminationBehavior: .gracefullyShutdownGroup,
-                      failureTerminationBehavior: .gracefullyShutdownGroup),
-                .init(service: http),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(
+                        service: service,
+                        successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup
+                    ),
+                    .init(service: http),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
         try await group.run()
     }
 }
-
-import FieldTallyKafka

@@ -22,8 +22,13 @@ public final class WorkerService: Service, Sendable {
 
     /// A service running `processor` with `configuration`'s brokers, group and properties, the
     /// consumer tuned and the topics checked by the processor itself.
-    public init(configuration: WorkerConfiguration, processor: any RecordProcessor, metrics: WorkerMetrics,
-                readiness: Readiness, logger: Logger) {
+    public init(
+        configuration: WorkerConfiguration,
+        processor: any RecordProcessor,
+        metrics: WorkerMetrics,
+        readiness: Readiness,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.processor = processor
         self.metrics = metrics
@@ -54,21 +59,30 @@ public final class WorkerService: Service, Sendable {
         try await processor.checkTopics(logger: logger)
         var consumerConfiguration = configuration.consumerConfiguration(topics: processor.inputTopics)
         processor.tuneConsumer(&consumerConfiguration)
-        let consumer = try KafkaConsumer(configuration: consumerConfiguration, onRebalance: { event in
-            switch event {
-            case .assigned(let partitions):
-                gate.assign(partitions)
-            case .revoking(let partitions):
-                gate.revoke(partitions)
-                processor.release(partitions)
-                logger.info("released partitions", metadata: ["partitions": "\(partitions)"])
-            }
-        }, logger: logger)
+        let consumer = try KafkaConsumer(
+            configuration: consumerConfiguration,
+            onRebalance: { event in
+                switch event {
+                case .assigned(let partitions):
+                    gate.assign(partitions)
+                case .revoking(let partitions):
+                    gate.revoke(partitions)
+                    processor.release(partitions)
+                    logger.info("released partitions", metadata: ["partitions": "\(partitions)"])
+                }
+            },
+            logger: logger
+        )
         let producer = try KafkaProducer(configuration: configuration.producerConfiguration(), logger: logger)
         let lag = LagReporter(configuration: configuration, metrics: metrics, logger: logger)
         readiness.markNotReady("waiting for a partition assignment")
-        logger.info("started", metadata: ["brokers": "\(configuration.brokers.joined(separator: ","))", "group": "\(configuration.group)",
-                                          "topics": "\(processor.inputTopics)"])
+        logger.info(
+            "started",
+            metadata: [
+                "brokers": "\(configuration.brokers.joined(separator: ","))", "group": "\(configuration.group)",
+                "topics": "\(processor.inputTopics)",
+            ]
+        )
 
         // Periodic output runs on every tick and right after each delivered batch, so a debounced
         // tally is published as soon as its changelog writes are acknowledged.
@@ -177,16 +191,25 @@ public final class WorkerService: Service, Sendable {
     }
 
     /// Delivers a processed batch's output, then stores its offsets and ends it in the gate.
-    private func deliver(_ batch: Processed, gate: OwnershipGate, consumer: KafkaConsumer, producer: KafkaProducer,
-                         lag: LagReporter) async {
+    private func deliver(
+        _ batch: Processed,
+        gate: OwnershipGate,
+        consumer: KafkaConsumer,
+        producer: KafkaProducer,
+        lag: LagReporter
+    ) async {
         defer { gate.finish() }
         let output = batch.output
         let deliveryStart = ContinuousClock.now
         await deliver(output.phases, producer: producer)
-        logger.debug("batch delivered", metadata: [
-            "records": "\(batch.records.count)", "out": "\(output.outputCount)",
-            "waited_ms": "\(batch.waited.wholeMilliseconds)", "process_ms": "\(batch.processed.wholeMilliseconds)",
-            "deliver_ms": "\((ContinuousClock.now - deliveryStart).wholeMilliseconds)"])
+        logger.debug(
+            "batch delivered",
+            metadata: [
+                "records": "\(batch.records.count)", "out": "\(output.outputCount)",
+                "waited_ms": "\(batch.waited.wholeMilliseconds)", "process_ms": "\(batch.processed.wholeMilliseconds)",
+                "deliver_ms": "\((ContinuousClock.now - deliveryStart).wholeMilliseconds)",
+            ]
+        )
         output.onDelivered?()
         var next: [KafkaTopicPartition: Int64] = [:]
         for record in batch.records { next[record.topicPartition] = max(next[record.topicPartition] ?? 0, record.offset + 1) }
@@ -228,8 +251,12 @@ public final class WorkerService: Service, Sendable {
                 if let firstError {
                     attempt += 1
                     readiness.markNotReady("output not acknowledged: \(firstError.message)")
-                    logger.error("output not acknowledged; retrying", metadata: [
-                        "records": "\(failed.count)", "attempt": "\(attempt)", "error": "\(firstError.message)"])
+                    logger.error(
+                        "output not acknowledged; retrying",
+                        metadata: [
+                            "records": "\(failed.count)", "attempt": "\(attempt)", "error": "\(firstError.message)",
+                        ]
+                    )
                     try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(attempt, 6))))
                 }
             }

@@ -57,8 +57,15 @@ public final class AggregateProcessor: RecordProcessor {
     ///   - debounce: least time between two partials of one partition. Default: 25 ms (at most 40
     ///     partials per second per partition; half of it is the mean latency it adds).
     ///   - loadChangelog: where state is restored from. Default: the changelog topic, read to its end.
-    public init(plan: TallyPlan, frame: Frame, validator: Validator, configuration: WorkerConfiguration, logger: Logger,
-                debounce: Duration = .milliseconds(25), loadChangelog: ChangelogLoader? = nil) {
+    public init(
+        plan: TallyPlan,
+        frame: Frame,
+        validator: Validator,
+        configuration: WorkerConfiguration,
+        logger: Logger,
+        debounce: Duration = .milliseconds(25),
+        loadChangelog: ChangelogLoader? = nil
+    ) {
         self.loadChangelog = loadChangelog ?? Self.kafkaChangelogLoader(configuration: configuration, logger: logger)
         self.plan = plan
         self.frame = frame
@@ -95,8 +102,12 @@ public final class AggregateProcessor: RecordProcessor {
                 held[p] = PartitionState(aggregator: aggregator, durable: snapshot)
             }
         }
-        logger.info("restored state from the changelog", metadata: [
-            "partitions": "\(wanted.sorted())", "records": "\(count)", "seconds": "\((ContinuousClock.now - started).seconds)"])
+        logger.info(
+            "restored state from the changelog",
+            metadata: [
+                "partitions": "\(wanted.sorted())", "records": "\(count)", "seconds": "\((ContinuousClock.now - started).seconds)",
+            ]
+        )
     }
 
     /// Reads the changelog topic to its end, keeping the records of the wanted partitions.
@@ -162,15 +173,25 @@ public final class AggregateProcessor: RecordProcessor {
             }
             for p in touched.sorted() {
                 for entry in held[p]!.aggregator.takeChangelog() {
-                    changelog.append(KafkaProducerRecord(topic: topics.changelog, key: Array(entry.key.utf8),
-                                                         value: Array(entry.value), partition: p))
+                    changelog.append(
+                        KafkaProducerRecord(
+                            topic: topics.changelog,
+                            key: Array(entry.key.utf8),
+                            value: Array(entry.value),
+                            partition: p
+                        )
+                    )
                 }
                 snapshots[p] = held[p]!.aggregator.snapshot()
             }
         }
         // Dead letters first: a message whose state change is durable must already have its dead letter.
-        return BatchOutput(phases: [letters, changelog], rejectedByReason: reasons, outputCount: changelog.count,
-                           onDelivered: { [self, snapshots] in markDurable(snapshots) })
+        return BatchOutput(
+            phases: [letters, changelog],
+            rejectedByReason: reasons,
+            outputCount: changelog.count,
+            onDelivered: { [self, snapshots] in markDurable(snapshots) }
+        )
     }
 
     /// Once a batch's changelog writes are acknowledged, its snapshots may be published.
@@ -193,8 +214,13 @@ public final class AggregateProcessor: RecordProcessor {
                 guard let durable = held[p]!.durable, !held[p]!.published, now - held[p]!.lastPublished >= debounce else { continue }
                 var partial = durable
                 partial.asOf = asOf
-                out.append(KafkaProducerRecord(topic: configuration.topics.tallies, key: Array("\(plan.formId)/\(p)".utf8),
-                                               value: Array(partial.encoded())))
+                out.append(
+                    KafkaProducerRecord(
+                        topic: configuration.topics.tallies,
+                        key: Array("\(plan.formId)/\(p)".utf8),
+                        value: Array(partial.encoded())
+                    )
+                )
                 held[p]!.published = true
                 held[p]!.lastPublished = now
             }
@@ -247,7 +273,10 @@ public final class AggregateProcessor: RecordProcessor {
             // Not a coded record (someone else wrote to the topic): counted as invalid and dead-lettered.
             let source = KafkaTopicPartitionOffset(of: record)
             let rejection = Rejection(reason: .invalid, problems: [Problem(pointer: "", code: .invalidJSON, message: error.message)])
-            let outcome = aggregator.recordUpstreamRejection(rejection, at: InputPosition(stream: "raw:\(record.topic)/\(record.partition)", offset: record.offset))
+            let outcome = aggregator.recordUpstreamRejection(
+                rejection,
+                at: InputPosition(stream: "raw:\(record.topic)/\(record.partition)", offset: record.offset)
+            )
             guard case .rejected = outcome else { return nil }
             return (deadLetters.record(for: rejection, input: record, source: source), rejection.reason.rawValue)
         case .invalid(let source, let position, let rejection, let submission):
@@ -260,8 +289,10 @@ public final class AggregateProcessor: RecordProcessor {
             // Rare (duplicates, stale edits, conflicts): the record is decoded again for the original bytes.
             let bytes = record.value ?? []
             let submission = (try? CodedRecord(bytes: bytes, parser: validator.parser)).map { submissionBytes(of: $0, in: bytes) } ?? bytes
-            return (deadLetters.record(for: rejection, detail: detail, input: record, source: source, value: submission),
-                    rejection.reason.rawValue)
+            return (
+                deadLetters.record(for: rejection, detail: detail, input: record, source: source, value: submission),
+                rejection.reason.rawValue
+            )
         case .deadLetter:
             return nil
         }
@@ -270,13 +301,16 @@ public final class AggregateProcessor: RecordProcessor {
     /// Counts a dead letter written by an earlier stage (its own are already counted).
     private func countUpstream(_ letter: DeadLetter?, of record: KafkaRecord, in aggregator: inout Aggregator) {
         guard let letter else {
-            logger.warning("skipping a record of the dead-letter topic that is not a dead letter",
-                           metadata: ["partition": "\(record.partition)", "offset": "\(record.offset)"])
+            logger.warning(
+                "skipping a record of the dead-letter topic that is not a dead letter",
+                metadata: ["partition": "\(record.partition)", "offset": "\(record.offset)"]
+            )
             return
         }
         // Aggregators' own dead letters (this one's, or a replay's) are already counted in respondent records.
         guard letter.worker != configuration.workerName, !letter.worker.hasPrefix("tally-aggregate"),
-              let rejection = letter.rejection else { return }
+            let rejection = letter.rejection
+        else { return }
         let position = InputPosition(stream: "\(letter.worker):\(letter.source.topic)/\(letter.source.partition)", offset: letter.source.offset)
         aggregator.recordUpstreamRejection(rejection, at: position)
     }
@@ -301,7 +335,9 @@ extension AggregateProcessor {
         let t = configuration.topics
         let counts = try await TopicProvisioner.partitionCounts([t.coded, t.rejected, t.changelog], configuration: configuration, logger: logger)
         guard Set(counts.values).count == 1 else {
-            throw WorkerError("tally-aggregate needs \(t.coded), \(t.rejected) and \(t.changelog) to have the same number of partitions; they have \(counts.sorted { $0.key < $1.key }). Recreate them with one count (tally topics create --partitions N).")
+            throw WorkerError(
+                "tally-aggregate needs \(t.coded), \(t.rejected) and \(t.changelog) to have the same number of partitions; they have \(counts.sorted { $0.key < $1.key }). Recreate them with one count (tally topics create --partitions N)."
+            )
         }
     }
 }

@@ -48,8 +48,14 @@ public final class CodeProcessor: RecordProcessor {
             let source = KafkaTopicPartitionOffset.carried(by: record)
             func coded(_ respondentId: String, _ answers: JSONValue) -> (record: KafkaProducerRecord, rejection: String?) {
                 let bytes = CodedRecord.encode(source: source, coding: coder.code(answers: answers), submissionBytes: value)
-                return (KafkaProducerRecord(topic: topics.coded, key: Array(respondentId.utf8), value: bytes,
-                                            headers: [source.sourceHeader]), nil)
+                return (
+                    KafkaProducerRecord(
+                        topic: topics.coded,
+                        key: Array(respondentId.utf8),
+                        value: bytes,
+                        headers: [source.sourceHeader]
+                    ), nil
+                )
             }
             if let (respondentId, answers) = Self.parts(of: value, validator: validator) { return coded(respondentId, answers) }
             switch validator.validate(value) {
@@ -67,9 +73,9 @@ public final class CodeProcessor: RecordProcessor {
     /// `answers` object; `nil` for anything else.
     static func parts(of value: [UInt8], validator: Validator) -> (respondentId: String, answers: JSONValue)? {
         guard value.count <= validator.instrument.limits.messageBytes,
-              let document = try? validator.parser.parse(value),
-              let respondentId = document[validator.instrument.envelope.respondentId.member]?.stringValue, !respondentId.isEmpty,
-              let answers = document[validator.instrument.envelope.answers.member], answers.objectValue != nil
+            let document = try? validator.parser.parse(value),
+            let respondentId = document[validator.instrument.envelope.respondentId.member]?.stringValue, !respondentId.isEmpty,
+            let answers = document[validator.instrument.envelope.answers.member], answers.objectValue != nil
         else { return nil }
         return (respondentId, answers)
     }

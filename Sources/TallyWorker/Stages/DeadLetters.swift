@@ -54,11 +54,22 @@ public struct DeadLetters: Sendable {
     ///   - value: the original bytes to keep instead of `record.value`, e.g. the submission inside a
     ///     coded record. Default: the input record's value (empty when it has none).
     /// - Returns: a record for ``topic``, never with an empty key.
-    public func record(for rejection: Rejection, detail: String? = nil, input record: KafkaRecord, source: KafkaTopicPartitionOffset,
-                       value: [UInt8]? = nil) -> KafkaProducerRecord {
+    public func record(
+        for rejection: Rejection,
+        detail: String? = nil,
+        input record: KafkaRecord,
+        source: KafkaTopicPartitionOffset,
+        value: [UInt8]? = nil
+    ) -> KafkaProducerRecord {
         let original = value ?? record.value ?? []
-        let letter = DeadLetter(rejection: rejection, detail: detail, worker: worker, source: source,
-                                key: record.key, value: original)
+        let letter = DeadLetter(
+            rejection: rejection,
+            detail: detail,
+            worker: worker,
+            source: source,
+            key: record.key,
+            value: original
+        )
         var bytes = letter.jsonBytes
         let limit = max(1_024, maxRecordBytes - Self.recordOverhead)
         if bytes.count > limit {
@@ -69,25 +80,42 @@ public struct DeadLetters: Sendable {
                 var cut = keep
                 // Cut a text at a character boundary, so the kept start is still text.
                 while isText, cut > 0, cut < original.count, original[cut] & 0xC0 == 0x80 { cut -= 1 }
-                var truncated = DeadLetter(rejection: rejection, detail: detail, worker: worker, source: source,
-                                           key: record.key, value: Array(original.prefix(cut)))
+                var truncated = DeadLetter(
+                    rejection: rejection,
+                    detail: detail,
+                    worker: worker,
+                    source: source,
+                    key: record.key,
+                    value: Array(original.prefix(cut))
+                )
                 truncated.valueTruncated = true
                 truncated.valueBytes = original.count
                 bytes = truncated.jsonBytes
                 keep /= 2
             } while bytes.count > limit && keep > 0
         }
-        return KafkaProducerRecord(topic: topic, key: Self.key(respondentID: rejection.respondentId, originalKey: record.key, source: source),
-                                   value: bytes, headers: [source.sourceHeader])
+        return KafkaProducerRecord(
+            topic: topic,
+            key: Self.key(respondentID: rejection.respondentId, originalKey: record.key, source: source),
+            value: bytes,
+            headers: [source.sourceHeader]
+        )
     }
 
     /// The record of a dead letter read back from a dead-letter topic, written again to this
     /// one (what `tally replay` carries over), keyed and framed as the worker first wrote it.
     /// - Parameter letter: the letter, as read.
     public func record(carrying letter: DeadLetter) -> KafkaProducerRecord {
-        KafkaProducerRecord(topic: topic, key: Self.key(respondentID: letter.respondentID, originalKey: letter.key.map { Array($0.utf8) },
-                                                        source: letter.source),
-                            value: letter.jsonBytes, headers: [letter.source.sourceHeader])
+        KafkaProducerRecord(
+            topic: topic,
+            key: Self.key(
+                respondentID: letter.respondentID,
+                originalKey: letter.key.map { Array($0.utf8) },
+                source: letter.source
+            ),
+            value: letter.jsonBytes,
+            headers: [letter.source.sourceHeader]
+        )
     }
 
     /// The key of a dead letter's record: the respondent when known (so it lands beside the

@@ -37,8 +37,14 @@ public final class ValidateProcessor: RecordProcessor {
             let source = KafkaTopicPartitionOffset(of: record)
             switch validator.validate(value) {
             case .valid(let submission):
-                return (KafkaProducerRecord(topic: topics.valid, key: Array(submission.respondentId.utf8), value: value,
-                                            headers: [source.sourceHeader]), nil)
+                return (
+                    KafkaProducerRecord(
+                        topic: topics.valid,
+                        key: Array(submission.respondentId.utf8),
+                        value: value,
+                        headers: [source.sourceHeader]
+                    ), nil
+                )
             case .rejected(let rejection):
                 return (deadLetters.record(for: rejection, input: record, source: source), rejection.reason.rawValue)
             }

@@ -3,6 +3,7 @@ import FieldTallyKafka
 import FieldTallyTestKit
 import Foundation
 import SurveyEngine
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,14 +47,25 @@ struct DashboardBenchmark: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
 
         let executable = try WorkerBinaries.executable("tally-dashboard", in: WorkerBinaries.directory(binDir))
-        let dashboard = try WorkerProcess(executable: executable, arguments: [
-            "--brokers", servers, "--schemas", SampleStream.schemasDirectory.path,
-            "--topic-tallies", topics.tallies, "--topic-rejected", topics.rejected,
-            "--http-port", "0", "--http-host", "127.0.0.1", "--log-format", "json",
-        ], logDirectory: logs)
+        let dashboard = try WorkerProcess(
+            executable: executable,
+            arguments: [
+                "--brokers", servers, "--schemas", SampleStream.schemasDirectory.path,
+                "--topic-tallies", topics.tallies, "--topic-rejected", topics.rejected,
+                "--http-port", "0", "--http-host", "127.0.0.1", "--log-format", "json",
+            ],
+            logDirectory: logs
+        )
         do {
-            try await measure(dashboard, broker: broker, topics: topics, servers: servers, logs: logs, sample: sample,
-                              formId: survey.plan.formId)
+            try await measure(
+                dashboard,
+                broker: broker,
+                topics: topics,
+                servers: servers,
+                logs: logs,
+                sample: sample,
+                formId: survey.plan.formId
+            )
         } catch {
             await dashboard.stop()
             throw error
@@ -62,8 +74,15 @@ struct DashboardBenchmark: AsyncParsableCommand {
         Console.line("end: \(MachineLoad.now())")
     }
 
-    private func measure(_ dashboard: WorkerProcess, broker: TestBroker, topics: PipelineTopics, servers: String, logs: URL, sample: PartialTally,
-                         formId: String) async throws {
+    private func measure(
+        _ dashboard: WorkerProcess,
+        broker: TestBroker,
+        topics: PipelineTopics,
+        servers: String,
+        logs: URL,
+        sample: PartialTally,
+        formId: String
+    ) async throws {
         try await dashboard.waitUntilReady()
         guard let port = dashboard.port else { throw BenchError("tally-dashboard did not log its port") }
         Console.line("dashboard benchmark: \(clients) /events clients, \(events) partials; brokers \(servers); logs in \(logs.path)")
@@ -103,17 +122,24 @@ struct DashboardBenchmark: AsyncParsableCommand {
         let peak = dashboard.peakResidentBytes ?? 0
         let dropped = (try? await dashboard.metrics())?["fieldtally_dashboard_dropped_clients_total"] ?? 0
 
-        let last = Percentiles(latencies), first = Percentiles(firsts)
+        let last = Percentiles(latencies)
+        let first = Percentiles(firsts)
         func ms(_ value: Double) -> String { Figure.fixed(value, 1) }
         var table = ResultTable("SSE fan-out to \(clients) clients (\(events) partials)", columns: ["measure", "p50", "p99", "max"])
         table.add("new partial → last client has it (ms)", ms(last.at(0.5)), ms(last.at(0.99)), ms(last.largest))
         table.add("new partial → first client has it (ms)", ms(first.at(0.5)), ms(first.at(0.99)), ms(first.largest))
-        table.note("fan-out spread (last − first, p50): \(ms(last.at(0.5) - first.at(0.5))) ms; "
-            + "both include the feed's render interval of up to 100 ms")
-        table.note("dashboard memory: \(Self.megabytes(idleMemory)) MB idle, \(Self.megabytes(connectedMemory)) MB with \(clients) clients, "
-            + "peak \(Self.megabytes(peak)) MB")
-        table.note("dashboard CPU per event: \(Figure.fixed(cpu / Double(events) * 1_000, 2)) ms "
-            + "(\(Figure.fixed(cpu, 2)) s for \(events) events, pings included)")
+        table.note(
+            "fan-out spread (last − first, p50): \(ms(last.at(0.5) - first.at(0.5))) ms; "
+                + "both include the feed's render interval of up to 100 ms"
+        )
+        table.note(
+            "dashboard memory: \(Self.megabytes(idleMemory)) MB idle, \(Self.megabytes(connectedMemory)) MB with \(clients) clients, "
+                + "peak \(Self.megabytes(peak)) MB"
+        )
+        table.note(
+            "dashboard CPU per event: \(Figure.fixed(cpu / Double(events) * 1_000, 2)) ms "
+                + "(\(Figure.fixed(cpu, 2)) s for \(events) events, pings included)"
+        )
         table.note("clients dropped as slow: \(Int(dropped))")
         table.print()
     }

@@ -1,6 +1,7 @@
 import FieldTallyTestKit
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -96,7 +97,8 @@ final class EventStreamFleet: @unchecked Sendable {
                 var count = 0
                 var offset = 0
                 while offset + needle.count <= haystack.count,
-                      let hit = memchr(base + offset, Int32(needle[0]), haystack.count - offset - needle.count + 1) {
+                    let hit = memchr(base + offset, Int32(needle[0]), haystack.count - offset - needle.count + 1)
+                {
                     let position = UnsafeRawPointer(hit) - base
                     if memcmp(hit, pattern, needle.count) == 0 {
                         count += 1

@@ -75,8 +75,14 @@ struct StagedRun {
             // As AggregateProcessor does: take the changed records and copy each into a producer record.
             var records: [KafkaProducerRecord] = []
             for entry in aggregator.takeChangelog() {
-                records.append(KafkaProducerRecord(topic: "survey.aggregate-changelog", key: Array(entry.key.utf8),
-                                                   value: Array(entry.value), partition: 0))
+                records.append(
+                    KafkaProducerRecord(
+                        topic: "survey.aggregate-changelog",
+                        key: Array(entry.key.utf8),
+                        value: Array(entry.value),
+                        partition: 0
+                    )
+                )
             }
             let t4 = tick()
             var partial = aggregator.snapshot()

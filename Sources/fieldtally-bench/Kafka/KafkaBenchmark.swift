@@ -48,15 +48,19 @@ struct KafkaBenchmark: AsyncParsableCommand {
 
         // Rounds alternate kcat and Swift on the same broker; the best round of each
         // counts, since other work on the machine only ever slows a round down.
-        var kcatProduce: [Duration] = [], swiftProduce: [Duration] = []
-        var kcatConsume: [Duration] = [], swiftRead: [Duration] = []
+        var kcatProduce: [Duration] = []
+        var swiftProduce: [Duration] = []
+        var kcatConsume: [Duration] = []
+        var swiftRead: [Duration] = []
         var swiftTopic = ""
         for round in 1...rounds {
             // (c) producers: kcat -P, then Swift, each onto a fresh topic.
             let kcatTopic = try await broker.createTopic("bench-kcat-p", partitions: partitions)
-            kcatProduce.append(try measure {
-                try runKcat(["-P", "-b", servers, "-t", kcatTopic, "-K", "\t", "-X", "enable.idempotence=true", "-l", file.path])
-            })
+            kcatProduce.append(
+                try measure {
+                    try runKcat(["-P", "-b", servers, "-t", kcatTopic, "-K", "\t", "-X", "enable.idempotence=true", "-l", file.path])
+                }
+            )
             swiftTopic = try await broker.createTopic("bench-swift-p", partitions: partitions)
             let records = data.records(topic: swiftTopic)
             var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: broker.bootstrapServers)
@@ -69,9 +73,11 @@ struct KafkaBenchmark: AsyncParsableCommand {
             precondition(reports.count == messages)
 
             // (a) kcat draining the topic the Swift producer wrote.
-            kcatConsume.append(try measure {
-                try runKcat(["-C", "-e", "-q", "-b", servers, "-t", swiftTopic])
-            })
+            kcatConsume.append(
+                try measure {
+                    try runKcat(["-C", "-e", "-q", "-b", servers, "-t", swiftTopic])
+                }
+            )
             // The same drain without a group: KafkaTopicReader, timed end to end like kcat.
             var readerConfiguration = KafkaReaderConfiguration(bootstrapServers: broker.bootstrapServers)
             readerConfiguration.batching.maxRecords = batch
@@ -85,14 +91,25 @@ struct KafkaBenchmark: AsyncParsableCommand {
             }
             swiftRead.append(ContinuousClock.now - readerStart)
             precondition(read == messages, "read \(read) of \(messages)")
-            print(String(format: "  round %d: produce kcat %.2f s, Swift %.2f s; drain kcat %.2f s, Swift reader %.2f s (first batch after %.2f s)",
-                         round, kcatProduce.last!.seconds, swiftProduce.last!.seconds, kcatConsume.last!.seconds, swiftRead.last!.seconds,
-                         ((firstBatchAt ?? readerStart) - readerStart).seconds))
+            print(
+                String(
+                    format: "  round %d: produce kcat %.2f s, Swift %.2f s; drain kcat %.2f s, Swift reader %.2f s (first batch after %.2f s)",
+                    round,
+                    kcatProduce.last!.seconds,
+                    swiftProduce.last!.seconds,
+                    kcatConsume.last!.seconds,
+                    swiftRead.last!.seconds,
+                    ((firstBatchAt ?? readerStart) - readerStart).seconds
+                )
+            )
         }
 
         // (b) the Swift group consumer on the last Swift topic (join time reported apart).
         var consumerConfiguration = KafkaConsumerConfiguration(
-            bootstrapServers: broker.bootstrapServers, groupID: broker.uniqueName("bench-group"), topics: [swiftTopic])
+            bootstrapServers: broker.bootstrapServers,
+            groupID: broker.uniqueName("bench-group"),
+            topics: [swiftTopic]
+        )
         TestBroker.applyShortGroupTimeouts(to: &consumerConfiguration)
         consumerConfiguration.batching.maxRecords = batch
         consumerConfiguration.additionalProperties = consumerProperties
@@ -115,7 +132,8 @@ struct KafkaBenchmark: AsyncParsableCommand {
 
         func rate(_ count: Int, _ duration: Duration) -> Double { Double(count) / duration.seconds }
         func line(_ name: String, _ count: Int, _ duration: Duration, against: Duration? = nil, target: Double? = nil, note: String = "") {
-            var text = "  \(name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%9.0f", rate(count, duration))) msg/s  \(String(format: "%6.2f", duration.seconds)) s"
+            var text =
+                "  \(name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%9.0f", rate(count, duration))) msg/s  \(String(format: "%6.2f", duration.seconds)) s"
             if let against {
                 let ratio = against.seconds / duration.seconds * Double(count) / Double(messages)
                 text += String(format: "   Swift/kcat %.2f", ratio)
@@ -129,10 +147,22 @@ struct KafkaBenchmark: AsyncParsableCommand {
         line("Swift KafkaProducer.sendAll", messages, swiftProduce.min()!, against: kcatProduce.min()!, target: 0.8)
         print("consumer (drain \(messages) records):")
         line("kcat -C -e -q > /dev/null", messages, kcatConsume.min()!)
-        line("Swift KafkaConsumer (group)", consumed, swiftConsume, against: kcatConsume.min()!, target: 1.0,
-             note: String(format: "   [one run; + %.2f s group join excluded]", join.seconds))
-        line("Swift KafkaTopicReader (no group)", messages, swiftRead.min()!, against: kcatConsume.min()!, target: 1.0,
-             note: "   [end to end, like kcat]")
+        line(
+            "Swift KafkaConsumer (group)",
+            consumed,
+            swiftConsume,
+            against: kcatConsume.min()!,
+            target: 1.0,
+            note: String(format: "   [one run; + %.2f s group join excluded]", join.seconds)
+        )
+        line(
+            "Swift KafkaTopicReader (no group)",
+            messages,
+            swiftRead.min()!,
+            against: kcatConsume.min()!,
+            target: 1.0,
+            note: "   [end to end, like kcat]"
+        )
         _ = bytes
     }
 

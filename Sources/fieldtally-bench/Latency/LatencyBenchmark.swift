@@ -3,8 +3,8 @@ import FieldTallyKafka
 import FieldTallyTestKit
 import Foundation
 import SurveyEngine
-import TallyWorker
 import Synchronization
+import TallyWorker
 
 /// `fieldtally-bench latency`: a steady stream of submissions through the three workers; for
 /// each, the time from its produce call to the first published partial tally that counts it.
@@ -33,7 +33,10 @@ struct LatencyBenchmark: AsyncParsableCommand {
     @OptionGroup var kafka: BrokerOptions
     @OptionGroup var launch: WorkerLaunchOptions
 
-    @Option(name: .customLong("producer-property"), help: "librdkafka property KEY=VALUE for the submitting producer (repeatable; default linger.ms=\(Self.submitterLinger)).")
+    @Option(
+        name: .customLong("producer-property"),
+        help: "librdkafka property KEY=VALUE for the submitting producer (repeatable; default linger.ms=\(Self.submitterLinger))."
+    )
     var producerProperties: [String] = []
 
     /// The submitting producer's `linger.ms` unless `--producer-property` sets it: 25 ms, as a
@@ -42,7 +45,10 @@ struct LatencyBenchmark: AsyncParsableCommand {
     /// on: at 1,000/s for 30 s, p99 370 ms with 5 ms, 244 ms with 10 ms, 132 ms with 25 ms.
     static let submitterLinger = 25
 
-    @Option(help: "Write one line per submission (seconds since the first send, partition, then ms to valid, coded, changelog and published) to this file.")
+    @Option(
+        help:
+            "Write one line per submission (seconds since the first send, partition, then ms to valid, coded, changelog and published) to this file."
+    )
     var dump: String?
 
     func run() async throws {
@@ -60,12 +66,21 @@ struct LatencyBenchmark: AsyncParsableCommand {
         let servers = broker.bootstrapServers.joined(separator: ",")
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("fieldtally-bench-latency-\(getpid())")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
-        let bench = WorkerBench(broker: broker, servers: servers, schemas: generated.schemas, formId: survey.instrument.formId,
-                                bin: WorkerBinaries.directory(launch.binDir), logs: logs, kcat: Kcat(executable: kafka.kcat),
-                                extraFlags: launch.workerFlags)
+        let bench = WorkerBench(
+            broker: broker,
+            servers: servers,
+            schemas: generated.schemas,
+            formId: survey.instrument.formId,
+            bin: WorkerBinaries.directory(launch.binDir),
+            logs: logs,
+            kcat: Kcat(executable: kafka.kcat),
+            extraFlags: launch.workerFlags
+        )
         let topics = PipelineTopics(prefix: broker.uniqueName("bench-latency"), partitions: partitions)
         try await BenchBroker.createTopics(topics.all, partitions: partitions, on: broker)
-        Console.line("latency benchmark: \(Figure.count(count)) valid submissions (mean \(Figure.count(Double(messages.reduce(0) { $0 + $1.value.count }) / Double(count))) B) at \(rate)/s for \(seconds) s; \(partitions) partitions; brokers \(servers); logs in \(logs.path)")
+        Console.line(
+            "latency benchmark: \(Figure.count(count)) valid submissions (mean \(Figure.count(Double(messages.reduce(0) { $0 + $1.value.count }) / Double(count))) B) at \(rate)/s for \(seconds) s; \(partitions) partitions; brokers \(servers); logs in \(logs.path)"
+        )
         Console.line("start: \(loadAtStart)")
 
         var workers: [WorkerProcess] = []
@@ -94,8 +109,13 @@ struct LatencyBenchmark: AsyncParsableCommand {
                 let due = start + interval * i
                 if clock.now < due { try await clock.sleep(until: due) } else { late = max(late, clock.now - due) }
                 sentAt.append(Date())
-                pending.append(try await producer.enqueue(CollectionOfOne(
-                    KafkaProducerRecord(topic: topics.submissions, key: message.key, value: message.value))))
+                pending.append(
+                    try await producer.enqueue(
+                        CollectionOfOne(
+                            KafkaProducerRecord(topic: topics.submissions, key: message.key, value: message.value)
+                        )
+                    )
+                )
             }
             let sendSeconds = (clock.now - start).seconds
             var positions: [(partition: Int, offset: Int64)] = []
@@ -116,7 +136,8 @@ struct LatencyBenchmark: AsyncParsableCommand {
             var batches: [String] = []
             for worker in workers {
                 let m = (try? await worker.metrics()) ?? [:]
-                let count = m["tally_batch_seconds_count"] ?? 0, sum = m["tally_batch_seconds_sum"] ?? 0
+                let count = m["tally_batch_seconds_count"] ?? 0
+                let sum = m["tally_batch_seconds_sum"] ?? 0
                 batches.append("\(worker.name) \(Figure.count(count)) (mean \(Figure.fixed(count > 0 ? sum / count * 1000 : 0, 1)) ms)")
             }
             let seen = await tail.stop()
@@ -133,9 +154,13 @@ struct LatencyBenchmark: AsyncParsableCommand {
 
             var firstOffset: [Int: Int64] = [:]
             for position in positions { firstOffset[position.partition] = min(firstOffset[position.partition] ?? .max, position.offset) }
-            var published: [Double] = [], observed: [Double] = []
-            var hopValidate: [Double] = [], hopCode: [Double] = [], hopAggregate: [Double] = []
-            var hopState: [Double] = [], hopPublish: [Double] = []
+            var published: [Double] = []
+            var observed: [Double] = []
+            var hopValidate: [Double] = []
+            var hopCode: [Double] = []
+            var hopAggregate: [Double] = []
+            var hopState: [Double] = []
+            var hopPublish: [Double] = []
             let skip = warmup * rate
             var lines: [String] = []
             let firstSent = sentAt.first?.timeIntervalSince1970 ?? 0
@@ -159,18 +184,28 @@ struct LatencyBenchmark: AsyncParsableCommand {
                         hopPublish.append(Double(at - written))
                     }
                     if dump != nil {
-                        lines.append("\(Figure.fixed(sentAt[i].timeIntervalSince1970 - firstSent, 3)) \(position.partition) \(Double(v) - sent) \(Double(c) - sent) \(written.map { Double($0) - sent } ?? -1) \(Double(at) - sent)")
+                        lines.append(
+                            "\(Figure.fixed(sentAt[i].timeIntervalSince1970 - firstSent, 3)) \(position.partition) \(Double(v) - sent) \(Double(c) - sent) \(written.map { Double($0) - sent } ?? -1) \(Double(at) - sent)"
+                        )
                     }
                 }
             }
 
             if let dump { try lines.joined(separator: "\n").write(toFile: dump, atomically: true, encoding: .utf8) }
-            var table = ResultTable("\nlatency, \(Figure.count(published.count)) submissions after \(warmup) s warm-up (ms)",
-                                    columns: ["measure", "p50", "p90", "p99", "max", "mean"])
+            var table = ResultTable(
+                "\nlatency, \(Figure.count(published.count)) submissions after \(warmup) s warm-up (ms)",
+                columns: ["measure", "p50", "p90", "p99", "max", "mean"]
+            )
             func add(_ name: String, _ values: [Double]) {
                 let p = Percentiles(values)
-                table.add(name, Figure.fixed(p.at(0.5), 1), Figure.fixed(p.at(0.9), 1), Figure.fixed(p.at(0.99), 1),
-                          Figure.fixed(p.largest, 1), Figure.fixed(p.mean, 1))
+                table.add(
+                    name,
+                    Figure.fixed(p.at(0.5), 1),
+                    Figure.fixed(p.at(0.9), 1),
+                    Figure.fixed(p.at(0.99), 1),
+                    Figure.fixed(p.largest, 1),
+                    Figure.fixed(p.mean, 1)
+                )
             }
             add("produce call → partial published", published)
             add("produce call → partial seen by a reader", observed)
@@ -181,10 +216,18 @@ struct LatencyBenchmark: AsyncParsableCommand {
             add("    changelog record produced → partial published", hopPublish)
             let p99 = Percentiles(published).at(0.99)
             table.note("target p99 ≤ 200 ms (produce call → partial published): \(Figure.verdict(p99 <= 200)) (\(Figure.fixed(p99, 1)) ms)")
-            table.note("published = the partial's Kafka timestamp (the aggregator's produce call); seen = when this benchmark's consumer of the tallies topic (batch wait 5 ms) received it")
-            table.note("times are wall clock: produce call taken here (µs), record timestamps from librdkafka (ms); hops from the valid/coded copies' timestamps (matched by the fieldtally-source header)")
-            table.note("submitting producer: linger.ms=\(linger) (a gateway's batching; Tansu's fetch lists every batch a partition holds, so fewer, larger batches keep it fast)")
-            table.note("sent \(Figure.count(count)) in \(Figure.fixed(sendSeconds)) s (\(Figure.count(Double(count) / sendSeconds))/s; latest send \(Figure.fixed(late.seconds * 1000, 1)) ms behind schedule)")
+            table.note(
+                "published = the partial's Kafka timestamp (the aggregator's produce call); seen = when this benchmark's consumer of the tallies topic (batch wait 5 ms) received it"
+            )
+            table.note(
+                "times are wall clock: produce call taken here (µs), record timestamps from librdkafka (ms); hops from the valid/coded copies' timestamps (matched by the fieldtally-source header)"
+            )
+            table.note(
+                "submitting producer: linger.ms=\(linger) (a gateway's batching; Tansu's fetch lists every batch a partition holds, so fewer, larger batches keep it fast)"
+            )
+            table.note(
+                "sent \(Figure.count(count)) in \(Figure.fixed(sendSeconds)) s (\(Figure.count(Double(count) / sendSeconds))/s; latest send \(Figure.fixed(late.seconds * 1000, 1)) ms behind schedule)"
+            )
             table.note("batches handled (consume → outputs acknowledged → offsets stored): " + batches.joined(separator: ", "))
             table.note("CPU per submission: " + cpu.map { "\($0.0) \(Figure.fixed($0.1 / Double(count) * 1e6, 1)) µs" }.joined(separator: ", "))
             table.print()

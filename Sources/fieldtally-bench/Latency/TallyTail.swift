@@ -26,16 +26,20 @@ final class TallyTail: Sendable {
         configuration.batching.maxWait = .milliseconds(5)
         configuration.additionalProperties["fetch.wait.max.ms"] = "10"
         let assigned = Atomic<Bool>(false)
-        let consumer = try KafkaConsumer(configuration: configuration, onRebalance: { event in
-            if case .assigned = event { assigned.store(true, ordering: .releasing) }
-        })
+        let consumer = try KafkaConsumer(
+            configuration: configuration,
+            onRebalance: { event in
+                if case .assigned = event { assigned.store(true, ordering: .releasing) }
+            }
+        )
         self.consumer.withLock { $0 = consumer }
         let task = Task { [self] in
             while let batch = try? await consumer.nextBatch() {
                 let now = Date().timeIntervalSince1970 * 1000
                 for record in batch.records {
                     guard let value = record.value, let partial = try? PartialTally(decoding: Data(value)),
-                          partial.partitions.count == 1, let (partition, sequence) = partial.partitions.first else { continue }
+                        partial.partitions.count == 1, let (partition, sequence) = partial.partitions.first
+                    else { continue }
                     seen.withLock { $0.points[partition, default: []].append((sequence, now)) }
                 }
             }
@@ -50,8 +54,18 @@ final class TallyTail: Sendable {
 
     /// Leaves the group and returns what was seen.
     func stop() async -> Seen {
-        if let consumer = consumer.withLock({ c -> KafkaConsumer? in defer { c = nil }; return c }) { await consumer.close() }
-        if let task = loop.withLock({ t -> Task<Void, Never>? in defer { t = nil }; return t }) { await task.value }
+        if let consumer = consumer.withLock({ c -> KafkaConsumer? in
+            defer { c = nil }
+            return c
+        }) {
+            await consumer.close()
+        }
+        if let task = loop.withLock({ t -> Task<Void, Never>? in
+            defer { t = nil }
+            return t
+        }) {
+            await task.value
+        }
         return seen.withLock { $0 }
     }
 }

@@ -42,9 +42,11 @@ struct StoreBenchmark: AsyncParsableCommand {
         let published = try PublishedTallies(messages: input.messages, survey: survey, options: options)
         var random = ReferenceRandom(seed: 7)
         let batches = published.batches(sizes: batch...batch, using: &random)
-        Console.line("store benchmark: \(input.summary); \(Figure.count(published.records.count)) records "
-            + "(\(Figure.count(published.snapshots)) partials on \(partitions) partitions, \(Figure.count(published.rejections)) dead letters), "
-            + "batches of \(batch); start: \(loadAtStart)")
+        Console.line(
+            "store benchmark: \(input.summary); \(Figure.count(published.records.count)) records "
+                + "(\(Figure.count(published.snapshots)) partials on \(partitions) partitions, \(Figure.count(published.rejections)) dead letters), "
+                + "batches of \(batch); start: \(loadAtStart)"
+        )
 
         var server: TestPostgres?
         let postgresURL: String
@@ -70,12 +72,15 @@ struct StoreBenchmark: AsyncParsableCommand {
         let mergeSeconds = (ContinuousClock.now - mergeStart).seconds
         let series = changes.reduce(0) { $0 + $1.series.count }
         let rows = changes.reduce(0) { $0 + $1.series.count + $1.deadLetters.count + ($1.currentTallies?.count ?? 0) + $1.offsets.count }
-        Console.line("merge: \(Figure.count(series)) changes, one tally document each, in \(Figure.fixed(mergeSeconds)) s "
-            + "(\(Figure.count(Double(series) / mergeSeconds)) documents/s)")
+        Console.line(
+            "merge: \(Figure.count(series)) changes, one tally document each, in \(Figure.fixed(mergeSeconds)) s "
+                + "(\(Figure.count(Double(series) / mergeSeconds)) documents/s)"
+        )
 
         var table = ResultTable(
             "tally-store writes, \(Figure.count(published.records.count)) records in \(batches.count) transactions of \(batch)",
-            columns: ["database", "write s", "series rows/s", "records/s", "rows written/s", "end to end rows/s", "matches"])
+            columns: ["database", "write s", "series rows/s", "records/s", "rows written/s", "end to end rows/s", "matches"]
+        )
         var rates: [Double] = []
         let expected = TallyTableCSV.rows(of: TallyDocument(merged: published.merged, plan: survey.plan, frame: survey.frame))
         for (name, location) in [("SQLite (WAL)", folder.appendingPathComponent("bench.sqlite").path), ("PostgreSQL 15", postgresURL)] {
@@ -89,9 +94,15 @@ struct StoreBenchmark: AsyncParsableCommand {
             let matches = stored == expected && Int(lastChange) == series
             try await database.close()
             rates.append(Double(series) / writeSeconds)
-            table.add(name, Figure.fixed(writeSeconds), Figure.count(Double(series) / writeSeconds),
-                      Figure.count(Double(published.records.count) / writeSeconds), Figure.count(Double(rows) / writeSeconds),
-                      Figure.count(Double(series) / (mergeSeconds + writeSeconds)), matches ? "yes" : "NO")
+            table.add(
+                name,
+                Figure.fixed(writeSeconds),
+                Figure.count(Double(series) / writeSeconds),
+                Figure.count(Double(published.records.count) / writeSeconds),
+                Figure.count(Double(rows) / writeSeconds),
+                Figure.count(Double(series) / (mergeSeconds + writeSeconds)),
+                matches ? "yes" : "NO"
+            )
         }
         if rates.count == 2 { table.note("PostgreSQL / SQLite series rows per second of writing: \(Figure.fixed(rates[1] / rates[0]))") }
         table.note("series rows/s: time-series rows (one per change, with its document) per second of database time, each batch one transaction")

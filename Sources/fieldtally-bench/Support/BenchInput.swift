@@ -43,8 +43,11 @@ struct BenchInput {
             }
         }
         let schemas = try writeSchemas(of: survey, frameCSV: stream.frameCSV, copies: copies)
-        return BenchInput(messages: messages, schemas: schemas.path,
-                          summary: "\(messages.count) synthetic submissions (sample × \(copies), padded to ~\(size) B)")
+        return BenchInput(
+            messages: messages,
+            schemas: schemas.path,
+            summary: "\(messages.count) synthetic submissions (sample × \(copies), padded to ~\(size) B)"
+        )
     }
 
     /// A copy of the survey folder with the synthetic frame, in the temporary folder.

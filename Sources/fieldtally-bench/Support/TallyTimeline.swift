@@ -24,7 +24,8 @@ struct TallyTimeline {
         var timeline = TallyTimeline(latest: PartialTallySet(formId: formId))
         _ = try await TopicScan.read(topic, brokers: brokers) { record in
             guard let value = record.value, let partial = try? PartialTally(decoding: Data(value)),
-                  let (partition, sequence) = partial.partitions.first, partial.partitions.count == 1 else { return }
+                let (partition, sequence) = partial.partitions.first, partial.partitions.count == 1
+            else { return }
             _ = try? timeline.latest.offer(partial)
             timeline.partitions[partition, default: []].append(Point(timestamp: record.timestampMilliseconds ?? 0, sequence: sequence))
         }

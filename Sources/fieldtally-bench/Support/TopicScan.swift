@@ -39,9 +39,11 @@ struct TopicScan {
 
     /// Both scans together (e.g. a worker's two output topics).
     func combined(with other: TopicScan) -> TopicScan {
-        TopicScan(count: count + other.count,
-                  firstTimestamp: [firstTimestamp, other.firstTimestamp].compactMap { $0 }.min(),
-                  lastTimestamp: [lastTimestamp, other.lastTimestamp].compactMap { $0 }.max())
+        TopicScan(
+            count: count + other.count,
+            firstTimestamp: [firstTimestamp, other.firstTimestamp].compactMap { $0 }.min(),
+            lastTimestamp: [lastTimestamp, other.lastTimestamp].compactMap { $0 }.max()
+        )
     }
 }
 

@@ -1,9 +1,10 @@
+import FieldTallyTestKit
 import Foundation
+import Synchronization
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import FieldTallyTestKit
-import Synchronization
 
 /// A worker executable (`tally-validate`, `tally-code`, `tally-aggregate`) run by a benchmark:
 /// its JSON log lines (standard error) are read as they come, to learn its HTTP port and when it
@@ -52,7 +53,8 @@ final class WorkerProcess: Sendable {
                     s.pending.removeSubrange(...newline)
                     s.lines += 1
                     guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
-                          let message = object["msg"] as? String else { continue }
+                        let message = object["msg"] as? String
+                    else { continue }
                     if message.hasPrefix("serving /healthz"), let port = (object["port"] as? String).flatMap(Int.init) {
                         s.port = port
                     } else if message == "prepared partitions", s.firstBatchAt == nil {

@@ -16,9 +16,11 @@ struct WorkerBench {
     var profile: String? = nil
 
     func launch(_ name: String, topics: PipelineTopics) throws -> WorkerProcess {
-        try WorkerProcess(executable: WorkerBinaries.executable(name, in: bin),
-                          arguments: topics.workerArguments(brokers: servers, schemas: schemas, group: broker.uniqueName(name), extra: extraFlags),
-                          logDirectory: logs)
+        try WorkerProcess(
+            executable: WorkerBinaries.executable(name, in: bin),
+            arguments: topics.workerArguments(brokers: servers, schemas: schemas, group: broker.uniqueName(name), extra: extraFlags),
+            logDirectory: logs
+        )
     }
 
     /// `perf record -g` attached to `worker` until `stop` is called on the returned process.
@@ -37,7 +39,9 @@ struct WorkerBench {
     /// `kcat -C … -e | kcat -P …` from `source` to `target`.
     func pipe(from source: String, to target: String, expected: Int) async throws -> PipeRun {
         let start = Date()
-        try kcat.shell("\(kcat.executable) -C -b \(servers) -t \(Kcat.quote(source)) -e -K'\\t' -q | \(kcat.executable) -P -b \(servers) -t \(Kcat.quote(target)) -K'\\t'")
+        try kcat.shell(
+            "\(kcat.executable) -C -b \(servers) -t \(Kcat.quote(source)) -e -K'\\t' -q | \(kcat.executable) -P -b \(servers) -t \(Kcat.quote(target)) -K'\\t'"
+        )
         let wall = Date().timeIntervalSince(start)
         let scan = try await TopicScan.read(target, brokers: broker.bootstrapServers)
         guard scan.count == expected, let span = scan.span else {
@@ -68,8 +72,15 @@ struct WorkerBench {
                 throw BenchError("\(name) logged no first batch or wrote nothing; log \(worker.logFile.path)")
             }
             let cpu = cpuAtStart.flatMap { s in cpuAtEnd.map { $0 - s } }
-            return SoloRun(inputs: expectedIn, outputs: scan.count, seconds: Double(last - start) / 1000, startMilliseconds: start,
-                           cpuSeconds: cpu, peakResidentBytes: peakResidentBytes, log: worker.logFile.path)
+            return SoloRun(
+                inputs: expectedIn,
+                outputs: scan.count,
+                seconds: Double(last - start) / 1000,
+                startMilliseconds: start,
+                cpuSeconds: cpu,
+                peakResidentBytes: peakResidentBytes,
+                log: worker.logFile.path
+            )
         } catch {
             await worker.stop()
             throw error

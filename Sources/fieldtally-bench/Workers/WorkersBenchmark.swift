@@ -45,14 +45,28 @@ struct WorkersBenchmark: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let file = work.appendingPathComponent("input.tsv")
         try input.write(to: file)
-        let context = WorkerBench(broker: broker, servers: servers, schemas: input.schemas, formId: survey.instrument.formId,
-                              bin: bin, logs: work, kcat: Kcat(executable: kafka.kcat), extraFlags: launch.workerFlags,
-                                  profile: profile)
-        Console.line("workers benchmark: \(input.summary), mean value \(Figure.count(input.meanValueBytes)) B; \(partitions) partitions; brokers \(servers)\(kafka.startedHereNote); workers from \(bin.path); logs in \(work.path)")
+        let context = WorkerBench(
+            broker: broker,
+            servers: servers,
+            schemas: input.schemas,
+            formId: survey.instrument.formId,
+            bin: bin,
+            logs: work,
+            kcat: Kcat(executable: kafka.kcat),
+            extraFlags: launch.workerFlags,
+            profile: profile
+        )
+        Console.line(
+            "workers benchmark: \(input.summary), mean value \(Figure.count(input.meanValueBytes)) B; \(partitions) partitions; brokers \(servers)\(kafka.startedHereNote); workers from \(bin.path); logs in \(work.path)"
+        )
         Console.line("start: \(loadAtStart)")
 
-        var table = ResultTable("\nworkers alone vs kcat pipe on the same input topic (\(Figure.count(n)) submissions; msg/s = input records / first record in → last output; best of \(rounds) round(s))",
-                                columns: ["stage", "input", "msg/s", "pipe msg/s", "worker/pipe", "CPU µs/rec", "peak RSS MB", "target ≥ 0.5", "rounds: worker | pipe msg/s"])
+        var table = ResultTable(
+            "\nworkers alone vs kcat pipe on the same input topic (\(Figure.count(n)) submissions; msg/s = input records / first record in → last output; best of \(rounds) round(s))",
+            columns: [
+                "stage", "input", "msg/s", "pipe msg/s", "worker/pipe", "CPU µs/rec", "peak RSS MB", "target ≥ 0.5", "rounds: worker | pipe msg/s",
+            ]
+        )
         if !skipSolo {
             // Round 1 runs the chain on one topic set; later rounds read round 1's inputs again (fresh
             // groups) and write to fresh output topics. Pipes and workers alternate within a round.
@@ -62,15 +76,20 @@ struct WorkersBenchmark: AsyncParsableCommand {
             try context.kcat.run(["-P", "-b", servers, "-t", first.submissions, "-K", "\t", "-l", file.path])
             Console.line("  pre-produced \(Figure.count(n)) submissions with kcat -P in \(Figure.fixed(Date().timeIntervalSince(produceStart))) s")
 
-            var validateRuns: [(SoloRun, PipeRun)] = [], codeRuns: [(SoloRun, PipeRun)] = [], aggregateRuns: [(SoloRun, PipeRun)] = []
+            var validateRuns: [(SoloRun, PipeRun)] = []
+            var codeRuns: [(SoloRun, PipeRun)] = []
+            var aggregateRuns: [(SoloRun, PipeRun)] = []
             var validCount = 0
             var finalTally: Double?
             for round in 1...max(1, rounds) {
                 var topics = first
                 if round > 1 {
                     let fresh = PipelineTopics(prefix: broker.uniqueName("bench-solo-round"), partitions: partitions)
-                    try await BenchBroker.createTopics([fresh.valid, fresh.coded, fresh.rejected, fresh.tallies, fresh.changelog],
-                                                       partitions: partitions, on: broker)
+                    try await BenchBroker.createTopics(
+                        [fresh.valid, fresh.coded, fresh.rejected, fresh.tallies, fresh.changelog],
+                        partitions: partitions,
+                        on: broker
+                    )
                     topics = fresh
                     topics.submissions = first.submissions
                 }
@@ -88,39 +107,61 @@ struct WorkersBenchmark: AsyncParsableCommand {
                 codeTopics.valid = first.valid
                 let codePipe = try await context.pipe(from: first.valid, to: pipes[1], expected: validCount)
                 let code = try await context.solo("tally-code", topics: codeTopics, expectedIn: validCount, outputs: [codeTopics.coded])
-                guard code.outputs == validCount else { throw BenchError("tally-code wrote \(code.outputs) coded records for \(validCount) valid ones") }
+                guard code.outputs == validCount else {
+                    throw BenchError("tally-code wrote \(code.outputs) coded records for \(validCount) valid ones")
+                }
                 codeRuns.append((code, codePipe))
 
                 var aggregateTopics = topics
                 (aggregateTopics.coded, aggregateTopics.rejected) = (first.coded, first.rejected)
                 let aggregatePipe = try await context.pipe(from: first.coded, to: pipes[2], expected: validCount)
-                let aggregate = try await context.solo("tally-aggregate", topics: aggregateTopics, expectedIn: n, outputs: [aggregateTopics.changelog])
+                let aggregate = try await context.solo(
+                    "tally-aggregate",
+                    topics: aggregateTopics,
+                    expectedIn: n,
+                    outputs: [aggregateTopics.changelog]
+                )
                 let timeline = try await TallyTimeline.read(aggregateTopics.tallies, formId: context.formId, brokers: broker.bootstrapServers)
-                guard timeline.received == n else { throw BenchError("tally-aggregate's tallies count \(timeline.received) of \(n) messages; log \(aggregate.log)") }
+                guard timeline.received == n else {
+                    throw BenchError("tally-aggregate's tallies count \(timeline.received) of \(n) messages; log \(aggregate.log)")
+                }
                 aggregateRuns.append((aggregate, aggregatePipe))
                 if let final = timeline.firstTime(totalReaching: UInt64(n)), let start = aggregate.startMilliseconds {
                     finalTally = min(finalTally ?? .infinity, Double(final - start) / 1000)
                 }
-                Console.line("  round \(round): msg/s validate \(Figure.count(validate.rate)) (pipe \(Figure.count(validatePipe.rate))), code \(Figure.count(code.rate)) (pipe \(Figure.count(codePipe.rate))), aggregate \(Figure.count(aggregate.rate)) (pipe \(Figure.count(aggregatePipe.rate)))")
+                Console.line(
+                    "  round \(round): msg/s validate \(Figure.count(validate.rate)) (pipe \(Figure.count(validatePipe.rate))), code \(Figure.count(code.rate)) (pipe \(Figure.count(codePipe.rate))), aggregate \(Figure.count(aggregate.rate)) (pipe \(Figure.count(aggregatePipe.rate)))"
+                )
             }
             table.add(row("tally-validate", validateRuns))
             table.add(row("tally-code", codeRuns))
             table.add(row("tally-aggregate", aggregateRuns))
             if let finalTally {
-                table.note("tally-aggregate: partials count all \(Figure.count(n)) messages \(Figure.fixed(finalTally)) s after its first batch (best round; msg/s above: to its last changelog record)")
+                table.note(
+                    "tally-aggregate: partials count all \(Figure.count(n)) messages \(Figure.fixed(finalTally)) s after its first batch (best round; msg/s above: to its last changelog record)"
+                )
             }
-            let wholeRuns = [validateRuns, codeRuns, aggregateRuns].map { runs in Figure.count(runs.map { Double($0.1.count) / $0.1.wall }.max() ?? 0) }
-            table.note("pipe = kcat -C -e -K'\\t' -q | kcat -P -K'\\t' from the worker's input topic to a fresh topic: msg/s from its first to last output record (whole run incl. start-up: \(wholeRuns.joined(separator: ", ")) msg/s)")
-            table.note("best round of each worker and of its pipe; tally-aggregate also reads the dead letters (\(Figure.count(n - validCount))), its pipe the coded topic only")
+            let wholeRuns = [validateRuns, codeRuns, aggregateRuns].map { runs in Figure.count(runs.map { Double($0.1.count) / $0.1.wall }.max() ?? 0)
+            }
+            table.note(
+                "pipe = kcat -C -e -K'\\t' -q | kcat -P -K'\\t' from the worker's input topic to a fresh topic: msg/s from its first to last output record (whole run incl. start-up: \(wholeRuns.joined(separator: ", ")) msg/s)"
+            )
+            table.note(
+                "best round of each worker and of its pipe; tally-aggregate also reads the dead letters (\(Figure.count(n - validCount))), its pipe the coded topic only"
+            )
             table.note("CPU µs/rec = the worker process's CPU time (all threads) from assignment to the end, per input record (best round's)")
-            table.note("peak RSS = the worker's highest resident memory (VmHWM) over all its rounds; Deploy/k8s limits tally-validate and tally-code to 768 MiB, tally-aggregate (which also holds respondents) to 1 GiB")
+            table.note(
+                "peak RSS = the worker's highest resident memory (VmHWM) over all its rounds; Deploy/k8s limits tally-validate and tally-code to 768 MiB, tally-aggregate (which also holds respondents) to 1 GiB"
+            )
         }
         table.print()
 
         if !skipPipeline {
             let pipeline = try await context.pipeline(file: file, count: n, partitions: partitions)
-            var end = ResultTable("\nthree-worker pipeline end to end (fresh topics, workers joined before the first submission)",
-                                  columns: ["measure", "value"])
+            var end = ResultTable(
+                "\nthree-worker pipeline end to end (fresh topics, workers joined before the first submission)",
+                columns: ["measure", "value"]
+            )
             end.add("submissions produced (kcat -P)", "\(Figure.count(n)) in \(Figure.fixed(pipeline.produceSeconds)) s")
             end.add("first submission → partials count all", "\(Figure.fixed(pipeline.seconds)) s")
             end.add("end-to-end throughput", "\(Figure.count(Double(n) / pipeline.seconds)) submissions/s")
@@ -138,8 +179,10 @@ struct WorkersBenchmark: AsyncParsableCommand {
         let ratio = solo.rate / pipe.rate
         let all = runs.map { "\(Figure.count($0.0.rate)) | \(Figure.count($0.1.rate))" }.joined(separator: "; ")
         let peak = runs.compactMap(\.0.peakResidentBytes).max()
-        return [name, Figure.count(solo.inputs), Figure.count(solo.rate), Figure.count(pipe.rate), Figure.fixed(ratio),
-                solo.cpuSeconds.map { Figure.fixed($0 / Double(solo.inputs) * 1e6, 1) } ?? "-",
-                peak.map { Figure.count(Double($0) / 1_048_576) } ?? "-", Figure.verdict(ratio >= 0.5), all]
+        return [
+            name, Figure.count(solo.inputs), Figure.count(solo.rate), Figure.count(pipe.rate), Figure.fixed(ratio),
+            solo.cpuSeconds.map { Figure.fixed($0 / Double(solo.inputs) * 1e6, 1) } ?? "-",
+            peak.map { Figure.count(Double($0) / 1_048_576) } ?? "-", Figure.verdict(ratio >= 0.5), all,
+        ]
     }
 }

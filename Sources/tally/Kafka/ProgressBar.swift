@@ -27,7 +27,10 @@ struct ProgressBar {
         if let total, total > 0 {
             let width = 30
             let filled = min(width, done * width / total)
-            note("\r[\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(done)/\(total) \(label)", terminator: "")
+            note(
+                "\r[\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(done)/\(total) \(label)",
+                terminator: ""
+            )
         } else {
             note("\r\(done) \(label)", terminator: "")
         }

@@ -6,7 +6,8 @@ import TallyWorker
 struct RejectedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rejected",
-        abstract: "List the messages in survey.rejected with their reasons (re-sends of one rejection shown once).")
+        abstract: "List the messages in survey.rejected with their reasons (re-sends of one rejection shown once)."
+    )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 

@@ -16,7 +16,8 @@ struct ReplayCommand: AsyncParsableCommand {
             survey.coded.<suffix>, aggregates into survey.tallies.<suffix> (with its own changelog), copies the \
             validator's dead letters so the paradata stay complete, waits until every message is counted, and \
             prints the new tallies. The live pipeline is not touched; point readers at the new topics to switch.
-            """)
+            """
+    )
 
     @Flag(help: "Required: replay from the first record of survey.valid.")
     var fromBeginning = false
@@ -64,21 +65,41 @@ struct ReplayCommand: AsyncParsableCommand {
 
         let metrics = WorkerMetrics()
         let codeService = WorkerService(
-            configuration: code, processor: CodeProcessor(validator: survey.validator, coder: survey.coder, configuration: code),
-            metrics: metrics, readiness: Readiness(), logger: context.logger)
+            configuration: code,
+            processor: CodeProcessor(validator: survey.validator, coder: survey.coder, configuration: code),
+            metrics: metrics,
+            readiness: Readiness(),
+            logger: context.logger
+        )
         let aggregateService = WorkerService(
             configuration: aggregate,
-            processor: AggregateProcessor(plan: survey.plan, frame: survey.frame, validator: survey.validator,
-                                          configuration: aggregate, logger: context.logger),
-            metrics: metrics, readiness: Readiness(), logger: context.logger)
+            processor: AggregateProcessor(
+                plan: survey.plan,
+                frame: survey.frame,
+                validator: survey.validator,
+                configuration: aggregate,
+                logger: context.logger
+            ),
+            metrics: metrics,
+            readiness: Readiness(),
+            logger: context.logger
+        )
         let reader = TallyTopicReader(configuration: code, formId: survey.plan.formId, logger: context.logger)
         let waiter = ReplayWaiter(reader: reader, expected: expected, timeout: .seconds(timeout))
-        let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: codeService), .init(service: aggregateService),
-                .init(service: waiter, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: context.logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: codeService), .init(service: aggregateService),
+                    .init(
+                        service: waiter,
+                        successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup
+                    ),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: context.logger
+            )
+        )
         try await group.run()
         let merged = try await reader.read().merged()
         guard merged.paradata.received >= expected else {

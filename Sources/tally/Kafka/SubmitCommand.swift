@@ -12,7 +12,8 @@ struct SubmitCommand: AsyncParsableCommand {
         discussion: """
             Every record is confirmed by the broker (idempotent producer). Exits non-zero listing every \
             record the broker did not acknowledge. JSON lines are keyed by their respondent_id.
-            """)
+            """
+    )
 
     @Argument(help: "The message file, or - for standard input.")
     var file: String
@@ -23,8 +24,12 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(help: "No progress bar.")
     var quiet = false
 
-    @Option(help: ArgumentHelp("Send through tally-intake at this URL (POST /v1/submissions as JSON lines) instead of to Kafka.",
-                               valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Send through tally-intake at this URL (POST /v1/submissions as JSON lines) instead of to Kafka.",
+            valueName: "url"
+        )
+    )
     var http: String?
 
     @Option(name: .customLong("http-token"), help: "Bearer token for --http. Env: TALLY_INTAKE_TOKEN.")

@@ -7,7 +7,8 @@ import TallyWorker
 struct TalliesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tallies",
-        abstract: "Print the merged tallies published on survey.tallies (the same document as `tally offline --format json`).")
+        abstract: "Print the merged tallies published on survey.tallies (the same document as `tally offline --format json`)."
+    )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 

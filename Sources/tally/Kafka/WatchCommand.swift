@@ -7,7 +7,8 @@ import TallyWorker
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Show the merged tallies live, redrawn whenever a new partial arrives (Ctrl-C to stop).")
+        abstract: "Show the merged tallies live, redrawn whenever a new partial arrives (Ctrl-C to stop)."
+    )
 
     @Option(help: "Seconds between reads of survey.tallies.")
     var interval: Double = 1
@@ -34,7 +35,8 @@ struct WatchCommand: AsyncParsableCommand {
             if merged != shown {
                 shown = merged
                 let doc = TallyDocument(merged: merged, plan: survey.plan, frame: survey.frame, options: document.options(asOf: merged.asOf))
-                let heading = "FieldTally watch: \(received) messages received, \(merged.counted) respondents counted — \(context.configuration.brokers.joined(separator: ","))\n\n"
+                let heading =
+                    "FieldTally watch: \(received) messages received, \(merged.counted) respondents counted — \(context.configuration.brokers.joined(separator: ","))\n\n"
                 let screen = (terminal ? "\u{1B}[H\u{1B}[2J" : "") + heading + doc.textReport() + (terminal ? "" : "\n")
                 FileHandle.standardOutput.write(Data(screen.utf8))
             }

@@ -11,7 +11,8 @@ struct ExportCommand: AsyncParsableCommand {
         discussion: """
             json prints the newest tally document (the same document as `tally tallies --format json`); csv prints one \
             row per field and code: field, code, count, base_all, pct_all, base_answered, pct_answered, ci_low, ci_high.
-            """)
+            """
+    )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv }
 

@@ -120,26 +120,31 @@ struct FuzzCorpus {
     private mutating func make(_ kind: Kind) -> Entry {
         let lineCount = sample.messages.count
         if kind == .randomBytes || kind == .deepNesting || kind == .overMessageCap {
-            let value: [UInt8] = switch kind {
-            case .randomBytes: randomBytes()
-            case .deepNesting: deepNesting()
-            default: overCap()
-            }
+            let value: [UInt8] =
+                switch kind {
+                case .randomBytes: randomBytes()
+                case .deepNesting: deepNesting()
+                default: overCap()
+                }
             let key: [UInt8]? = random.chance(0.5) ? nil : Array("E0\(Int.random(in: 6_000_000...9_999_999, using: &random))".utf8)
             return Entry(kind: kind, message: KeyedMessage(key: key, value: value), slot: Int.random(in: 0...lineCount, using: &random))
         }
         let original = originals[Int.random(in: 0..<originals.count, using: &random)]
         let raw = sample.messages[original.index].value
-        let value: [UInt8] = switch kind {
-        case .truncated: Array(raw.prefix(Int.random(in: 0..<raw.count, using: &random)))
-        case .flippedBytes: flipped(raw)
-        case .wrongType: wrongType(original.document)
-        case .unknownOption: unknownOption(original.document)
-        case .hugeText: hugeText(original.document)
-        default: envelopeChange(original.document, raw: raw)
-        }
-        return Entry(kind: kind, message: KeyedMessage(key: Array(original.key.utf8), value: value),
-                     slot: Int.random(in: (original.index + 1)...lineCount, using: &random))
+        let value: [UInt8] =
+            switch kind {
+            case .truncated: Array(raw.prefix(Int.random(in: 0..<raw.count, using: &random)))
+            case .flippedBytes: flipped(raw)
+            case .wrongType: wrongType(original.document)
+            case .unknownOption: unknownOption(original.document)
+            case .hugeText: hugeText(original.document)
+            default: envelopeChange(original.document, raw: raw)
+            }
+        return Entry(
+            kind: kind,
+            message: KeyedMessage(key: Array(original.key.utf8), value: value),
+            slot: Int.random(in: (original.index + 1)...lineCount, using: &random)
+        )
     }
 
     private mutating func randomBytes() -> [UInt8] {
@@ -190,21 +195,30 @@ struct FuzzCorpus {
     private mutating func envelopeChange(_ document: JSONValue, raw: [UInt8]) -> [UInt8] {
         func with(_ member: String, _ value: JSONValue) -> [UInt8] { writer.bytes(Self.replacing([member], in: document, with: value)) }
         switch Int.random(in: 0..<9, using: &random) {
-        case 0: return with("instance_id", .string(randomInstanceID()))                     // duplicate_respondent
-        case 1: return with("submitted_at", .string("2018-05-0\(Int.random(in: 1...9, using: &random))T10:00:00+01:00")) // instance_conflict
-        case 2:                                                                              // stale_edit
-            return writer.bytes(Self.replacing(["deprecated_id"], in: Self.replacing(["instance_id"], in: document,
-                                with: .string(randomInstanceID())), with: .string(randomInstanceID())))
-        case 3: return with("respondent_id", .string("E99\(Int.random(in: 100_000...999_999, using: &random))")) // unknown_respondent
+        case 0: return with("instance_id", .string(randomInstanceID()))  // duplicate_respondent
+        case 1: return with("submitted_at", .string("2018-05-0\(Int.random(in: 1...9, using: &random))T10:00:00+01:00"))  // instance_conflict
+        case 2:  // stale_edit
+            return writer.bytes(
+                Self.replacing(
+                    ["deprecated_id"],
+                    in: Self.replacing(
+                        ["instance_id"],
+                        in: document,
+                        with: .string(randomInstanceID())
+                    ),
+                    with: .string(randomInstanceID())
+                )
+            )
+        case 3: return with("respondent_id", .string("E99\(Int.random(in: 100_000...999_999, using: &random))"))  // unknown_respondent
         case 4: return with("form_version", .string("2099.\(Int.random(in: 1...9, using: &random))"))
         case 5: return with("instance_id", .string("uuid:not-a-uuid-\(Int.random(in: 0...999, using: &random))"))
         case 6: return with("submitted_at", .string("yesterday"))
-        case 7:                                                                              // a required member missing
+        case 7:  // a required member missing
             guard case .object(var members) = document else { return raw }
             let names = ["form_id", "form_version", "instance_id", "respondent_id", "submitted_at", "answers"]
             members[names[Int.random(in: 0..<names.count, using: &random)]] = nil
             return writer.bytes(.object(members))
-        default:                                                                             // a duplicated member name
+        default:  // a duplicated member name
             return Array(#"{"respondent_id":"E09000001","#.utf8) + raw.dropFirst()
         }
     }
@@ -220,10 +234,14 @@ struct FuzzCorpus {
         let depth = 10_000
         switch Int.random(in: 0..<4, using: &random) {
         case 0: return Array(repeating: UInt8(ascii: "["), count: depth) + Array(repeating: UInt8(ascii: "]"), count: depth)
-        case 1: return Array(String(repeating: #"{"a":"#, count: depth).utf8) + [UInt8(ascii: "1")] + Array(repeating: UInt8(ascii: "}"), count: depth)
-        case 2: return Array(repeating: UInt8(ascii: "["), count: depth)                       // never closed
-        default:                                                                               // deep inside a submission
-            return Array(#"{"form_id":"wwc-csc-2018","form_version":"2018.1","instance_id":"uuid:8f7a64a2-3b3c-4f5e-9d8e-0a1b2c3d4e5f","respondent_id":"E09000001","submitted_at":"2018-04-03T11:28:02+01:00","answers":{"care_trend":"#.utf8)
+        case 1:
+            return Array(String(repeating: #"{"a":"#, count: depth).utf8) + [UInt8(ascii: "1")] + Array(repeating: UInt8(ascii: "}"), count: depth)
+        case 2: return Array(repeating: UInt8(ascii: "["), count: depth)  // never closed
+        default:  // deep inside a submission
+            return Array(
+                #"{"form_id":"wwc-csc-2018","form_version":"2018.1","instance_id":"uuid:8f7a64a2-3b3c-4f5e-9d8e-0a1b2c3d4e5f","respondent_id":"E09000001","submitted_at":"2018-04-03T11:28:02+01:00","answers":{"care_trend":"#
+                    .utf8
+            )
                 + Array(repeating: UInt8(ascii: "["), count: depth) + Array(repeating: UInt8(ascii: "]"), count: depth) + Array("}}".utf8)
         }
     }

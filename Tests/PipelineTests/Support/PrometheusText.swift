@@ -16,7 +16,8 @@ struct PrometheusText {
         samples = text.split(separator: "\n").compactMap { raw -> Sample? in
             let line = raw.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty, !line.hasPrefix("#"), let space = line.lastIndex(of: " "),
-                  let value = Double(line[line.index(after: space)...]) else { return nil }
+                let value = Double(line[line.index(after: space)...])
+            else { return nil }
             let series = line[..<space]
             guard let brace = series.firstIndex(of: "{") else { return Sample(name: String(series), labels: [:], value: value) }
             var labels: [String: String] = [:]

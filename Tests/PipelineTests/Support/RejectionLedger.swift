@@ -52,16 +52,24 @@ struct RejectionLedger {
     /// The dead letters of a topic.
     init(deadLetters: [DeadLetter]) {
         for letter in deadLetters {
-            add(value: letter.originalValue, reason: letter.reason, problems: letter.problems.map { ($0.pointer, $0.code.rawValue) },
-                label: "dead letter of \(letter.worker) for \(letter.source.topic)/\(letter.source.partition)/\(letter.source.offset)")
+            add(
+                value: letter.originalValue,
+                reason: letter.reason,
+                problems: letter.problems.map { ($0.pointer, $0.code.rawValue) },
+                label: "dead letter of \(letter.worker) for \(letter.source.topic)/\(letter.source.partition)/\(letter.source.offset)"
+            )
         }
     }
 
     /// The rejections `expected.json`'s `message_outcomes` gives for the sample's lines.
     init(expectedBy sample: SampleStream) {
         for (message, outcome) in sample.lines where outcome.outcome == "rejected" {
-            add(value: message.value, reason: outcome.reason ?? "?",
-                problems: (outcome.problems ?? []).map { ($0.pointer, $0.code) }, label: "stream.tsv line \(message.line)")
+            add(
+                value: message.value,
+                reason: outcome.reason ?? "?",
+                problems: (outcome.problems ?? []).map { ($0.pointer, $0.code) },
+                label: "stream.tsv line \(message.line)"
+            )
         }
     }
 

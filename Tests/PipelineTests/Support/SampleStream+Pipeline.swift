@@ -31,23 +31,38 @@ extension SampleStream {
 /// Checks a pipeline's result for the sample: the merged tallies equal `expected.json` (every
 /// count, base, percentage, Wilson interval, numeric summary, cross-tab, response rate and
 /// paradata) and the dead-letter topic holds exactly the 19 expected rejections.
-func expectSampleResult(_ document: TallyDocument, pipeline: PipelineFixture, sourceLocation: SourceLocation = #_sourceLocation)
+func expectSampleResult(
+    _ document: TallyDocument,
+    pipeline: PipelineFixture,
+    sourceLocation: SourceLocation = #_sourceLocation
+)
     async throws
 {
     let sample = try SampleStream.load()
     let differences = try TallyComparer().differences(expectedJSON: SampleStream.expectedJSON(), document: document)
-    #expect(differences.isEmpty, "tallies differ from expected.json:\n\(differences.joined(separator: "\n"))\n\(pipeline.logTails())",
-            sourceLocation: sourceLocation)
+    #expect(
+        differences.isEmpty,
+        "tallies differ from expected.json:\n\(differences.joined(separator: "\n"))\n\(pipeline.logTails())",
+        sourceLocation: sourceLocation
+    )
     #expect(document.paradata.received == sample.messages.count, sourceLocation: sourceLocation)
 
     let deadLetters = try await pipeline.deadLetters()
     let expected = RejectionLedger(expectedBy: sample)
     let actual = RejectionLedger(deadLetters: deadLetters)
     #expect(expected.count == 19, "expected.json should list 19 rejections", sourceLocation: sourceLocation)
-    #expect(expected.countsByReason == ["invalid": 11, "unknown_respondent": 3, "stale_edit": 2, "duplicate_respondent": 2,
-                                        "instance_conflict": 1], sourceLocation: sourceLocation)
+    #expect(
+        expected.countsByReason == [
+            "invalid": 11, "unknown_respondent": 3, "stale_edit": 2, "duplicate_respondent": 2,
+            "instance_conflict": 1,
+        ],
+        sourceLocation: sourceLocation
+    )
     let mismatches = actual.differences(expected: expected)
-    #expect(mismatches.isEmpty, "dead letters differ from expected.json's rejections:\n\(mismatches.joined(separator: "\n"))",
-            sourceLocation: sourceLocation)
+    #expect(
+        mismatches.isEmpty,
+        "dead letters differ from expected.json's rejections:\n\(mismatches.joined(separator: "\n"))",
+        sourceLocation: sourceLocation
+    )
     #expect(deadLetters.count == 19, sourceLocation: sourceLocation)
 }

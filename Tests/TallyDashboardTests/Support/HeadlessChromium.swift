@@ -46,13 +46,17 @@ final class HeadlessChromium: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": [
-            "browserName": "chrome",
-            "goog:chromeOptions": [
-                "binary": Self.browser,
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height)"],
-            ],
-        ]]]
+        let capabilities: [String: Any] = [
+            "capabilities": [
+                "alwaysMatch": [
+                    "browserName": "chrome",
+                    "goog:chromeOptions": [
+                        "binary": Self.browser,
+                        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height)"],
+                    ],
+                ]
+            ]
+        ]
         let answer = try await call("POST", "/session", capabilities)
         guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
             close()
@@ -87,7 +91,8 @@ final class HeadlessChromium: @unchecked Sendable {
     /// Saves a PNG of the window at `url`.
     func screenshot(to url: URL) async throws {
         guard let base64 = try await call("GET", "/session/\(session)/screenshot")["value"] as? String,
-              let data = Data(base64Encoded: base64) else { throw TestFailure("no screenshot") }
+            let data = Data(base64Encoded: base64)
+        else { throw TestFailure("no screenshot") }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: url)
     }
@@ -112,10 +117,16 @@ final class HeadlessChromium: @unchecked Sendable {
         if !session.isEmpty {
             // Ends the browser; a blocking call is fine here (the test is over).
             let done = DispatchSemaphore(value: 0)
-            let session = session, port = port
+            let session = session
+            let port = port
             Thread.detachNewThread {
-                if let connection = try? RawHTTPConnection(port: port, method: "DELETE", path: "/session/\(session)",
-                                                           headers: ["Connection": "close"], timeout: 10) {
+                if let connection = try? RawHTTPConnection(
+                    port: port,
+                    method: "DELETE",
+                    path: "/session/\(session)",
+                    headers: ["Connection": "close"],
+                    timeout: 10
+                ) {
                     let finished = DispatchSemaphore(value: 0)
                     Task {
                         _ = try? await connection.readResponse()

@@ -1,6 +1,7 @@
 import Dispatch
 import FieldTallyTestKit
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,8 +15,15 @@ final class RawHTTPConnection: @unchecked Sendable {
     private var pending = ""
 
     /// Connects to 127.0.0.1:`port` and sends `method path` with `headers` and `body`.
-    init(port: Int, method: String = "GET", path: String, headers: [String: String] = [:], body: Data? = nil,
-         receiveBuffer: Int32? = nil, timeout: Int = 5) throws {
+    init(
+        port: Int,
+        method: String = "GET",
+        path: String,
+        headers: [String: String] = [:],
+        body: Data? = nil,
+        receiveBuffer: Int32? = nil,
+        timeout: Int = 5
+    ) throws {
         fd = try connectedLoopbackSocket(port: port, receiveBuffer: receiveBuffer)
         var limit = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
@@ -46,8 +54,9 @@ final class RawHTTPConnection: @unchecked Sendable {
                         let body = Array(all[(end + 4)...])
                         let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
                         if let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
-                           let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)),
-                           body.count >= length {
+                            let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)),
+                            body.count >= length
+                        {
                             continuation.resume(returning: (status, Data(body.prefix(length))))
                             return
                         }

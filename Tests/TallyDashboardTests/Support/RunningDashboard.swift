@@ -1,18 +1,22 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Hummingbird
 import Logging
 import SurveyEngine
 import TallyDashboard
 import TallyWorker
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// A ``DashboardServer`` served in process on a free loopback port for the length of `body`,
 /// showing the sample's offline tally.
 enum RunningDashboard {
-    static func run<T: Sendable>(credential: DashboardCredential? = nil, hub: EventHub = EventHub(),
-                                 _ body: @Sendable (DashboardServer, Int) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(
+        credential: DashboardCredential? = nil,
+        hub: EventHub = EventHub(),
+        _ body: @Sendable (DashboardServer, Int) async throws -> T
+    ) async throws -> T {
         let (document, survey) = try TallyTableCSVTests.sampleDocument()
         let readiness = Readiness()
         readiness.markReady()

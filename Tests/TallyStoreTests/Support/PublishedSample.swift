@@ -21,7 +21,9 @@ struct PublishedSample {
         options.junkAt = 40
         published = try PublishedTallies(
             messages: sample.messages.map { KeyedMessage(key: $0.key.isEmpty ? nil : Array($0.key.utf8), value: $0.value, line: $0.line) },
-            survey: survey, options: options)
+            survey: survey,
+            options: options
+        )
         document = TallyDocument(merged: published.merged, plan: survey.plan, frame: survey.frame)
     }
 

@@ -78,8 +78,10 @@ struct TextAnalysis: ~Copyable {
             tokenStorage = .allocate(capacity: tokenCapacity)
         }
         if stemmer == nil, let language = book.stemming { stemmer = SnowballStemmer(language: language) }
-        tokens = UnsafeMutableBufferPointer(start: tokenStorage,
-                                            count: book.lexicon.tokenize(text, into: tokenStorage, memo: &memo, stemmer: stemmer))
+        tokens = UnsafeMutableBufferPointer(
+            start: tokenStorage,
+            count: book.lexicon.tokenize(text, into: tokenStorage, memo: &memo, stemmer: stemmer)
+        )
         if tokens.isEmpty { return }
         field.trie.scan(UnsafeBufferPointer(tokens), lexicon: book.lexicon, breaks: book.breaks, into: &matches)
         if !matches.isEmpty {
@@ -135,7 +137,8 @@ struct TextAnalysis: ~Copyable {
         }
         list.withUnsafeMutableBufferPointer { items in
             for i in 1..<count {
-                let item = items[i], itemKey = key(item)
+                let item = items[i]
+                let itemKey = key(item)
                 var j = i
                 while j > 0, key(items[j - 1]) > itemKey {
                     items[j] = items[j - 1]
@@ -175,7 +178,8 @@ struct TextAnalysis: ~Copyable {
                 while k < limit {
                     let token = tokens[Int(k)]
                     if !token.marksBefore.isDisjoint(with: book.breaks) { break }
-                    if token.id >= 0, book.forwardStops[Int(token.id)] || field.untilWords[Int(cue.untilStart)..<Int(cue.untilEnd)].contains(token.id) {
+                    if token.id >= 0, book.forwardStops[Int(token.id)] || field.untilWords[Int(cue.untilStart)..<Int(cue.untilEnd)].contains(token.id)
+                    {
                         break
                     }
                     k += 1
@@ -249,20 +253,31 @@ struct TextAnalysis: ~Copyable {
         for (ruleIndex, concepts) in field.together {
             let label = field.ruleLabels[Int(ruleIndex)]
             if positives.contains(where: { $0.rule == ruleIndex }) { continue }
-            var found: Finding? = nil, cancelled: Finding? = nil
+            var found: Finding? = nil
+            var cancelled: Finding? = nil
             for first in conceptMatches where field.entries[Int(first.entry)].target == concepts[0] && !isExcluded(first, label, field) {
                 let here = sentences[Int(first.start)]
-                var start = first.start, end = first.end
+                var start = first.start
+                var end = first.end
                 var cue = negatingCue(first.start)
                 var complete = true
                 for concept in concepts.dropFirst() {
-                    var best: RawMatch? = nil, bestCue: Int32 = -1
-                    for match in conceptMatches where field.entries[Int(match.entry)].target == concept
-                        && sentences[Int(match.start)] == here && !isExcluded(match, label, field) {
+                    var best: RawMatch? = nil
+                    var bestCue: Int32 = -1
+                    for match in conceptMatches
+                    where field.entries[Int(match.entry)].target == concept
+                        && sentences[Int(match.start)] == here && !isExcluded(match, label, field)
+                    {
                         let matchCue = negatingCue(match.start)
-                        if best == nil || (bestCue >= 0 && matchCue < 0) { best = match; bestCue = matchCue }
+                        if best == nil || (bestCue >= 0 && matchCue < 0) {
+                            best = match
+                            bestCue = matchCue
+                        }
                     }
-                    guard let best else { complete = false; break }
+                    guard let best else {
+                        complete = false
+                        break
+                    }
                     start = min(start, best.start)
                     end = max(end, best.end)
                     if cue < 0 { cue = bestCue }
@@ -288,7 +303,8 @@ struct TextAnalysis: ~Copyable {
         for (ruleIndex, implied) in field.implied {
             let label = field.ruleLabels[Int(ruleIndex)]
             var count = 0
-            var start = Int32.max, end = Int32.min
+            var start = Int32.max
+            var end = Int32.min
             for label in implied.of where present[Int(label)] {
                 count += 1
                 if let first = positives.first(where: { $0.label == label }) {
@@ -316,19 +332,26 @@ struct TextAnalysis: ~Copyable {
         let n = tokens.count
         var i = 0
         while i < n {
-            guard let (first, afterFirst) = readValue(at: i) else { i += 1; continue }
-            var low = 0.0, high = 0.0, end = 0
+            guard let (first, afterFirst) = readValue(at: i) else {
+                i += 1
+                continue
+            }
+            var low = 0.0
+            var high = 0.0
+            var end = 0
             if let factor = unitFactor(number, at: afterFirst) {
                 low = first * factor
                 high = low
                 end = afterFirst + 1
                 if number.take != nil, let next = joiner(number, at: end), let (second, afterSecond) = readValue(at: next),
-                   let secondFactor = unitFactor(number, at: afterSecond) {
+                    let secondFactor = unitFactor(number, at: afterSecond)
+                {
                     high = second * secondFactor
                     end = afterSecond + 1
                 }
             } else if number.take != nil, let next = joiner(number, at: afterFirst), let (second, afterSecond) = readValue(at: next),
-                      let factor = unitFactor(number, at: afterSecond) {
+                let factor = unitFactor(number, at: afterSecond)
+            {
                 low = first * factor
                 high = second * factor
                 end = afterSecond + 1
@@ -362,10 +385,12 @@ struct TextAnalysis: ~Copyable {
         let token = tokens[i]
         guard !token.value.isNaN else { return nil }
         if !token.isDigits, token.value >= 20, token.value < 100, token.value.truncatingRemainder(dividingBy: 10) == 0,
-           i + 1 < tokens.count {
+            i + 1 < tokens.count
+        {
             let next = tokens[i + 1]
             if !next.isDigits, next.value >= 1, next.value <= 9, next.value == next.value.rounded(),
-               next.marksBefore.isSubset(of: .hyphen) {
+                next.marksBefore.isSubset(of: .hyphen)
+            {
                 return (token.value + next.value, i + 2)
             }
         }
@@ -386,7 +411,8 @@ struct TextAnalysis: ~Copyable {
         let token = tokens[k]
         if number.hyphenJoins, token.marksBefore == .hyphen { return k }
         if token.marksBefore.isEmpty, token.id >= 0, number.joiners.contains(token.id), k + 1 < tokens.count,
-           tokens[k + 1].marksBefore.isEmpty {
+            tokens[k + 1].marksBefore.isEmpty
+        {
             return k + 1
         }
         return nil

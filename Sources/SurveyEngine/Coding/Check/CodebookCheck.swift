@@ -48,8 +48,11 @@ public struct CodebookCheck: Sendable {
     public var disagreeingPairs = 0, caughtPairs = 0
     /// The disagreeing (text, code) pairs: respondent, field, source path, code, whether the coder
     /// `missed` it or coded it `wrong`ly in that text, and whether the text went to review.
-    public var textDisagreements: [(respondentID: String, field: String, source: String, code: String, kind: Disagreement.Kind,
-                                    reviewed: Bool)] = []
+    public var textDisagreements:
+        [(
+            respondentID: String, field: String, source: String, code: String, kind: Disagreement.Kind,
+            reviewed: Bool
+        )] = []
 
     /// Codes every gold respondent with `coder` and compares.
     ///
@@ -70,12 +73,21 @@ public struct CodebookCheck: Sendable {
                 let texts = Self.texts(of: field, in: respondent)
                 let fieldReviewed = texts.contains { reviewed.contains("\(field.name)|\($0.source)") }
                 for code in field.codes where code.report {
-                    let g = goldCodes.contains(code.code), c = coded.contains(code.code)
+                    let g = goldCodes.contains(code.code)
+                    let c = coded.contains(code.code)
                     agreements[index].add(gold: g, coded: c)
                     if g != c {
-                        disagreements.append(Disagreement(respondentID: respondent.respondentID, field: field.name, code: code.code,
-                                                          kind: g ? .missed : .wrong, texts: texts,
-                                                          evidence: result.fields[field.name]?.evidence ?? [], reviewed: fieldReviewed))
+                        disagreements.append(
+                            Disagreement(
+                                respondentID: respondent.respondentID,
+                                field: field.name,
+                                code: code.code,
+                                kind: g ? .missed : .wrong,
+                                texts: texts,
+                                evidence: result.fields[field.name]?.evidence ?? [],
+                                reviewed: fieldReviewed
+                            )
+                        )
                     }
                 }
                 // Text level: the coder's codes of one text are the codes its evidence names.
@@ -89,19 +101,26 @@ public struct CodebookCheck: Sendable {
                     for code in goldText.symmetricDifference(codedText).sorted() {
                         disagreeingPairs += 1
                         if textReviewed { caughtPairs += 1 }
-                        textDisagreements.append((respondent.respondentID, field.name, source, code,
-                                                  goldText.contains(code) ? .missed : .wrong, textReviewed))
+                        textDisagreements.append(
+                            (
+                                respondent.respondentID, field.name, source, code,
+                                goldText.contains(code) ? .missed : .wrong, textReviewed
+                            )
+                        )
                     }
                 }
             }
             for k in numbers.indices {
-                let value = result.numbers[numbers[k].name]?.value, stated = respondent.numbers[numbers[k].name]
+                let value = result.numbers[numbers[k].name]?.value
+                let stated = respondent.numbers[numbers[k].name]
                 if stated != nil { numbers[k].stated += 1 }
                 if value == stated {
                     if stated != nil { numbers[k].exact += 1 }
                 } else {
-                    numbers[k].misread.append("\(respondent.respondentID): coded \(value.map { "\($0)" } ?? "none"), "
-                        + "gold \(stated.map { "\($0)" } ?? "none")")
+                    numbers[k].misread.append(
+                        "\(respondent.respondentID): coded \(value.map { "\($0)" } ?? "none"), "
+                            + "gold \(stated.map { "\($0)" } ?? "none")"
+                    )
                 }
             }
         }

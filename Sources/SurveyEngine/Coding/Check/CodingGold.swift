@@ -51,7 +51,8 @@ public struct CodingGold: Sendable {
         let parser = JSONParser()
         for message in KeyedMessageFile.parse(stream) {
             guard let value = try? parser.parse(message.value), let instance = value["instance_id"]?.stringValue,
-                  answersByInstance[instance] == nil, let answers = value["answers"] else { continue }
+                answersByInstance[instance] == nil, let answers = value["answers"]
+            else { continue }
             answersByInstance[instance] = answers
         }
         var respondents: [Respondent] = []

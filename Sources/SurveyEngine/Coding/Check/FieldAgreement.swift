@@ -34,7 +34,8 @@ public struct FieldAgreement: Sendable, Hashable {
         let n = Double(total)
         guard n > 0 else { return 1 }
         let observed = Double(truePositive + trueNegative) / n
-        let goldYes = Double(truePositive + falseNegative) / n, codedYes = Double(truePositive + falsePositive) / n
+        let goldYes = Double(truePositive + falseNegative) / n
+        let codedYes = Double(truePositive + falsePositive) / n
         let expected = goldYes * codedYes + (1 - goldYes) * (1 - codedYes)
         return expected >= 1 ? (observed >= 1 ? 1 : 0) : (observed - expected) / (1 - expected)
     }

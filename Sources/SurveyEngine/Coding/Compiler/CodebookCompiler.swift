@@ -51,30 +51,40 @@ struct CodebookCompiler {
     /// - Throws: `SurveyDefinitionError` (file `codebook`) for the first problem found.
     func compile() throws(SurveyDefinitionError) -> CompiledCodebook {
         let book = codebook
-        guard !book.survey.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("'survey' is empty: name the instrument this codebook codes") }
-        guard !book.version.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("'version' is empty: give the codebook a version, e.g. \"1.0.0\"") }
+        guard !book.survey.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw fail("'survey' is empty: name the instrument this codebook codes")
+        }
+        guard !book.version.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw fail("'version' is empty: give the codebook a version, e.g. \"1.0.0\"")
+        }
 
         // Text settings.
         var breaks: Marks = []
         for name in book.text.sentenceBreaks {
             guard let mark = Marks.named(name) else {
-                throw fail("text.sentence_breaks: '\(name)' is not a mark the tokenizer tracks; use any of "
-                    + Marks.names.map(\.name).joined(separator: " "))
+                throw fail(
+                    "text.sentence_breaks: '\(name)' is not a mark the tokenizer tracks; use any of "
+                        + Marks.names.map(\.name).joined(separator: " ")
+                )
             }
             breaks.formUnion(mark)
         }
         for (k, tier) in book.text.tolerance.enumerated() {
             guard (1...3).contains(tier.maxEdits) else { throw fail("text.tolerance[\(k)]: max_edits must be 1, 2 or 3") }
             guard tier.minLength >= tier.maxEdits + 3 else {
-                throw fail("text.tolerance[\(k)]: min_length \(tier.minLength) is too short for \(tier.maxEdits) edit(s); "
-                    + "use at least \(tier.maxEdits + 3) so short words are not confused")
+                throw fail(
+                    "text.tolerance[\(k)]: min_length \(tier.minLength) is too short for \(tier.maxEdits) edit(s); "
+                        + "use at least \(tier.maxEdits + 3) so short words are not confused"
+                )
             }
         }
         let parser = PhraseParser(breaks: breaks, joinHyphenated: book.text.joinHyphenated)
         var lexicon = LexiconBuilder()
         guard let stemmer = SnowballStemmer(language: book.text.stemming) else {
-            throw fail("text.stemming: '\(book.text.stemming)' is not a Snowball algorithm libstemmer knows; use one of "
-                + SnowballStemmer.languages.joined(separator: ", "))
+            throw fail(
+                "text.stemming: '\(book.text.stemming)' is not a Snowball algorithm libstemmer knows; use one of "
+                    + SnowballStemmer.languages.joined(separator: ", ")
+            )
         }
         guard book.review.minConfidence > 0, book.review.minConfidence <= 1 else {
             throw fail("review.min_confidence must be above 0 and at most 1")
@@ -117,7 +127,8 @@ struct CodebookCompiler {
         // Negation, shared by every field (cues may be restricted to some fields).
         let negation = book.negation
         guard (1...30).contains(negation.window) else { throw fail("negation.window must be between 1 and 30 words") }
-        var forwardStopIDs: [Int32] = [], backwardStopIDs: [Int32] = []
+        var forwardStopIDs: [Int32] = []
+        var backwardStopIDs: [Int32] = []
         for (k, word) in negation.forwardStops.enumerated() {
             forwardStopIDs.append(try parser.singleWord(word, context: "negation.forward_stops[\(k)]", into: &lexicon))
         }
@@ -142,8 +153,10 @@ struct CodebookCompiler {
             guard !cue.phrases.isEmpty else { throw fail("\(place): the cue has no phrases") }
             if let window = cue.window, !(1...30).contains(window) { throw fail("\(place): window must be between 1 and 30 words") }
             for name in cue.fields ?? [] where !fieldNames.contains(name) {
-                throw fail("\(place): lists the field '\(name)', which the codebook does not declare; known fields: "
-                    + book.fields.map(\.name).joined(separator: ", "))
+                throw fail(
+                    "\(place): lists the field '\(name)', which the codebook does not declare; known fields: "
+                        + book.fields.map(\.name).joined(separator: ", ")
+                )
             }
             var phrases: [PhraseParser.Parsed] = []
             for (p, phrase) in cue.phrases.enumerated() {
@@ -164,7 +177,9 @@ struct CodebookCompiler {
         var numberNames: [String: String] = [:]
         for (f, field) in book.fields.enumerated() {
             let place = "fields[\(f)] \(field.name)"
-            guard Self.isIdentifier(field.name) else { throw fail("\(place): a field name uses lower-case letters, digits and _ and starts with a letter") }
+            guard Self.isIdentifier(field.name) else {
+                throw fail("\(place): a field name uses lower-case letters, digits and _ and starts with a letter")
+            }
             if pending.contains(where: { $0.name == field.name }) { throw fail("\(place): the field name is declared twice") }
             guard !field.sources.isEmpty else { throw fail("\(place): the field has no sources; list the answer paths it codes") }
             var sources: [SourcePath] = []
@@ -186,9 +201,17 @@ struct CodebookCompiler {
                 let index = Int32(program.cues.count)
                 let untilStart = Int32(program.untilWords.count)
                 program.untilWords.append(contentsOf: until)
-                program.cues.append(FieldProgram.Cue(id: cue.id, kind: cue.kind, forward: cue.direction != .backward,
-                                                     backward: cue.direction != .forward, window: Int32(cue.window ?? negation.window),
-                                                     untilStart: untilStart, untilEnd: Int32(program.untilWords.count)))
+                program.cues.append(
+                    FieldProgram.Cue(
+                        id: cue.id,
+                        kind: cue.kind,
+                        forward: cue.direction != .backward,
+                        backward: cue.direction != .forward,
+                        window: Int32(cue.window ?? negation.window),
+                        untilStart: untilStart,
+                        untilEnd: Int32(program.untilWords.count)
+                    )
+                )
                 for parsed in phrases { program.add(parsed, kind: .cue, target: index) }
             }
 
@@ -201,8 +224,10 @@ struct CodebookCompiler {
                 for (r, rule) in code.rules.enumerated() {
                     let rulePlace = "\(codePlace) › rules[\(r)] \(rule.id)"
                     try claim(rule.id, rulePlace)
-                    guard !(rule.phrases.isEmpty && rule.misspellings.isEmpty && rule.abbreviations.isEmpty && rule.impliedBy == nil
-                            && rule.together.isEmpty) else {
+                    guard
+                        !(rule.phrases.isEmpty && rule.misspellings.isEmpty && rule.abbreviations.isEmpty && rule.impliedBy == nil
+                            && rule.together.isEmpty)
+                    else {
                         throw fail("\(rulePlace): the rule has no phrases; give it phrases, misspellings, abbreviations, implied_by or together")
                     }
                     guard rule.confidence > 0, rule.confidence <= 1 else {
@@ -213,8 +238,10 @@ struct CodebookCompiler {
                         var slots: [Int32] = []
                         for name in rule.together {
                             guard let terms = book.concepts[name] else {
-                                throw fail("\(rulePlace) › together: unknown concept '\(name)'; known concepts: "
-                                    + book.concepts.keys.sorted().joined(separator: ", "))
+                                throw fail(
+                                    "\(rulePlace) › together: unknown concept '\(name)'; known concepts: "
+                                        + book.concepts.keys.sorted().joined(separator: ", ")
+                                )
                             }
                             if let slot = program.conceptSlots[name] {
                                 slots.append(slot)
@@ -237,8 +264,10 @@ struct CodebookCompiler {
                         var of: [Int32] = []
                         for name in implication.of {
                             guard let index = labels.firstIndex(of: name) else {
-                                throw fail("\(rulePlace) › implied_by: unknown code '\(name)' in field \(field.name); known codes: "
-                                    + labels.joined(separator: ", "))
+                                throw fail(
+                                    "\(rulePlace) › implied_by: unknown code '\(name)' in field \(field.name); known codes: "
+                                        + labels.joined(separator: ", ")
+                                )
                             }
                             guard index != c else { throw fail("\(rulePlace) › implied_by: a code cannot imply itself ('\(name)')") }
                             if of.contains(Int32(index)) { throw fail("\(rulePlace) › implied_by: '\(name)' is listed twice") }
@@ -255,24 +284,42 @@ struct CodebookCompiler {
                     program.ruleReviewOnly.append(rule.reviewOnly)
                     for (p, phrase) in rule.phrases.enumerated() {
                         for variant in try expand(phrase, context: "\(rulePlace) › phrases[\(p)]") {
-                            let parsed = try parser.parse(variant, kind: .phrase(tolerant: rule.fuzzy, stem: rule.stem),
-                                                          context: "\(rulePlace) › phrases[\(p)]", into: &lexicon)
+                            let parsed = try parser.parse(
+                                variant,
+                                kind: .phrase(tolerant: rule.fuzzy, stem: rule.stem),
+                                context: "\(rulePlace) › phrases[\(p)]",
+                                into: &lexicon
+                            )
                             program.add(parsed, kind: .rule, target: ruleIndex)
                         }
                     }
                     for (p, phrase) in rule.misspellings.enumerated() {
-                        let parsed = try parser.parse(phrase, kind: .phrase(tolerant: rule.fuzzy), context: "\(rulePlace) › misspellings[\(p)]", into: &lexicon)
+                        let parsed = try parser.parse(
+                            phrase,
+                            kind: .phrase(tolerant: rule.fuzzy),
+                            context: "\(rulePlace) › misspellings[\(p)]",
+                            into: &lexicon
+                        )
                         program.add(parsed, kind: .rule, target: ruleIndex)
                     }
                     for (p, phrase) in rule.abbreviations.enumerated() {
-                        let parsed = try parser.parse(phrase, kind: .abbreviation(caseSensitive: rule.caseSensitive),
-                                                      context: "\(rulePlace) › abbreviations[\(p)]", into: &lexicon)
+                        let parsed = try parser.parse(
+                            phrase,
+                            kind: .abbreviation(caseSensitive: rule.caseSensitive),
+                            context: "\(rulePlace) › abbreviations[\(p)]",
+                            into: &lexicon
+                        )
                         program.add(parsed, kind: .rule, target: ruleIndex)
                     }
                 }
                 for (p, phrase) in code.exclude.enumerated() {
                     for variant in try expand(phrase, context: "\(codePlace) › exclude[\(p)]") {
-                        let parsed = try parser.parse(variant, kind: .phrase(tolerant: false), context: "\(codePlace) › exclude[\(p)]", into: &lexicon)
+                        let parsed = try parser.parse(
+                            variant,
+                            kind: .phrase(tolerant: false),
+                            context: "\(codePlace) › exclude[\(p)]",
+                            into: &lexicon
+                        )
                         program.add(parsed, kind: .exclusion, target: label)
                     }
                 }
@@ -284,7 +331,9 @@ struct CodebookCompiler {
                 if let other = numberNames[number.name] { throw fail("\(numberPlace): the number name is already used at \(other)") }
                 numberNames[number.name] = numberPlace
                 try claim(number.id, numberPlace)
-                guard !number.units.isEmpty else { throw fail("\(numberPlace): the number has no units; list e.g. {words: [week, weeks], factor: 1}") }
+                guard !number.units.isEmpty else {
+                    throw fail("\(numberPlace): the number has no units; list e.g. {words: [week, weeks], factor: 1}")
+                }
                 var units: [Int32: Double] = [:]
                 for (u, unit) in number.units.enumerated() {
                     guard !unit.words.isEmpty else { throw fail("\(numberPlace) › units[\(u)]: the unit has no words") }
@@ -299,22 +348,46 @@ struct CodebookCompiler {
                 if let range = number.range {
                     guard !range.joiners.isEmpty else { throw fail("\(numberPlace) › range: list the joiners, e.g. [\"-\", to, and]") }
                     for word in range.joiners {
-                        if word == "-" { hyphenJoins = true; continue }
+                        if word == "-" {
+                            hyphenJoins = true
+                            continue
+                        }
                         joiners.append(try parser.singleWord(word, context: "\(numberPlace) › range.joiners", into: &lexicon))
                     }
                 }
-                let low = number.min ?? -.infinity, high = number.max ?? .infinity
+                let low = number.min ?? -.infinity
+                let high = number.max ?? .infinity
                 guard low <= high else { throw fail("\(numberPlace): min must not exceed max") }
                 let index = Int32(program.numbers.count)
-                program.numbers.append(FieldProgram.Number(name: number.name, ruleID: number.id, units: units, hyphenJoins: hyphenJoins,
-                                                           joiners: joiners, take: number.range?.take, round: number.round,
-                                                           min: low, max: high))
+                program.numbers.append(
+                    FieldProgram.Number(
+                        name: number.name,
+                        ruleID: number.id,
+                        units: units,
+                        hyphenJoins: hyphenJoins,
+                        joiners: joiners,
+                        take: number.range?.take,
+                        round: number.round,
+                        min: low,
+                        max: high
+                    )
+                )
                 for (p, phrase) in number.notPrecededBy.enumerated() {
-                    let parsed = try parser.parse(phrase, kind: .phrase(tolerant: false), context: "\(numberPlace) › not_preceded_by[\(p)]", into: &lexicon)
+                    let parsed = try parser.parse(
+                        phrase,
+                        kind: .phrase(tolerant: false),
+                        context: "\(numberPlace) › not_preceded_by[\(p)]",
+                        into: &lexicon
+                    )
                     program.add(parsed, kind: .numberBefore, target: index)
                 }
                 for (p, phrase) in number.notFollowedBy.enumerated() {
-                    let parsed = try parser.parse(phrase, kind: .phrase(tolerant: false), context: "\(numberPlace) › not_followed_by[\(p)]", into: &lexicon)
+                    let parsed = try parser.parse(
+                        phrase,
+                        kind: .phrase(tolerant: false),
+                        context: "\(numberPlace) › not_followed_by[\(p)]",
+                        into: &lexicon
+                    )
                     program.add(parsed, kind: .numberAfter, target: index)
                 }
             }
@@ -328,17 +401,34 @@ struct CodebookCompiler {
         for id in backwardStopIDs { backwardStops[Int(id)] = true }
         let fields = pending.map { field in
             FieldProgram(
-                name: field.name, sources: field.sources, labelNames: field.labelNames, labelReported: field.labelReported,
-                ruleIDs: field.ruleIDs, ruleLabels: field.ruleLabels, ruleConfidence: field.ruleConfidence,
-                ruleReviewOnly: field.ruleReviewOnly, implied: field.implied,
-                together: field.together, cues: field.cues,
-                untilWords: field.untilWords, entries: field.entries, exactCases: field.exactCases, numbers: field.numbers,
+                name: field.name,
+                sources: field.sources,
+                labelNames: field.labelNames,
+                labelReported: field.labelReported,
+                ruleIDs: field.ruleIDs,
+                ruleLabels: field.ruleLabels,
+                ruleConfidence: field.ruleConfidence,
+                ruleReviewOnly: field.ruleReviewOnly,
+                implied: field.implied,
+                together: field.together,
+                cues: field.cues,
+                untilWords: field.untilWords,
+                entries: field.entries,
+                exactCases: field.exactCases,
+                numbers: field.numbers,
                 trie: PhraseTrie(patterns: field.patterns, lexicon: built)
             )
         }
-        return CompiledCodebook(version: book.version, lexicon: built, fields: fields, breaks: breaks,
-                                forwardStops: forwardStops, backwardStops: backwardStops, minConfidence: book.review.minConfidence,
-                                stemming: built.stemCount > 0 ? book.text.stemming : nil)
+        return CompiledCodebook(
+            version: book.version,
+            lexicon: built,
+            fields: fields,
+            breaks: breaks,
+            forwardStops: forwardStops,
+            backwardStops: backwardStops,
+            minConfidence: book.review.minConfidence,
+            stemming: built.stemCount > 0 ? book.text.stemming : nil
+        )
     }
 
     /// Most variants one phrase may expand to through its concepts.

@@ -17,8 +17,16 @@ final class CompiledCodebook: Sendable {
     /// The Snowball algorithm that stems text words, or `nil` when no codebook word is matched by stem.
     let stemming: String?
 
-    init(version: String, lexicon: Lexicon, fields: [FieldProgram], breaks: Marks, forwardStops: [Bool], backwardStops: [Bool],
-         minConfidence: Double, stemming: String?) {
+    init(
+        version: String,
+        lexicon: Lexicon,
+        fields: [FieldProgram],
+        breaks: Marks,
+        forwardStops: [Bool],
+        backwardStops: [Bool],
+        minConfidence: Double,
+        stemming: String?
+    ) {
         self.version = version
         self.lexicon = lexicon
         self.fields = fields
@@ -120,9 +128,24 @@ final class FieldProgram: Sendable {
     /// Reported labels, sorted by code name (the order of `CodedField.codes`).
     let reportOrder: [Int32]
 
-    init(name: String, sources: [SourcePath], labelNames: [String], labelReported: [Bool], ruleIDs: [String], ruleLabels: [Int32],
-         ruleConfidence: [Double], ruleReviewOnly: [Bool], implied: [(rule: Int32, implication: Implied)], together: [(rule: Int32, concepts: [Int32])], cues: [Cue], untilWords: [Int32], entries: [Entry],
-         exactCases: [[[UInt8]]], numbers: [Number], trie: PhraseTrie) {
+    init(
+        name: String,
+        sources: [SourcePath],
+        labelNames: [String],
+        labelReported: [Bool],
+        ruleIDs: [String],
+        ruleLabels: [Int32],
+        ruleConfidence: [Double],
+        ruleReviewOnly: [Bool],
+        implied: [(rule: Int32, implication: Implied)],
+        together: [(rule: Int32, concepts: [Int32])],
+        cues: [Cue],
+        untilWords: [Int32],
+        entries: [Entry],
+        exactCases: [[[UInt8]]],
+        numbers: [Number],
+        trie: PhraseTrie
+    ) {
         self.name = name
         self.sources = sources
         self.labelNames = labelNames

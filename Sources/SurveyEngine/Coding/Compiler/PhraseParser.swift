@@ -42,7 +42,6 @@ struct PhraseParser {
     /// a phrase written in a codebook cannot contain it (it is rejected as regular-expression syntax).
     static let stemMark: Character = "^"
 
-
     /// Parses one phrase, interning its words.
     /// - Throws: `SurveyDefinitionError` (file `codebook`) naming `context` and the fix.
     func parse(_ phrase: String, kind: Kind, context: String, into lexicon: inout LexiconBuilder) throws(SurveyDefinitionError) -> Parsed {
@@ -52,21 +51,31 @@ struct PhraseParser {
         let chunks = phrase.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
         guard !chunks.isEmpty else { throw fail("the phrase is empty; remove it or write the words to match") }
         if let bad = phrase.first(where: { Self.regexCharacters.contains($0) && $0 != Self.stemMark }) {
-            throw fail("'\(bad)' looks like regular-expression syntax, which codebook phrases do not use; "
-                + "phrases are literal words: list each variant as its own phrase (use ~N for a gap of up to N words, "
-                + "* for exactly one word, #lo..hi for a number)")
+            throw fail(
+                "'\(bad)' looks like regular-expression syntax, which codebook phrases do not use; "
+                    + "phrases are literal words: list each variant as its own phrase (use ~N for a gap of up to N words, "
+                    + "* for exactly one word, #lo..hi for a number)"
+            )
         }
         var isAbbreviation = false
         var tolerant = false
         var stemAll = false
         var caseSensitive = false
         switch kind {
-        case .phrase(let t, let stem): tolerant = t; stemAll = stem
-        case .abbreviation(let c): isAbbreviation = true; caseSensitive = c
+        case .phrase(let t, let stem):
+            tolerant = t
+            stemAll = stem
+        case .abbreviation(let c):
+            isAbbreviation = true
+            caseSensitive = c
         }
 
         // Elements before hyphen joining: words carry their chunk so joins stay within one chunk.
-        enum Item { case word(Word), number(Double, Double), gap(Int, Int) }
+        enum Item {
+            case word(Word)
+            case number(Double, Double)
+            case gap(Int, Int)
+        }
         var items: [Item] = []
         for (chunkIndex, written) in chunks.enumerated() {
             let stemmedChunk = written.first == Self.stemMark
@@ -76,7 +85,10 @@ struct PhraseParser {
             if chunk == "*" || chunk.hasPrefix("~") || chunk.hasPrefix("#") {
                 if isAbbreviation { throw fail("an abbreviation is matched word for word; '\(chunk)' is only allowed in phrases") }
             }
-            if chunk == "*" { items.append(.gap(1, 1)); continue }
+            if chunk == "*" {
+                items.append(.gap(1, 1))
+                continue
+            }
             if chunk.hasPrefix("~") {
                 guard let n = Int(chunk.dropFirst()), n >= 1, n <= Self.maximumGap else {
                     throw fail("'\(chunk)' is not a gap; write ~N with N from 1 to \(Self.maximumGap) (up to N words)")
@@ -86,20 +98,26 @@ struct PhraseParser {
             }
             if chunk.hasPrefix("#") {
                 let body = chunk.dropFirst()
-                if body.isEmpty { items.append(.number(-.infinity, .infinity)); continue }
+                if body.isEmpty {
+                    items.append(.number(-.infinity, .infinity))
+                    continue
+                }
                 let bounds = body.components(separatedBy: "..")
                 let numbers = bounds.map { Double($0) }
-                guard (bounds.count == 1 || bounds.count == 2), numbers.allSatisfy({ $0 != nil }) else {
+                guard bounds.count == 1 || bounds.count == 2, numbers.allSatisfy({ $0 != nil }) else {
                     throw fail("'\(chunk)' is not a number element; write # (any number), #12 or #10..16")
                 }
-                let low = numbers[0]!, high = numbers[numbers.count - 1]!
+                let low = numbers[0]!
+                let high = numbers[numbers.count - 1]!
                 guard low <= high else { throw fail("'\(chunk)': the lower bound must not exceed the upper bound") }
                 items.append(.number(low, high))
                 continue
             }
             if chunk.contains("*") || chunk.contains("+") {
-                throw fail("'\(chunk)' looks like a wildcard or regular expression; write each spelling as its own phrase "
-                    + "(misspellings of long words are tolerated automatically)")
+                throw fail(
+                    "'\(chunk)' looks like a wildcard or regular expression; write each spelling as its own phrase "
+                        + "(misspellings of long words are tolerated automatically)"
+                )
             }
             var words: [Word] = []
             var failure: SurveyDefinitionError?
@@ -107,12 +125,21 @@ struct PhraseParser {
             bytes.withUnsafeBufferPointer { text in
                 TextScanner.scan(text) { raw in
                     if !words.isEmpty, !raw.marksBefore.isDisjoint(with: breaks) {
-                        failure = fail("'\(chunk)' contains punctuation that ends a sentence in text, so the phrase could never "
-                            + "match; phrases are literal words, not regular expressions: remove the punctuation")
+                        failure = fail(
+                            "'\(chunk)' contains punctuation that ends a sentence in text, so the phrase could never "
+                                + "match; phrases are literal words, not regular expressions: remove the punctuation"
+                        )
                     }
-                    words.append(Word(lowercased: Array(raw.lowercased), original: Array(text[raw.start..<raw.end]),
-                                      isDigits: raw.isDigits, hyphenBefore: !words.isEmpty && raw.marksBefore.contains(.hyphen),
-                                      chunk: chunkIndex, stemmed: !isAbbreviation && (stemAll || stemmedChunk)))
+                    words.append(
+                        Word(
+                            lowercased: Array(raw.lowercased),
+                            original: Array(text[raw.start..<raw.end]),
+                            isDigits: raw.isDigits,
+                            hyphenBefore: !words.isEmpty && raw.marksBefore.contains(.hyphen),
+                            chunk: chunkIndex,
+                            stemmed: !isAbbreviation && (stemAll || stemmedChunk)
+                        )
+                    )
                 }
             }
             if let failure { throw failure }
@@ -136,7 +163,8 @@ struct PhraseParser {
         if joinHyphenated && !isAbbreviation {
             for k in 1..<items.count {
                 if case .word(let w) = items[k], case .word(let v) = items[k - 1], w.hyphenBefore, w.chunk == v.chunk,
-                   !w.isDigits, !v.isDigits {
+                    !w.isDigits, !v.isDigits
+                {
                     joinable.append(k)
                 }
             }
@@ -196,8 +224,11 @@ struct PhraseParser {
             TextScanner.scan(bytes) { words.append(Array($0.lowercased)) }
         }
         guard words.count == 1, let word = words.first else {
-            throw SurveyDefinitionError(file: "codebook", message: "\(context) '\(text)': must be exactly one word "
-                + "(letters or digits, no spaces or hyphens)")
+            throw SurveyDefinitionError(
+                file: "codebook",
+                message: "\(context) '\(text)': must be exactly one word "
+                    + "(letters or digits, no spaces or hyphens)"
+            )
         }
         return lexicon.intern(word)
     }

@@ -4,7 +4,8 @@
 enum EditDistance {
     /// The distance between two strings, compared as UTF-8 bytes (for messages and compile time).
     static func between(_ a: String, _ b: String) -> Int {
-        let a = Array(a.utf8), b = Array(b.utf8)
+        let a = Array(a.utf8)
+        let b = Array(b.utf8)
         return a.withUnsafeBufferPointer { x in
             b.withUnsafeBufferPointer { y in bounded(x, y, limit: max(x.count, y.count)) ?? max(x.count, y.count) }
         }
@@ -13,14 +14,17 @@ enum EditDistance {
     /// The distance between `a` and `b` when it is at most `limit`, else `nil`.
     /// Allocation-free for words up to 63 bytes (longer words return `nil`).
     static func bounded(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, limit: Int) -> Int? {
-        let n = a.count, m = b.count
+        let n = a.count
+        let m = b.count
         if abs(n - m) > limit { return nil }
         if n == 0 || m == 0 { return max(n, m) <= limit ? max(n, m) : nil }
         if limit == 1 { return withinOne(a, b) }
         guard n < 64, m < 64 else { return nil }
         // Three rolling rows of the dynamic programme, on the stack.
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (m + 1)) { rows -> Int? in
-            var previous2 = 0, previous = m + 1, current = 2 * (m + 1)
+            var previous2 = 0
+            var previous = m + 1
+            var current = 2 * (m + 1)
             for j in 0...m { rows[previous + j] = j }
             for i in 1...n {
                 rows[current] = i
@@ -44,7 +48,8 @@ enum EditDistance {
 
     /// Linear-time check for distance 0 or 1 (the common case).
     private static func withinOne(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        let n = a.count, m = b.count
+        let n = a.count
+        let m = b.count
         var i = 0
         while i < n, i < m, a[i] == b[i] { i += 1 }
         if i == n, i == m { return 0 }

@@ -42,8 +42,16 @@ final class Lexicon: Sendable {
     /// Tokens per text byte at most: 1, or more when an abbreviation expands to more words than it has bytes.
     let tokensPerByte: Int
 
-    init(words: [[UInt8]], numberValues: [Double], tolerant: [Bool], tolerance: [Codebook.Tolerance], sameFirstLetter: Bool,
-         stemmed: [Bool] = [], stemmer: SnowballStemmer? = nil, expansions: [(abbreviation: Int32, exact: [UInt8], words: [Int32])] = []) {
+    init(
+        words: [[UInt8]],
+        numberValues: [Double],
+        tolerant: [Bool],
+        tolerance: [Codebook.Tolerance],
+        sameFirstLetter: Bool,
+        stemmed: [Bool] = [],
+        stemmer: SnowballStemmer? = nil,
+        expansions: [(abbreviation: Int32, exact: [UInt8], words: [Int32])] = []
+    ) {
         var stemIDs: [[UInt8]: Int32] = [:]
         var stemOf = [Int32](repeating: -1, count: words.count)
         if let stemmer {
@@ -101,8 +109,15 @@ final class Lexicon: Sendable {
         for (id, word) in words.enumerated() where maxEdits[id] > 0 && word.count < FuzzyIndex.lengthSlots {
             buckets[FuzzyIndex.bucket(FuzzyIndex.firstClass(word[0]), word.count)].append(Int32(id))
         }
-        let search = FuzzyIndex(storage: storage, offsets: offsets, maxEdits: maxEdits, letterMasks: letterMasks,
-                                buckets: buckets, widestTolerance: tiers.map(\.maxEdits).max() ?? 0, sameFirstLetter: sameFirstLetter)
+        let search = FuzzyIndex(
+            storage: storage,
+            offsets: offsets,
+            maxEdits: maxEdits,
+            letterMasks: letterMasks,
+            buckets: buckets,
+            widestTolerance: tiers.map(\.maxEdits).max() ?? 0,
+            sameFirstLetter: sameFirstLetter
+        )
         var neighbourStart: [Int32] = [0]
         var neighbourWords: [Int32] = []
         for (id, word) in words.enumerated() {
@@ -136,7 +151,6 @@ final class Lexicon: Sendable {
         }
     }
 
-
     /// The word's bytes.
     func word(_ id: Int32) -> ArraySlice<UInt8> { storage[Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])] }
 
@@ -153,7 +167,8 @@ final class Lexicon: Sendable {
             if entry == .max { return -1 }
             let id = Int32(bitPattern: entry & (1 << idBits &- 1))
             if entry & ~(1 << idBits &- 1) == Self.slotTag(hash, idBits: idBits) {
-                let from = Int(offsets[Int(id)]), to = Int(offsets[Int(id) + 1])
+                let from = Int(offsets[Int(id)])
+                let to = Int(offsets[Int(id) + 1])
                 if to - from == word.count, storedWord(at: from, equals: word) { return id }
             }
             slot = (slot + 1) & slotMask
@@ -242,7 +257,8 @@ final class Lexicon: Sendable {
     /// Up to two tolerant words an unknown text word is within tolerance of (-1 = none).
     func alternatives(of word: UnsafeBufferPointer<UInt8>) -> (Int32, Int32) {
         if !mayBeMisspelling(length: word.count) { return (-1, -1) }
-        var first: Int32 = -1, second: Int32 = -1
+        var first: Int32 = -1
+        var second: Int32 = -1
         var letterMask: UInt32 = 0
         for b in word where TextScanner.isASCIILetter(b) { letterMask |= 1 << UInt32(b &- UInt8(ascii: "a")) }
         search.forEachMatch(of: word, letterMask: letterMask) { id in
@@ -290,8 +306,16 @@ struct LexiconBuilder {
     func id(of word: [UInt8]) -> Int32? { ids[word] }
 
     func build(tolerance: [Codebook.Tolerance], sameFirstLetter: Bool, stemmer: SnowballStemmer?) -> Lexicon {
-        Lexicon(words: words, numberValues: numberValues, tolerant: tolerant, tolerance: tolerance, sameFirstLetter: sameFirstLetter,
-                stemmed: stemmed, stemmer: stemmer, expansions: expansions)
+        Lexicon(
+            words: words,
+            numberValues: numberValues,
+            tolerant: tolerant,
+            tolerance: tolerance,
+            sameFirstLetter: sameFirstLetter,
+            stemmed: stemmed,
+            stemmer: stemmer,
+            expansions: expansions
+        )
     }
 }
 
@@ -316,13 +340,22 @@ struct FuzzyIndex: Sendable {
     static let lengthSlots = 64
     static let firstClasses = 37
 
-    init(storage: [UInt8], offsets: [Int32], maxEdits: [UInt8], letterMasks: [UInt32], buckets: [[Int32]],
-         widestTolerance: Int, sameFirstLetter: Bool) {
+    init(
+        storage: [UInt8],
+        offsets: [Int32],
+        maxEdits: [UInt8],
+        letterMasks: [UInt32],
+        buckets: [[Int32]],
+        widestTolerance: Int,
+        sameFirstLetter: Bool
+    ) {
         var candidates = FlatLists<Candidate>()
         for bucket in buckets {
-            candidates.append(bucket.lazy.map { id in
-                Candidate(letterMask: letterMasks[Int(id)], id: id, from: offsets[Int(id)], maxEdits: Int32(maxEdits[Int(id)]))
-            })
+            candidates.append(
+                bucket.lazy.map { id in
+                    Candidate(letterMask: letterMasks[Int(id)], id: id, from: offsets[Int(id)], maxEdits: Int32(maxEdits[Int(id)]))
+                }
+            )
         }
         self.storage = storage
         self.bucketStart = candidates.starts
@@ -348,7 +381,8 @@ struct FuzzyIndex: Sendable {
     /// population-count instruction, which the baseline x86-64 target lacks).
     @inline(__always)
     static func hasMoreBits(_ bits: UInt32, than limit: Int32) -> Bool {
-        var bits = bits, left = limit
+        var bits = bits
+        var left = limit
         while left > 0, bits != 0 {
             bits &= bits &- 1
             left -= 1
@@ -361,7 +395,8 @@ struct FuzzyIndex: Sendable {
     func forEachMatch(of word: UnsafeBufferPointer<UInt8>, letterMask: UInt32, _ body: (Int32) -> Void) {
         guard widestTolerance > 0, !word.isEmpty else { return }
         let classes = sameFirstLetter ? Self.firstClass(word[0])...Self.firstClass(word[0]) : 0...(Self.firstClasses - 1)
-        let low = Swift.max(1, word.count - widestTolerance), high = Swift.min(Self.lengthSlots - 1, word.count + widestTolerance)
+        let low = Swift.max(1, word.count - widestTolerance)
+        let high = Swift.min(Self.lengthSlots - 1, word.count + widestTolerance)
         guard low <= high else { return }
         storage.withUnsafeBufferPointer { storage in
             candidates.withUnsafeBufferPointer { candidates in

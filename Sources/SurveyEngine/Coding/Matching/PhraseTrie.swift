@@ -108,7 +108,9 @@ final class PhraseTrie: Sendable {
             }
             if !nodeTerminals[node].contains(entry) { nodeTerminals[node].append(entry) }
         }
-        var nodes: [Node] = [], edges: [CompactEdge] = [], bounds: [(low: Double, high: Double)] = []
+        var nodes: [Node] = []
+        var edges: [CompactEdge] = []
+        var bounds: [(low: Double, high: Double)] = []
         var terminals: [Int32] = []
         for (outgoing, ends) in zip(nodeEdges, nodeTerminals) {
             nodes.append(Node(edgeStart: Int32(edges.count), terminalStart: Int32(terminals.count)))
@@ -130,7 +132,7 @@ final class PhraseTrie: Sendable {
             switch edge.kind {
             case .exact, .tolerant, .stemmed: byWord[Int(edge.word)].append(edge)
             case .number: numberEdges.append(edge)
-            case .gap: break // rejected by the compiler
+            case .gap: break  // rejected by the compiler
             }
         }
         // Stemmed root edges by stem: a word reaches those of every word sharing its stem.
@@ -138,8 +140,10 @@ final class PhraseTrie: Sendable {
         for id in 0..<wordCount where lexicon.stemOf[id] >= 0 {
             byStem[Int(lexicon.stemOf[id])].append(contentsOf: byWord[id].filter { $0.kind == .stemmed }.map(\.next))
         }
-        var knownStart: [Int32] = [0], knownNext: [Int32] = []
-        var tolerantStart: [Int32] = [0], tolerantNext: [Int32] = []
+        var knownStart: [Int32] = [0]
+        var knownNext: [Int32] = []
+        var tolerantStart: [Int32] = [0]
+        var tolerantNext: [Int32] = []
         for id in 0..<wordCount {
             var next = byWord[id].map(\.next)
             for k in lexicon.neighbourRange(Int32(id)) {
@@ -152,7 +156,8 @@ final class PhraseTrie: Sendable {
             tolerantNext.append(contentsOf: byWord[id].filter { $0.kind != .exact }.map(\.next))
             tolerantStart.append(Int32(tolerantNext.count))
         }
-        var stemStart: [Int32] = [0], stemNext: [Int32] = []
+        var stemStart: [Int32] = [0]
+        var stemNext: [Int32] = []
         for nodes in byStem {
             stemNext.append(contentsOf: nodes)
             stemStart.append(Int32(stemNext.count))
@@ -174,56 +179,65 @@ final class PhraseTrie: Sendable {
     /// several ends for one start).
     func scan(_ tokens: UnsafeBufferPointer<Token>, lexicon: Lexicon, breaks: Marks, into matches: inout [RawMatch]) {
         knownStart.withUnsafeBufferPointer { knownStart in
-        knownNext.withUnsafeBufferPointer { knownNext in
-        tolerantStart.withUnsafeBufferPointer { tolerantStart in
-        tolerantNext.withUnsafeBufferPointer { tolerantNext in
-            for i in 0..<tokens.count {
-                let token = tokens[i]
-                if token.id >= 0 {
-                    let id = Int(token.id)
-                    for k in Int(knownStart[id])..<Int(knownStart[id + 1]) {
-                        walk(knownNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
-                    }
-                } else {
-                    if token.alternative0 >= 0 {
-                        let id = Int(token.alternative0)
-                        for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) {
-                            walk(tolerantNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+            knownNext.withUnsafeBufferPointer { knownNext in
+                tolerantStart.withUnsafeBufferPointer { tolerantStart in
+                    tolerantNext.withUnsafeBufferPointer { tolerantNext in
+                        for i in 0..<tokens.count {
+                            let token = tokens[i]
+                            if token.id >= 0 {
+                                let id = Int(token.id)
+                                for k in Int(knownStart[id])..<Int(knownStart[id + 1]) {
+                                    walk(knownNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                                }
+                            } else {
+                                if token.alternative0 >= 0 {
+                                    let id = Int(token.alternative0)
+                                    for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) {
+                                        walk(tolerantNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                                    }
+                                }
+                                if token.alternative1 >= 0 {
+                                    let id = Int(token.alternative1)
+                                    for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) {
+                                        walk(tolerantNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                                    }
+                                }
+                                if token.stem >= 0 {
+                                    let stem = Int(token.stem)
+                                    for k in Int(stemStart[stem])..<Int(stemStart[stem + 1]) {
+                                        walk(stemNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                                    }
+                                }
+                            }
+                            if !token.value.isNaN {
+                                for edge in rootNumberEdges where token.value >= edge.low && token.value <= edge.high {
+                                    walk(edge.next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                                }
+                            }
                         }
-                    }
-                    if token.alternative1 >= 0 {
-                        let id = Int(token.alternative1)
-                        for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) {
-                            walk(tolerantNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
-                        }
-                    }
-                    if token.stem >= 0 {
-                        let stem = Int(token.stem)
-                        for k in Int(stemStart[stem])..<Int(stemStart[stem + 1]) {
-                            walk(stemNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
-                        }
-                    }
-                }
-                if !token.value.isNaN {
-                    for edge in rootNumberEdges where token.value >= edge.low && token.value <= edge.high {
-                        walk(edge.next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
                     }
                 }
             }
         }
-        }
-        }
-        }
     }
 
-    private func walk(_ node: Int32, at j: Int, from start: Int, _ tokens: UnsafeBufferPointer<Token>, _ lexicon: Lexicon,
-                      _ breaks: Marks, _ matches: inout [RawMatch]) {
+    private func walk(
+        _ node: Int32,
+        at j: Int,
+        from start: Int,
+        _ tokens: UnsafeBufferPointer<Token>,
+        _ lexicon: Lexicon,
+        _ breaks: Marks,
+        _ matches: inout [RawMatch]
+    ) {
         let n = Int(node)
-        let here = nodes[n], after = nodes[n + 1]
+        let here = nodes[n]
+        let after = nodes[n + 1]
         for k in Int(here.terminalStart)..<Int(after.terminalStart) {
             matches.append(RawMatch(entry: terminals[k], start: Int32(start), end: Int32(j)))
         }
-        let first = Int(here.edgeStart), last = Int(after.edgeStart)
+        let first = Int(here.edgeStart)
+        let last = Int(after.edgeStart)
         guard first < last, j < tokens.count else { return }
         let token = tokens[j]
         if !token.marksBefore.isDisjoint(with: breaks) { return }
@@ -247,7 +261,8 @@ final class PhraseTrie: Sendable {
                 }
             case .gap:
                 let range = bounds[Int(edge.word)]
-                let minimum = Int(range.low), maximum = Int(range.high)
+                let minimum = Int(range.low)
+                let maximum = Int(range.high)
                 var p = j
                 var skipped = 0
                 while skipped <= maximum, p < tokens.count {

@@ -37,7 +37,8 @@ struct SpellingMemo: ~Copyable {
     mutating func alternatives(of word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (Int32, Int32, stem: Int32)? {
         let length = word.count
         guard length > 0, length <= Self.maxWordLength else { return nil }
-        let entries: UnsafeMutablePointer<Entry>, keys: UnsafeMutablePointer<UInt8>
+        let entries: UnsafeMutablePointer<Entry>
+        let keys: UnsafeMutablePointer<UInt8>
         if let existing = self.entries, let existingKeys = self.keys {
             entries = existing
             keys = existingKeys
@@ -64,8 +65,13 @@ struct SpellingMemo: ~Copyable {
         let length = word.count
         guard length > 0, length <= Self.maxWordLength, let entries, let keys else { return }
         let slot = Self.slot(hash)
-        entries[slot] = Entry(hash: hash, alternative0: alternatives.0, alternative1: alternatives.1, stem: alternatives.stem,
-                              length: UInt8(length))
+        entries[slot] = Entry(
+            hash: hash,
+            alternative0: alternatives.0,
+            alternative1: alternatives.1,
+            stem: alternatives.stem,
+            length: UInt8(length)
+        )
         let key = keys + slot * Self.maxWordLength
         for k in 0..<length { key[k] = word[k] }
     }

@@ -105,13 +105,19 @@ enum TextScanner {
                 var value = Double.nan
                 if isDigit(b) {
                     var whole = 0.0
-                    var fraction = 0.0, scale = 1.0
+                    var fraction = 0.0
+                    var scale = 1.0
                     var seenPoint = false
                     while i < n {
                         let c = text[i]
                         if isDigit(c) {
                             let d = Double(c &- UInt8(ascii: "0"))
-                            if seenPoint { scale /= 10; fraction += d * scale } else { whole = whole * 10 + d }
+                            if seenPoint {
+                                scale /= 10
+                                fraction += d * scale
+                            } else {
+                                whole = whole * 10 + d
+                            }
                         } else if c == UInt8(ascii: "."), !seenPoint, i + 1 < n, isDigit(text[i + 1]) {
                             seenPoint = true
                         } else {
@@ -129,8 +135,11 @@ enum TextScanner {
                         while i + 8 <= n, length + 8 <= maxWordLength {
                             let chunk = UInt64(littleEndian: UnsafeRawPointer(input).loadUnaligned(fromByteOffset: i, as: UInt64.self))
                             let letters = letterBytes(chunk)
-                            UnsafeMutableRawPointer(output).storeBytes(of: (chunk | 0x2020_2020_2020_2020).littleEndian,
-                                                                       toByteOffset: length, as: UInt64.self)
+                            UnsafeMutableRawPointer(output).storeBytes(
+                                of: (chunk | 0x2020_2020_2020_2020).littleEndian,
+                                toByteOffset: length,
+                                as: UInt64.self
+                            )
                             let run = letters == 0x8080_8080_8080_8080 ? 8 : (~letters & 0x8080_8080_8080_8080).trailingZeroBitCount >> 3
                             length += run
                             i += run
@@ -162,8 +171,18 @@ enum TextScanner {
                     }
                 }
                 let word = UnsafeBufferPointer(rebasing: buffer[0..<min(length, maxWordLength)])
-                body(RawWord(start: start, end: i, marksBefore: marks, isDigits: !value.isNaN, value: value,
-                             lowercased: word, hash: hash(padded: word), tooLong: length > maxWordLength - 1))
+                body(
+                    RawWord(
+                        start: start,
+                        end: i,
+                        marksBefore: marks,
+                        isDigits: !value.isNaN,
+                        value: value,
+                        lowercased: word,
+                        hash: hash(padded: word),
+                        tooLong: length > maxWordLength - 1
+                    )
+                )
                 marks = []
             }
         }
@@ -174,7 +193,7 @@ enum TextScanner {
     static func letterBytes(_ chunk: UInt64) -> UInt64 {
         let folded = (chunk | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
         let atLeastA = folded &+ 0x1F1F_1F1F_1F1F_1F1F  // high bit set from 0x61 ("a")
-        let pastZ = folded &+ 0x0505_0505_0505_0505     // high bit set from 0x7B (after "z")
+        let pastZ = folded &+ 0x0505_0505_0505_0505  // high bit set from 0x7B (after "z")
         return atLeastA & ~pastZ & ~chunk & 0x8080_8080_8080_8080
     }
 
@@ -203,27 +222,27 @@ enum TextScanner {
         if b == 0xE2, i + 2 < text.count {
             if text[i + 1] == 0x80 {
                 switch text[i + 2] {
-                case 0x90...0x95: return (.hyphen, 3)          // hyphens, en dash, em dash
-                case 0x98...0x9F: return (.quote, 3)           // curly quotes
-                case 0xA2, 0xA3, 0xA7: return (.newline, 3)    // bullets
-                case 0xA6: return (.period, 3)                 // ellipsis
-                case 0xA8, 0xA9: return (.newline, 3)          // line and paragraph separators
-                default: return ([], 3)                        // spaces and the rest of the block
+                case 0x90...0x95: return (.hyphen, 3)  // hyphens, en dash, em dash
+                case 0x98...0x9F: return (.quote, 3)  // curly quotes
+                case 0xA2, 0xA3, 0xA7: return (.newline, 3)  // bullets
+                case 0xA6: return (.period, 3)  // ellipsis
+                case 0xA8, 0xA9: return (.newline, 3)  // line and paragraph separators
+                default: return ([], 3)  // spaces and the rest of the block
                 }
             }
             return (.other, 3)
         }
         if b == 0xC2, i + 1 < text.count {
             switch text[i + 1] {
-            case 0xA0: return ([], 2)                          // no-break space
-            case 0xAB, 0xBB: return (.quote, 2)                // guillemets
+            case 0xA0: return ([], 2)  // no-break space
+            case 0xAB, 0xBB: return (.quote, 2)  // guillemets
             case 0xA1: return (.exclamation, 2)
             case 0xBF: return (.question, 2)
-            case 0xB7: return (.newline, 2)                    // middle dot used as a bullet
-            default: return (.other, 2)                        // other Latin-1 symbols (£, °, …)
+            case 0xB7: return (.newline, 2)  // middle dot used as a bullet
+            default: return (.other, 2)  // other Latin-1 symbols (£, °, …)
             }
         }
-        if b == 0xEF, i + 2 < text.count, text[i + 1] == 0xBB, text[i + 2] == 0xBF { return ([], 3) } // BOM
+        if b == 0xEF, i + 2 < text.count, text[i + 1] == 0xBB, text[i + 2] == 0xBF { return ([], 3) }  // BOM
         return nil
     }
 }

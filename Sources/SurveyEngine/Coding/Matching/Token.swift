@@ -41,8 +41,12 @@ extension Lexicon {
     /// written exactly as the codebook lists it becomes the tokens of its expansion (each spanning
     /// the abbreviation's bytes).
     @inline(__always)
-    func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: UnsafeMutablePointer<Token>, memo: inout SpellingMemo,
-                  stemmer: SnowballStemmer?) -> Int {
+    func tokenize(
+        _ text: UnsafeBufferPointer<UInt8>,
+        into tokens: UnsafeMutablePointer<Token>,
+        memo: inout SpellingMemo,
+        stemmer: SnowballStemmer?
+    ) -> Int {
         var count = 0
         let stems = stemCount > 0 ? stemmer : nil
         TextScanner.scan(text) { raw in
@@ -55,15 +59,25 @@ extension Lexicon {
                     stem = stemOf[Int(id)]
                     var expansion = Int(expansionOf[Int(id)])
                     while expansion >= 0, expansion < expansions.count, expansions[expansion].abbreviation == id,
-                          !isWritten(expansions[expansion].exact, text, raw.start, raw.end) {
+                        !isWritten(expansions[expansion].exact, text, raw.start, raw.end)
+                    {
                         expansion += 1
                     }
                     if expansion >= 0, expansion < expansions.count, expansions[expansion].abbreviation == id {
                         for (k, word) in expansions[expansion].words.enumerated() {
-                            (tokens + count).initialize(to: Token(start: Int32(raw.start), end: Int32(raw.end), id: word,
-                                                                  alternative0: -1, alternative1: -1,
-                                                                  marksBefore: k == 0 ? raw.marksBefore : [], isDigits: false,
-                                                                  value: numberValues[Int(word)], stem: stemOf[Int(word)]))
+                            (tokens + count).initialize(
+                                to: Token(
+                                    start: Int32(raw.start),
+                                    end: Int32(raw.end),
+                                    id: word,
+                                    alternative0: -1,
+                                    alternative1: -1,
+                                    marksBefore: k == 0 ? raw.marksBefore : [],
+                                    isDigits: false,
+                                    value: numberValues[Int(word)],
+                                    stem: stemOf[Int(word)]
+                                )
+                            )
                             count += 1
                         }
                         return
@@ -84,9 +98,19 @@ extension Lexicon {
                 }
             }
             let value = raw.isDigits ? raw.value : (id >= 0 ? numberValues[Int(id)] : .nan)
-            (tokens + count).initialize(to: Token(start: Int32(raw.start), end: Int32(raw.end), id: id,
-                                                  alternative0: alternatives.0, alternative1: alternatives.1,
-                                                  marksBefore: raw.marksBefore, isDigits: raw.isDigits, value: value, stem: stem))
+            (tokens + count).initialize(
+                to: Token(
+                    start: Int32(raw.start),
+                    end: Int32(raw.end),
+                    id: id,
+                    alternative0: alternatives.0,
+                    alternative1: alternatives.1,
+                    marksBefore: raw.marksBefore,
+                    isDigits: raw.isDigits,
+                    value: value,
+                    stem: stem
+                )
+            )
             count += 1
         }
         return count
