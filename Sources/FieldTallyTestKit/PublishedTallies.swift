@@ -40,6 +40,16 @@ public struct PublishedTallies: Sendable {
     public let options: Options
 
     /// Validates, codes and aggregates `messages` with `survey` as the workers do, and makes the records.
+    ///
+    /// Each message goes to a partition by a hash of its key (a message without a key to partition 0),
+    /// and its offset on `survey.submissions` is its index in `messages`. After the last message, each
+    /// partition that counted messages since its last partial publishes one more.
+    ///
+    /// - Parameters:
+    ///   - messages: The submissions, in the order they are published.
+    ///   - survey: The plan, frame, validator and coder to count with.
+    ///   - options: Partitions, snapshot frequency, re-publication, junk and topic names. Default: ``Options/init()``.
+    /// - Throws: When a dead letter cannot be encoded or the partials cannot be merged.
     public init(messages: [KeyedMessage], survey: SurveyDefinition, options: Options = Options()) throws {
         self.options = options
         let topics = options.topics
@@ -111,6 +121,15 @@ public struct PublishedTallies: Sendable {
 
     /// The records from `positions` on (a partition without a position from its first record),
     /// cut into batches of `sizes` records (a random size each), as a reader resuming there hands them out.
+    ///
+    /// - Parameters:
+    ///   - positions: The next offset to read per topic partition, as a store keeps them. Default: none,
+    ///     so every record.
+    ///   - sizes: The range each batch's record count is drawn from; the last batch may be smaller.
+    ///     Its lower bound should be at least 1.
+    ///   - random: The generator the sizes are drawn with (a seeded one makes the batches repeatable).
+    /// - Returns: The batches in record order, each with the next offset of every partition it holds;
+    ///   empty when nothing is left to read.
     public func batches(
         from positions: [KafkaTopicPartitionOffset] = [],
         sizes: ClosedRange<Int>,

@@ -43,6 +43,12 @@ public final class TestPostgres: Sendable {
 
     /// Initialises a cluster in a temporary folder and starts it on a free port; waits (at most
     /// `timeout`) until it accepts connections.
+    ///
+    /// The cluster trusts every local connection (user `postgres`, no password, TLS off) and runs as
+    /// `postgres` when the tests run as root. ``stop()`` it to remove the folder.
+    ///
+    /// - Parameter timeout: How long to wait for the server to accept connections. Default: 60 seconds.
+    /// - Returns: The running server; its databases are made with ``createDatabase(_:)``.
     /// - Throws: ``BrokerError`` when PostgreSQL 15 is not installed (run `Deploy/setup.sh`), or
     ///   initdb fails, or the server does not accept connections in time (with its log's tail).
     public static func start(timeout: Duration = .seconds(60)) async throws -> TestPostgres {
@@ -122,11 +128,18 @@ public final class TestPostgres: Sendable {
     }
 
     /// The URL of database `name` on this server, as `tally-store --database` takes it.
+    ///
+    /// - Parameter name: The database's name; it is not checked or created (see ``createDatabase(_:)``).
+    /// - Returns: `postgres://postgres@127.0.0.1:<port>/<name>?sslmode=disable`.
     public func url(database name: String) -> String {
         "postgres://postgres@127.0.0.1:\(port)/\(name)?sslmode=disable"
     }
 
     /// Creates a fresh database with a unique name and returns its URL.
+    ///
+    /// - Parameter prefix: The start of the name, followed by the process ID and a counter
+    ///   (`test_4242_1`). Default: `test`.
+    /// - Returns: The new database's URL, as ``url(database:)`` makes it.
     /// - Throws: ``BrokerError`` when `createdb` fails.
     public func createDatabase(_ prefix: String = "test") async throws -> String {
         let name = "\(prefix)_\(getpid())_\(counter.add(1, ordering: .relaxed).newValue)"

@@ -19,6 +19,11 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var message: String
 
     /// An error of `code` with `message`.
+    ///
+    /// - Parameters:
+    ///   - code: The kind of failure, which callers switch on (`tally export` maps it to its exit status).
+    ///   - message: The explanation shown to the operator: name the database and the statement or value,
+    ///     and never include a password.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message

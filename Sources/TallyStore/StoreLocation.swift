@@ -28,7 +28,16 @@ public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
     case postgres(Postgres)
 
     /// Reads `--database`: a `postgres://` or `postgresql://` URL, or else a file path.
-    /// - Throws: ``StoreError`` `.invalidLocation` for an empty value or a URL without a host.
+    ///
+    /// Surrounding spaces are trimmed. Anything not starting with one of the two schemes is a SQLite
+    /// path, taken as written (relative to the working directory). From a URL, the port defaults to
+    /// 5432, the user to `postgres` and the database to the user name; user and password are
+    /// percent-decoded, and `sslmode` may be `disable`, `prefer` (the default) or `require`.
+    ///
+    /// - Parameter text: The option's value, e.g. `tally.sqlite` or
+    ///   `postgres://tally:secret@db.example:5432/tallies?sslmode=require`.
+    /// - Throws: ``StoreError`` `.invalidLocation` for an empty value, a URL without a host, or another
+    ///   `sslmode`; the message shows the URL with its password as `***`.
     public init(_ text: String) throws(StoreError) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else {

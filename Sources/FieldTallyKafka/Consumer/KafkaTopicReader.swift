@@ -12,6 +12,11 @@ public struct KafkaTopicReader: Sendable {
     private let logger: Logger
 
     /// Creates a reader; it connects on each read.
+    ///
+    /// - Parameters:
+    ///   - configuration: The brokers, client ID, timeouts and librdkafka properties for each read.
+    ///   - logger: Receives the client's log messages. Default: a logger labelled
+    ///     `fieldtally.kafka.reader`.
     public init(configuration: KafkaReaderConfiguration, logger: Logger = Logger(label: "fieldtally.kafka.reader")) {
         self.configuration = configuration
         self.logger = logger

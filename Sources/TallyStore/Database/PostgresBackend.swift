@@ -16,7 +16,17 @@ public final class PostgresBackend: StoreBackend {
     }
 
     /// Connects to `location`.
-    /// - Throws: ``StoreError`` `.database` when the server cannot be reached or refuses the login.
+    ///
+    /// Opens one connection, used for every statement from then on. `sslMode` `disable` connects in
+    /// plain text, `require` fails without TLS, and anything else (`prefer`) uses TLS when the server
+    /// offers it; certificates are verified with the system's trust roots.
+    ///
+    /// - Parameters:
+    ///   - location: The server, port, user, password, database and TLS mode (see ``StoreLocation``).
+    ///   - logger: Receives the connection's and each query's log messages.
+    /// - Returns: A connected backend; ``close()`` it when done.
+    /// - Throws: ``StoreError`` `.database` when TLS cannot be set up, or the server cannot be reached
+    ///   or refuses the login; the message names the server without the password.
     public static func connect(_ location: StoreLocation.Postgres, logger: Logger) async throws -> PostgresBackend {
         let description = StoreLocation.postgres(location).description
         let tls: PostgresConnection.Configuration.TLS
@@ -45,6 +55,13 @@ public final class PostgresBackend: StoreBackend {
         }
     }
 
+    /// Runs `statements` in order in one transaction: all of them take effect, or none.
+    ///
+    /// Each `?` becomes `$1, $2…` in order, its value bound (not spliced into the SQL).
+    ///
+    /// - Parameter statements: The statements to run; an empty array commits an empty transaction.
+    /// - Throws: ``StoreError`` `.database` with the server's error (from the statement, the commit or
+    ///   the `BEGIN`); the transaction is rolled back, nothing is written.
     public func write(_ statements: [StoreStatement]) async throws {
         let logger = logger
         do {
@@ -59,6 +76,12 @@ public final class PostgresBackend: StoreBackend {
         }
     }
 
+    /// The rows `statement` selects, each a value per column in select order.
+    ///
+    /// - Parameter statement: A query with `?` placeholders, sent as `$1, $2…` with its values bound.
+    /// - Returns: Every row, read in full before returning, in the order the server sends them (add
+    ///   `ORDER BY` to fix it); empty when none match.
+    /// - Throws: ``StoreError`` `.database` with the server's error and the statement's SQL.
     public func read(_ statement: StoreStatement) async throws -> [[StoreValue]] {
         do {
             var rows: [[StoreValue]] = []

@@ -32,6 +32,14 @@ public final class SQLiteBackend: StoreBackend {
 
     public var description: String { "sqlite:\(path)" }
 
+    /// Runs `statements` in order in one write transaction: all of them take effect, or none.
+    ///
+    /// Waits up to 10 seconds for a reader holding the file before failing.
+    ///
+    /// - Parameter statements: The statements to run, with `?` placeholders bound to their arguments;
+    ///   an empty array commits an empty transaction.
+    /// - Throws: ``StoreError`` `.database` with SQLite's message and the failing statement's SQL;
+    ///   nothing is written then.
     public func write(_ statements: [StoreStatement]) async throws {
         let path = path
         do {
@@ -45,6 +53,14 @@ public final class SQLiteBackend: StoreBackend {
         }
     }
 
+    /// The rows `statement` selects, each a value per column in select order.
+    ///
+    /// Reads from a snapshot of the file, so it does not wait for a writer.
+    ///
+    /// - Parameter statement: A query with `?` placeholders bound to its arguments.
+    /// - Returns: The rows in the order SQLite returns them (add `ORDER BY` to fix it); empty when none
+    ///   match. Integers come back as `.integer`, floats as `.real`, text as `.text`, `NULL` as `.null`.
+    /// - Throws: ``StoreError`` `.database` with SQLite's message and the statement's SQL.
     public func read(_ statement: StoreStatement) async throws -> [[StoreValue]] {
         let path = path
         do {

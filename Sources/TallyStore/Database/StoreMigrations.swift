@@ -93,8 +93,15 @@ public enum StoreMigrations {
     ]
 
     /// Applies every migration `backend` has not recorded yet, in order.
+    ///
+    /// Creates the `store_migrations` table first if it is missing, then runs each pending migration
+    /// and records its name and time (ISO 8601) in that migration's own transaction. Safe to call on
+    /// every start: a current schema runs nothing.
+    ///
+    /// - Parameter backend: The database to migrate.
     /// - Returns: the names applied now (empty when the schema was current).
-    /// - Throws: ``StoreError`` when a statement fails (that migration is not recorded).
+    /// - Throws: ``StoreError`` when a statement fails (that migration is not recorded; the ones before
+    ///   it stay applied).
     @discardableResult
     public static func apply(to backend: any StoreBackend) async throws -> [String] {
         try await backend.write([StoreStatement("CREATE TABLE IF NOT EXISTS store_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")])

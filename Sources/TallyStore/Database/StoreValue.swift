@@ -51,6 +51,11 @@ public struct StoreStatement: Sendable, Hashable {
     public var arguments: [StoreValue]
 
     /// A statement with its arguments.
+    ///
+    /// - Parameters:
+    ///   - sql: The SQL text, one `?` per argument; a `?` inside a string literal would be taken for a
+    ///     placeholder by ``PostgresBackend``, so pass such values as arguments.
+    ///   - arguments: The values for the placeholders, in order. Default: none.
     public init(_ sql: String, _ arguments: [StoreValue] = []) {
         self.sql = sql
         self.arguments = arguments

@@ -12,6 +12,9 @@ public final class TallyStoreDatabase: Sendable {
     public let backend: any StoreBackend
 
     /// A store over `backend` (migrate it before writing: ``migrate()``).
+    ///
+    /// - Parameter backend: An open ``SQLiteBackend`` or ``PostgresBackend``; the store owns it from
+    ///   now on, and ``close()`` closes it.
     public init(backend: any StoreBackend) {
         self.backend = backend
     }
@@ -45,6 +48,9 @@ public final class TallyStoreDatabase: Sendable {
 
     /// Writes `changes` and their offsets in one transaction. Series rows and dead letters
     /// already stored are kept as they are (a conflict on their keys inserts nothing).
+    ///
+    /// - Parameter changes: One batch's series rows, dead letters, partials and next offsets, as the
+    ///   ingest made them; offsets are stored in the same transaction, so a restart resumes after them.
     /// - Throws: ``StoreError``; nothing is written then.
     public func apply(_ changes: StoreChanges) async throws {
         try await backend.write(Self.statements(for: changes))

@@ -27,6 +27,12 @@ public struct StoredDeadLetter: Sendable, Hashable {
     public static let unreadableReason = "unreadable"
 
     /// The row for the record `record` of the dead-letter topic.
+    ///
+    /// Never fails: a value that does not decode as a ``DeadLetter`` (or is missing) is kept with
+    /// reason ``unreadableReason`` and no other fields, so the row still records the position.
+    ///
+    /// - Parameter record: A `survey.rejected` record; its topic, partition and offset become
+    ///   ``position``, its value (as UTF-8 text) ``letter``.
     public init(record: KafkaRecord) {
         position = KafkaTopicPartitionOffset(topic: record.topic, partition: record.partition, offset: record.offset)
         let bytes = record.value ?? []
@@ -44,6 +50,16 @@ public struct StoredDeadLetter: Sendable, Hashable {
     }
 
     /// A row with its values (for reading the table back).
+    ///
+    /// - Parameters:
+    ///   - position: The dead-letter topic, partition and offset the record was read at.
+    ///   - reason: The stable reason code, or ``unreadableReason``.
+    ///   - worker: The worker that rejected the message, if the letter said.
+    ///   - respondentID: The respondent the message named, if any.
+    ///   - key: The rejected message's key, if any.
+    ///   - source: Where the rejected message was first read, if the letter said.
+    ///   - rejectedAt: When it was rejected (RFC 3339), if the letter said.
+    ///   - letter: The dead letter's JSON as published.
     public init(
         position: KafkaTopicPartitionOffset,
         reason: String,

@@ -14,6 +14,14 @@ public struct TallyChange: Sendable, Hashable {
     public var document: String
 
     /// A change with its values.
+    ///
+    /// - Parameters:
+    ///   - change: The change's number: 1 for the first, counting up by one.
+    ///   - formId: The survey.
+    ///   - asOf: When the newest partial merged was taken (RFC 3339); `nil` when the publisher did not say.
+    ///   - sequences: Each tally partition's snapshot sequence number in the merge, by partition.
+    ///   - offsets: Each `survey.tallies` partition's next offset after the record that made the change.
+    ///   - document: The tally document as JSON (`tally tallies --format json`).
     public init(change: Int64, formId: String, asOf: String?, sequences: [Int: UInt64], offsets: [Int: Int64], document: String) {
         self.change = change
         self.formId = formId

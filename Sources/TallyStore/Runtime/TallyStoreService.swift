@@ -22,6 +22,17 @@ public final class TallyStoreService: Service, Sendable {
     private let logger: Logger
 
     /// A service writing `survey`'s tallies read with `configuration` into `database` (migrated).
+    ///
+    /// Nothing is read or connected until ``run()``.
+    ///
+    /// - Parameters:
+    ///   - configuration: The brokers, topic names and reader settings; `workerName` is the client ID.
+    ///   - database: The store, already migrated; its stored offsets say where reading resumes.
+    ///   - survey: The survey whose partials are merged into the tally changes.
+    ///   - metrics: Records read, rows written, failed writes, batch durations and readiness.
+    ///   - readiness: Marked ready once the topics are read to the end they had on start, and not ready
+    ///     while a write to the database is failing.
+    ///   - logger: The service's log.
     public init(
         configuration: WorkerConfiguration,
         database: TallyStoreDatabase,

@@ -36,6 +36,17 @@ public enum TallyTableCSV {
         public var intervalHigh: Double?
 
         /// Creates a row from its values.
+        ///
+        /// - Parameters:
+        ///   - field: The field's name.
+        ///   - code: The code within the field.
+        ///   - count: Respondents with this code; `nil` when suppressed.
+        ///   - baseAll: All counted respondents.
+        ///   - percentOfAll: 100 × count / `baseAll`; `nil` for a base of 0 or a suppressed count.
+        ///   - baseAnswered: Counted respondents who answered the field.
+        ///   - percentOfAnswered: 100 × count / `baseAnswered`; `nil` for a base of 0 or a suppressed count.
+        ///   - intervalLow: Lower end of the Wilson 95% interval of `percentOfAnswered`, in percent.
+        ///   - intervalHigh: Upper end of the Wilson 95% interval of `percentOfAnswered`, in percent.
         public init(
             field: String,
             code: String,
@@ -60,6 +71,10 @@ public enum TallyTableCSV {
     }
 
     /// The rows of `document`, one per field and code in plan order.
+    ///
+    /// - Parameter document: The tally document to flatten.
+    /// - Returns: One ``Row`` per code of each field, fields in plan order and codes in each field's
+    ///   order; empty for a document without fields.
     public static func rows(of document: TallyDocument) -> [Row] {
         document.fields.flatMap { field in
             field.codes.map { code in

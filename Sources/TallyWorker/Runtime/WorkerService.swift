@@ -22,6 +22,16 @@ public final class WorkerService: Service, Sendable {
 
     /// A service running `processor` with `configuration`'s brokers, group and properties, the
     /// consumer tuned and the topics checked by the processor itself.
+    ///
+    /// Nothing connects until ``run()``.
+    ///
+    /// - Parameters:
+    ///   - configuration: The brokers, consumer group, topics, librdkafka properties and
+    ///     `shutdownTimeout`.
+    ///   - processor: Turns each batch of records into output and restores its state on assignment.
+    ///   - metrics: Records in and out, rejections by reason, commit failures and batch durations.
+    ///   - readiness: Marked not ready while waiting for an assignment, restoring, or retrying output.
+    ///   - logger: The service's log.
     public init(
         configuration: WorkerConfiguration,
         processor: any RecordProcessor,
