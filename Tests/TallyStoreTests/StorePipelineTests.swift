@@ -24,7 +24,7 @@ struct StorePipelineTests {
             #expect(livez == 200)
 
             // The sample at 8 messages a second (about 11 s), the store killed meanwhile and after,
-            // each time at a random moment after it started reading.
+            // each time at a random moment after it started writing.
             let streaming = ContinuousClock.now + .seconds(11)
             let submit = Task {
                 try await pipeline.tally(["submit", Self.streamFile.path, "--pace", "8", "--quiet"], timeout: .seconds(120))
@@ -33,7 +33,14 @@ struct StorePipelineTests {
             var kills = 0
             var rowsAtKills: [Int] = []
             while kills < 5 || ContinuousClock.now < streaming {
+                let rowsBefore = try await observer.series().count
                 try await Self.waitUntilReading(store)
+                // Kill an instance that is at work: once it has written a change (at most 10 s), a
+                // random moment later. A slow start would otherwise put every kill before any write.
+                let working = ContinuousClock.now + .seconds(10)
+                while try await observer.series().count == rowsBefore, ContinuousClock.now < working {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
                 try await Task.sleep(for: .milliseconds(Int.random(in: 0...900, using: &random)))
                 await pipeline.kill(store)
                 kills += 1
