@@ -13,14 +13,23 @@ public enum WorkerExit {
 }
 
 /// Bounds a graceful shutdown: once armed, the process exits with
-/// ``WorkerExit/shutdownTimedOut`` when it is still running `timeout` later.
+/// ``WorkerExit/shutdownTimedOut`` when it is still running `timeout` later, unless the work it
+/// guards has ended first and ``disarm()`` was called.
 ///
 /// The deadline runs on a Dispatch queue, not on Swift's cooperative pool, so it fires even when
 /// every cooperative thread is blocked in a call that waits for a broker that has gone away.
+/// Disarming matters where the guarded service runs inside a longer-lived process (`tally
+/// replay`, tests): a shutdown that finished in time must not end that process later.
 public final class ShutdownWatchdog: Sendable {
+    private enum State {
+        case idle
+        case armed
+        case disarmed
+    }
+
     private let timeout: Duration
     private let logger: Logger
-    private let armed = Mutex(false)
+    private let state = Mutex(State.idle)
 
     /// A watchdog that is not yet armed.
     /// - Parameters:
@@ -31,24 +40,42 @@ public final class ShutdownWatchdog: Sendable {
         self.logger = logger
     }
 
-    /// Starts the countdown; later calls do nothing.
+    /// Starts the countdown; calls after the first, or after ``disarm()``, do nothing.
     /// - Parameter reason: what started the shutdown, for the log.
     public func arm(reason: String) {
-        let first = armed.withLock { armed in
-            defer { armed = true }
-            return !armed
+        let first = state.withLock { state in
+            guard case .idle = state else { return false }
+            state = .armed
+            return true
         }
         guard first else { return }
-        let timeout = timeout
-        let logger = logger
         logger.info("shutting down", metadata: ["reason": "\(reason)", "timeout_ms": "\(timeout.wholeMilliseconds)"])
         DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout.wholeMilliseconds))) {
-            logger.critical(
-                "shutdown did not finish in time: abandoning uncommitted offsets (their records are processed again after a restart) and exiting",
-                metadata: ["timeout_ms": "\(timeout.wholeMilliseconds)", "exit_status": "\(WorkerExit.shutdownTimedOut)"]
-            )
-            fflush(nil)  // every C stream; the log handler writes standard error unbuffered
-            _exit(WorkerExit.shutdownTimedOut)
+            self.expire()
         }
+    }
+
+    /// True between ``arm(reason:)`` and ``disarm()``: the deadline, when it comes, ends the process.
+    public var isPending: Bool {
+        state.withLock { state in
+            if case .armed = state { return true }
+            return false
+        }
+    }
+
+    /// The guarded work has ended: a pending deadline does nothing and later ``arm(reason:)`` calls are ignored.
+    public func disarm() {
+        state.withLock { $0 = .disarmed }
+    }
+
+    /// The deadline: exits the process unless the work ended in time.
+    private func expire() {
+        guard isPending else { return }
+        logger.critical(
+            "shutdown did not finish in time: abandoning uncommitted offsets (their records are processed again after a restart) and exiting",
+            metadata: ["timeout_ms": "\(timeout.wholeMilliseconds)", "exit_status": "\(WorkerExit.shutdownTimedOut)"]
+        )
+        fflush(nil)  // every C stream; the log handler writes standard error unbuffered
+        _exit(WorkerExit.shutdownTimedOut)
     }
 }

@@ -46,19 +46,17 @@ public final class WorkerService: Service, Sendable {
         self.logger = logger
     }
 
-    /// Runs the loop until a graceful shutdown or an error, within `shutdownTimeout` of either:
-    /// past it the process exits with ``WorkerExit/shutdownTimedOut`` (see ``ShutdownWatchdog``).
+    /// Runs the loop until a graceful shutdown or an error. A graceful shutdown (SIGTERM or
+    /// SIGINT) must end within `shutdownTimeout`: past it the process exits with
+    /// ``WorkerExit/shutdownTimedOut`` (see ``ShutdownWatchdog``); once the loop has ended the
+    /// bound no longer applies, so a host process (`tally replay`, a test) goes on.
     public func run() async throws {
         let watchdog = ShutdownWatchdog(timeout: configuration.shutdownTimeout, logger: logger)
-        do {
-            try await withGracefulShutdownHandler {
-                try await self.work()
-            } onGracefulShutdown: {
-                watchdog.arm(reason: "graceful shutdown requested (SIGTERM or SIGINT)")
-            }
-        } catch {
-            watchdog.arm(reason: "the worker failed: \(error)")
-            throw error
+        defer { watchdog.disarm() }
+        try await withGracefulShutdownHandler {
+            try await self.work()
+        } onGracefulShutdown: {
+            watchdog.arm(reason: "graceful shutdown requested (SIGTERM or SIGINT)")
         }
     }
 
