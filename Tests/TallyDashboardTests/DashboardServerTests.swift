@@ -28,8 +28,9 @@ struct DashboardServerTests {
             #expect(server.streams.count == 3)
             for connection in connections { connection.close() }
             // No event is published after the hang-up: the handler must notice the closed
-            // connection itself, not on its next write.
-            let ended = try await eventually { server.streams.count == 0 && server.hub.clientCount == 0 }
+            // connection itself, not on its next write. 20 s: a full parallel test run on two
+            // cores can keep the handlers' tasks waiting for a thread for seconds.
+            let ended = try await eventually(within: .seconds(20)) { server.streams.count == 0 && server.hub.clientCount == 0 }
             #expect(ended, "handlers still running: \(server.streams.count), clients: \(server.hub.clientCount)")
             #expect(server.streams.started == 3)
         }
