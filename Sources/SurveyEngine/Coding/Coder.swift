@@ -211,50 +211,32 @@ public final class Coder: Sendable {
             String(decoding: UnsafeBufferPointer(rebasing: bytes[analysis.byteSpan(finding.start, finding.end)]), as: UTF8.self)
         }
         var candidates: [ReviewItem.Candidate] = []
+        /// Adds `finding`'s code as a candidate unless it already is one; true when it was added.
+        func propose(_ finding: Finding, status: String, why: String) -> Bool {
+            let code = field.labelNames[Int(finding.label)]
+            guard !candidates.contains(where: { $0.code == code }) else { return false }
+            candidates.append(
+                ReviewItem.Candidate(code: code, rule: field.ruleIDs[Int(finding.rule)], matched: text(finding), status: status, why: why)
+            )
+            return true
+        }
         var low = false
         for finding in analysis.positives where field.labelReported[Int(finding.label)] {
             let confidence = field.ruleConfidence[Int(finding.rule)]
             guard let top = best[finding.label], top < threshold, confidence == top,
-                !candidates.contains(where: { $0.code == field.labelNames[Int(finding.label)] })
+                propose(finding, status: "coded", why: "confidence \(confidence) is below \(threshold)")
             else { continue }
             low = true
-            candidates.append(
-                ReviewItem.Candidate(
-                    code: field.labelNames[Int(finding.label)],
-                    rule: field.ruleIDs[Int(finding.rule)],
-                    matched: text(finding),
-                    status: "coded",
-                    why: "confidence \(confidence) is below \(threshold)"
-                )
-            )
         }
         for finding in analysis.suggested where field.labelReported[Int(finding.label)] && best[finding.label] == nil {
-            guard !candidates.contains(where: { $0.code == field.labelNames[Int(finding.label)] }) else { continue }
+            guard propose(finding, status: "suggested", why: "\(field.ruleIDs[Int(finding.rule)]) only suggests the code") else { continue }
             low = true
-            candidates.append(
-                ReviewItem.Candidate(
-                    code: field.labelNames[Int(finding.label)],
-                    rule: field.ruleIDs[Int(finding.rule)],
-                    matched: text(finding),
-                    status: "suggested",
-                    why: "\(field.ruleIDs[Int(finding.rule)]) only suggests the code"
-                )
-            )
         }
         var anyCancelled = false
         for finding in analysis.negated where field.labelReported[Int(finding.label)] && best[finding.label] == nil {
             anyCancelled = true
-            guard !candidates.contains(where: { $0.code == field.labelNames[Int(finding.label)] }) else { continue }
             let cue = finding.cue >= 0 ? field.cues[Int(finding.cue)] : nil
-            candidates.append(
-                ReviewItem.Candidate(
-                    code: field.labelNames[Int(finding.label)],
-                    rule: field.ruleIDs[Int(finding.rule)],
-                    matched: text(finding),
-                    status: "cancelled",
-                    why: cue.map { "cancelled by \($0.id) (\($0.kind.rawValue))" } ?? "cancelled"
-                )
-            )
+            _ = propose(finding, status: "cancelled", why: cue.map { "cancelled by \($0.id) (\($0.kind.rawValue))" } ?? "cancelled")
         }
         let reason: ReviewItem.Reason
         if !coded {
