@@ -83,6 +83,12 @@ public final class FakeODKCentral: Sendable {
             .flatMap { $0["served"]?.arrayValue ?? [] }.compactMap(\.stringValue)
     }
 
+    /// How many feed pages were answered so far, empty pages included: each poll asks for one at least.
+    public func servedPages() -> Int {
+        let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").count { (try? JSONParser().parse(String($0)))?["served"] != nil }
+    }
+
     /// Stops the server (SIGKILL: a child of the test process may inherit a mask that blocks SIGTERM).
     public func stop() {
         if process.isRunning {

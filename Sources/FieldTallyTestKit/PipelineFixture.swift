@@ -431,6 +431,27 @@ public final class PipelineFixture: Sendable {
         throw PipelineError("only \(received) of \(count) messages were received within \(timeout)\n\(logTails())")
     }
 
+    /// Records written to the submissions topic so far, over all partitions.
+    ///
+    /// The submissions topic is written without transactions (by ``submit(_:producerProperties:)``,
+    /// `tally submit` and `tally-intake`), so its offsets count records: no control markers.
+    /// - Throws: `KafkaError` when the topic's watermarks cannot be read.
+    public func submittedRecords() async throws -> Int {
+        let admin = try KafkaAdmin(configuration: configuration.adminConfiguration(), logger: logger)
+        return try await admin.watermarks(topic: configuration.topics.submissions).values.reduce(0) { $0 + Int($1.span) }
+    }
+
+    /// Waits until the workers have received every record on the submissions topic, however many
+    /// re-sends it holds, and returns the merged document that counted them all.
+    ///
+    /// Use it once nothing writes to the topic any more, e.g. after every client was acknowledged.
+    /// - Parameter timeout: Longest wait from now.
+    /// - Returns: The merged, provisional tally document whose `received` equals the topic's records.
+    /// - Throws: ``PipelineError`` when a worker exits unexpectedly meanwhile, or after `timeout`.
+    public func waitUntilReceivedEverythingSubmitted(timeout: Duration) async throws -> TallyDocument {
+        try await waitUntilReceived(try await submittedRecords(), timeout: timeout)
+    }
+
     private func document(merging set: PartialTallySet) -> TallyDocument {
         let merged = set.merged()
         return TallyDocument(

@@ -31,10 +31,18 @@ extension WorkerPipeline {
                 _ = try await pipeline.waitUntilReceived(64, timeout: .seconds(60))
                 // A restarted poller resumes from its cursor file and hands nothing over again.
                 #expect(gateway.terminate() == 0, "\(gateway.logTail())")
+                let pagesBefore = central.servedPages()
                 gateway = try await IntakeGatewayProcess.start(for: pipeline, arguments: arguments, environment: credentials)
                 defer { gateway.terminate() }
-                try await Task.sleep(for: .seconds(3))
-                let document = try await pipeline.tallies()
+                // Two polls by the new poller: whatever the first fetched is produced before the second starts.
+                let deadline = ContinuousClock.now + .seconds(30)
+                while central.servedPages() < pagesBefore + 2 {
+                    #expect(ContinuousClock.now < deadline, "the restarted poller did not poll twice in 30 s\n\(gateway.logTail())")
+                    guard ContinuousClock.now < deadline else { return }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(try await pipeline.submittedRecords() == 64, "the restarted poller produced again\n\(gateway.logTail())")
+                let document = try await pipeline.waitUntilReceivedEverythingSubmitted(timeout: .seconds(60))
                 #expect(document.paradata.received == 64, "every first version and every edit once\n\(gateway.logTail())")
                 #expect(document.paradata.acceptedFirstSubmissions == 60)
                 #expect(document.paradata.acceptedEdits == 4)

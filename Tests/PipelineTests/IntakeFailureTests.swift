@@ -126,13 +126,11 @@ final class KoboClient: Sendable {
 }
 
 /// Checks that what is counted equals `expected.json` exactly (respondents, every field, number
-/// and cross-tab, first submissions and edits), once at least `count` messages were received.
-/// Re-sent messages only add no-ops and repeated rejections to the paradata.
+/// and cross-tab, first submissions and edits), once every record on the submissions topic, at
+/// least `count`, was received. Re-sent messages only add no-ops and repeated rejections to the paradata.
 func expectCountedExactly(pipeline: PipelineFixture, atLeast count: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-    var document = try await pipeline.waitUntilReceived(count, timeout: .seconds(90))
-    // Let re-sends still in the pipeline arrive.
-    try await Task.sleep(for: .seconds(3))
-    document = try await pipeline.tallies()
+    #expect(try await pipeline.submittedRecords() >= count, sourceLocation: sourceLocation)
+    let document = try await pipeline.waitUntilReceivedEverythingSubmitted(timeout: .seconds(90))
     let differences = try TallyComparer().differences(expectedJSON: SampleStream.expectedJSON(), document: document)
         .filter { !$0.contains("paradata") }
     #expect(
