@@ -173,6 +173,7 @@ grep -q "hostPort: $DASHBOARD_PORT" "$K8S/tally-dashboard.yaml" || fail "could n
 # gives no hostPort (so two replicas collide); the pods reach each other on the network instead.
 sed -i '/^ *ports:$/{N;/hostPort/!{/containerPort/d}}' "$K8S"/*.yaml
 ! grep -n 'containerPort' "$K8S"/*.yaml | grep -v hostPort || fail "a containerPort without hostPort is left in $K8S"
+PARTITIONS="$(sed -n 's/.*TALLY_PARTITIONS: "\([0-9]*\)".*/\1/p' "$K8S/configmap.yaml")"
 CONFIGMAPS=(--configmap "$K8S/configmap.yaml")
 for f in "$K8S"/schemas-*.yaml; do CONFIGMAPS+=(--configmap "$f"); done
 
@@ -188,12 +189,10 @@ down_all() {
 finish() {
   local status=$?
   trap - EXIT
-  if [ "$status" -ne 0 ]; then
-    log "pods at the failure:"; podman pod ps >&2 || true
-    for c in $(podman ps -a --format '{{.Names}}' | grep -E '^(tansu|tally-)' || true); do
-      podman logs "$c" >"$LOGS/$c.log" 2>&1 || true
-    done
-  fi
+  [ "$status" -eq 0 ] || { log "pods at the failure:"; podman pod ps >&2 || true; }
+  for c in $(podman ps -a --format '{{.Names}}' | grep -E '^(tansu|tally-|fieldtally-test-compose)' || true); do
+    podman logs "$c" >"$LOGS/$c.log" 2>&1 || true
+  done
   if [ "$KEEP" -eq 1 ]; then
     log "--keep: pods left running; remove them with: for f in $K8S/*.yaml; do podman kube down \$f; done; podman network rm $NETWORK"
   else
@@ -299,11 +298,24 @@ check_everything "after the sample"
 health="$(curl -fsS --max-time 5 "http://127.0.0.1:$DASHBOARD_PORT/healthz")" || fail "the dashboard's /healthz on 127.0.0.1:$DASHBOARD_PORT"
 log "the dashboard answers on its published port: /healthz $health, /api/tallies as above"
 
-# Two replicas of each worker share their group's partitions: each replica consumed records.
+# Two replicas of each worker share their group's partitions: their newest assignments (the
+# consumer's "assigned [...]" log line) are disjoint and together cover every input partition, and
+# each replica consumed records.
+assigned() { # assigned CONTAINER: the partitions of its newest assignment, one `topic[n]` a line
+  podman logs "$1" 2>&1 | grep '"msg":"assigned \[' | tail -n 1 | grep -o 'survey\.[a-z.-]*\[[0-9]*\]' | sort || true
+}
 for w in tally-validate tally-code tally-aggregate; do
+  assigned "$w-pod-0-$w" >"$LOGS/$w-0.assigned"; assigned "$w-pod-1-$w" >"$LOGS/$w-1.assigned"
+  python3 - "$LOGS/$w-0.assigned" "$LOGS/$w-1.assigned" "$PARTITIONS" <<'PY' \
+    || fail "$w: its two replicas do not share the partitions ($(tr '\n' ' ' <"$LOGS/$w-0.assigned") | $(tr '\n' ' ' <"$LOGS/$w-1.assigned"))"
+import sys
+a, b = (set(open(p).read().split()) for p in sys.argv[1:3])
+topics = {t.split("[")[0] for t in a | b}
+sys.exit(0 if a and b and not a & b and len(a | b) == int(sys.argv[3]) * len(topics) else 1)
+PY
   a="$(metric_sum "$w-pod-0-$w" tally_records_in_total)"; b="$(metric_sum "$w-pod-1-$w" tally_records_in_total)"
   [ "$a" -gt 0 ] && [ "$b" -gt 0 ] || fail "$w: the group's two replicas did not both consume (records in: $a and $b)"
-  log "$w: both replicas consumed (records in: pod-0 $a, pod-1 $b)"
+  log "$w: pod-0 owns $(wc -l <"$LOGS/$w-0.assigned"), pod-1 $(wc -l <"$LOGS/$w-1.assigned") of the input partitions, none twice; records in: pod-0 $a, pod-1 $b"
 done
 
 # ── 5. a worker's pod stopped and started again ─────────────────────────────────────────────
@@ -362,11 +374,13 @@ grep -q 'stopping: finishing output and committing' "$LOGS/$victim.log" || fail 
 log "$victim: SIGTERM -> exit 0 in $took_ms ms (grace period $grace s), final commit logged"
 # Offsets at the log end: the survivor takes over the stopped replica's partitions and, reading on
 # from the group's committed offsets, finds nothing left to read.
+for _ in $(seq 1 60); do [ "$(assigned "$survivor" | wc -l)" = "$PARTITIONS" ] && break; sleep 1; done
+[ "$(assigned "$survivor" | wc -l)" = "$PARTITIONS" ] || fail "$survivor did not take over all $PARTITIONS partitions within 60 s"
 wait_ready "$survivor" 120
-sleep 10
+sleep 5
 after="$(metric_sum "$survivor" tally_records_in_total)"
 [ "$after" = "$before" ] || fail "$survivor read $((after - before)) records again after the takeover: offsets were not committed at the log end"
-log "$survivor took over every partition and read nothing again (records in: $before before, $after after): committed offsets were at the log end"
+log "$survivor took over all $PARTITIONS partitions and read nothing again (records in: $before before, $after after): committed offsets were at the log end"
 podman start "$victim" >/dev/null
 wait_ready "$victim" 180
 check_everything "after the SIGTERM"
@@ -392,6 +406,8 @@ BROKERS=kafka:9092
 compose_container() { podman ps --format '{{.Names}}' --filter "label=io.podman.compose.project=$COMPOSE_PROJECT" | grep -E "[_-]$1[_-]1\$"; }
 log "compose containers: $(podman ps --format '{{.Names}}' --filter "label=io.podman.compose.project=$COMPOSE_PROJECT" | sort | tr '\n' ' ')"
 for s in tally-validate tally-code tally-aggregate tally-intake tally-store; do wait_ready "$(compose_container "$s")" 180; done
+topics="$(podman ps -a --format '{{.Names}}' --filter "label=io.podman.compose.project=$COMPOSE_PROJECT" | grep -E '[_-]topics[_-]1$')"
+[ "$(podman inspect --format '{{.State.ExitCode}}' "$topics")" = 0 ] || fail "compose: $topics (tally topics create) did not exit 0"
 wait_ready "$(compose_container tally-dashboard)" 180 8080
 tally submit /srv/fieldtally/stream.tsv >"$LOGS/compose-submit.log" 2>&1 || { cat "$LOGS/compose-submit.log" >&2; fail "tally submit (compose)"; }
 store_export() { podman exec "$(compose_container tally-store)" tally export --store /var/lib/fieldtally/tally-store.sqlite --format json; }
