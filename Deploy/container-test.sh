@@ -91,13 +91,9 @@ elif ! grep -q '^runtime = "runc"' /etc/containers/containers.conf; then
   fail "/etc/containers/containers.conf exists without runtime = \"runc\"; add these settings: $wanted_conf"
 fi
 
-# The Debian mirror this machine's apt uses (as Deploy/setup.sh finds it).
-debian_mirror() {
-  local uri
-  uri="$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)"
-  [ -n "$uri" ] || uri="$(awk '$1 == "deb" && $2 !~ /^\[/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)"
-  echo "${uri:-http://deb.debian.org/debian}"
-}
+# debian_mirror: the Debian mirror this machine's apt uses, by Deploy/setup.sh's own function.
+eval "$(sed -n '/^debian_mirror() {/,/^}/p' Deploy/setup.sh)"
+declare -F debian_mirror >/dev/null || fail "Deploy/setup.sh no longer defines debian_mirror()"
 if ! podman image exists "$BASE_IMAGE"; then
   rootfs="$(mktemp -d /tmp/fieldtally-rootfs.XXXXXX)"
   log "making $BASE_IMAGE with debootstrap from $(debian_mirror) (about a minute)"
