@@ -405,7 +405,11 @@ for s in tally-validate tally-code tally-aggregate tally-intake tally-store; do 
 topics="$(podman ps -a --format '{{.Names}}' --filter "label=io.podman.compose.project=$COMPOSE_PROJECT" | grep -E '[_-]topics[_-]1$')"
 [ "$(podman inspect --format '{{.State.ExitCode}}' "$topics")" = 0 ] || fail "compose: $topics (tally topics create) did not exit 0"
 wait_ready "$(compose_container tally-dashboard)" 180 8080
-tally submit /srv/fieldtally/stream.tsv >"$LOGS/compose-submit.log" 2>&1 || { cat "$LOGS/compose-submit.log" >&2; fail "tally submit (compose)"; }
+curl -fsS --max-time 5 "http://127.0.0.1:$FIELDTALLY_INTAKE_PORT/healthz" >/dev/null || fail "compose: the gateway's published port 127.0.0.1:$FIELDTALLY_INTAKE_PORT"
+# This time through the intake gateway (POST /v1/submissions), which produces to survey.submissions.
+tally submit --http http://tally-intake:9464 /srv/fieldtally/stream.tsv >"$LOGS/compose-submit.log" 2>&1 \
+  || { cat "$LOGS/compose-submit.log" >&2; fail "tally submit --http (compose)"; }
+log "submitted the sample through tally-intake: $(grep -o '[0-9]* records stored[^"]*' "$LOGS/compose-submit.log" | head -n 1)"
 store_export() { podman exec "$(compose_container tally-store)" tally export --store /var/lib/fieldtally/tally-store.sqlite --format json; }
 check_everything "compose"
 "${COMPOSE[@]}" down -v >"$LOGS/compose-down.log" 2>&1 || fail "podman-compose down"
