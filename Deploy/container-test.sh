@@ -134,7 +134,14 @@ if [ "$BUILD" -eq 1 ]; then
     || { tail -n 40 "$LOGS/image-build.log" >&2; fail "image build (see $LOGS/image-build.log)"; }
 fi
 podman image exists "$IMAGE" || fail "no image $IMAGE (run without --no-build)"
-log "image $IMAGE: $(podman image inspect --format '{{.Size}}' "$IMAGE" | awk '{ printf "%.0f MB", $1 / 1e6 }')"
+user="$(podman image inspect --format '{{.Config.User}}' "$IMAGE")"
+[ "$user" = 10001 ] || fail "the image runs as '$user', not as user 10001"
+# The librdkafka the image carries, asked for its version (Debian 12's own 2.0.2 cannot talk to Tansu).
+probe="$(podman create "$IMAGE")"
+podman cp "$probe:/usr/local/lib/librdkafka.so.1" "$LOGS/librdkafka.so.1" && podman rm "$probe" >/dev/null
+rdkafka="$(python3 -c 'import ctypes, sys; f = ctypes.CDLL(sys.argv[1]).rd_kafka_version_str; f.restype = ctypes.c_char_p; print(f().decode())' "$LOGS/librdkafka.so.1")"
+[ "$(printf '%s\n%s\n' 2.8.0 "$rdkafka" | sort -V | head -n 1)" = 2.8.0 ] || fail "the image's librdkafka is $rdkafka, older than 2.8.0"
+log "image $IMAGE: $(podman image inspect --format '{{.Size}}' "$IMAGE" | awk '{ printf "%.0f MB", $1 / 1e6 }'), user 10001, librdkafka $rdkafka"
 
 # ── 3. the manifests ────────────────────────────────────────────────────────────────────────
 phase "play the manifests (Tansu, topics, workers, intake, dashboard, store)"
