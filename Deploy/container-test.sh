@@ -13,7 +13,8 @@
 #      grace period with its group's offsets committed at the log end;
 #   5. runs Deploy/compose.yaml with podman-compose (PyPI, installed in .tools/compose-venv), Tansu
 #      in Kafka's place (Deploy/compose.tansu.yaml), and checks the same three documents.
-# Prints the duration of each phase and the total. Logs go to /tmp/fieldtally-container-test.*.
+# Prints the duration of each phase and the total. Logs go to /tmp/fieldtally-container-test.*
+# (podman's own complaints that it has no systemd for healthcheck timers go to podman.log there).
 #
 # Usage: Deploy/container-test.sh [--keep] [--no-build] [--no-compose]
 #   --keep        leave the manifests' pods running at the end (implies --no-compose; it prints how to remove them)
@@ -237,11 +238,10 @@ tally() {
 }
 
 play tansu
-for _ in $(seq 1 60); do
-  pid="$(pid_of "$BROKER_CONTAINER" 2>/dev/null || true)"
-  [ -n "$pid" ] && [ "$pid" != 0 ] && nsenter -t "$pid" -n bash -c 'exec 3<>/dev/tcp/127.0.0.1/9092' 2>/dev/null && break
-  sleep 1
-done
+listening() { local pid; pid="$(pid_of "$BROKER_CONTAINER" 2>/dev/null)" && [ "${pid:-0}" != 0 ] &&
+  nsenter -t "$pid" -n bash -c 'exec 3<>/dev/tcp/127.0.0.1/9092' 2>/dev/null; }
+for _ in $(seq 1 60); do listening && break; sleep 1; done
+listening || fail "tansu is not listening on 9092 in its pod after 60 s"
 log "tansu listening (pod tansu, tansu:9092 on network $NETWORK)"
 
 play topics
@@ -323,9 +323,9 @@ done
 
 # ── 5. a worker's pod stopped and started again ─────────────────────────────────────────────
 phase "stop a worker's pod, start it again, check again"
-podman pod stop --time 30 tally-aggregate-pod-0 >/dev/null
+podman pod stop --time 30 tally-aggregate-pod-0 >/dev/null 2>>"$LOGS/podman.log"
 log "pod tally-aggregate-pod-0 stopped (its partitions move to tally-aggregate-pod-1)"
-podman pod start tally-aggregate-pod-0 >/dev/null
+podman pod start tally-aggregate-pod-0 >/dev/null 2>>"$LOGS/podman.log"
 wait_ready tally-aggregate-pod-0-tally-aggregate 180
 wait_ready tally-aggregate-pod-1-tally-aggregate 180
 log "pod tally-aggregate-pod-0 started again and ready"
@@ -366,7 +366,7 @@ victim=tally-validate-pod-1-tally-validate
 survivor=tally-validate-pod-0-tally-validate
 before="$(metric_sum "$survivor" tally_records_in_total)"
 t0=$(date +%s%N)
-podman stop --time "$grace" "$victim" >/dev/null   # SIGTERM (the image's stop signal), SIGKILL past the grace period
+podman stop --time "$grace" "$victim" >/dev/null 2>>"$LOGS/podman.log"   # SIGTERM (the image's stop signal), SIGKILL past the grace period
 took_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 code="$(podman inspect --format '{{.State.ExitCode}}' "$victim")"
 podman logs "$victim" >"$LOGS/$victim.log" 2>&1
@@ -384,7 +384,7 @@ sleep 5
 after="$(metric_sum "$survivor" tally_records_in_total)"
 [ "$after" = "$before" ] || fail "$survivor read $((after - before)) records again after the takeover: offsets were not committed at the log end"
 log "$survivor took over all $PARTITIONS partitions and read nothing again (records in: $before before, $after after): committed offsets were at the log end"
-podman start "$victim" >/dev/null
+podman start "$victim" >/dev/null 2>>"$LOGS/podman.log"
 wait_ready "$victim" 180
 check_everything "after the SIGTERM"
 
