@@ -31,6 +31,8 @@ swift test --skip-build "$@"
 if [ "$#" -eq 0 ]; then
   echo "[test] Kafka binding tests under the thread sanitizer" >&2
   bash Tests/TSan/run.sh
+  echo "[test] the manifests' survey ConfigMap matches Schemas/ (Deploy/k8s/schemas-configmap.sh --check)" >&2
+  bash Deploy/k8s/schemas-configmap.sh --check
   echo "[test] swift format lint (configuration: .swift-format)" >&2
   swift format lint --strict --recursive --parallel Package.swift Sources Tests
   echo "[test] the demo, non-interactively (Deploy/demo.sh --pace 40 --once)" >&2
