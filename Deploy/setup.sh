@@ -32,7 +32,8 @@ apt_packages=(build-essential pkg-config libssl-dev zlib1g-dev libzstd-dev liblz
               libsasl2-dev libcurl4-openssl-dev dpkg-dev sqlite3 libsqlite3-dev curl ca-certificates
               libstemmer-dev)
 # postgresql: tally-store's tests and benchmark initdb and start a server of their own (no service is used).
-[ "$WITH_BROKER" -eq 1 ] && apt_packages+=(kcat python3-venv chromium chromium-driver fonts-liberation postgresql)
+# stunnel4, openssl: the TLS test puts stunnel (with a throwaway CA made by openssl) in front of Tansu.
+[ "$WITH_BROKER" -eq 1 ] && apt_packages+=(kcat python3-venv chromium chromium-driver fonts-liberation postgresql stunnel4 openssl)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -19,7 +19,8 @@ import TallyWorker
 /// ```
 ///
 /// Workers get `TALLY_BROKERS`, `TALLY_SCHEMAS`, every `TALLY_TOPIC_*`, `TALLY_PARTITIONS`, short
-/// group timeouts (`session.timeout.ms=6000`, `heartbeat.interval.ms=500`), `--http-port 0` and a
+/// group timeouts (`session.timeout.ms=6000`, `heartbeat.interval.ms=500`) with the broker's
+/// ``TestBroker/clientProperties`` (TLS) in `TALLY_KAFKA_PROPERTIES`, `--http-port 0` and a
 /// group per stage; each writes its log to a file under ``logDirectory``. ``run(_:_:)`` stops
 /// every process the fixture started when the body ends, returns or throws, prints the log tails
 /// when it throws, and a watchdog kills them if the test process dies. Nothing else is shared
@@ -120,6 +121,7 @@ public final class PipelineFixture: Sendable {
         configuration.topics.changelog = "\(name)-changelog"
         configuration.topics.partitions = options.partitions
         configuration.kafkaProperties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
+            .merging(broker.clientProperties) { $1 }
         self.configuration = configuration
 
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TALLY_") }

@@ -16,6 +16,10 @@ public final class TestBroker: Sendable {
     public let bootstrapServers: [String]
     /// Where the started broker writes its output (nil for an external cluster).
     public let logFile: URL?
+    /// The librdkafka properties every client of this broker needs (TLS behind a ``tunnel``); empty for plain TCP.
+    public let clientProperties: [String: String]
+    /// The TLS listener in front of the broker, when started by ``startBehindTLS(timeout:)``.
+    public let tunnel: TLSTunnel?
     private let process: Process?
     private let counter = Atomic<Int>(0)
     private let runID = String(UInt32.random(in: 0...UInt32.max), radix: 36)
@@ -56,8 +60,31 @@ public final class TestBroker: Sendable {
     /// - Throws: ``BrokerError`` when the binary is missing (run `Deploy/setup.sh`)
     ///   or the broker does not answer in time (with its log's tail).
     public static func start(timeout: Duration = .seconds(30)) async throws -> TestBroker {
-        let binary = try BrokerBinary.locate()
         let port = try freeLoopbackPort()
+        return try await launch(port: port, advertisedPort: port, tunnel: nil, timeout: timeout)
+    }
+
+    /// Starts a new broker behind a ``TLSTunnel`` (stunnel with a throwaway certificate authority) and waits until
+    /// it serves requests through TLS (at most `timeout`).
+    ///
+    /// Tansu listens on a loopback port of its own and advertises the tunnel's port, so every client, including one
+    /// that reconnects to the broker the metadata names, speaks TLS. Clients need ``clientProperties``
+    /// (`security.protocol=ssl`, `ssl.ca.location`); ``admin()``, ``producerConfiguration()``,
+    /// ``consumerConfiguration(topics:groupID:)`` and a ``PipelineFixture`` on this broker add them.
+    ///
+    /// - Parameter timeout: Longest wait for the broker to create a probe topic through TLS. Default: 30 s.
+    /// - Returns: The running broker; ``bootstrapServers`` names the TLS port.
+    /// - Throws: ``BrokerError`` when Tansu, `openssl` or `stunnel4` is missing (run `Deploy/setup.sh`), or the broker
+    ///   does not answer through the tunnel in time.
+    public static func startBehindTLS(timeout: Duration = .seconds(30)) async throws -> TestBroker {
+        let port = try freeLoopbackPort()
+        let tunnel = try await TLSTunnel.start(forwardingTo: port, certificates: try TestCertificates.make())
+        return try await launch(port: port, advertisedPort: tunnel.port, tunnel: tunnel, timeout: timeout)
+    }
+
+    /// Runs Tansu on `port`, advertising `advertisedPort` (the tunnel's when there is one), and waits until it serves.
+    private static func launch(port: Int, advertisedPort: Int, tunnel: TLSTunnel?, timeout: Duration) async throws -> TestBroker {
+        let binary = try BrokerBinary.locate()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("fieldtally-tansu-\(port).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
@@ -66,10 +93,11 @@ public final class TestBroker: Sendable {
         // (even by SIGKILL) or when the shell itself is terminated. SIGKILL,
         // because Tansu ignores SIGTERM and SIGINT; it keeps nothing on disk.
         let listener = "tcp://127.0.0.1:\(port)"
+        let advertised = "tcp://127.0.0.1:\(advertisedPort)"
         process.arguments = [
             "-c",
             """
-            "$0" broker --listener-url \(listener) --advertised-listener-url \(listener) & b=$!
+            "$0" broker --listener-url \(listener) --advertised-listener-url \(advertised) & b=$!
             trap 'kill -9 $b 2>/dev/null; exit 0' TERM INT HUP
             while kill -0 \(getpid()) 2>/dev/null && kill -0 $b 2>/dev/null; do sleep 0.5; done
             kill -9 $b 2>/dev/null; wait $b
@@ -82,15 +110,17 @@ public final class TestBroker: Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         BrokerProcessRegistry.register(process.processIdentifier)
-        let broker = TestBroker(port: port, process: process, logFile: log)
+        let broker = TestBroker(port: advertisedPort, process: process, logFile: log, tunnel: tunnel)
         try await broker.waitUntilServing(timeout: timeout)
         return broker
     }
 
-    private init(port: Int, process: Process, logFile: URL) {
+    private init(port: Int, process: Process, logFile: URL, tunnel: TLSTunnel?) {
         bootstrapServers = ["127.0.0.1:\(port)"]
         self.process = process
         self.logFile = logFile
+        self.tunnel = tunnel
+        clientProperties = tunnel?.clientProperties ?? [:]
     }
 
     /// True when this fixture started Tansu (false for a `TALLY_TEST_BROKERS` cluster),
@@ -104,14 +134,17 @@ public final class TestBroker: Sendable {
         self.bootstrapServers = bootstrapServers
         process = nil
         logFile = nil
+        tunnel = nil
+        clientProperties = [:]
     }
 
     deinit {
         stop()
     }
 
-    /// Stops the broker (idempotent).
+    /// Stops the broker and its ``tunnel`` (idempotent).
     public func stop() {
+        tunnel?.stop()
         guard let process else { return }
         if process.isRunning {
             process.terminate()
@@ -143,6 +176,7 @@ public final class TestBroker: Sendable {
         let deadline = ContinuousClock.now + timeout
         var configuration = KafkaAdminConfiguration(bootstrapServers: bootstrapServers)
         configuration.requestTimeout = .seconds(2)
+        configuration.additionalProperties = clientProperties
         let admin = try KafkaAdmin(configuration: configuration)
         var lastError: (any Error)?
         while ContinuousClock.now < deadline {
@@ -189,13 +223,16 @@ public final class TestBroker: Sendable {
 
     /// An admin client for this broker.
     public func admin() throws -> KafkaAdmin {
-        try KafkaAdmin(configuration: KafkaAdminConfiguration(bootstrapServers: bootstrapServers))
+        var configuration = KafkaAdminConfiguration(bootstrapServers: bootstrapServers)
+        configuration.additionalProperties = clientProperties
+        return try KafkaAdmin(configuration: configuration)
     }
 
     /// Producer defaults for tests: this broker, 10 s delivery timeout.
     public func producerConfiguration() -> KafkaProducerConfiguration {
         var configuration = KafkaProducerConfiguration(bootstrapServers: bootstrapServers)
         configuration.deliveryTimeout = .seconds(10)
+        configuration.additionalProperties = clientProperties
         return configuration
     }
 
@@ -213,6 +250,7 @@ public final class TestBroker: Sendable {
             groupID: groupID ?? uniqueName("group"),
             topics: topics
         )
+        configuration.additionalProperties = clientProperties
         Self.applyShortGroupTimeouts(to: &configuration)
         return configuration
     }
