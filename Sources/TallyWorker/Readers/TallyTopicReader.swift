@@ -29,17 +29,44 @@ public struct TallyTopicReader: Sendable {
     public func read() async throws -> PartialTallySet {
         var set = PartialTallySet(formId: formId)
         let reader = KafkaTopicReader(configuration: configuration.readerConfiguration(), logger: logger)
-        let prefix = formId + "/"
-        _ = try await reader.readToEnd(topic: configuration.topics.tallies) { batch in
-            for record in batch.records {
-                guard let key = record.keyString, key.hasPrefix(prefix), let value = record.value else { continue }
-                do {
-                    try set.offer(PartialTally(decoding: Data(value)))
-                } catch {
-                    logger.warning("skipping an unreadable partial tally", metadata: ["key": "\(key)", "error": "\(error)"])
-                }
+        _ = try await reader.readToEnd(topic: configuration.topics.tallies) { batch in _ = offer(batch, to: &set) }
+        return set
+    }
+
+    /// Reads the partials published so far and keeps reading new ones until the calling task is
+    /// cancelled (then it returns) or `body` throws; records are skipped as by ``read()``.
+    ///
+    /// - Parameter body: Receives the set after every batch that changed it, and once more, with
+    ///   the tallies topic's partition count, when the partials published before the start have
+    ///   all been read (the count is `nil` until then).
+    /// - Throws: `KafkaError` when the topic cannot be read; or what `body` throws.
+    public func follow(_ body: (_ partials: PartialTallySet, _ partitionCount: Int?) async throws -> Void) async throws {
+        var set = PartialTallySet(formId: formId)
+        var partitionCount: Int?
+        let reader = KafkaTopicReader(configuration: configuration.readerConfiguration(), logger: logger)
+        try await reader.follow(topic: configuration.topics.tallies) { event in
+            switch event {
+            case .caughtUp(let partitions):
+                partitionCount = partitions.count
+                try await body(set, partitionCount)
+            case .batch(let batch):
+                if offer(batch, to: &set) { try await body(set, partitionCount) }
             }
         }
-        return set
+    }
+
+    /// Offers the batch's partials of the form to `set`; returns whether any was new.
+    private func offer(_ batch: KafkaBatch, to set: inout PartialTallySet) -> Bool {
+        let prefix = formId + "/"
+        var changed = false
+        for record in batch.records {
+            guard let key = record.keyString, key.hasPrefix(prefix), let value = record.value else { continue }
+            do {
+                changed = try set.offer(PartialTally(decoding: Data(value))) || changed
+            } catch {
+                logger.warning("skipping an unreadable partial tally", metadata: ["key": "\(key)", "error": "\(error)"])
+            }
+        }
+        return changed
     }
 }
