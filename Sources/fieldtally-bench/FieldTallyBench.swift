@@ -9,7 +9,9 @@ struct FieldTallyBench: AsyncParsableCommand {
         commandName: "fieldtally-bench",
         abstract: "FieldTally throughput and latency benchmarks.",
         subcommands: [
-            KafkaBenchmark.self, EngineBenchmark.self, WorkersBenchmark.self, LatencyBenchmark.self, DashboardBenchmark.self, StoreBenchmark.self,
+            KafkaBenchmark.self, EngineBenchmark.self, WorkersBenchmark.self, LatencyBenchmark.self, IntakeBenchmark.self,
+            DashboardBenchmark.self,
+            StoreBenchmark.self,
             GenerateCommand.self,
         ]
     )
