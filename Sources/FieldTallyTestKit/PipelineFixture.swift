@@ -119,6 +119,7 @@ public final class PipelineFixture: Sendable {
         configuration.topics.rejected = "\(name)-rejected"
         configuration.topics.tallies = "\(name)-tallies"
         configuration.topics.changelog = "\(name)-changelog"
+        configuration.topics.codingReview = "\(name)-coding-review"
         configuration.topics.partitions = options.partitions
         configuration.kafkaProperties = ["session.timeout.ms": "6000", "heartbeat.interval.ms": "500"]
             .merging(broker.clientProperties) { $1 }
@@ -131,6 +132,7 @@ public final class PipelineFixture: Sendable {
             "TALLY_SCHEMAS": configuration.schemas,
             "TALLY_TOPIC_SUBMISSIONS": t.submissions, "TALLY_TOPIC_VALID": t.valid, "TALLY_TOPIC_CODED": t.coded,
             "TALLY_TOPIC_REJECTED": t.rejected, "TALLY_TOPIC_TALLIES": t.tallies, "TALLY_TOPIC_CHANGELOG": t.changelog,
+            "TALLY_TOPIC_CODING_REVIEW": t.codingReview,
             "TALLY_PARTITIONS": String(options.partitions),
             "TALLY_KAFKA_PROPERTIES": configuration.kafkaProperties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
                 .joined(separator: ","),

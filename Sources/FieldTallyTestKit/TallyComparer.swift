@@ -11,7 +11,9 @@ import SurveyEngine
 public struct TallyComparer: Sendable {
     /// The reference extras of `expected.json` that are not part of a tally document.
     public static let referenceExtras: Set<String> = ["dataset", "message_outcomes", "definitions", "frame_file"]
-    /// Metadata keys a rendered document may carry beyond `expected.json`.
+    /// Keys a rendered document may carry beyond `expected.json`: its metadata, and the review
+    /// queue's counts (`expected.json` predates the queue; online and offline documents, compared
+    /// with each other, must agree on them too).
     public static let documentMetadata: Set<String> = [
         "as_of", "provisional", "codebook_version", "codebook_versions",
         "form_versions", "partitions", "suppression", "paradata.coding_review",

@@ -61,36 +61,11 @@ enum OfflineOutput {
     /// One line per text in the review queue the stream leaves (sorted by respondent, field,
     /// source): respondent_id, field, source, text, candidates, reason.
     static func writeReview(_ run: OfflineTally, to out: inout FileHandle) {
-        for (respondentID, item) in run.review.sorted {
-            print(line(reviewMembers(respondentID: respondentID, item: item)), to: &out)
-        }
-    }
-
-    /// The members of a review item's JSON form, in the documented order.
-    static func reviewMembers(respondentID: String, item: ReviewItem) -> [(String, JSONValue)] {
-        [
-            ("respondent_id", .string(respondentID)), ("field", .string(item.field)), ("source", .string(item.source)),
-            ("text", .string(item.text)),
-            (
-                "candidates",
-                .array(
-                    item.candidates.map { candidate in
-                        .object([
-                            "code": .string(candidate.code), "rule": .string(candidate.rule), "matched": .string(candidate.matched),
-                            "status": .string(candidate.status), "why": .string(candidate.why),
-                        ])
-                    }
-                )
-            ),
-            ("reason", .string(item.reason.rawValue)),
-        ]
+        for (respondentID, item) in run.review.sorted { print(item.jsonLine(respondentID: respondentID), to: &out) }
     }
 
     /// A compact JSON object with members in the given order (values with sorted keys).
-    private static func line(_ members: [(String, JSONValue)]) -> String {
-        let writer = JSONWriter()
-        return "{" + members.map { writer.string(.string($0.0)) + ":" + writer.string($0.1) }.joined(separator: ",") + "}"
-    }
+    private static func line(_ members: [(String, JSONValue)]) -> String { JSONWriter().string(inOrder: members) }
 
     private static func object(_ members: [(String, JSONValue)]) -> JSONValue {
         .object(Dictionary(members, uniquingKeysWith: { a, _ in a }))

@@ -53,9 +53,8 @@ extension WorkerPipeline {
                 let took = ContinuousClock.now - started
 
                 let offlineDocument = offline.document()
-                // paradata.coding_review: tally offline counts review items; the pipeline does not publish them yet.
                 let comparer = TallyComparer(
-                    ignoredExpectedKeys: ["as_of", "partitions", "paradata.coding_review"],
+                    ignoredExpectedKeys: ["as_of", "partitions"],
                     allowedExtraKeys: ["as_of", "partitions"]
                 )
                 let differences = try comparer.differences(expectedJSON: offlineDocument.jsonData(), document: document)
@@ -158,9 +157,8 @@ extension WorkerPipeline {
                 try await pipeline.startPipeline()
                 try await pipeline.submit(messages, producerProperties: ["message.max.bytes": "4000000"])
                 let document = try await pipeline.waitUntilReceived(messages.count, timeout: .seconds(90))
-                // paradata.coding_review: tally offline counts review items; the pipeline does not publish them yet.
                 let comparer = TallyComparer(
-                    ignoredExpectedKeys: ["as_of", "partitions", "paradata.coding_review"],
+                    ignoredExpectedKeys: ["as_of", "partitions"],
                     allowedExtraKeys: ["as_of", "partitions"]
                 )
                 let differences = try comparer.differences(expectedJSON: offline.document().jsonData(), document: document)

@@ -154,11 +154,35 @@ import Testing
         output.onDelivered?()
         #expect(output.rejectedByReason == ["stale_edit": 2, "duplicate_respondent": 2, "instance_conflict": 1])
         #expect(output.phases.count == 2, "dead letters and changelog go in separate phases")
-        #expect(output.phases[0].allSatisfy { $0.topic == configuration.topics.rejected })
+        #expect(output.phases[0].allSatisfy { [configuration.topics.rejected, configuration.topics.codingReview].contains($0.topic) })
         #expect(output.phases[1].allSatisfy { $0.topic == configuration.topics.changelog && $0.partition == 0 })
         let (document, _) = try await publishedDocument(processor)
         let differences = try TallyComparer().differences(expectedJSON: sample.expectedJSON, document: document)
         #expect(differences.isEmpty, "\(differences.prefix(20))")
+    }
+
+    /// The coding review records, read as compaction leaves them (latest per key, tombstones
+    /// removing), hold the items `tally offline --review` lists: head versions only.
+    @Test func codingReviewRecordsLeaveTheQueueOfTheHeadVersions() async throws {
+        let (validated, coded) = try await runStages()
+        let processor = aggregator()
+        try await processor.prepare([KafkaTopicPartition(topic: "survey.coded", partition: 0)])
+        let output = try await processor.process(consumed(coded, topic: "survey.coded") + consumed(validated, topic: "survey.rejected"))
+        let review = output.phases[0].filter { $0.topic == configuration.topics.codingReview }
+        #expect(review.contains { $0.value == nil }, "settled fields get tombstones")
+        var latest: [String: CodingReviewRecord] = [:]
+        for record in review {
+            let key = String(decoding: try #require(record.key), as: UTF8.self)
+            latest[key] = try record.value.map { try CodingReviewRecord(bytes: $0) }
+            if let value = latest[key] { #expect(value.key == key && !value.items.isEmpty) }
+        }
+        let online = latest.values.flatMap { record in record.items.map { $0.jsonLine(respondentID: record.respondentID) } }
+
+        var offline = OfflineTally(survey: survey)
+        for message in try submissions() { offline.process(KeyedMessage(key: message.key, value: message.value ?? [], line: 0)) }
+        let expected = offline.review.sorted.map { $0.item.jsonLine(respondentID: $0.respondentID) }
+        #expect(!expected.isEmpty)
+        #expect(online.sorted() == expected.sorted())
     }
 
     /// Records produced into `survey.valid` by someone else: tally-code rejects what it cannot

@@ -62,6 +62,7 @@ enum ChangelogJSON {
     private static func write(_ contribution: Contribution, into out: inout [UInt8]) {
         writeContribution(
             contribution.codebookVersion,
+            contribution.codingReview,
             contribution.day,
             contribution.formVersion,
             contribution.region,
@@ -89,6 +90,7 @@ enum ChangelogJSON {
             func piece(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: json[range]) }
             writeContribution(
                 indexed.codebookVersion,
+                indexed.codingReview,
                 indexed.day,
                 indexed.formVersion,
                 indexed.region,
@@ -123,11 +125,12 @@ enum ChangelogJSON {
         }
     }
 
-    /// A contribution object: its string members, and its fields, free texts and numbers
+    /// A contribution object: its string members and review counts, and its fields, free texts and numbers
     /// (each a whole JSON value) written by the closures.
     @inline(__always)
     private static func writeContribution(
         _ codebookVersion: String,
+        _ codingReview: [String: Int]?,
         _ day: String,
         _ formVersion: String,
         _ region: String,
@@ -139,6 +142,10 @@ enum ChangelogJSON {
         var object = Members(&out)
         object.key("codebook_version", into: &out)
         JSONWriter.writeString(codebookVersion, into: &out)
+        if let codingReview {
+            object.key("coding_review", into: &out)
+            JSONWriter.writeCounts(codingReview, into: &out)
+        }
         object.key("day", into: &out)
         JSONWriter.writeString(day, into: &out)
         object.key("fields", into: &out)

@@ -38,6 +38,9 @@ public struct Contribution: Sendable, Hashable, Codable {
     public var numbers: [String: Double]
     /// Names of the plan's free texts that were answered, in plan order.
     public var freeTextAnswered: [String]
+    /// The version's coding review items per coded field (`paradata.coding_review`); `nil` when
+    /// the coder raised none.
+    public var codingReview: [String: Int]?
 
     /// Creates a contribution from its parts (tests and tools; the aggregator uses
     /// `init(of:plan:region:)`).
@@ -50,6 +53,7 @@ public struct Contribution: Sendable, Hashable, Codable {
     ///   - fields: Per plan field name, its value; give every plan field, or the aggregator counts it unanswered.
     ///   - numbers: Per numeric summary name, the value; omit a name without a value.
     ///   - freeTextAnswered: Names of the plan's free texts that were answered, in plan order.
+    ///   - codingReview: Review items per coded field; `nil` (or empty) for none. Default: `nil`.
     public init(
         region: String,
         formVersion: String,
@@ -57,7 +61,8 @@ public struct Contribution: Sendable, Hashable, Codable {
         day: String,
         fields: [String: FieldValue],
         numbers: [String: Double],
-        freeTextAnswered: [String]
+        freeTextAnswered: [String],
+        codingReview: [String: Int]? = nil
     ) {
         self.region = region
         self.formVersion = formVersion
@@ -66,6 +71,7 @@ public struct Contribution: Sendable, Hashable, Codable {
         self.fields = fields
         self.numbers = numbers
         self.freeTextAnswered = freeTextAnswered
+        self.codingReview = codingReview?.isEmpty == true ? nil : codingReview
     }
 
     /// Reads what `plan` tallies from one coded submission.
@@ -89,5 +95,6 @@ public struct Contribution: Sendable, Hashable, Codable {
         case formVersion = "form_version"
         case codebookVersion = "codebook_version"
         case freeTextAnswered = "free_text_answered"
+        case codingReview = "coding_review"
     }
 }

@@ -24,6 +24,8 @@ struct IndexedContribution: Sendable {
     var bits: [UInt64]
     /// Each numeric summary's value by position; NaN when the version has none.
     var numbers: [Double]
+    /// Review items per coded field; `nil` when none (the usual version: nothing is allocated).
+    var codingReview: [String: Int]?
 
     /// Reads what the layout's plan tallies from one coded submission (the rules of
     /// `Contribution.init(of:plan:region:)`).
@@ -69,6 +71,7 @@ struct IndexedContribution: Sendable {
         self.day = coded.submission.submittedDay
         self.bits = bits
         self.numbers = numbers
+        self.codingReview = coded.coding.review.countsByField
     }
 
     /// Indexes `contribution`, or `nil` when `layout` does not express it exactly (see the type).
@@ -100,6 +103,7 @@ struct IndexedContribution: Sendable {
         self.day = contribution.day
         self.bits = bits
         self.numbers = numbers
+        self.codingReview = contribution.codingReview
     }
 
     /// The contribution this indexes.
@@ -120,7 +124,8 @@ struct IndexedContribution: Sendable {
             day: day,
             fields: fields,
             numbers: numbers,
-            freeTextAnswered: freeText
+            freeTextAnswered: freeText,
+            codingReview: codingReview
         )
     }
 

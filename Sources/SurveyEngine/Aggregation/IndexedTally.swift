@@ -27,6 +27,8 @@ struct IndexedTally: Sendable {
     private var formVersions = CountTable()
     /// Counted head versions per codebook version.
     private var codebookVersions = CountTable()
+    /// Review items per coded field.
+    private var codingReview: [String: Int] = [:]
     /// The contributions counted the String-keyed way; its paradata stay empty.
     private var overflow: PartialTally
     /// The crosstab plans `overflow` is counted with.
@@ -76,6 +78,7 @@ struct IndexedTally: Sendable {
         regions[contribution.regionNumber] += sign
         formVersions.add(sign, to: contribution.formVersion)
         codebookVersions.add(sign, to: contribution.codebookVersion)
+        if let review = contribution.codingReview { codingReview.addCounts(review, sign: sign) }
     }
 
     /// The counts as `PartialTally` members (no partitions, empty paradata).
@@ -110,6 +113,7 @@ struct IndexedTally: Sendable {
         for (r, count) in regions.enumerated() where count != 0 { partial.respondedByRegion.add(count, to: layout.regionNames[r]) }
         formVersions.write(into: &partial.formVersions)
         codebookVersions.write(into: &partial.codebookVersions)
+        partial.addCodingReview(codingReview)
         return partial
     }
 

@@ -216,7 +216,14 @@ public final class Coder: Sendable {
             let code = field.labelNames[Int(finding.label)]
             guard !candidates.contains(where: { $0.code == code }) else { return false }
             candidates.append(
-                ReviewItem.Candidate(code: code, rule: field.ruleIDs[Int(finding.rule)], matched: text(finding), status: status, why: why)
+                ReviewItem.Candidate(
+                    code: code,
+                    rule: field.ruleIDs[Int(finding.rule)],
+                    matched: text(finding),
+                    status: status,
+                    why: why,
+                    confidence: field.ruleConfidence[Int(finding.rule)]
+                )
             )
             return true
         }

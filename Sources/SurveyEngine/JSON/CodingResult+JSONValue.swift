@@ -5,8 +5,11 @@
 /// {"codebook_version": "…",
 ///  "fields": {"whole_system_model": {"answered": true, "codes": ["signs_of_safety"],
 ///             "evidence": [{"code": "signs_of_safety", "rule": "…", "source": "…", "start": 0, "end": 3, "matched": "SoS"}]}},
-///  "numbers": {"duration_weeks": {"value": 12, "evidence": {…}}}}
+///  "numbers": {"duration_weeks": {"value": 12, "evidence": {…}}},
+///  "review": [{"field": "…", "source": "…", "text": "…", "reason": "no_code", "candidates": []}]}
 /// ```
+///
+/// `review` (see ``ReviewItem``) is written only when the coder raised items.
 extension CodingResult {
     /// The result as a JSON document (see the type's extension doc for the shape).
     public var jsonValue: JSONValue {
@@ -22,7 +25,9 @@ extension CodingResult {
         for (name, number) in self.numbers {
             numbers[name] = .object(["value": .number(number.value), "evidence": number.evidence.jsonValue])
         }
-        return .object(["codebook_version": .string(codebookVersion), "fields": .object(fields), "numbers": .object(numbers)])
+        var members: JSONObject = ["codebook_version": .string(codebookVersion), "fields": .object(fields), "numbers": .object(numbers)]
+        if !review.isEmpty { members["review"] = .array(review.map(\.jsonValue)) }
+        return .object(members)
     }
 
     /// Reads the JSON form back.
@@ -51,7 +56,9 @@ extension CodingResult {
             }
             numbers[name] = CodedNumber(value: v, evidence: e == .null && !evidenceRequired ? .unread : try Evidence(jsonValue: e))
         }
-        self.init(codebookVersion: version, fields: fields, numbers: numbers)
+        var review: [ReviewItem] = []
+        for item in value["review"]?.arrayValue ?? [] { review.append(try ReviewItem(jsonValue: item)) }
+        self.init(codebookVersion: version, fields: fields, numbers: numbers, review: review)
     }
 }
 

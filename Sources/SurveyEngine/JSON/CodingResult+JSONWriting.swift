@@ -31,6 +31,15 @@ extension CodingResult {
             JSONWriter.writeNumber(number.value, into: &output)
             output.append(UInt8(ascii: "}"))
         }
+        if !review.isEmpty {
+            output.append(contentsOf: #","review":["#.utf8)
+            let writer = JSONWriter()
+            for (k, item) in review.enumerated() {
+                if k > 0 { output.append(UInt8(ascii: ",")) }
+                writer.write(item.jsonValue, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        }
         output.append(UInt8(ascii: "}"))
     }
 }

@@ -212,3 +212,13 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONWriter {
+    /// The JSON text of an object whose members come in the given order (for lines people read,
+    /// where a documented order beats byte order); member values are written as ``string(_:)`` writes them.
+    /// - Parameter members: names and values, in the order written; names should not repeat.
+    /// - Returns: `{"a":…,"b":…}`, without a newline.
+    public func string(inOrder members: [(String, JSONValue)]) -> String {
+        "{" + members.map { string(.string($0.0)) + ":" + string($0.1) }.joined(separator: ",") + "}"
+    }
+}

@@ -17,7 +17,7 @@ public struct OfflineTally: Sendable {
     public private(set) var aggregator: Aggregator
     /// Messages processed so far.
     public private(set) var processed = 0
-    /// The review queue the counted versions leave: what `tally-code` would keep on the compacted
+    /// The review queue the counted versions leave: what `tally-aggregate` keeps on the compacted
     /// `survey.coding-review` topic for the same stream.
     public private(set) var review = ReviewQueue()
 
@@ -57,12 +57,11 @@ public struct OfflineTally: Sendable {
     /// The tally document of everything processed.
     ///
     /// Builds the document from a snapshot of the aggregator, so later calls to `process(_:)` do not
-    /// change it, and fills its coding-review counts per field from the review queue.
+    /// change it; its coding-review counts per field are the aggregator's (the counted versions'
+    /// items, the same as `review.countsByField`).
     /// - Parameter options: How the document is rendered. Default: `TallyDocument.Options()`.
     /// - Returns: The tally document as `tally offline` writes it.
     public func document(options: TallyDocument.Options = TallyDocument.Options()) -> TallyDocument {
-        var document = TallyDocument(merged: aggregator.snapshot(), plan: survey.plan, frame: survey.frame, options: options)
-        document.codingReview = review.countsByField
-        return document
+        TallyDocument(merged: aggregator.snapshot(), plan: survey.plan, frame: survey.frame, options: options)
     }
 }

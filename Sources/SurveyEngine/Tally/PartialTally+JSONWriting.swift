@@ -14,6 +14,10 @@ extension PartialTally {
         }
         output.append(contentsOf: #""codebook_versions":"#.utf8)
         JSONWriter.writeCounts(codebookVersions, into: &output)
+        if let codingReview {
+            output.append(contentsOf: #","coding_review":"#.utf8)
+            JSONWriter.writeCounts(codingReview, into: &output)
+        }
         output.append(contentsOf: #","counted":"#.utf8)
         JSONWriter.writeInteger(Int64(counted), into: &output)
         output.append(contentsOf: #","crosstabs":"#.utf8)

@@ -50,6 +50,9 @@ public struct PartialTally: Sendable, Hashable, Codable {
     public var formVersions: [String: Int] = [:]
     /// Counted head versions per codebook version.
     public var codebookVersions: [String: Int] = [:]
+    /// Coding review items of the counted head versions per coded field (`paradata.coding_review`);
+    /// `nil` when there are none (and in partials written before the member existed).
+    public var codingReview: [String: Int]?
 
     /// An empty tally of `partitions` (partition → sequence number).
     ///
@@ -95,6 +98,16 @@ public struct PartialTally: Sendable, Hashable, Codable {
         respondedByRegion.add(sign, to: contribution.region)
         formVersions.add(sign, to: contribution.formVersion)
         codebookVersions.add(sign, to: contribution.codebookVersion)
+        if let review = contribution.codingReview { addCodingReview(review, sign: sign) }
+    }
+
+    /// Adds (`sign` = 1) or retracts (`sign` = -1) review items per field, leaving `codingReview`
+    /// `nil` when no count is left.
+    mutating func addCodingReview(_ counts: [String: Int], sign: Int = 1) {
+        guard !counts.isEmpty else { return }
+        var review = codingReview ?? [:]
+        review.addCounts(counts, sign: sign)
+        codingReview = review.isEmpty ? nil : review
     }
 
     /// Adds one field value to `counts`; true when they are left empty.
@@ -166,6 +179,7 @@ public struct PartialTally: Sendable, Hashable, Codable {
         merged.paradata.add(other.paradata)
         merged.formVersions.addCounts(other.formVersions)
         merged.codebookVersions.addCounts(other.codebookVersions)
+        merged.addCodingReview(other.codingReview ?? [:])
         return merged
     }
 
@@ -213,5 +227,6 @@ public struct PartialTally: Sendable, Hashable, Codable {
         case respondedByRegion = "responded_by_region"
         case formVersions = "form_versions"
         case codebookVersions = "codebook_versions"
+        case codingReview = "coding_review"
     }
 }

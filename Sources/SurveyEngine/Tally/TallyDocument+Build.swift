@@ -100,7 +100,8 @@ extension TallyDocument {
             codebookVersion: codebookVersions.count == 1 ? codebookVersions[0] : nil,
             codebookVersions: codebookVersions,
             partitions: tally.partitions,
-            suppressBelow: options.suppressBelow
+            suppressBelow: options.suppressBelow,
+            codingReview: tally.codingReview ?? [:]
         )
     }
 }

@@ -174,7 +174,7 @@ public struct TallyDocument: Sendable, Hashable {
     public var partitions: [Int: UInt64]
     /// The suppression threshold applied, if any.
     public var suppressBelow: Int?
-    /// Review items waiting per coded field (`paradata.coding_review`), when the producer of the
-    /// document knows the review queue (`tally offline`); `nil` leaves the member out.
+    /// Review items waiting per coded field (`paradata.coding_review`): the items of the counted
+    /// head versions, as the partials count them; `nil` leaves the member out.
     public var codingReview: [String: Int]? = nil
 }

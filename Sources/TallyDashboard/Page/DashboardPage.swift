@@ -343,7 +343,8 @@ enum DashboardPage {
             var cr = clear($("coding-review")), review = pd.coding_review;
             if (review) {
               cr.appendChild(el("h3", "Coding review queue"));
-              var items = review.items_per_field || {};
+              // paradata.coding_review is {field: items waiting} (ARCHITECTURE.md).
+              var items = review.items_per_field || review;
               cr.appendChild(bars("Items awaiting review per field", Object.keys(items).map(function (k) {
                 return { key: "review:" + k, label: k, pct: null, value: String(items[k]), cells: [k, items[k]] };
               }), ["Field", "Items"]));

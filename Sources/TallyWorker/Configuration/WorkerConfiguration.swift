@@ -20,6 +20,8 @@ public struct WorkerConfiguration: Sendable {
         public var tallies = "survey.tallies"
         /// Default: `survey.aggregate-changelog` (compacted).
         public var changelog = "survey.aggregate-changelog"
+        /// Default: `survey.coding-review` (compacted): the texts the coder could not settle.
+        public var codingReview = "survey.coding-review"
         /// Partitions for topics this worker creates when they are missing. Default: 6.
         public var partitions = 6
 

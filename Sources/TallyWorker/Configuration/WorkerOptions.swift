@@ -35,6 +35,8 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     public var topicTallies: String?
     @Option(name: .customLong("topic-changelog"), help: "Env: TALLY_TOPIC_CHANGELOG. Default: survey.aggregate-changelog.")
     public var topicChangelog: String?
+    @Option(name: .customLong("topic-coding-review"), help: "Env: TALLY_TOPIC_CODING_REVIEW. Default: survey.coding-review.")
+    public var topicCodingReview: String?
     @Option(help: "Partitions for topics created at start when missing. Env: TALLY_PARTITIONS. Default: 6.")
     public var partitions: Int?
 
@@ -77,7 +79,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     public static let environmentVariables = [
         "TALLY_BROKERS", "TALLY_SCHEMAS", "TALLY_GROUP", "TALLY_INSTANCE_ID", "TALLY_HTTP_PORT", "TALLY_HTTP_HOST",
         "TALLY_TOPIC_SUBMISSIONS", "TALLY_TOPIC_VALID", "TALLY_TOPIC_CODED", "TALLY_TOPIC_REJECTED", "TALLY_TOPIC_TALLIES",
-        "TALLY_TOPIC_CHANGELOG", "TALLY_PARTITIONS", "TALLY_KAFKA_PROPERTIES", "TALLY_LOG_FORMAT", "TALLY_LOG_LEVEL",
+        "TALLY_TOPIC_CHANGELOG", "TALLY_TOPIC_CODING_REVIEW", "TALLY_PARTITIONS", "TALLY_KAFKA_PROPERTIES", "TALLY_LOG_FORMAT", "TALLY_LOG_LEVEL",
         "TALLY_MAX_BATCH", "TALLY_MAX_BATCH_WAIT_MS", "TALLY_SHUTDOWN_TIMEOUT",
     ]
 
@@ -108,6 +110,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         if let v = pick(topicRejected, "TALLY_TOPIC_REJECTED") { c.topics.rejected = v }
         if let v = pick(topicTallies, "TALLY_TOPIC_TALLIES") { c.topics.tallies = v }
         if let v = pick(topicChangelog, "TALLY_TOPIC_CHANGELOG") { c.topics.changelog = v }
+        if let v = pick(topicCodingReview, "TALLY_TOPIC_CODING_REVIEW") { c.topics.codingReview = v }
         if let v = try pickInt(partitions, "TALLY_PARTITIONS", "--partitions") {
             guard v > 0 else { throw ValidationError("partitions must be at least 1, not \(v)") }
             c.topics.partitions = v

@@ -2,12 +2,13 @@ import FieldTallyKafka
 import Logging
 
 /// Creates the pipeline's topics when they are missing (idempotent): the submission, valid,
-/// coded and dead-letter topics, and the compacted tallies and changelog topics.
+/// coded and dead-letter topics, and the compacted tallies, changelog and coding-review topics.
 public enum TopicProvisioner {
     /// The topics of ARCHITECTURE.md's pipeline with `configuration`'s names and partition count, each
     /// taking records up to the configuration's `maxRecordBytes` (`max.message.bytes`).
     /// - Parameter configuration: supplies the topic names, the partition count and the record size.
-    /// - Returns: six specifications: four delete-policy topics, then the compacted tallies and changelog.
+    /// - Returns: seven specifications: four delete-policy topics, then the compacted tallies, changelog and
+    ///   coding review.
     public static func pipelineTopics(_ configuration: WorkerConfiguration) -> [KafkaTopicSpec] {
         let t = configuration.topics
         let sized = ["max.message.bytes": String(configuration.maxRecordBytes)]
@@ -19,6 +20,7 @@ public enum TopicProvisioner {
             KafkaTopicSpec(name: t.rejected, partitions: t.partitions, config: sized),
             KafkaTopicSpec(name: t.tallies, partitions: t.partitions, config: compact),
             KafkaTopicSpec(name: t.changelog, partitions: t.partitions, config: compact),
+            KafkaTopicSpec(name: t.codingReview, partitions: t.partitions, config: compact),
         ]
     }
 

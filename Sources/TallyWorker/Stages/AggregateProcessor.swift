@@ -10,6 +10,13 @@ import Synchronization
 /// stored, dead-letters duplicates, stale edits and conflicts, and publishes a debounced partial
 /// tally per partition to `survey.tallies` (key `<form_id>/<partition>`).
 ///
+/// It also keeps the compacted `survey.coding-review` topic: when a version becomes a
+/// respondent's head, each of its coded fields gets a record (key `respondent_id|field`) with the
+/// texts `tally-code` could not settle (the coded record's `coding.review`), or a tombstone when
+/// the field has none, so the topic holds the review items of head versions only: a rejected
+/// duplicate or stale edit leaves no item, and an edit or a replay with a newer codebook removes
+/// what it settles.
+///
 /// Exactly-once tallies under at-least-once delivery: each message changes exactly one changelog
 /// record, which remembers the message's source position; a message delivered again (after any
 /// worker's crash) is recognised and changes nothing. State is restored from the changelog
@@ -142,12 +149,14 @@ public final class AggregateProcessor: RecordProcessor {
     /// publishable only once the whole batch is acknowledged (through `onDelivered`).
     /// - Parameter records: records of the coded and dead-letter topics, in consumption order. Every
     ///   partition they come from must have been prepared.
-    /// - Returns: two phases, dead letters (duplicates, stale edits, conflicts, invalid records) and then
-    ///   changelog writes, so a state change is never durable before its dead letter.
+    /// - Returns: two phases, dead letters (duplicates, stale edits, conflicts, invalid records) with the
+    ///   coding-review records of new head versions, and then changelog writes, so a state change is
+    ///   never durable before its dead letter or review records.
     /// - Throws: `WorkerError` when a record's partition was not prepared; bad input never throws.
     public func process(_ records: [KafkaRecord]) async throws -> BatchOutput {
         let topics = configuration.topics
         var letters: [KafkaProducerRecord] = []
+        var review: [KafkaProducerRecord] = []
         var changelog: [KafkaProducerRecord] = []
         var reasons: [String: Int] = [:]
         var snapshots: [Int: PartialTally] = [:]
@@ -164,7 +173,7 @@ public final class AggregateProcessor: RecordProcessor {
                 }
                 if case .deadLetter(let letter) = intake {
                     countUpstream(letter, of: record, in: &state.aggregator)
-                } else if let letter = apply(intake, of: record, to: &state.aggregator) {
+                } else if let letter = apply(intake, of: record, to: &state.aggregator, review: &review) {
                     letters.append(letter.record)
                     reasons[letter.reason, default: 0] += 1
                 }
@@ -185,11 +194,12 @@ public final class AggregateProcessor: RecordProcessor {
                 snapshots[p] = held[p]!.aggregator.snapshot()
             }
         }
-        // Dead letters first: a message whose state change is durable must already have its dead letter.
+        // Dead letters and review records first: a message whose state change is durable must already
+        // have them (a message delivered again after a crash is recognised and makes neither again).
         return BatchOutput(
-            phases: [letters, changelog],
+            phases: [letters + review, changelog],
             rejectedByReason: reasons,
-            outputCount: changelog.count,
+            outputCount: changelog.count + review.count,
             onDelivered: { [self, snapshots] in markDurable(snapshots) }
         )
     }
@@ -234,7 +244,7 @@ public final class AggregateProcessor: RecordProcessor {
         case notCoded(SurveyDefinitionError)
         /// A coded record whose submission no longer validates, with the submission's bytes.
         case invalid(KafkaTopicPartitionOffset, InputPosition, Rejection, submission: [UInt8])
-        case prepared(KafkaTopicPartitionOffset, InputPosition, PreparedSubmission)
+        case prepared(KafkaTopicPartitionOffset, InputPosition, PreparedSubmission, CodingResult)
         /// A record of the dead-letter topic, `nil` when it is not a dead letter.
         case deadLetter(DeadLetter?)
     }
@@ -257,7 +267,8 @@ public final class AggregateProcessor: RecordProcessor {
         case .rejected(let rejection):
             return .invalid(decoded.source, position, rejection, submission: submissionBytes(of: decoded, in: bytes))
         case .valid(let submission):
-            return .prepared(decoded.source, position, preparer.prepare(CodedSubmission(submission: submission, coding: decoded.coding)))
+            let coded = CodedSubmission(submission: submission, coding: decoded.coding)
+            return .prepared(decoded.source, position, preparer.prepare(coded), decoded.coding)
         }
     }
 
@@ -266,8 +277,14 @@ public final class AggregateProcessor: RecordProcessor {
         decoded.originalSubmissionBytes(in: bytes, parser: validator.parser) ?? writer.bytes(decoded.submission)
     }
 
-    /// Applies one coded record's intake; returns the dead letter to write, if any.
-    private func apply(_ intake: Intake, of record: KafkaRecord, to aggregator: inout Aggregator) -> (record: KafkaProducerRecord, reason: String)? {
+    /// Applies one coded record's intake; returns the dead letter to write, if any, and appends the
+    /// coding-review records of a version that became the head to `review`.
+    private func apply(
+        _ intake: Intake,
+        of record: KafkaRecord,
+        to aggregator: inout Aggregator,
+        review: inout [KafkaProducerRecord]
+    ) -> (record: KafkaProducerRecord, reason: String)? {
         switch intake {
         case .notCoded(let error):
             // Not a coded record (someone else wrote to the topic): counted as invalid and dead-lettered.
@@ -283,8 +300,12 @@ public final class AggregateProcessor: RecordProcessor {
             let outcome = aggregator.recordUpstreamRejection(rejection, at: position)
             guard case .rejected = outcome else { return nil }
             return (deadLetters.record(for: rejection, input: record, source: source, value: submission), rejection.reason.rawValue)
-        case .prepared(let source, let position, let prepared):
+        case .prepared(let source, let position, let prepared, let coding):
+            let (respondentID, instanceID) = (prepared.respondentId, prepared.instanceId)
             let outcome = aggregator.apply(prepared, at: position)
+            if outcome.isAccepted {
+                review += reviewRecords(respondentID: respondentID, instanceID: instanceID, source: source, coding: coding)
+            }
             guard case .rejected(let rejection, let detail) = outcome else { return nil }
             // Rare (duplicates, stale edits, conflicts): the record is decoded again for the original bytes.
             let bytes = record.value ?? []
@@ -295,6 +316,32 @@ public final class AggregateProcessor: RecordProcessor {
             )
         case .deadLetter:
             return nil
+        }
+    }
+
+    /// The coding-review records of a version that became its respondent's head: per coded field of
+    /// its coding (every field the codebook declares), the field's items, or a tombstone when none.
+    private func reviewRecords(
+        respondentID: String,
+        instanceID: String,
+        source: KafkaTopicPartitionOffset,
+        coding: CodingResult
+    ) -> [KafkaProducerRecord] {
+        var byField: [String: [ReviewItem]] = [:]
+        for item in coding.review { byField[item.field, default: []].append(item) }
+        return coding.fields.keys.sorted().map { field in
+            let key = Array(CodingReviewRecord.key(respondentID: respondentID, field: field).utf8)
+            let value = byField[field].map { items in
+                CodingReviewRecord(
+                    respondentID: respondentID,
+                    field: field,
+                    instanceID: instanceID,
+                    codebookVersion: coding.codebookVersion,
+                    position: source.text,
+                    items: items
+                ).encoded()
+            }
+            return KafkaProducerRecord(topic: configuration.topics.codingReview, key: key, value: value)
         }
     }
 

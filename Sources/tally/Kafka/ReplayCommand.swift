@@ -15,7 +15,9 @@ struct ReplayCommand: AsyncParsableCommand {
             After a codebook change: reads survey.valid from its beginning with a new group, codes into \
             survey.coded.<suffix>, aggregates into survey.tallies.<suffix> (with its own changelog), copies the \
             validator's dead letters so the paradata stay complete, waits until every message is counted, and \
-            prints the new tallies. The live pipeline is not touched; point readers at the new topics to switch.
+            prints the new tallies. The live pipeline is not touched, except the coding review queue: the replay \
+            writes every head's review records to the live survey.coding-review, so the texts the current codebook \
+            settles leave it (tally review). Point readers at the new topics to switch.
             """
     )
 
@@ -46,6 +48,7 @@ struct ReplayCommand: AsyncParsableCommand {
         code.topics.rejected = "\(live.topics.rejected).\(tag)"
         code.topics.tallies = "\(live.topics.tallies).\(tag)"
         code.topics.changelog = "\(live.topics.changelog).\(tag)"
+        // topics.codingReview stays the live queue: settled texts leave it, the others get the new codebook's items.
         var aggregate = code
         aggregate.workerName = "tally-aggregate-\(tag)"
         aggregate.group = aggregate.workerName

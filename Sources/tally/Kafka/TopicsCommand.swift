@@ -13,7 +13,7 @@ struct TopicsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create every pipeline topic that does not exist yet (idempotent).",
             discussion:
-                "survey.submissions, survey.valid, survey.coded, survey.rejected, and the compacted survey.tallies and survey.aggregate-changelog, each with --partitions partitions."
+                "survey.submissions, survey.valid, survey.coded, survey.rejected, and the compacted survey.tallies, survey.aggregate-changelog and survey.coding-review, each with --partitions partitions."
         )
 
         @OptionGroup var options: WorkerOptions

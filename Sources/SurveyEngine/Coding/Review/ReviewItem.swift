@@ -2,8 +2,9 @@
 ///
 /// A text goes to review when it is answered but received no code in its field, when a code
 /// came only from low-confidence rules, or when a code was cancelled by a negation or scope cue
-/// ("previously", "we considered … but chose"). `tally-code` publishes these to the compacted
-/// `survey.coding-review` topic; a newer codebook that settles a text removes it from the queue.
+/// ("previously", "we considered … but chose"). `tally-code` writes them into the coded record and
+/// `tally-aggregate` publishes a head version's items to the compacted `survey.coding-review`
+/// topic; a newer version or codebook that settles a text removes it from the queue.
 public struct ReviewItem: Sendable, Hashable, Codable {
     /// Why the text is in review.
     public enum Reason: String, Sendable, Hashable, Codable, CaseIterable {
@@ -28,6 +29,8 @@ public struct ReviewItem: Sendable, Hashable, Codable {
         public var status: String
         /// Why, in words: "confidence 0.5 below 0.8", "cancelled by neg.previously (past)".
         public var why: String
+        /// The confidence of the rule that matched (0 < c ≤ 1).
+        public var confidence: Double
 
         /// Creates a candidate.
         /// - Parameters:
@@ -36,12 +39,14 @@ public struct ReviewItem: Sendable, Hashable, Codable {
         ///   - matched: The words of the text the rule matched, as written.
         ///   - status: `coded`, `suggested` or `cancelled`; not checked here.
         ///   - why: The doubt in words, e.g. "confidence 0.5 is below 0.8" or "cancelled by neg.previously (past)".
-        public init(code: String, rule: String, matched: String, status: String, why: String) {
+        ///   - confidence: The matching rule's confidence, above 0 and at most 1. Default: 1.
+        public init(code: String, rule: String, matched: String, status: String, why: String, confidence: Double = 1) {
             self.code = code
             self.rule = rule
             self.matched = matched
             self.status = status
             self.why = why
+            self.confidence = confidence
         }
     }
 

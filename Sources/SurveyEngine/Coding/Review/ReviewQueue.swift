@@ -1,9 +1,11 @@
 /// The review queue's current state: the latest review items of every respondent's head version,
-/// keyed as the compacted `survey.coding-review` topic keys them, so a newer version (or a newer
-/// codebook) replaces what an older one raised and settled texts leave the queue.
+/// one per text (`respondent_id|field|source`), so a newer version (or a newer codebook) replaces
+/// what an older one raised and settled texts leave the queue: what `tally offline --review`
+/// lists, and the items the compacted `survey.coding-review` topic holds (there grouped by
+/// respondent and field, one record per `respondent_id|field`).
 public struct ReviewQueue: Sendable {
     /// One change to the queue: a key and its new item, or `nil` when the key leaves the queue
-    /// (a tombstone on the compacted topic).
+    /// (a settled text).
     public struct Change: Sendable, Hashable {
         /// `respondent_id|field|source`.
         public var key: String
