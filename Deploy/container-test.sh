@@ -277,7 +277,7 @@ check_until() {
   local deadline=$(( $(date +%s) + seconds )) differences=""
   while :; do
     if "$@" >"$LOGS/actual.json" 2>>"$LOGS/check.log"; then
-      differences="$(python3 Deploy/tally-compare.py "$EXPECTED" "$LOGS/actual.json")" && { log "$what equals expected.json"; return 0; }
+      differences="$(python3 Deploy/compare-tallies.py expected "$EXPECTED" "$LOGS/actual.json")" && { log "$what equals expected.json"; return 0; }
     else
       differences="(no document: see $LOGS/check.log)"
     fi

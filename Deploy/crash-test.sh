@@ -113,68 +113,7 @@ start_worker() { # start_worker NAME RUN_DIR
   WORKER_PID[$w]=$!
 }
 
-# The comparison of tallies and dead letters, in Python (standard library only).
-cat >"$WORK/compare.py" <<'PY'
-import collections, json, sys
-
-def differences(expected, actual, path=""):
-    out = []
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        for key in sorted(set(expected) | set(actual)):
-            sub = f"{path}.{key}" if path else key
-            if sub in ("as_of", "partitions"):
-                continue
-            if key not in actual:
-                out.append(f"{sub}: missing (expected {json.dumps(expected[key])[:80]})")
-            elif key not in expected:
-                out.append(f"{sub}: unexpected ({json.dumps(actual[key])[:80]})")
-            else:
-                out += differences(expected[key], actual[key], sub)
-    elif isinstance(expected, list) and isinstance(actual, list):
-        if len(expected) != len(actual):
-            out.append(f"{path}: {len(actual)} elements, expected {len(expected)}")
-        for i, (e, a) in enumerate(zip(expected, actual)):
-            out += differences(e, a, f"{path}[{i}]")
-    elif expected != actual or type(expected) != type(actual):
-        out.append(f"{path}: expected {json.dumps(expected)}, got {json.dumps(actual)}")
-    return out
-
-def identity(reason, key, respondent, instance, problems):
-    return (reason, key or "", respondent or "", instance or "",
-            tuple(sorted((p.get("pointer", ""), p.get("code", "")) for p in problems or [])))
-
-mode = sys.argv[1]
-if mode == "tallies":
-    expected = json.load(open(sys.argv[2]))
-    actual = json.load(open(sys.argv[3]))
-    found = differences(expected, actual)
-else:
-    expected = collections.Counter()
-    for line in open(sys.argv[2]):
-        if line.strip():
-            r = json.loads(line)
-            expected[identity(r["reason"], r.get("key"), r.get("respondent_id"), r.get("instance_id"), r.get("problems"))] += 1
-    actual = collections.Counter()
-    sources = collections.Counter()
-    for line in open(sys.argv[3]):
-        if line.strip():
-            d = json.loads(line)
-            actual[identity(d["reason"], d.get("key"), d.get("respondent_id"), d.get("instance_id"), d.get("problems"))] += 1
-            s = d["source"]
-            sources[f'{s["topic"]}/{s["partition"]}/{s["offset"]}'] += 1
-    found = []
-    for ident in sorted(set(expected) | set(actual)):
-        if expected[ident] != actual[ident]:
-            found.append(f"dead letters {ident[:4]}: expected {expected[ident]}, got {actual[ident]}")
-    for source, n in sorted(sources.items()):
-        if n > 1:
-            found.append(f"dead letters: source {source} rejected {n} times (by different workers)")
-    if found:
-        found.insert(0, f"# {sum(actual.values())} dead letters, {sum(expected.values())} offline rejections")
-for line in found:
-    print(line)
-sys.exit(1 if found else 0)
-PY
+COMPARE="$FIELDTALLY_ROOT/Deploy/compare-tallies.py"
 
 declare -a SUMMARY=()
 FAILED=0
@@ -259,13 +198,13 @@ for run in $(seq 1 "$RUNS"); do
   sleep 2
   for attempt in 1 2; do
     "$BIN/tally" tallies --format json >"$DIR/actual-$attempt.json" 2>>"$DIR/tallies.log"
-    if ! python3 "$WORK/compare.py" tallies "$DIR/expected.json" "$DIR/actual-$attempt.json" >"$DIR/diff-$attempt.txt"; then
+    if ! python3 "$COMPARE" tallies "$DIR/expected.json" "$DIR/actual-$attempt.json" >"$DIR/diff-$attempt.txt"; then
       RESULT=FAIL; REASONS+=("tallies (read $attempt) differ: $(wc -l <"$DIR/diff-$attempt.txt") paths")
     fi
     [ "$attempt" = 1 ] && sleep 3
   done
   "$BIN/tally" rejected --format json >"$DIR/dead-letters.jsonl" 2>>"$DIR/tallies.log"
-  if ! python3 "$WORK/compare.py" dead-letters "$DIR/expected-rejected.jsonl" "$DIR/dead-letters.jsonl" >"$DIR/diff-dead-letters.txt"; then
+  if ! python3 "$COMPARE" dead-letters "$DIR/expected-rejected.jsonl" "$DIR/dead-letters.jsonl" >"$DIR/diff-dead-letters.txt"; then
     RESULT=FAIL; REASONS+=("dead letters differ")
   fi
 

@@ -1,4 +1,3 @@
-import FieldTallyTestKit
 import Foundation
 import SurveyEngine
 
@@ -8,14 +7,15 @@ import SurveyEngine
 /// conflicts), texts over the 20,000-character cap, a message over the 1 MiB cap and
 /// 10,000-level nesting.
 ///
-/// Every fuzzed message is one the survey rejects: `mixed(with:)` replaces any mutation that
+/// For ``mixed()``, every fuzzed message is one the survey rejects: it replaces any mutation that
 /// happens to be accepted (say a flipped byte that only changes a free text of a respondent
 /// without a submission yet) until the offline tally of the whole mixed stream rejects them all.
 /// Each message is keyed as a survey platform keys it: by the respondent of a submission that
 /// passes validation, so one respondent's versions keep their order through the partitions.
-struct FuzzCorpus {
+/// ``fuzzed(_:)`` makes any number of them without that replacement, for `fieldtally-bench fuzz`.
+public struct FuzzCorpus {
     /// The kinds of fuzzed message.
-    enum Kind: String, CaseIterable, Comparable {
+    public enum Kind: String, CaseIterable, Comparable, Sendable {
         case randomBytes = "random bytes"
         case truncated = "truncation"
         case flippedBytes = "flipped bytes"
@@ -25,24 +25,32 @@ struct FuzzCorpus {
         case hugeText = "text over the 20,000-character cap"
         case overMessageCap = "message over 1 MiB"
         case deepNesting = "10,000-level nesting"
+        case invalidUTF8 = "invalid UTF-8 in a text"
 
-        static func < (a: Kind, b: Kind) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+        public static func < (a: Kind, b: Kind) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
     }
 
-    /// How many of each kind make the 10,000.
-    static let counts: [(Kind, Int)] = [
+    /// How many of each kind make the 10,000 of ``mixed()``.
+    public static let counts: [(Kind, Int)] = [
         (.randomBytes, 1_200), (.truncated, 1_500), (.flippedBytes, 2_000), (.wrongType, 1_500), (.unknownOption, 1_500),
         (.envelope, 2_239), (.hugeText, 50), (.overMessageCap, 1), (.deepNesting, 10),
     ]
 
+    /// The share of each kind in ``fuzzed(_:)``, per 10,000: ``counts`` with invalid UTF-8 taken from the envelope changes.
+    public static let shares: [(Kind, Int)] = [
+        (.randomBytes, 1_200), (.truncated, 1_500), (.flippedBytes, 2_000), (.wrongType, 1_500), (.unknownOption, 1_500),
+        (.envelope, 1_739), (.invalidUTF8, 500), (.hugeText, 50), (.overMessageCap, 1), (.deepNesting, 10),
+    ]
+
     /// One message of the mixed stream.
-    struct Entry {
+    public struct Entry: Sendable {
         /// `nil` for a line of the sample.
-        var kind: Kind?
-        var message: KeyedMessage
+        public var kind: Kind?
+        /// The message, keyed as a survey platform keys it.
+        public var message: KeyedMessage
         /// The index of the sample line this entry goes just before (the line count: after the last);
         /// a mutation's slot is after its original's line.
-        var slot: Int
+        public var slot: Int
     }
 
     private var random: ReferenceRandom
@@ -52,7 +60,14 @@ struct FuzzCorpus {
     private let originals: [(index: Int, key: String, document: JSONValue)]
     private let writer = JSONWriter()
 
-    init(sample: SampleStream, survey: SurveyDefinition, seed: UInt64) throws {
+    /// A corpus drawing its mutations from `sample`'s accepted submissions.
+    ///
+    /// - Parameters:
+    ///   - sample: The sample stream and its expected outcomes.
+    ///   - survey: The survey the sample belongs to (keys fuzzed messages that pass its validation).
+    ///   - seed: The seed of every random choice: the same seed makes the same messages.
+    /// - Throws: when a sample submission marked accepted is not JSON.
+    public init(sample: SampleStream, survey: SurveyDefinition, seed: UInt64) throws {
         self.sample = sample
         self.survey = survey
         random = ReferenceRandom(seed: seed)
@@ -66,7 +81,7 @@ struct FuzzCorpus {
     /// The sample with every fuzzed message mixed in, and how many regenerations it took for the
     /// offline tally to reject every fuzzed message.
     /// - Throws: `PipelineError` when some fuzzed message is still accepted after 50 rounds.
-    mutating func mixed() throws -> (entries: [Entry], regenerated: Int) {
+    public mutating func mixed() throws -> (entries: [Entry], regenerated: Int) {
         var fuzz: [Entry] = []
         for (kind, count) in Self.counts {
             for _ in 0..<count { fuzz.append(make(kind)) }
@@ -87,6 +102,22 @@ struct FuzzCorpus {
             }
         }
         throw PipelineError("fuzzed messages were still accepted after 50 rounds of regeneration")
+    }
+
+    /// The sample with `count` fuzzed messages mixed in (kinds in the proportions of ``shares``), without
+    /// replacing the ones the survey happens to accept.
+    ///
+    /// - Parameter count: Fuzzed messages to make.
+    /// - Returns: Every entry in stream order: the sample's lines (``Entry/kind`` nil) and the fuzzed ones.
+    public mutating func fuzzed(_ count: Int) -> [Entry] {
+        let total = Self.shares.reduce(0) { $0 + $1.1 }
+        var fuzz: [Entry] = []
+        fuzz.reserveCapacity(count)
+        for (kind, share) in Self.shares {
+            for _ in 0..<(count * share / total) { fuzz.append(make(kind)) }
+        }
+        while fuzz.count < count { fuzz.append(make(.flippedBytes)) }
+        return assemble(fuzz).map(\.entry)
     }
 
     /// Sample lines in order, each fuzzed message before the sample line of its slot, keyed.
@@ -138,6 +169,7 @@ struct FuzzCorpus {
             case .wrongType: wrongType(original.document)
             case .unknownOption: unknownOption(original.document)
             case .hugeText: hugeText(original.document)
+            case .invalidUTF8: invalidUTF8(raw)
             default: envelopeChange(original.document, raw: raw)
             }
         return Entry(
@@ -161,6 +193,17 @@ struct FuzzCorpus {
             bytes[at] = replacement
         }
         return bytes
+    }
+
+    /// Bytes that are not UTF-8 (a lone continuation byte, a cut two-byte sequence, an overlong form, a surrogate)
+    /// just before one of the submission's quotes (so mostly at the end of a string), or at its end when it has none.
+    private mutating func invalidUTF8(_ raw: [UInt8]) -> [UInt8] {
+        let bad: [[UInt8]] = [[0x80], [0xC3], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xFF], [0xF4, 0x90, 0x80, 0x80]]
+        let insert = bad[Int.random(in: 0..<bad.count, using: &random)]
+        let quotes = raw.indices.filter { raw[$0] == UInt8(ascii: "\"") }
+        guard quotes.count >= 2 else { return raw + insert }
+        let at = quotes[Int.random(in: 1..<quotes.count, using: &random)]
+        return Array(raw[..<at]) + insert + Array(raw[at...])
     }
 
     /// One member or element anywhere in the document replaced by a value of another type.
