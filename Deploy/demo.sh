@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The FieldTally demo on one machine: an embedded Tansu broker, the three workers, the live
-# dashboard, and the 2018 LA survey's sample stream submitted at an "in field" pace while
-# `tally watch` shows the tallies grow; prints the final report and keeps the dashboard up
-# until Ctrl-C, which stops everything it started.
+# dashboard, the tally store (SQLite in the run folder), and the 2018 LA survey's sample stream
+# submitted at an "in field" pace while `tally watch` shows the tallies grow; prints the final
+# report and keeps the dashboard and the store up until Ctrl-C, which stops everything it started.
 #
 # Usage: Deploy/demo.sh [--pace MESSAGES_PER_SECOND] [--stream FILE] [--port PORT]
 #                       [--dashboard-port PORT] [--once]
@@ -10,9 +10,9 @@
 #   --stream          key<TAB>value or JSON-lines file (default Schemas/wwc-csc-2018/sample/stream.tsv)
 #   --port            broker port on 127.0.0.1 (default: a free port)
 #   --dashboard-port  the dashboard's port on 127.0.0.1 (default 8080, or a free port when taken)
-#   --once            for CI: after the final report, check it (the pipeline's tallies and the
-#                     dashboard's /api/tallies equal `tally offline` of the same stream), stop
-#                     everything and exit 0 (1 when the check fails)
+#   --once            for CI: after the final report, check it (the pipeline's tallies, the
+#                     dashboard's /api/tallies and the store's `tally export` equal `tally offline`
+#                     of the same stream), stop everything and exit 0 (1 when the check fails)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$FIELDTALLY_ROOT"
@@ -37,7 +37,7 @@ done
 
 bash Deploy/setup.sh
 echo "[demo] building (release)" >&2
-for product in tally tally-validate tally-code tally-aggregate tally-dashboard; do
+for product in tally tally-validate tally-code tally-aggregate tally-dashboard tally-store; do
   swift build -c release --product "$product" >&2
 done
 BIN="$(swift build -c release --show-bin-path)"
@@ -83,10 +83,10 @@ PIDS+=($!)
 for _ in $(seq 1 300); do curl -fsS "$DASHBOARD/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 echo "[demo] dashboard: $DASHBOARD/  (open it now and watch the figures arrive)" >&2
 
-# ── tally-store ─────────────────────────────────────────────────────────────────────────────
-# LEAD: start tally-store here (same TALLY_* environment), add its pid to PIDS, and check its
-# figures in the --once block below.
-# ────────────────────────────────────────────────────────────────────────────────────────────
+STORE="$RUN/tally-store.sqlite"
+"$BIN/tally-store" --database "$STORE" --http-port "$port" --http-host 127.0.0.1 >"$RUN/tally-store.log" 2>&1 &
+PIDS+=($!)
+echo "[demo] tally-store started: $STORE (export: $BIN/tally export --store $STORE --format csv)" >&2
 
 echo "[demo] submitting $(wc -l <"$STREAM") messages at $PACE/s" >&2
 "$BIN/tally" submit --pace "$PACE" "$STREAM" >&2 &
@@ -102,33 +102,46 @@ if [ "$ONCE" -eq 1 ]; then
   # tally of the same stream (as_of and partitions differ by nature and are not compared).
   "$BIN/tally" offline --format json "$STREAM" >"$RUN/offline.json"
   "$BIN/tally" tallies --format json >"$RUN/tallies.json"
+  # received_all FILE: the document in FILE counts every message of the stream.
+  received_all() {
+    python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["paradata"]["received"] >= int(sys.argv[2]) else 1)' \
+      "$1" "$(grep -c '' "$STREAM")" 2>/dev/null
+  }
   for _ in $(seq 1 50); do
-    curl -fsS "$DASHBOARD/api/tallies" >"$RUN/dashboard.json" 2>/dev/null &&
-      python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["paradata"]["received"] >= int(sys.argv[2]) else 1)' \
-        "$RUN/dashboard.json" "$(grep -c '' "$STREAM")" && break
+    curl -fsS "$DASHBOARD/api/tallies" >"$RUN/dashboard.json" 2>/dev/null && received_all "$RUN/dashboard.json" && break
     sleep 0.2
   done
-  python3 - "$RUN/offline.json" "$RUN/tallies.json" "$RUN/dashboard.json" <<'CHECK'
+  for _ in $(seq 1 100); do
+    "$BIN/tally" export --store "$STORE" --format json >"$RUN/store.json" 2>/dev/null && received_all "$RUN/store.json" && break
+    sleep 0.2
+  done
+  python3 - "$RUN/offline.json" "$RUN/tallies.json" "$RUN/dashboard.json" "$RUN/store.json" <<'CHECK'
 import json, sys
 def strip(d):
     return {k: v for k, v in d.items() if k not in ("as_of", "partitions")}
-offline, tallies, dashboard = (strip(json.load(open(p))) for p in sys.argv[1:4])
+def load(path):
+    try:
+        return strip(json.load(open(path)))
+    except (OSError, ValueError) as error:
+        return {"unreadable": str(error)}
+offline, tallies, dashboard, store = (load(p) for p in sys.argv[1:5])
 ok = True
-for name, doc in (("tally tallies", tallies), ("dashboard /api/tallies", dashboard)):
+for name, doc in (("tally tallies", tallies), ("dashboard /api/tallies", dashboard), ("store (tally export)", store)):
     if doc != offline:
         ok = False
         diff = [k for k in offline if offline.get(k) != doc.get(k)]
         print(f"[demo] check FAILED: {name} differs from tally offline in {diff}", file=sys.stderr)
 rate = offline["response_rate"]["overall"]
 if ok:
-    print(f"[demo] check passed: pipeline and dashboard equal tally offline "
+    print(f"[demo] check passed: pipeline, dashboard and store equal tally offline "
           f"({rate['responded']} of {rate['frame']}, {rate['percent']:.1f}%)", file=sys.stderr)
 sys.exit(0 if ok else 1)
 CHECK
   exit $?
 fi
 
-echo "[demo] the dashboard stays up at $DASHBOARD/ : Ctrl-C stops everything" >&2
+echo "[demo] the dashboard stays up at $DASHBOARD/ and the store keeps $STORE" >&2
+echo "[demo]   export it: $BIN/tally export --store $STORE --format csv   (Ctrl-C stops everything)" >&2
 sleep infinity &
 PIDS+=($!)
 wait $!
