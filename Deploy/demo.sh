@@ -98,8 +98,9 @@ echo
 "$BIN/tally" tallies --format text
 
 if [ "$ONCE" -eq 1 ]; then
-  # The pipeline's merged tallies and the dashboard's document must both equal the offline
-  # tally of the same stream (as_of and partitions differ by nature and are not compared).
+  # The pipeline's merged tallies, the dashboard's document and the store's export must each equal
+  # the offline tally of the same stream (Deploy/compare-tallies.py: as_of and partitions differ by
+  # nature and are not compared).
   "$BIN/tally" offline --format json "$STREAM" >"$RUN/offline.json"
   "$BIN/tally" tallies --format json >"$RUN/tallies.json"
   # received_all FILE: the document in FILE counts every message of the stream.
@@ -115,29 +116,21 @@ if [ "$ONCE" -eq 1 ]; then
     "$BIN/tally" export --store "$STORE" --format json >"$RUN/store.json" 2>/dev/null && received_all "$RUN/store.json" && break
     sleep 0.2
   done
-  python3 - "$RUN/offline.json" "$RUN/tallies.json" "$RUN/dashboard.json" "$RUN/store.json" <<'CHECK'
-import json, sys
-def strip(d):
-    return {k: v for k, v in d.items() if k not in ("as_of", "partitions")}
-def load(path):
-    try:
-        return strip(json.load(open(path)))
-    except (OSError, ValueError) as error:
-        return {"unreadable": str(error)}
-offline, tallies, dashboard, store = (load(p) for p in sys.argv[1:5])
-ok = True
-for name, doc in (("tally tallies", tallies), ("dashboard /api/tallies", dashboard), ("store (tally export)", store)):
-    if doc != offline:
-        ok = False
-        diff = [k for k in offline if offline.get(k) != doc.get(k)]
-        print(f"[demo] check FAILED: {name} differs from tally offline in {diff}", file=sys.stderr)
-rate = offline["response_rate"]["overall"]
-if ok:
-    print(f"[demo] check passed: pipeline, dashboard and store equal tally offline "
-          f"({rate['responded']} of {rate['frame']}, {rate['percent']:.1f}%)", file=sys.stderr)
-sys.exit(0 if ok else 1)
-CHECK
-  exit $?
+  ok=1
+  for doc in "tally tallies:tallies" "dashboard /api/tallies:dashboard" "store (tally export):store"; do
+    if ! python3 Deploy/compare-tallies.py tallies "$RUN/offline.json" "$RUN/${doc##*:}.json" >"$RUN/diff-${doc##*:}.txt"; then
+      ok=0
+      echo "[demo] check FAILED: ${doc%%:*} differs from tally offline ($RUN/diff-${doc##*:}.txt):" >&2
+      head -5 "$RUN/diff-${doc##*:}.txt" >&2
+    fi
+  done
+  [ "$ok" -eq 1 ] || exit 1
+  python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["response_rate"]["overall"]
+responded, frame, percent = r["responded"], r["frame"], r["percent"]
+print(f"[demo] check passed: pipeline, dashboard and store equal tally offline ({responded} of {frame}, {percent:.1f}%)", file=sys.stderr)' \
+    "$RUN/offline.json"
+  exit 0
 fi
 
 echo "[demo] the dashboard stays up at $DASHBOARD/ and the store keeps $STORE" >&2
