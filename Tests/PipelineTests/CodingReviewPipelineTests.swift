@@ -65,7 +65,10 @@ extension WorkerPipeline {
                 try #require(replayed.status == 0, "tally tallies failed: \(replayed.errors)")
                 let comparer = TallyComparer(ignoredExpectedKeys: ["as_of", "partitions"], allowedExtraKeys: ["as_of", "partitions"])
                 let differences = try comparer.differences(expectedJSON: offlineNew.output, actualJSON: replayed.output)
-                #expect(differences.isEmpty, "the replayed tallies differ from tally offline with the new codebook:\n\(differences.joined(separator: "\n"))")
+                #expect(
+                    differences.isEmpty,
+                    "the replayed tallies differ from tally offline with the new codebook:\n\(differences.joined(separator: "\n"))"
+                )
                 let newDocument = try ReferenceJSONValue.parse(replayed.output)
                 #expect(newDocument["codebook_version"]?.stringValue == changed.version)
                 let newCounts = try ReferenceJSONValue.parse(Data(try countsJSON(expected).utf8))

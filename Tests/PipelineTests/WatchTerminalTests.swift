@@ -20,7 +20,13 @@ extension WorkerPipeline {
             environment["TERM"] = "xterm-256color"
             environment.removeValue(forKey: "COLUMNS")
             environment.removeValue(forKey: "LINES")
-            return try PseudoTerminal(BuildProducts.executable(named: "tally"), ["watch"] + arguments, environment: environment, width: width, height: height)
+            return try PseudoTerminal(
+                BuildProducts.executable(named: "tally"),
+                ["watch"] + arguments,
+                environment: environment,
+                width: width,
+                height: height
+            )
         }
 
         @Test func aTerminalShowsTheHeadlineOnTopPagesWithKeysAndIsGivenBack() async throws {
@@ -59,7 +65,10 @@ extension WorkerPipeline {
                 narrow.type("q")
                 #expect(try await narrow.exitStatus() == 0)
                 #expect(narrow.text.hasSuffix(Self.leave))
-                #expect(narrow.localModes & tcflag_t(ICANON | ECHO | ISIG) == tcflag_t(ICANON | ECHO | ISIG), "the terminal's modes were not restored")
+                #expect(
+                    narrow.localModes & tcflag_t(ICANON | ECHO | ISIG) == tcflag_t(ICANON | ECHO | ISIG),
+                    "the terminal's modes were not restored"
+                )
 
                 // SIGTERM: the terminal is given back too.
                 let stopped = try watch(pipeline, [], width: 80, height: 24)
@@ -74,7 +83,9 @@ extension WorkerPipeline {
                 try #require(piped.status == 0, "tally watch (piped) failed: \(piped.errors)")
                 let text = try await pipeline.tally(["tallies", "--format", "text"])
                 let brokers = pipeline.configuration.brokers.joined(separator: ",")
-                #expect(piped.outputText == "FieldTally watch: 88 messages received, 60 respondents counted — \(brokers)\n\n" + text.outputText + "\n")
+                #expect(
+                    piped.outputText == "FieldTally watch: 88 messages received, 60 respondents counted — \(brokers)\n\n" + text.outputText + "\n"
+                )
                 #expect(!piped.outputText.contains("\u{1B}"), "piped output holds escape sequences")
 
                 // --fields: an unknown name is an error that lists the known ones; a known one picks.

@@ -16,7 +16,12 @@ import Testing
     }
 
     /// The sample's first valid submission, coded, with its review items replaced by `review`.
-    private static func coded(_ survey: SurveyDefinition, review: [ReviewItem], instance: String, replacing: String? = nil) throws
+    private static func coded(
+        _ survey: SurveyDefinition,
+        review: [ReviewItem],
+        instance: String,
+        replacing: String? = nil
+    ) throws
         -> CodedSubmission
     {
         let message = try #require(try SampleStream.load().messages.first)
@@ -47,7 +52,9 @@ import Testing
         #expect(restored.snapshot().codingReview == queue)
         let partial = run.aggregator.snapshot()
         #expect(try PartialTally(decoding: partial.encoded()) == partial)
-        #expect(try PartialTally.merge([partial, PartialTally(formId: partial.formId, partitions: [9: 1])], formId: partial.formId).codingReview == queue)
+        #expect(
+            try PartialTally.merge([partial, PartialTally(formId: partial.formId, partitions: [9: 1])], formId: partial.formId).codingReview == queue
+        )
     }
 
     @Test func onlyTheHeadVersionsItemsCountAndAnEditThatSettlesThemRetractsThem() throws {

@@ -80,7 +80,8 @@ import Testing
     }
 
     @Test func keysTurnPagesAndQuit() {
-        let bytes = Array("n p".utf8) + [0x1B] + Array("[6~".utf8) + [0x1B] + Array("[5~".utf8) + Array("xbq".utf8) + [0x1B] + Array("[A".utf8) + [0x03]
+        let bytes =
+            Array("n p".utf8) + [0x1B] + Array("[6~".utf8) + [0x1B] + Array("[5~".utf8) + Array("xbq".utf8) + [0x1B] + Array("[A".utf8) + [0x03]
         #expect(WatchKey.decode(bytes) == [.nextPage, .nextPage, .previousPage, .nextPage, .previousPage, .previousPage, .quit, .quit])
     }
 }

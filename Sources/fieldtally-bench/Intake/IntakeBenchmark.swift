@@ -106,10 +106,11 @@ struct IntakeBenchmark: AsyncParsableCommand {
         let ratios = zip(intakeRuns, kcatRuns).map { Figure.fixed($0.rate / $1) }.joined(separator: ", ")
         table.note("intake / kcat: \(Figure.fixed(best.rate / bestKcat)) (best rounds; per round: \(ratios))")
         table.note(
-            "answers: " + intakeRuns.enumerated().map { index, run in
-                "round \(index + 1) " + run.load.statuses.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }.joined(separator: " ")
-                    + (run.load.failures > 0 ? " \(run.load.failures) dropped (\(run.load.lastFailure ?? ""))" : "")
-            }.joined(separator: "; ")
+            "answers: "
+                + intakeRuns.enumerated().map { index, run in
+                    "round \(index + 1) " + run.load.statuses.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }.joined(separator: " ")
+                        + (run.load.failures > 0 ? " \(run.load.failures) dropped (\(run.load.lastFailure ?? ""))" : "")
+                }.joined(separator: "; ")
         )
         table.note("every 2xx is in the topic: the intake topic held one record per 2xx in every round (checked by reading it)")
         table.note(

@@ -47,8 +47,10 @@ struct ReviewCommand: AsyncParsableCommand {
             print(["field", "respondent", "reason", "text", "candidates"].joined(separator: "\t"))
             for (respondentID, item) in items {
                 let candidates = item.candidates.map { "\($0.code) (\($0.status): \($0.why))" }.joined(separator: "; ")
-                print([item.field, respondentID, item.reason.rawValue, shortened(item.text), candidates.isEmpty ? "-" : candidates]
-                    .joined(separator: "\t"))
+                print(
+                    [item.field, respondentID, item.reason.rawValue, shortened(item.text), candidates.isEmpty ? "-" : candidates]
+                        .joined(separator: "\t")
+                )
             }
             var byField: [String: Int] = [:]
             for (_, item) in items { byField[item.field, default: 0] += 1 }
