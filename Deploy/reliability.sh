@@ -193,8 +193,18 @@ export TALLY_KAFKA_PROPERTIES="session.timeout.ms=6000,heartbeat.interval.ms=500
 "$BIN/tally" topics create >"$WORK/logs/topics.log" 2>&1
 python3 "$HERE/sampler.py" "$WORK/procs" "$WORK/samples.csv" "$WORK/stop-sampling" 2 "$WORK/logs/submit.log" "$WORK/watch.txt" &
 SAMPLER_PID=$!
-# What the published tallies have received, every 2 s (for the end-to-end backlog of the chart).
-"$BIN/tally" watch --interval 2 >"$WORK/watch.txt" 2>"$WORK/logs/watch-background.log" &
+# What the published tallies have received, every 2 s (for the end-to-end backlog of the chart);
+# `tally watch` gives up when the broker stops answering, so it is started again until stopped.
+(
+  child=""
+  trap 'kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM
+  while :; do
+    "$BIN/tally" watch --interval 2 >>"$WORK/watch.txt" 2>>"$WORK/logs/watch-background.log" &
+    child=$!
+    wait "$child" || true
+    sleep 1
+  done
+) &
 WATCH_PID=$!
 HELPERS+=("$WATCH_PID")
 for slot in validate-1 code-1 aggregate-1 store; do start "$slot"; done

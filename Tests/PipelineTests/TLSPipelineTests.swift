@@ -43,7 +43,7 @@ extension WorkerPipeline {
                 // The flag wins over TALLY_KAFKA_PROPERTIES, which names the right authority.
                 let refused = try await pipeline.tally(
                     ["tallies", "--format", "json", "--kafka-property", "ssl.ca.location=\(stranger.path)"],
-                    timeout: .seconds(90)
+                    timeout: .seconds(150)
                 )
                 #expect(refused.status != 0, "tally tallies trusting another authority succeeded: \(refused.outputText.prefix(500))")
                 #expect(refused.output.isEmpty, "it printed tallies: \(refused.outputText.prefix(500))")
@@ -51,7 +51,8 @@ extension WorkerPipeline {
                     refused.errors.contains("certificate verify failed"),
                     "standard error does not name the certificate failure:\n\(refused.errors.suffix(3_000))"
                 )
-                #expect(ContinuousClock.now - started < .seconds(60), "refused only after \(ContinuousClock.now - started)")
+                // librdkafka retries the handshake until the reader's request times out.
+                #expect(ContinuousClock.now - started < .seconds(120), "refused only after \(ContinuousClock.now - started)")
             }
         }
     }
