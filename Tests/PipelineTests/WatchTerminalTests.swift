@@ -8,8 +8,8 @@ import Glibc
 
 extension WorkerPipeline {
     /// `tally watch` as a user runs it: in a 110×45 and a 40×20 terminal (a pseudo-terminal) the
-    /// headline with the response rate stays on top, keys page and quit, and the terminal is
-    /// given back; piped, it prints the plain report as before.
+    /// headline with the response rate stays on top, keys page and quit, a resize redraws, and the
+    /// terminal is given back; piped, it prints the plain report as before.
     @Suite(.timeLimit(.minutes(4)))
     struct WatchTerminalTests {
         static let enter = "\u{1B}[?1049h\u{1B}[?25l"
@@ -62,6 +62,10 @@ extension WorkerPipeline {
                 #expect(second.count == 20 && second.allSatisfy { $0.count <= 40 })
                 #expect(second.dropFirst().first?.hasPrefix("Counted respondents: 60 of 152 (39.5%") == true, "\(second.prefix(3))")
                 #expect(narrow.localModes & tcflag_t(ICANON | ECHO) == 0, "the watch should read keys unechoed, one by one")
+                // A resize redraws at the new size at once.
+                narrow.resize(width: 70, height: 30)
+                try await narrow.wait(for: "a 70×30 frame after SIGWINCH") { _ in narrow.lastFrame.count == 30 }
+                #expect(narrow.lastFrame.allSatisfy { $0.count <= 70 })
                 narrow.type("q")
                 #expect(try await narrow.exitStatus() == 0)
                 #expect(narrow.text.hasSuffix(Self.leave))

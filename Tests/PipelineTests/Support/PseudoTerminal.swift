@@ -91,6 +91,18 @@ final class PseudoTerminal: @unchecked Sendable {  // Process is not Sendable; t
         _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
     }
 
+    /// Resizes the terminal and sends the program SIGWINCH, as a terminal window does (the
+    /// program has no controlling terminal here, so the kernel does not send it).
+    ///
+    /// - Parameters:
+    ///   - width: New columns.
+    ///   - height: New rows.
+    func resize(width: Int, height: Int) {
+        var size = winsize(ws_row: UInt16(height), ws_col: UInt16(width), ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(slave, UInt(TIOCSWINSZ), &size)
+        kill(process.processIdentifier, SIGWINCH)
+    }
+
     /// The terminal's local modes now (`ICANON`, `ECHO`, `ISIG`, …), as the program left them.
     var localModes: tcflag_t {
         var attributes = termios()
