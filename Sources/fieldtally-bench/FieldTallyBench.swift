@@ -10,7 +10,7 @@ struct FieldTallyBench: AsyncParsableCommand {
         abstract: "FieldTally throughput and latency benchmarks.",
         subcommands: [
             KafkaBenchmark.self, EngineBenchmark.self, WorkersBenchmark.self, LatencyBenchmark.self, IntakeBenchmark.self,
-            DashboardBenchmark.self, StoreBenchmark.self, GenerateCommand.self, FuzzBenchmark.self,
+            RestoreBenchmark.self, DashboardBenchmark.self, StoreBenchmark.self, GenerateCommand.self, FuzzBenchmark.self,
         ]
     )
 }

@@ -25,13 +25,18 @@ import Yams
         return Set(dockerfile[start.upperBound..<end].split(separator: " ").map(String.init))
     }
 
+    /// Every document of every manifest in Deploy/k8s/ (a file may hold several, e.g. a claim and its Deployment).
     func manifests() throws -> [(name: String, document: [String: Any])] {
         let folder = root.appendingPathComponent("Deploy/k8s")
-        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted().map { name in
-            let loaded = try Yams.load(yaml: try text("Deploy/k8s/\(name)"))
-            return (name, try #require(loaded as? [String: Any], "\(name) is not a YAML mapping"))
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted().flatMap { name in
+            try Yams.load_all(yaml: try text("Deploy/k8s/\(name)")).map { loaded in
+                (name, try #require(loaded as? [String: Any], "\(name) holds a document that is not a YAML mapping"))
+            }
         }
     }
+
+    /// The `metadata.name` of a manifest's document.
+    func resourceName(_ document: [String: Any]) -> String? { (document["metadata"] as? [String: Any])?["name"] as? String }
 
     /// What the programs read: every worker's variables, and tally-store's database.
     static let knownVariables = Set(WorkerOptions.environmentVariables + ["TALLY_DATABASE"])
@@ -39,10 +44,18 @@ import Yams
     @Test func deploymentsRunImageProgramsWithKnownVariablesAndRealProbes() throws {
         let programs = try products()
         let dockerfile = try text("Deploy/Dockerfile")
-        let deployments = try manifests().filter { ["Deployment", "StatefulSet"].contains($0.document["kind"] as? String) }
-        #expect(deployments.count == 4)
+        let documents = try manifests()
+        let configMaps = Set(documents.filter { $0.document["kind"] as? String == "ConfigMap" }.compactMap { resourceName($0.document) })
+        let deployments = documents.filter { ["Deployment", "StatefulSet"].contains($0.document["kind"] as? String) }
+        // The three workers, the intake gateway, the dashboard and the store.
+        #expect(deployments.count == 6)
         for (name, document) in deployments {
             let spec = try #require((document["spec"] as? [String: Any])?["template"] as? [String: Any])
+            for volume in (spec["spec"] as? [String: Any])?["volumes"] as? [[String: Any]] ?? [] {
+                if let map = (volume["configMap"] as? [String: Any])?["name"] as? String {
+                    #expect(configMaps.contains(map), "\(name) mounts ConfigMap \(map), which no manifest defines")
+                }
+            }
             let containers = try #require((spec["spec"] as? [String: Any])?["containers"] as? [[String: Any]], "\(name): no containers")
             for container in containers {
                 let command = try #require((container["command"] as? [String])?.first, "\(name): no command")
@@ -63,8 +76,18 @@ import Yams
         }
     }
 
+    /// The ConfigMap the containers take their environment from (`envFrom`); a survey's ConfigMap holds
+    /// files instead, and Deploy/k8s/schemas-configmap.sh --check keeps it equal to Schemas/.
     @Test func configMapHoldsOnlyVariablesTheWorkersRead() throws {
-        let maps = try manifests().filter { $0.document["kind"] as? String == "ConfigMap" }
+        let documents = try manifests()
+        let environmentMaps = Set(
+            documents.flatMap { _, document -> [String] in
+                let pod = ((document["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any]
+                let containers = pod?["containers"] as? [[String: Any]] ?? []
+                return containers.flatMap { ($0["envFrom"] as? [[String: Any]] ?? []).compactMap { ($0["configMapRef"] as? [String: Any])?["name"] as? String } }
+            }
+        )
+        let maps = documents.filter { $0.document["kind"] as? String == "ConfigMap" && environmentMaps.contains(resourceName($0.document) ?? "") }
         #expect(!maps.isEmpty)
         for (name, document) in maps {
             for key in (document["data"] as? [String: Any] ?? [:]).keys {

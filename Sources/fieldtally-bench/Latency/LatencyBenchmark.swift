@@ -17,7 +17,7 @@ import TallyWorker
 struct LatencyBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latency",
-        abstract: "Steady submissions/s through the three workers; p50/p99 from produce to the published tally that counts each."
+        abstract: "Steady submissions/s through the three workers; p50/p99/p99.9 from produce to the published tally that counts each."
     )
 
     @Option(help: "Submissions per second.")
@@ -194,7 +194,7 @@ struct LatencyBenchmark: AsyncParsableCommand {
             if let dump { try lines.joined(separator: "\n").write(toFile: dump, atomically: true, encoding: .utf8) }
             var table = ResultTable(
                 "\nlatency, \(Figure.count(published.count)) submissions after \(warmup) s warm-up (ms)",
-                columns: ["measure", "p50", "p90", "p99", "max", "mean"]
+                columns: ["measure", "p50", "p90", "p99", "p99.9", "max", "mean"]
             )
             func add(_ name: String, _ values: [Double]) {
                 let p = Percentiles(values)
@@ -203,6 +203,7 @@ struct LatencyBenchmark: AsyncParsableCommand {
                     Figure.fixed(p.at(0.5), 1),
                     Figure.fixed(p.at(0.9), 1),
                     Figure.fixed(p.at(0.99), 1),
+                    Figure.fixed(p.at(0.999), 1),
                     Figure.fixed(p.largest, 1),
                     Figure.fixed(p.mean, 1)
                 )

@@ -51,7 +51,7 @@ struct BenchInput {
     }
 
     /// A copy of the survey folder with the synthetic frame, in the temporary folder.
-    private static func writeSchemas(of survey: URL, frameCSV: String, copies: Int) throws -> URL {
+    static func writeSchemas(of survey: URL, frameCSV: String, copies: Int) throws -> URL {
         let files = FileManager.default
         let target = files.temporaryDirectory.appendingPathComponent("fieldtally-bench-schemas-\(getpid())-\(copies)")
             .appendingPathComponent(survey.lastPathComponent)

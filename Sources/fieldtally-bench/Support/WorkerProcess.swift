@@ -116,17 +116,29 @@ final class WorkerProcess: Sendable {
         return values
     }
 
-    /// Waits until it has read at least `records` input records and then processed no further
-    /// batch for `quiet` (so the batch in hand is finished and its output delivered).
-    /// - Throws: `BenchError` when it exits or does not get there within `timeout`.
-    func waitUntilIdle(after records: Int, quiet: Duration = .milliseconds(600), timeout: Duration = .seconds(600)) async throws {
+    /// Waits until `workers` (one or more instances of a worker in one group) have read at least
+    /// `records` input records between them and then processed no further batch for `quiet` (so
+    /// the batches in hand are finished and their output delivered).
+    /// - Throws: `BenchError` when one exits or they do not get there within `timeout`.
+    static func waitUntilIdle(
+        _ workers: [WorkerProcess],
+        after records: Int,
+        quiet: Duration = .milliseconds(600),
+        timeout: Duration = .seconds(600)
+    ) async throws {
         let deadline = ContinuousClock.now + timeout
         var last: (Double, Double)?
         var since = ContinuousClock.now
         while ContinuousClock.now < deadline {
-            guard process.isRunning else { throw BenchError("\(name) exited with status \(process.terminationStatus); log \(logFile.path)") }
-            let m = (try? await metrics()) ?? [:]
-            let now = (m["tally_records_in_total"] ?? 0, m["tally_batch_seconds_count"] ?? 0)
+            var now = (0.0, 0.0)
+            for worker in workers {
+                guard worker.isRunning else {
+                    throw BenchError("\(worker.name) exited with status \(worker.process.terminationStatus); log \(worker.logFile.path)")
+                }
+                let m = (try? await worker.metrics()) ?? [:]
+                now.0 += m["tally_records_in_total"] ?? 0
+                now.1 += m["tally_batch_seconds_count"] ?? 0
+            }
             if now.0 >= Double(records) {
                 if let last, last == now {
                     if ContinuousClock.now - since >= quiet { return }
@@ -137,7 +149,8 @@ final class WorkerProcess: Sendable {
             last = now
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw BenchError("\(name) did not read \(records) records within \(timeout); log \(logFile.path)")
+        let names = workers.map { "\($0.name) (log \($0.logFile.path))" }.joined(separator: ", ")
+        throw BenchError("\(names) did not read \(records) records within \(timeout)")
     }
 
     /// SIGTERM, then waits for it to exit (SIGKILL after `grace`).
@@ -146,8 +159,25 @@ final class WorkerProcess: Sendable {
         process.terminate()
         let deadline = ContinuousClock.now + grace
         while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+    }
+
+    /// SIGKILL, as a crash would; waits until it is gone.
+    func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// The metadata of every JSON log line it wrote so far whose message is `message`.
+    func logEntries(_ message: String) -> [[String: Any]] {
+        guard let data = FileManager.default.contents(atPath: logFile.path) else { return [] }
+        return data.split(separator: UInt8(ascii: "\n")).compactMap { line in
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any], object["msg"] as? String == message
+            else { return nil }
+            return object
+        }
     }
 
     private func get(port: Int, path: String) async throws -> (Int, String) {

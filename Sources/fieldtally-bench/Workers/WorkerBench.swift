@@ -12,28 +12,23 @@ struct WorkerBench {
     var logs: URL
     var kcat: Kcat
     var extraFlags: [String]
-    /// The worker whose single run is profiled with `perf record`.
-    var profile: String? = nil
+    /// The workers whose single runs are profiled with `perf record`.
+    var profiles: Set<String> = []
 
-    func launch(_ name: String, topics: PipelineTopics) throws -> WorkerProcess {
+    /// Starts worker `name` on `topics`, in `group` (default: a fresh one).
+    func launch(_ name: String, topics: PipelineTopics, group: String? = nil) throws -> WorkerProcess {
         try WorkerProcess(
             executable: WorkerBinaries.executable(name, in: bin),
-            arguments: topics.workerArguments(brokers: servers, schemas: schemas, group: broker.uniqueName(name), extra: extraFlags),
+            arguments: topics.workerArguments(brokers: servers, schemas: schemas, group: group ?? broker.uniqueName(name), extra: extraFlags),
             logDirectory: logs
         )
     }
 
-    /// `perf record -g` attached to `worker` until `stop` is called on the returned process.
-    func attachProfiler(to worker: WorkerProcess) throws -> Process {
+    /// `perf record -g` attached to `worker` until the returned profiler is stopped.
+    func attachProfiler(to worker: WorkerProcess) throws -> Profiler {
         let output = logs.appendingPathComponent("\(worker.name).perf.data")
         Console.line("  profiling \(worker.name) into \(output.path)")
-        let perf = Process()
-        perf.executableURL = URL(fileURLWithPath: "/usr/bin/perf")
-        perf.arguments = ["record", "-F", "499", "-g", "-p", String(worker.pid), "-o", output.path]
-        perf.standardOutput = FileHandle.nullDevice
-        perf.standardError = FileHandle.nullDevice
-        try perf.run()
-        return perf
+        return try Profiler(pid: worker.pid, output: output)
     }
 
     /// `kcat -C … -e | kcat -P …` from `source` to `target`.
@@ -50,28 +45,29 @@ struct WorkerBench {
         return PipeRun(count: scan.count, seconds: span, wall: wall)
     }
 
-    /// Runs worker `name` until it has read `expectedIn` records and gone idle; its rate runs
-    /// from its first batch to the last record it wrote to `outputs`.
-    func solo(_ name: String, topics: PipelineTopics, expectedIn: Int, outputs: [String]) async throws -> SoloRun {
-        let worker = try launch(name, topics: topics)
+    /// Runs `instances` of worker `name` in one group until they have read `expectedIn` records
+    /// and gone idle; the rate runs from the first batch any of them took to the last record
+    /// written to `outputs`.
+    func solo(_ name: String, topics: PipelineTopics, expectedIn: Int, outputs: [String], instances: Int = 1) async throws -> SoloRun {
+        let group = broker.uniqueName(name)
+        var workers: [WorkerProcess] = []
         do {
-            try await worker.waitUntilReady()
-            let profiler = profile == name ? try attachProfiler(to: worker) : nil
-            let cpuAtStart = worker.cpuSeconds
-            try await worker.waitUntilIdle(after: expectedIn)
-            let cpuAtEnd = worker.cpuSeconds
-            let peakResidentBytes = worker.peakResidentBytes
-            if let profiler {
-                profiler.interrupt()
-                profiler.waitUntilExit()
-            }
-            await worker.stop()
+            for _ in 0..<max(1, instances) { workers.append(try launch(name, topics: topics, group: group)) }
+            for worker in workers { try await worker.waitUntilReady() }
+            let profiler = profiles.contains(name) ? try attachProfiler(to: workers[0]) : nil
+            let cpuAtStart = workers.map(\.cpuSeconds)
+            try await WorkerProcess.waitUntilIdle(workers, after: expectedIn)
+            let cpuAtEnd = workers.map(\.cpuSeconds)
+            let peakResidentBytes = workers.compactMap(\.peakResidentBytes).max()
+            profiler?.stop()
+            for worker in workers { await worker.stop() }
             var scan = TopicScan()
             for topic in outputs { scan = scan.combined(with: try await TopicScan.read(topic, brokers: broker.bootstrapServers)) }
-            guard let start = worker.firstBatchAt?.kafkaMilliseconds, let last = scan.lastTimestamp else {
-                throw BenchError("\(name) logged no first batch or wrote nothing; log \(worker.logFile.path)")
+            guard let start = workers.compactMap(\.firstBatchAt).min()?.kafkaMilliseconds, let last = scan.lastTimestamp else {
+                throw BenchError("\(name) logged no first batch or wrote nothing; logs \(workers.map(\.logFile.path))")
             }
-            let cpu = cpuAtStart.flatMap { s in cpuAtEnd.map { $0 - s } }
+            let used = zip(cpuAtStart, cpuAtEnd).map { start, end in start.flatMap { s in end.map { $0 - s } } }
+            let cpu = used.contains(nil) ? nil : used.compactMap { $0 }.reduce(0, +)
             return SoloRun(
                 inputs: expectedIn,
                 outputs: scan.count,
@@ -79,10 +75,10 @@ struct WorkerBench {
                 startMilliseconds: start,
                 cpuSeconds: cpu,
                 peakResidentBytes: peakResidentBytes,
-                log: worker.logFile.path
+                log: workers[0].logFile.path
             )
         } catch {
-            await worker.stop()
+            for worker in workers { await worker.stop() }
             throw error
         }
     }

@@ -18,8 +18,10 @@ struct WorkersBenchmark: AsyncParsableCommand {
     @OptionGroup var kafka: BrokerOptions
     @OptionGroup var launch: WorkerLaunchOptions
 
-    @Option(help: "Run this worker's single run under `perf record -g` (e.g. tally-code); the profile is written beside the logs.")
-    var profile: String?
+    @Option(
+        help: "Profile this worker's single runs with `perf record -g` (e.g. tally-code; repeatable); NAME.perf.data is written beside the logs."
+    )
+    var profile: [String] = []
 
     @Flag(help: "Skip the three-worker pipeline run.")
     var skipPipeline = false
@@ -29,6 +31,9 @@ struct WorkersBenchmark: AsyncParsableCommand {
 
     @Flag(help: "Skip the single-worker runs.")
     var skipSolo = false
+
+    @Option(help: "Instances of each worker in its single-worker runs (one consumer group; partitions are shared between them).")
+    var instances = 1
 
     func run() async throws {
         let loadAtStart = MachineLoad.now()
@@ -54,7 +59,7 @@ struct WorkersBenchmark: AsyncParsableCommand {
             logs: work,
             kcat: Kcat(executable: kafka.kcat),
             extraFlags: launch.workerFlags,
-            profile: profile
+            profiles: Set(profile)
         )
         Console.line(
             "workers benchmark: \(input.summary), mean value \(Figure.count(input.meanValueBytes)) B; \(partitions) partitions; brokers \(servers)\(kafka.startedHereNote); workers from \(bin.path); logs in \(work.path)"
@@ -62,7 +67,7 @@ struct WorkersBenchmark: AsyncParsableCommand {
         Console.line("start: \(loadAtStart)")
 
         var table = ResultTable(
-            "\nworkers alone vs kcat pipe on the same input topic (\(Figure.count(n)) submissions; msg/s = input records / first record in → last output; best of \(rounds) round(s))",
+            "\nworkers alone (\(instances) instance\(instances == 1 ? "" : "s") each) vs kcat pipe on the same input topic (\(Figure.count(n)) submissions; msg/s = input records / first record in → last output; best of \(rounds) round(s))",
             columns: [
                 "stage", "input", "msg/s", "pipe msg/s", "worker/pipe", "CPU µs/rec", "peak RSS MB", "target ≥ 0.5", "rounds: worker | pipe msg/s",
             ]
@@ -97,7 +102,13 @@ struct WorkersBenchmark: AsyncParsableCommand {
                 try await BenchBroker.createTopics(pipes, partitions: partitions, on: broker)
 
                 let validatePipe = try await context.pipe(from: first.submissions, to: pipes[0], expected: n)
-                let validate = try await context.solo("tally-validate", topics: topics, expectedIn: n, outputs: [topics.valid, topics.rejected])
+                let validate = try await context.solo(
+                    "tally-validate",
+                    topics: topics,
+                    expectedIn: n,
+                    outputs: [topics.valid, topics.rejected],
+                    instances: instances
+                )
                 guard validate.outputs == n else { throw BenchError("tally-validate wrote \(validate.outputs) records for \(n) inputs") }
                 if round == 1 { validCount = try await TopicScan.read(first.valid, brokers: broker.bootstrapServers).count }
                 validateRuns.append((validate, validatePipe))
@@ -106,7 +117,13 @@ struct WorkersBenchmark: AsyncParsableCommand {
                 var codeTopics = topics
                 codeTopics.valid = first.valid
                 let codePipe = try await context.pipe(from: first.valid, to: pipes[1], expected: validCount)
-                let code = try await context.solo("tally-code", topics: codeTopics, expectedIn: validCount, outputs: [codeTopics.coded])
+                let code = try await context.solo(
+                    "tally-code",
+                    topics: codeTopics,
+                    expectedIn: validCount,
+                    outputs: [codeTopics.coded],
+                    instances: instances
+                )
                 guard code.outputs == validCount else {
                     throw BenchError("tally-code wrote \(code.outputs) coded records for \(validCount) valid ones")
                 }
@@ -119,7 +136,8 @@ struct WorkersBenchmark: AsyncParsableCommand {
                     "tally-aggregate",
                     topics: aggregateTopics,
                     expectedIn: n,
-                    outputs: [aggregateTopics.changelog]
+                    outputs: [aggregateTopics.changelog],
+                    instances: instances
                 )
                 let timeline = try await TallyTimeline.read(aggregateTopics.tallies, formId: context.formId, brokers: broker.bootstrapServers)
                 guard timeline.received == n else {
