@@ -189,6 +189,7 @@ missed() {
   section "End-to-end latency at 1,000 submissions/s" latency-1000
   section "End-to-end latency at 5,000 submissions/s" latency-5000
   section "tally-aggregate restore and kill -9" restore
+  section "tally-aggregate restore, a second size (run apart: restore --skip-kill)" restore-300k
   section "Intake gateway over HTTP against kcat -P" intake
   section "Dashboard: server-sent events to 1,000 clients" dashboard
   section "Store: rows per second on SQLite and PostgreSQL" store
