@@ -18,7 +18,8 @@
 #   --partitions   partitions of every topic (default 6)
 #   --out          the report (default Deploy/PERFORMANCE.md); raw outputs go to a folder beside it
 #   --skip-build   use the release binaries already built
-#   --only         comma-separated sections to run (workers,instances,latency,restore,intake,dashboard,store,engine)
+#   --only         comma-separated sections to run (workers,instances,latency,restore,intake,dashboard,store,engine);
+#                  the report is written from every section's newest raw output (`--only none`: rewrite it only)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$FIELDTALLY_ROOT"
@@ -62,6 +63,8 @@ RAW="${OUT%.md}-raw"
 mkdir -p "$RAW"
 COMMIT="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 selected() { [[ ",$ONLY," == *",$1,"* ]]; }
+# A profile is regenerated from the newest workers run's perf data when --only leaves workers out.
+latest_workers_logs() { grep -o 'logs in [^ ;]*' "$RAW/workers.txt" 2>/dev/null | head -1 | cut -c9-; }
 
 # Runs `fieldtally-bench ARGS…` at nice 5, its output to RAW/NAME.txt (and to standard error).
 bench() {
@@ -77,8 +80,9 @@ bench() {
 # The top functions of a perf profile (self time, demangled), as report lines.
 profile_top() {
   local data=$1
+  perf report -i "$data" --no-children --stdio 2>/dev/null | grep -m1 '^# Samples' | sed 's/^# //' || true
   perf report -i "$data" --no-children --stdio --sort symbol --percent-limit 1 2>/dev/null \
-    | swift demangle --simplified 2>/dev/null | grep -E '^ +[0-9.]+%' | head -15 | cut -c1-160
+    | swift demangle --simplified 2>/dev/null | grep -E '^ +[0-9.]+%' | cut -c1-130 | sed -e 's/ *$//' -e 's/ *- *-$//' -e '15q' || true
 }
 
 PROFILES=()
@@ -86,13 +90,16 @@ if selected workers; then
   profile_flags=()
   [ "$PERF" = 1 ] && profile_flags=(--profile tally-validate --profile tally-code --profile tally-aggregate)
   bench workers workers --messages "$MESSAGES" --rounds "$ROUNDS" --partitions "$PARTITIONS" "${profile_flags[@]}"
-  logs="$(grep -o 'logs in [^ ;]*' "$RAW/workers.txt" | head -1 | cut -c9-)"
+fi
+logs="$(latest_workers_logs)"
+if [ "$PERF" = 1 ] && [ -n "$logs" ]; then
   for worker in tally-validate tally-code tally-aggregate; do
-    rm -f "$RAW/profile-$worker.txt"
-    [ -f "$logs/$worker.perf.data" ] && profile_top "$logs/$worker.perf.data" > "$RAW/profile-$worker.txt"
+    if [ -f "$logs/$worker.perf.data" ]; then profile_top "$logs/$worker.perf.data" > "$RAW/profile-$worker.txt"; fi
   done
 fi
-for worker in tally-validate tally-code tally-aggregate; do [ -s "$RAW/profile-$worker.txt" ] && PROFILES+=("$worker"); done
+for worker in tally-validate tally-code tally-aggregate; do
+  if [ -s "$RAW/profile-$worker.txt" ]; then PROFILES+=("$worker"); fi
+done
 selected instances && bench instances workers --messages "$MESSAGES" --rounds "$ROUNDS" --partitions "$PARTITIONS" --instances 2 --skip-pipeline
 selected latency && bench latency-1000 latency --rate 1000 --seconds 30 --partitions "$PARTITIONS"
 selected latency && bench latency-5000 latency --rate 5000 --seconds 20 --partitions "$PARTITIONS"
@@ -182,6 +189,7 @@ missed() {
   section "End-to-end latency at 1,000 submissions/s" latency-1000
   section "End-to-end latency at 5,000 submissions/s" latency-5000
   section "tally-aggregate restore and kill -9" restore
+  section "tally-aggregate restore, a second size (run apart: restore --skip-kill)" restore-300k
   section "Intake gateway over HTTP against kcat -P" intake
   section "Dashboard: server-sent events to 1,000 clients" dashboard
   section "Store: rows per second on SQLite and PostgreSQL" store
