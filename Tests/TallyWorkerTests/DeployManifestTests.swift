@@ -84,7 +84,8 @@ import Yams
             documents.flatMap { _, document -> [String] in
                 let pod = ((document["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any]
                 let containers = pod?["containers"] as? [[String: Any]] ?? []
-                return containers.flatMap { ($0["envFrom"] as? [[String: Any]] ?? []).compactMap { ($0["configMapRef"] as? [String: Any])?["name"] as? String } }
+                let sources = containers.flatMap { $0["envFrom"] as? [[String: Any]] ?? [] }
+                return sources.compactMap { ($0["configMapRef"] as? [String: Any])?["name"] as? String }
             }
         )
         let maps = documents.filter { $0.document["kind"] as? String == "ConfigMap" && environmentMaps.contains(resourceName($0.document) ?? "") }

@@ -181,7 +181,10 @@ struct RestoreBenchmark: AsyncParsableCommand {
                 _ = await live.value
                 let assigned = second.firstBatchAt.map { $0.timeIntervalSince(killAt) }
                 let secondRestores = Self.restores(of: second)
-                var kill = ResultTable("\nkill -9 of tally-aggregate, restarted at once with the same --instance-id", columns: ["measure", "seconds"])
+                var kill = ResultTable(
+                    "\nkill -9 of tally-aggregate, restarted at once with the same --instance-id",
+                    columns: ["measure", "seconds"]
+                )
                 kill.add("kill -9 → new instance restored its first partitions", assigned.map { Figure.fixed($0, 1) } ?? "-")
                 kill.add("kill -9 → first partial published again", Figure.fixed(again.firstSeconds, 1))
                 kill.add("kill -9 → every partition published again", Figure.fixed(again.allSeconds, 1))
