@@ -23,11 +23,10 @@ struct DashboardBenchmark: AsyncParsableCommand {
     @Option(help: "Partials produced (one at a time, each waited for).")
     var events = 100
 
-    @Option(help: "Bootstrap servers of an existing cluster (default: start Tansu on a free port).")
-    var brokers: String?
+    @OptionGroup var broker: BrokerOptions
 
-    @Option(name: .customLong("bin-dir"), help: "Folder of tally-dashboard (default: beside this executable).")
-    var binDir: String?
+    /// `--bin-dir` finds tally-dashboard; `--worker-flag` passes it extra flags.
+    @OptionGroup var launch: WorkerLaunchOptions
 
     func run() async throws {
         Console.line("start: \(MachineLoad.now())")
@@ -38,22 +37,22 @@ struct DashboardBenchmark: AsyncParsableCommand {
         for message in try SampleStream.load().keyedMessages { offline.process(message) }
         let sample = offline.aggregator.snapshot()
 
-        let broker = try await BenchBroker.start(brokers)
+        let broker = try await self.broker.start()
         defer { broker.stop() }
         let servers = broker.bootstrapServers.joined(separator: ",")
-        let topics = PipelineTopics(prefix: "bench-dashboard-\(UUID().uuidString.prefix(8))", partitions: 3)
+        let topics = PipelineTopics(prefix: "bench-dashboard-\(UUID().uuidString.prefix(8))", partitions: self.broker.partitions)
         try await BenchBroker.createTopics([topics.tallies, topics.rejected], partitions: topics.partitions, on: broker)
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("fieldtally-bench-dashboard-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
 
-        let executable = try WorkerBinaries.executable("tally-dashboard", in: WorkerBinaries.directory(binDir))
+        let executable = try WorkerBinaries.executable("tally-dashboard", in: WorkerBinaries.directory(launch.binDir))
         let dashboard = try WorkerProcess(
             executable: executable,
             arguments: [
                 "--brokers", servers, "--schemas", SampleStream.schemasDirectory.path,
                 "--topic-tallies", topics.tallies, "--topic-rejected", topics.rejected,
                 "--http-port", "0", "--http-host", "127.0.0.1", "--log-format", "json",
-            ],
+            ] + launch.workerFlags,
             logDirectory: logs
         )
         do {
