@@ -1,6 +1,7 @@
 import FieldTallyTestKit
 import Foundation
 import SurveyEngine
+import TallyDashboard
 import Testing
 
 /// The dashboard in a real headless Chromium, on the real pipeline: three workers and
@@ -49,6 +50,12 @@ struct DashboardBrowserTests {
                 #expect(text.contains("92 still to respond"))
                 #expect(text.contains("3 of 3 partitions reported, complete"))
                 #expect(text.contains("88 messages received"))
+                // The review panel: items per field (the tally) and the newest texts awaiting review (survey.coding-review).
+                try await browser.waitForText(within: .seconds(30), "the texts awaiting review") { $0.contains("Latest texts awaiting review") }
+                let reviewRows = try await browser.run("return document.querySelectorAll('[data-row^=\"review:\"]').length;") as? Int
+                let reviewTexts = try await browser.run("return document.querySelectorAll('#coding-review li .msg').length;") as? Int
+                #expect((reviewRows ?? 0) > 0, "review counts per field")
+                #expect(reviewTexts == DashboardState.reviewLimit, "the sample leaves more texts in review than the page lists")
 
                 // Kill the dashboard; the page notices, and reconnects by itself to a new one.
                 await dashboard.kill()

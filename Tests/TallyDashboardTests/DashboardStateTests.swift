@@ -5,7 +5,7 @@ import TallyDashboard
 import TallyWorker
 import Testing
 
-@Suite("Dashboard state: partials, completeness, timeline, dead letters")
+@Suite("Dashboard state: partials, completeness, timeline, dead letters, coding review")
 struct DashboardStateTests {
     static func survey() throws -> SurveyDefinition { try SurveyDefinition(directory: SampleStream.schemasDirectory.path) }
 
@@ -55,5 +55,47 @@ struct DashboardStateTests {
         #expect(state.deadLetters.count == DashboardState.deadLetterLimit)
         #expect(state.deadLetters.last?.respondent == "E12" && state.deadLetters.first?.respondent == "E5")
         #expect(state.deadLetters.last?.pointer == "/form_id" && state.deadLetters.last?.message == "form_id is required")
+    }
+
+    @Test func theReviewQueueKeepsTheLatestRecordPerKeyDropsSettledKeysAndListsTheNewestTextsFirst() throws {
+        var state = DashboardState(survey: try Self.survey())
+        func review(_ respondent: String, _ field: String, _ texts: [String], instance: String = "uuid:1") -> CodingReviewRecord {
+            let items = texts.map { ReviewItem(field: field, source: "answers.\(field)", text: $0, reason: .noCode, candidates: []) }
+            return CodingReviewRecord(
+                respondentID: respondent,
+                field: field,
+                instanceID: instance,
+                codebookVersion: "1.0.0",
+                position: "",
+                items: items
+            )
+        }
+        func offer(_ record: CodingReviewRecord) -> Bool { state.offer(review: record, key: record.key) }
+
+        #expect(offer(review("E1", "field_a", ["first text"])))
+        #expect(offer(review("E2", "field_a", ["second text", "<img src=x onerror=alert(1)>"])))
+        #expect(!offer(review("E1", "field_a", ["first text"])), "the same record again changes nothing")
+        #expect(offer(review("E1", "field_a", ["first text, edited"], instance: "uuid:2")), "a newer version replaces the key's record")
+        #expect(state.reviewCount == 2)
+        #expect(state.latestReview.map(\.text) == ["first text, edited", "second text", "<img src=x onerror=alert(1)>"])
+
+        let settled = state.offer(review: nil, key: CodingReviewRecord.key(respondentID: "E1", field: "field_a"))
+        let absent = state.offer(review: nil, key: "E9|field_a")
+        #expect(settled, "a tombstone settles the key")
+        #expect(!absent, "a tombstone of an absent key changes nothing")
+        #expect(state.reviewCount == 1)
+        #expect(state.latestReview.map(\.respondent) == ["E2", "E2"])
+
+        for respondent in 3...9 { _ = offer(review("E\(respondent)", "field_b", ["text of E\(respondent)"])) }
+        let latest = state.latestReview
+        #expect(latest.count == DashboardState.reviewLimit)
+        #expect(latest.map(\.respondent) == ["E9", "E8", "E7", "E6", "E5"], "newest first")
+
+        let lines = try #require(try Self.live(state)["coding_review"] as? [[String: String]])
+        #expect(lines.count == DashboardState.reviewLimit)
+        #expect(lines.first == ["field": "field_b", "respondent": "E9", "reason": "no_code", "text": "text of E9"])
+        state.restartReview()
+        let afterRestart = try Self.live(state)["coding_review"] as? [Any]
+        #expect(state.latestReview.isEmpty && afterRestart?.isEmpty == true)
     }
 }

@@ -6,10 +6,10 @@ import SurveyEngine
 import Synchronization
 import TallyWorker
 
-/// Follows `survey.tallies` and `survey.rejected` from their beginning (no consumer group,
-/// nothing committed), keeps the ``DashboardState`` and publishes it to the ``EventHub``:
-/// rendered once per change, at most every ``renderInterval``, and a `ping` every
-/// ``pingInterval`` so pages can tell a quiet survey from a stalled stream.
+/// Follows `survey.tallies`, `survey.rejected` and, when it exists, `survey.coding-review` from
+/// their beginning (no consumer group, nothing committed), keeps the ``DashboardState`` and
+/// publishes it to the ``EventHub``: rendered once per change, at most every ``renderInterval``,
+/// and a `ping` every ``pingInterval`` so pages can tell a quiet survey from a stalled stream.
 ///
 /// Runs as a `Service`: on graceful shutdown it stops reading and closes the hub, which ends
 /// every open event stream so the HTTP server can finish.
@@ -26,6 +26,8 @@ public final class DashboardFeed: Service, Sendable {
     private let readiness: Readiness
     private let logger: Logger
     private let suppressBelow: Int?
+    /// The key prefix of the shown survey's partials, `form_id/`.
+    private let formPrefix: String
     private let state: Mutex<DashboardState>
     private let problem = Mutex<String?>(nil)
 
@@ -50,6 +52,7 @@ public final class DashboardFeed: Service, Sendable {
         self.readiness = readiness
         self.suppressBelow = suppressBelow
         self.logger = logger
+        self.formPrefix = survey.plan.formId + "/"
         self.state = Mutex(DashboardState(survey: survey))
     }
 
@@ -61,64 +64,94 @@ public final class DashboardFeed: Service, Sendable {
         defer { hub.close() }
         try await cancelWhenGracefulShutdown { [self] in
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.follow(self.configuration.topics.tallies, tallies: true) }
-                group.addTask { await self.follow(self.configuration.topics.rejected, tallies: false) }
+                for stream in [Stream.tallies, .rejected, .codingReview] { group.addTask { await self.follow(stream) } }
                 group.addTask { await self.publishChanges() }
                 await group.waitForAll()
             }
         }
     }
 
+    /// The topics the feed follows.
+    private enum Stream {
+        /// `survey.tallies`: partial tallies; the dashboard is ready once it has been read to its end.
+        case tallies
+        /// `survey.rejected`: dead letters.
+        case rejected
+        /// `survey.coding-review`: the review queue. It is optional: while it cannot be read the
+        /// page shows the review counts of the tally document only, and no problem is reported.
+        case codingReview
+    }
+
     /// Follows one topic, starting over after an error, until cancelled.
-    private func follow(_ topic: String, tallies: Bool) async {
-        let formPrefix = state.withLock { $0.survey.plan.formId } + "/"
-        let decoder = JSONDecoder()
+    private func follow(_ stream: Stream) async {
+        let topic: String
+        switch stream {
+        case .tallies: topic = configuration.topics.tallies
+        case .rejected: topic = configuration.topics.rejected
+        case .codingReview: topic = configuration.topics.codingReview
+        }
         while !Task.isCancelled {
             var reader = configuration.readerConfiguration()
-            reader.clientID = configuration.workerName + (tallies ? "-tallies" : "-rejected")
+            reader.clientID = configuration.workerName + "-" + "\(stream)"
             do {
                 // A restart reads from the beginning again: start from an empty state.
-                if tallies { state.withLock { $0.restartTallies() } }
+                switch stream {
+                case .tallies: state.withLock { $0.restartTallies() }
+                case .codingReview: state.withLock { $0.restartReview() }
+                case .rejected: break
+                }
                 try await KafkaTopicReader(configuration: reader, logger: logger).follow(topic: topic) { event in
                     switch event {
                     case .caughtUp(let partitions):
-                        if tallies {
-                            state.withLock { state in
-                                state.partitionCount = partitions.count
-                                state.caughtUp = true
-                                state.touch()
-                            }
-                            problem.withLock { $0 = nil }
-                            readiness.markReady()
+                        guard stream == .tallies else { return }
+                        state.withLock { state in
+                            state.partitionCount = partitions.count
+                            state.caughtUp = true
+                            state.touch()
                         }
+                        problem.withLock { $0 = nil }
+                        readiness.markReady()
                     case .batch(let batch):
-                        for record in batch.records {
-                            guard let value = record.value else { continue }
-                            if tallies {
-                                guard record.keyString?.hasPrefix(formPrefix) == true else { continue }
-                                do {
-                                    let partial = try PartialTally(decoding: Data(value))
-                                    try state.withLock { _ = try $0.offer(partial) }
-                                } catch {
-                                    logger.warning(
-                                        "skipping an unreadable partial tally",
-                                        metadata: ["offset": "\(record.offset)", "error": "\(error)"]
-                                    )
-                                }
-                            } else if let letter = try? decoder.decode(DeadLetter.self, from: Data(value)) {
-                                state.withLock { _ = $0.offer(letter) }
-                            }
-                        }
+                        for record in batch.records { take(record, from: stream) }
                     }
                 }
             } catch {
                 if Task.isCancelled { return }
                 let reason = "cannot read \(topic): \(error)"
-                logger.warning("dashboard feed: \(reason); retrying", metadata: ["topic": "\(topic)"])
-                problem.withLock { $0 = reason }
-                if tallies { readiness.markNotReady(reason) }
+                if stream == .codingReview {
+                    logger.debug("dashboard feed: \(reason); retrying", metadata: ["topic": "\(topic)"])
+                } else {
+                    logger.warning("dashboard feed: \(reason); retrying", metadata: ["topic": "\(topic)"])
+                    problem.withLock { $0 = reason }
+                }
+                if stream == .tallies { readiness.markNotReady(reason) }
             }
             try? await Task.sleep(for: Self.retryDelay)
+        }
+    }
+
+    /// Takes one record of `stream` into the state; a record that does not decode is logged and skipped.
+    private func take(_ record: KafkaRecord, from stream: Stream) {
+        switch stream {
+        case .tallies:
+            guard let value = record.value, record.keyString?.hasPrefix(formPrefix) == true else { return }
+            do {
+                let partial = try PartialTally(decoding: Data(value))
+                try state.withLock { _ = try $0.offer(partial) }
+            } catch {
+                logger.warning("skipping an unreadable partial tally", metadata: ["offset": "\(record.offset)", "error": "\(error)"])
+            }
+        case .rejected:
+            guard let value = record.value, let letter = try? JSONDecoder().decode(DeadLetter.self, from: Data(value)) else { return }
+            state.withLock { _ = $0.offer(letter) }
+        case .codingReview:
+            guard let key = record.keyString else { return }
+            do {
+                let review = try record.value.map { try CodingReviewRecord(bytes: $0) }
+                state.withLock { _ = $0.offer(review: review, key: key) }
+            } catch {
+                logger.warning("skipping an unreadable coding review record", metadata: ["offset": "\(record.offset)", "error": "\(error)"])
+            }
         }
     }
 

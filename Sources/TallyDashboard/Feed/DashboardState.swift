@@ -3,7 +3,7 @@ import SurveyEngine
 import TallyWorker
 
 /// What the dashboard knows: the newest partial tally per partition, the response count over
-/// time, the latest dead letters and how far the topics have been read. Rendered once per
+/// time, the latest dead letters, the coding review queue and how far the topics have been read. Rendered once per
 /// change into the state event every page receives (``stateJSON(now:)``) and into the
 /// `/api/tallies` document.
 public struct DashboardState: Sendable {
@@ -24,6 +24,18 @@ public struct DashboardState: Sendable {
             case reason, pointer, message, respondent
             case rejectedAt = "rejected_at"
         }
+    }
+
+    /// One text awaiting coding review, as the page lists it. Texts are shown as text, never as markup.
+    public struct ReviewLine: Codable, Sendable, Hashable {
+        /// The coded field.
+        public var field: String
+        /// The respondent.
+        public var respondent: String
+        /// Why the text is in review (`no_code`, `low_confidence`, `cancelled`).
+        public var reason: String
+        /// The text, as the respondent wrote it.
+        public var text: String
     }
 
     /// One point of the response count over time.
@@ -56,10 +68,15 @@ public struct DashboardState: Sendable {
 
     /// Dead letters kept for the page.
     public static let deadLetterLimit = 8
+    /// Review texts shown on the page (``latestReview``).
+    public static let reviewLimit = 5
     /// Timeline points kept; past it, every other older point is dropped.
     public static let timelineLimit = 1_000
 
     private var seenLetters: Set<String> = []
+    /// The review queue as compaction would leave it: the latest record per key, with the order it arrived in.
+    private var reviewQueue: [String: (arrival: Int, record: CodingReviewRecord)] = [:]
+    private var reviewArrivals = 0
     private var countedByPartition: [Int: Int] = [:]
 
     /// An empty state for `survey`: no partials, dead letters or timeline, not caught up, version 0.
@@ -114,6 +131,52 @@ public struct DashboardState: Sendable {
         return true
     }
 
+    /// Takes a record of the coding review topic: the latest record of its key replaces the earlier
+    /// one, and a tombstone (the field was settled) removes the key.
+    /// - Parameters:
+    ///   - review: the record's value; `nil` for a tombstone.
+    ///   - key: the record's key, `respondent_id|field`.
+    /// - Returns: whether the queue changed (a record equal to the key's current one, or a tombstone
+    ///   of an absent key, changes nothing).
+    @discardableResult
+    public mutating func offer(review: CodingReviewRecord?, key: String) -> Bool {
+        if let review {
+            guard reviewQueue[key]?.record != review else { return false }
+            reviewArrivals += 1
+            reviewQueue[key] = (reviewArrivals, review)
+        } else {
+            guard reviewQueue.removeValue(forKey: key) != nil else { return false }
+        }
+        version += 1
+        return true
+    }
+
+    /// Records in the coding review queue (one per respondent and field).
+    public var reviewCount: Int { reviewQueue.count }
+
+    /// The newest texts awaiting review, newest record first (its texts in source order), at most ``reviewLimit``.
+    public var latestReview: [ReviewLine] {
+        // At most `reviewLimit` records are needed (each has at least one text): keep the newest few, not a full sort.
+        var newest: [(arrival: Int, record: CodingReviewRecord)] = []
+        for entry in reviewQueue.values where newest.count < Self.reviewLimit || entry.arrival > newest[newest.count - 1].arrival {
+            newest.insert(entry, at: newest.firstIndex { $0.arrival < entry.arrival } ?? newest.count)
+            if newest.count > Self.reviewLimit { newest.removeLast() }
+        }
+        let lines = newest.flatMap { entry in
+            entry.record.items.map {
+                ReviewLine(field: entry.record.field, respondent: entry.record.respondentID, reason: $0.reason.rawValue, text: $0.text)
+            }
+        }
+        return Array(lines.prefix(Self.reviewLimit))
+    }
+
+    /// Forgets the coding review queue (its topic is about to be read again from its beginning).
+    public mutating func restartReview() {
+        guard !reviewQueue.isEmpty else { return }
+        reviewQueue = [:]
+        version += 1
+    }
+
     /// Forgets the partials and the timeline (the tallies topic is about to be read again from
     /// its beginning); dead letters stay.
     public mutating func restartTallies() {
@@ -146,7 +209,8 @@ public struct DashboardState: Sendable {
 
     /// The state event's data: `{"document": <tally document>, "live": {...}}` on one line.
     /// `live` has `partitions_total`, `partitions_reported`, `complete` (every partition's
-    /// partial present), `caught_up`, `rendered_at`, `timeline` and `dead_letters`.
+    /// partial present), `caught_up`, `rendered_at`, `timeline`, `dead_letters` and `coding_review`
+    /// (``latestReview``).
     /// - Parameters:
     ///   - now: the render time, shown as `rendered_at`.
     ///   - suppressBelow: small-cell suppression for the page, if configured.
@@ -159,6 +223,7 @@ public struct DashboardState: Sendable {
             var renderedAt: String
             var timeline: [TimelinePoint]
             var deadLetters: [DeadLetterLine]
+            var codingReview: [ReviewLine]
 
             enum CodingKeys: String, CodingKey {
                 case partitionsTotal = "partitions_total"
@@ -168,6 +233,7 @@ public struct DashboardState: Sendable {
                 case renderedAt = "rendered_at"
                 case timeline
                 case deadLetters = "dead_letters"
+                case codingReview = "coding_review"
             }
         }
         let reported = partials.latest.count
@@ -178,7 +244,8 @@ public struct DashboardState: Sendable {
             caughtUp: caughtUp,
             renderedAt: ISO8601DateFormatter().string(from: now),
             timeline: timeline.sorted { $0.asOf < $1.asOf },
-            deadLetters: deadLetters
+            deadLetters: deadLetters,
+            codingReview: latestReview
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

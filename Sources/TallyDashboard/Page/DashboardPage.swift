@@ -186,6 +186,21 @@ enum DashboardPage {
             return d;
           }
 
+          // A list of lines (dead letters, review texts): each entry's meta is [tag, text, class] triples (empty
+          // texts left out) and its text goes below them; every text is written with textContent.
+          function lines(holder, entries, empty) {
+            var list = el("ol", null, "letters");
+            entries.forEach(function (entry) {
+              var item = el("li"), meta = el("div", null, "meta");
+              entry.meta.forEach(function (m) { if (m[1]) meta.appendChild(el(m[0], m[1], m[2])); });
+              item.appendChild(meta);
+              if (entry.text) item.appendChild(el("div", entry.text, "msg"));
+              list.appendChild(item);
+            });
+            if (!entries.length && empty) holder.appendChild(el("p", empty, "note"));
+            holder.appendChild(list);
+          }
+
           // A column chart (per day) or a line (cumulative), drawn in a fixed viewBox.
           function columns(title, points, opts) {
             var W = 600, H = 160, L = 40, B = 24, n = points.length;
@@ -312,7 +327,8 @@ enum DashboardPage {
             var pd = doc.paradata;
             $("outcomes").textContent = pd.received + " messages received: " + pd.accepted_first_submissions + " first submissions, " +
               pd.accepted_edits + " edits, " + pd.noop_identical_resends + " identical re-sends, " + pd.rejected_total + " rejected.";
-            var days = Object.keys(pd.accepted_versions_per_day).sort().map(function (d) { return { label: d, v: pd.accepted_versions_per_day[d] }; });
+            var perDay = pd.accepted_versions_per_day;
+            var days = Object.keys(perDay).sort().map(function (d) { return { label: d, v: perDay[d] }; });
             clear($("per-day")).appendChild(columns("Accepted submissions per day", days,
               { headers: ["Day", "Accepted"], cell: function (p) { return p.v; } }));
             var frame = doc.frame_size || 1;
@@ -327,32 +343,24 @@ enum DashboardPage {
                        color: "#b35900", cells: [r, n] };
             });
             clear($("reasons")).appendChild(bars("Rejections by reason (" + pd.rejected_total + ")", reasons, ["Reason", "Messages"]));
-            var dl = clear($("dead-letters")), list = el("ol", null, "letters");
-            live.dead_letters.slice().reverse().forEach(function (l) {
-              var item = el("li"), meta = el("div", null, "meta");
-              meta.appendChild(el("time", l.rejected_at));
-              meta.appendChild(el("strong", l.reason));
-              meta.appendChild(el("code", l.pointer || "(whole message)"));
-              if (l.respondent) meta.appendChild(el("span", l.respondent, "who"));
-              item.appendChild(meta);
-              if (l.message) item.appendChild(el("div", l.message, "msg"));
-              list.appendChild(item);
-            });
-            if (!live.dead_letters.length) dl.appendChild(el("p", "None so far.", "note"));
-            dl.appendChild(list);
-            var cr = clear($("coding-review")), review = pd.coding_review;
-            if (review) {
+            lines(clear($("dead-letters")), live.dead_letters.slice().reverse().map(function (l) {
+              var meta = [["time", l.rejected_at], ["strong", l.reason], ["code", l.pointer || "(whole message)"], ["span", l.respondent, "who"]];
+              return { meta: meta, text: l.message };
+            }), "None so far.");
+            // paradata.coding_review is {field: items waiting}; live.coding_review the newest texts of survey.coding-review,
+            // empty while that topic cannot be read.
+            var cr = clear($("coding-review")), counts = pd.coding_review || {}, waiting = live.coding_review || [];
+            if (Object.keys(counts).length || waiting.length) {
               cr.appendChild(el("h3", "Coding review queue"));
-              // paradata.coding_review is {field: items waiting} (ARCHITECTURE.md).
-              var items = review.items_per_field || review;
-              cr.appendChild(bars("Items awaiting review per field", Object.keys(items).map(function (k) {
-                return { key: "review:" + k, label: k, pct: null, value: String(items[k]), cells: [k, items[k]] };
+              cr.appendChild(bars("Items awaiting review per field", Object.keys(counts).map(function (k) {
+                return { key: "review:" + k, label: k, pct: null, value: String(counts[k]), cells: [k, counts[k]] };
               }), ["Field", "Items"]));
-              var ul = el("ul");
-              (review.latest || []).forEach(function (item) {
-                ul.appendChild(el("li", (item.field ? item.field + ": " : "") + (item.text !== undefined ? item.text : JSON.stringify(item))));
-              });
-              cr.appendChild(ul);
+              if (waiting.length) {
+                cr.appendChild(el("h3", "Latest texts awaiting review"));
+                lines(cr, waiting.map(function (r) {
+                  return { meta: [["code", r.field], ["span", r.respondent, "who"], ["strong", r.reason]], text: r.text };
+                }), "");
+              }
             }
             freshness();
           }
