@@ -67,16 +67,11 @@ report_durations() {
 
 # ── 1. engine and base images ───────────────────────────────────────────────────────────────
 phase "install podman and make base images"
-apt_packages=(podman runc fuse-overlayfs debootstrap curl python3)
-missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  log "installing apt packages: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# apt_install_missing and debian_mirror: Deploy/setup.sh's own functions.
+eval "$(sed -n '/^apt_install_missing() {/,/^}/p; /^debian_mirror() {/,/^}/p' Deploy/setup.sh)"
+declare -F apt_install_missing >/dev/null && declare -F debian_mirror >/dev/null \
+  || fail "Deploy/setup.sh no longer defines apt_install_missing() and debian_mirror()"
+apt_install_missing podman runc fuse-overlayfs debootstrap curl python3
 # Three settings: podman's default nofile exceeds this host's hard limit; crun refuses hybrid
 # cgroups, runc with the cgroupfs manager works.
 wanted_conf='# Written by FieldTally Deploy/container-test.sh.
@@ -92,9 +87,6 @@ elif ! grep -q '^runtime = "runc"' /etc/containers/containers.conf; then
   fail "/etc/containers/containers.conf exists without runtime = \"runc\"; add these settings: $wanted_conf"
 fi
 
-# debian_mirror: the Debian mirror this machine's apt uses, by Deploy/setup.sh's own function.
-eval "$(sed -n '/^debian_mirror() {/,/^}/p' Deploy/setup.sh)"
-declare -F debian_mirror >/dev/null || fail "Deploy/setup.sh no longer defines debian_mirror()"
 if ! podman image exists "$BASE_IMAGE"; then
   rootfs="$(mktemp -d /tmp/fieldtally-rootfs.XXXXXX)"
   log "making $BASE_IMAGE with debootstrap from $(debian_mirror) (about a minute)"

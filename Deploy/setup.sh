@@ -34,15 +34,20 @@ apt_packages=(build-essential pkg-config libssl-dev zlib1g-dev libzstd-dev liblz
 # postgresql: tally-store's tests and benchmark initdb and start a server of their own (no service is used).
 # stunnel4, openssl: the TLS test puts stunnel (with a throwaway CA made by openssl) in front of Tansu.
 [ "$WITH_BROKER" -eq 1 ] && apt_packages+=(kcat python3-venv chromium chromium-driver fonts-liberation postgresql stunnel4 openssl)
-missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  log "installing apt packages: ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# apt_install_missing PACKAGE…: installs those not installed yet, nothing when all are (idempotent).
+# Deploy/container-test.sh uses this function too.
+apt_install_missing() {
+  local p missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing apt packages: ${missing[*]}"
+    ${SUDO:-} apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive ${SUDO:-} apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+apt_install_missing "${apt_packages[@]}"
 
 # The Debian archive this machine's apt already uses (its deb822 .sources or one-line .list
 # entries for the release it runs), so a machine behind a local mirror keeps using that mirror.
