@@ -78,7 +78,16 @@ struct WatchCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         var shown: PartialTally?
         while true {
-            let merged = try await reader.read().merged()
+            let merged: PartialTally
+            do {
+                merged = try await reader.read().merged()
+            } catch {
+                // A broker that is away (restarting, frozen) is waited for: a watch is left open for a whole day.
+                context.logger.warning("cannot read the tallies topic; trying again", metadata: ["error": "\(error)"])
+                if timedOut(since: started) { throw giveUp(received: shown?.paradata.received ?? 0) }
+                try await Task.sleep(for: .seconds(interval))
+                continue
+            }
             let received = merged.paradata.received
             if merged != shown {
                 shown = merged
@@ -98,18 +107,18 @@ struct WatchCommand: AsyncParsableCommand {
         case terminal(TerminalScreen.Event)
         case partials(PartialTallySet, partitionCount: Int?)
         case tick
-        case failed(any Error)
     }
 
     private func runScreen(context: CLIContext, survey: SurveyDefinition, fields: [String]?) async throws {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(256))
         let screen = TerminalScreen { _ = continuation.yield(.terminal($0)) }
         let reader = TallyTopicReader(configuration: context.configuration, formId: survey.plan.formId, logger: context.logger)
+        // A broker that is away (restarting, frozen) is followed again after a pause, not given up on: the
+        // screen's "last update N s ago" shows the stall meanwhile, and nothing is logged over the screen.
         let follower = Task {
-            do {
-                try await reader.follow { _ = continuation.yield(.partials($0, partitionCount: $1)) }
-            } catch {
-                continuation.yield(.failed(error))
+            while !Task.isCancelled {
+                try? await reader.follow { _ = continuation.yield(.partials($0, partitionCount: $1)) }
+                try? await Task.sleep(for: .seconds(2))
             }
         }
         let ticker = Task {
@@ -157,8 +166,6 @@ struct WatchCommand: AsyncParsableCommand {
                 if set != partials { lastUpdate = .now }
                 partials = set
                 partitionCount = count
-            case .failed(let error):
-                throw error
             }
             draw()
             let received = partials.merged().paradata.received
