@@ -196,6 +196,24 @@ struct CodebookCompiler {
                 labels.append(code.code)
             }
             var program = PendingField(name: field.name, sources: sources, labelNames: labels, labelReported: field.codes.map(\.report))
+            /// Parses each phrase of a rule's or code's list (`name` at `place`), its concept references expanded
+            /// when `expanding`, and adds it to the field's program as `entry` for `target`.
+            func add(
+                _ list: [String],
+                _ name: String,
+                at place: String,
+                as kind: PhraseParser.Kind,
+                expanding: Bool = false,
+                entry: FieldProgram.Entry.Kind,
+                target: Int32
+            ) throws(SurveyDefinitionError) {
+                for (p, phrase) in list.enumerated() {
+                    let context = "\(place) › \(name)[\(p)]"
+                    for variant in expanding ? try expand(phrase, context: context) : [phrase] {
+                        program.add(try parser.parse(variant, kind: kind, context: context, into: &lexicon), kind: entry, target: target)
+                    }
+                }
+            }
             for parsed in pseudo { program.add(parsed, kind: .pseudo, target: -1) }
             for (cue, phrases, until) in cueParsed where cue.fields == nil || cue.fields!.contains(field.name) {
                 let index = Int32(program.cues.count)
@@ -282,47 +300,26 @@ struct CodebookCompiler {
                     program.ruleLabels.append(label)
                     program.ruleConfidence.append(rule.confidence)
                     program.ruleReviewOnly.append(rule.reviewOnly)
-                    for (p, phrase) in rule.phrases.enumerated() {
-                        for variant in try expand(phrase, context: "\(rulePlace) › phrases[\(p)]") {
-                            let parsed = try parser.parse(
-                                variant,
-                                kind: .phrase(tolerant: rule.fuzzy, stem: rule.stem),
-                                context: "\(rulePlace) › phrases[\(p)]",
-                                into: &lexicon
-                            )
-                            program.add(parsed, kind: .rule, target: ruleIndex)
-                        }
-                    }
-                    for (p, phrase) in rule.misspellings.enumerated() {
-                        let parsed = try parser.parse(
-                            phrase,
-                            kind: .phrase(tolerant: rule.fuzzy),
-                            context: "\(rulePlace) › misspellings[\(p)]",
-                            into: &lexicon
-                        )
-                        program.add(parsed, kind: .rule, target: ruleIndex)
-                    }
-                    for (p, phrase) in rule.abbreviations.enumerated() {
-                        let parsed = try parser.parse(
-                            phrase,
-                            kind: .abbreviation(caseSensitive: rule.caseSensitive),
-                            context: "\(rulePlace) › abbreviations[\(p)]",
-                            into: &lexicon
-                        )
-                        program.add(parsed, kind: .rule, target: ruleIndex)
-                    }
+                    try add(
+                        rule.phrases,
+                        "phrases",
+                        at: rulePlace,
+                        as: .phrase(tolerant: rule.fuzzy, stem: rule.stem),
+                        expanding: true,
+                        entry: .rule,
+                        target: ruleIndex
+                    )
+                    try add(rule.misspellings, "misspellings", at: rulePlace, as: .phrase(tolerant: rule.fuzzy), entry: .rule, target: ruleIndex)
+                    try add(
+                        rule.abbreviations,
+                        "abbreviations",
+                        at: rulePlace,
+                        as: .abbreviation(caseSensitive: rule.caseSensitive),
+                        entry: .rule,
+                        target: ruleIndex
+                    )
                 }
-                for (p, phrase) in code.exclude.enumerated() {
-                    for variant in try expand(phrase, context: "\(codePlace) › exclude[\(p)]") {
-                        let parsed = try parser.parse(
-                            variant,
-                            kind: .phrase(tolerant: false),
-                            context: "\(codePlace) › exclude[\(p)]",
-                            into: &lexicon
-                        )
-                        program.add(parsed, kind: .exclusion, target: label)
-                    }
-                }
+                try add(code.exclude, "exclude", at: codePlace, as: .phrase(tolerant: false), expanding: true, entry: .exclusion, target: label)
             }
 
             for (k, number) in field.numbers.enumerated() {
