@@ -57,6 +57,40 @@ import Testing
         #expect(try JSONDecoder().decode(PartitionParadata.self, from: ChangelogRecord(paradata).value) == paradata)
     }
 
+    @Test func theRestoreReaderReadsWhatJSONEncoderAndTheHandWriterWrote() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var reviewed = Self.richState()
+        reviewed.contribution?.codingReview = ["whole_system_model": 2]
+        for state in [Self.richState(), reviewed, RespondentState(respondentId: "R-empty")] {
+            #expect(try ChangelogJSON.readRespondentState(encoder.encode(state)) == state)
+            #expect(try ChangelogJSON.readRespondentState(ChangelogRecord(state).value) == state)
+        }
+        var paradata = PartitionParadata(partition: 4)
+        paradata.paradata.countRejection(Rejection(reason: .invalid, problems: [Problem(pointer: "/answers", code: .required, message: "m")]))
+        paradata.applied = ["raw:survey.coded/4": 3]
+        #expect(try ChangelogJSON.readPartitionParadata(encoder.encode(paradata)) == paradata)
+        #expect(try ChangelogJSON.readPartitionParadata(ChangelogRecord(paradata).value) == paradata)
+    }
+
+    @Test func theRestoreReaderNamesWhatARecordLacks() throws {
+        let value = try #require(String(data: ChangelogRecord(Self.richState()).value, encoding: .utf8))
+        let cases = [
+            (value.replacingOccurrences(of: #""paradata""#, with: #""paradatum""#), "has no member 'paradata'"),
+            (value.replacingOccurrences(of: #""answered":true"#, with: #""answered":1"#), "answered is not true or false"),
+            (value.replacingOccurrences(of: "9000000000", with: "9000000000.5"), "applied.survey.submissions/1 is not a whole number"),
+            (value.replacingOccurrences(of: "0123456789abcdef", with: "0123"), "is not 16 hex digits"),
+            ("[]", "the record is not an object"),
+        ]
+        for (text, message) in cases {
+            #expect {
+                _ = try ChangelogJSON.readRespondentState(Data(text.utf8))
+            } throws: { error in
+                (error as? ChangelogJSON.ReadError)?.message.contains(message) == true
+            }
+        }
+    }
+
     @Test func membersAreSortedByName() throws {
         let text = String(decoding: ChangelogRecord(Self.richState()).value, as: UTF8.self)
         let order = ["\"applied\"", "\"contribution\"", "\"head_instance_id\"", "\"paradata\"", "\"respondent_id\"", "\"versions\""]

@@ -50,7 +50,7 @@ import Testing
             configuration: configuration,
             logger: logger,
             debounce: .zero,
-            loadChangelog: { _ in records }
+            loadChangelog: { _, body in try await body(records) }
         )
     }
 

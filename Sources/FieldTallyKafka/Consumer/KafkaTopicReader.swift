@@ -22,20 +22,23 @@ public struct KafkaTopicReader: Sendable {
         self.logger = logger
     }
 
-    /// Reads every partition of `topic` from its oldest record to the end it had
-    /// when reached, handing batches to `body` in partition order per partition.
+    /// Reads every partition of `topic` (or the given ones) from its oldest record to the end
+    /// it had when reached, handing batches to `body` in partition order per partition.
     ///
     /// - Parameters:
     ///   - topic: the topic to read.
+    ///   - partitions: the partitions to read; nil (the default) reads them all. Numbers the
+    ///     topic does not have are ignored.
     ///   - body: receives each batch; the next batch is fetched while it runs.
     /// - Returns: the number of records read.
     /// - Throws: ``KafkaError`` when the topic does not exist or the brokers do not
     ///   answer within `requestTimeout`; or what `body` throws.
     public func readToEnd(
         topic: String,
+        partitions: Set<Int>? = nil,
         _ body: (KafkaBatch) async throws -> Void
     ) async throws -> Int {
-        try await read(topics: [topic], from: [], follow: false, stop: StopFlag(), body)
+        try await read(topics: [topic], only: partitions, from: [], follow: false, stop: StopFlag(), body)
     }
 
     /// What ``follow(topic:_:)`` and ``follow(topics:from:_:)`` hand to their body.
@@ -83,7 +86,7 @@ public struct KafkaTopicReader: Sendable {
         _ body: (FollowEvent) async throws -> Void
     ) async throws {
         let stop = StopFlag()
-        _ = try await read(topics: topics, from: positions, follow: true, stop: stop) { batch in
+        _ = try await read(topics: topics, only: nil, from: positions, follow: true, stop: stop) { batch in
             // An empty batch is the drain's "caught up" marker.
             try await body(batch.isEmpty ? .caughtUp(partitions: stop.partitions.withLock { $0 }) : .batch(batch))
         }
@@ -91,6 +94,7 @@ public struct KafkaTopicReader: Sendable {
 
     private func read(
         topics: [String],
+        only: Set<Int>?,
         from positions: [KafkaTopicPartitionOffset],
         follow: Bool,
         stop: StopFlag,
@@ -111,6 +115,7 @@ public struct KafkaTopicReader: Sendable {
             channel.finish(
                 Self.drain(
                     topics: topics,
+                    only: only,
                     positions: positions,
                     follow: follow,
                     client: client,
@@ -148,6 +153,7 @@ public struct KafkaTopicReader: Sendable {
     /// (the caught-up marker) and goes on until stopped.
     private static func drain(
         topics: [String],
+        only: Set<Int>?,
         positions: [KafkaTopicPartitionOffset],
         follow: Bool,
         client: RDKafkaClient,
@@ -163,7 +169,7 @@ public struct KafkaTopicReader: Sendable {
         var handles: [(topic: RDKafkaTopic, partitions: [Int])] = []
         do {
             for topic in topics {
-                let partitions = try client.partitions(of: topic, timeoutMilliseconds: timeout)
+                let partitions = try client.partitions(of: topic, timeoutMilliseconds: timeout).filter { only?.contains($0) ?? true }
                 handles.append((try RDKafkaTopic(client: client, name: topic), partitions))
                 pending.formUnion(partitions.map { KafkaTopicPartition(topic: topic, partition: $0) })
             }

@@ -342,15 +342,52 @@ public struct Aggregator: Sendable {
 
     /// Loads one changelog record, replacing what was held under its key (a later record of a
     /// key wins, as in a compacted topic), and updates the partial tally to match. Restored
-    /// records are not pending for `takeChangelog()`.
+    /// records are not pending for `takeChangelog()`. The same as `restore(decode(record))`.
     ///
     /// - Parameter record: A record read back from this partition's changelog, in any order.
     /// - Throws: `TallyError.undecodable` for bytes that are not a state record,
     ///   `.misplacedRecord` when the record names another respondent or partition than its key
     ///   and this aggregator.
     public mutating func restore(_ record: ChangelogRecord) throws(TallyError) {
+        try restore(decode(record))
+    }
+
+    /// Reads one changelog record without touching the aggregator's state, so that a restore
+    /// decodes its records on every core and only loads them (`restore(_:)`) in order.
+    ///
+    /// - Parameter record: A record read back from a changelog of this aggregator's plan and frame.
+    /// - Returns: The record's state, its contribution indexed by this aggregator's layout (any aggregator of the
+    ///   same plan and frame may load it).
+    /// - Throws: `TallyError.undecodable` for bytes that are not a state record, `.misplacedRecord` when a
+    ///   respondent record names another respondent than its key.
+    public func decode(_ record: ChangelogRecord) throws(TallyError) -> DecodedChangelogRecord {
         if record.isParadata {
-            let restored: PartitionParadata = try Self.decode(record)
+            return DecodedChangelogRecord(key: record.key, content: .paradata(try Self.read(record, ChangelogJSON.readPartitionParadata)))
+        }
+        var state = try Self.read(record, ChangelogJSON.readRespondentState)
+        guard state.respondentId == record.key else {
+            throw TallyError(.misplacedRecord, "changelog record '\(record.key)' holds the state of respondent '\(state.respondentId)'")
+        }
+        let counted = state.contribution.map { CountedContribution($0, layout: counts.layout) }
+        state.contribution = nil
+        return DecodedChangelogRecord(key: record.key, content: .respondent(state, counted))
+    }
+
+    private static func read<T>(_ record: ChangelogRecord, _ reader: (Data) throws(ChangelogJSON.ReadError) -> T) throws(TallyError) -> T {
+        do {
+            return try reader(record.value)
+        } catch {
+            throw TallyError(.undecodable, "changelog record '\(record.key)' is not a \(T.self): \(error.message)")
+        }
+    }
+
+    /// Loads one decoded changelog record (see `restore(_:)` for a record as read).
+    ///
+    /// - Parameter record: Decoded by this aggregator or another of the same plan and frame.
+    /// - Throws: `TallyError.misplacedRecord` when a paradata record belongs to another partition.
+    public mutating func restore(_ record: DecodedChangelogRecord) throws(TallyError) {
+        switch record.content {
+        case .paradata(let restored):
             guard restored.partition == partition, record.key == PartitionParadata.changelogKey(partition: partition) else {
                 throw TallyError(
                     .misplacedRecord,
@@ -360,13 +397,8 @@ public struct Aggregator: Sendable {
             paradata.add(partitionRecord.paradata, sign: -1)
             paradata.add(restored.paradata)
             partitionRecord = restored
-        } else {
-            var restored: RespondentState = try Self.decode(record)
-            guard restored.respondentId == record.key else {
-                throw TallyError(.misplacedRecord, "changelog record '\(record.key)' holds the state of respondent '\(restored.respondentId)'")
-            }
-            let counted = restored.contribution.map { CountedContribution($0, layout: counts.layout) }
-            restored.contribution = nil
+        case .respondent(let restored, let contribution):
+            let counted = contribution.map { countable($0) }
             // A new record is empty: retracting it changes nothing.
             let entry = entryPosition(of: record.key, unit: nil)
             paradata.add(entries[entry].state.paradata, sign: -1)
@@ -377,12 +409,17 @@ public struct Aggregator: Sendable {
             entries[entry].counted = counted
         }
     }
+}
 
-    private static func decode<T: Decodable>(_ record: ChangelogRecord) throws(TallyError) -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: record.value)
-        } catch {
-            throw TallyError(.undecodable, "changelog record '\(record.key)' is not a \(T.self): \(error)")
-        }
+/// A changelog record read by `Aggregator.decode(_:)`, ready for `Aggregator.restore(_:)`.
+public struct DecodedChangelogRecord: Sendable {
+    /// The record's key.
+    public let key: String
+    let content: Content
+
+    enum Content: Sendable {
+        case paradata(PartitionParadata)
+        /// The state without its contribution, and the contribution as the aggregator counts it.
+        case respondent(RespondentState, CountedContribution?)
     }
 }

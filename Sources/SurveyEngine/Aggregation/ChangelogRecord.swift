@@ -2,7 +2,7 @@ import Foundation
 
 /// One record for the aggregator's compacted changelog topic: `key` is a respondent id (value:
 /// a `RespondentState`) or `__paradata__/<partition>` (value: a `PartitionParadata`); `value`
-/// is JSON with sorted keys (written by `ChangelogJSON`, read with `JSONDecoder`). Records are
+/// is JSON with sorted keys (written and read by `ChangelogJSON`; `JSONDecoder` reads it too). Records are
 /// never deleted, so there are no tombstones.
 public struct ChangelogRecord: Sendable, Hashable {
     /// The record key.

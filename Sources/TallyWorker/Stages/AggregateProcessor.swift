@@ -43,8 +43,10 @@ public final class AggregateProcessor: RecordProcessor {
 
     private let partitions = Mutex<[Int: PartitionState]>([:])
 
-    /// Reads the changelog records of the given partitions (key, value, partition), in topic order.
-    public typealias ChangelogLoader = @Sendable (Set<Int>) async throws -> [(partition: Int, record: ChangelogRecord)]
+    /// Reads the changelog records of the given partitions (key, value, partition), in order per
+    /// partition, handing them to its second argument batch by batch as they arrive.
+    public typealias ChangelogLoader =
+        @Sendable (Set<Int>, _ body: ([(partition: Int, record: ChangelogRecord)]) async throws -> Void) async throws -> Void
     private let loadChangelog: ChangelogLoader
 
     public var inputTopics: [String] { [configuration.topics.coded, configuration.topics.rejected] }
@@ -98,11 +100,19 @@ public final class AggregateProcessor: RecordProcessor {
         var restored: [Int: Aggregator] = [:]
         for p in wanted { restored[p] = Aggregator(plan: plan, frame: frame, partition: p) }
         let started = ContinuousClock.now
-        let records = try await loadChangelog(wanted)
-        for (partition, record) in records where wanted.contains(partition) {
-            try restored[partition]!.restore(record)
+        let decoder = preparer
+        var count = 0
+        // Each batch is decoded on every core as it arrives (the next one is fetched meanwhile)
+        // and loaded in order; no record is held once loaded.
+        try await loadChangelog(wanted) { batch in
+            let decoded = await batch.concurrentMap { item in
+                (item.partition, Result { () throws(TallyError) in try decoder.decode(item.record) })
+            }
+            for (partition, record) in decoded where wanted.contains(partition) {
+                try restored[partition]!.restore(record.get())
+                count += 1
+            }
         }
-        let count = records.count
         partitions.withLock { held in
             for (p, aggregator) in restored {
                 let snapshot = aggregator.snapshot()
@@ -117,18 +127,19 @@ public final class AggregateProcessor: RecordProcessor {
         )
     }
 
-    /// Reads the changelog topic to its end, keeping the records of the wanted partitions.
+    /// Reads the wanted partitions of the changelog topic to their end.
     static func kafkaChangelogLoader(configuration: WorkerConfiguration, logger: Logger) -> ChangelogLoader {
-        { wanted in
+        { wanted, body in
             let reader = KafkaTopicReader(configuration: configuration.readerConfiguration(), logger: logger)
-            var records: [(partition: Int, record: ChangelogRecord)] = []
-            _ = try await reader.readToEnd(topic: configuration.topics.changelog) { batch in
+            _ = try await reader.readToEnd(topic: configuration.topics.changelog, partitions: wanted) { batch in
+                var records: [(partition: Int, record: ChangelogRecord)] = []
+                records.reserveCapacity(batch.records.count)
                 for record in batch.records where wanted.contains(record.partition) {
                     guard let key = record.keyString, let value = record.value else { continue }
                     records.append((record.partition, ChangelogRecord(key: key, value: Data(value))))
                 }
+                try await body(records)
             }
-            return records
         }
     }
 
