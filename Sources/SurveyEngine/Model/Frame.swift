@@ -77,37 +77,72 @@ public struct Frame: Sendable, Hashable {
     ///   - source: The file's name for error messages. Default: `frame`.
     /// - Throws: `SurveyDefinitionError` naming the line when the header lacks a column or a row is short.
     public init(csv: String, source: String = "frame") throws(SurveyDefinitionError) {
-        var lines = csv.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
-        guard !lines.isEmpty else { throw SurveyDefinitionError(file: source, message: "the frame is empty") }
-        let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
+        // Read as UTF-8 bytes: a synthetic or national frame has millions of units, and walking it by
+        // `Character` took most of a worker's start-up. Separators and blanks are all ASCII.
+        var csv = csv
+        let read = csv.withUTF8 { bytes in Result { () throws(SurveyDefinitionError) in try Self.units(csv: bytes, source: source) } }
+        self.init(units: try read.get())
+    }
+
+    private static func units(csv bytes: UnsafeBufferPointer<UInt8>, source: String) throws(SurveyDefinitionError) -> [Unit] {
+        var lines = lines(of: bytes).makeIterator()
+        guard let first = lines.next() else { throw SurveyDefinitionError(file: source, message: "the frame is empty") }
+        let header = cells(of: first.text).map { String(decoding: $0, as: UTF8.self) }
         guard let idColumn = header.firstIndex(of: "respondent_id"), let regionColumn = header.firstIndex(of: "region") else {
             throw SurveyDefinitionError(file: source, message: "the header must name the columns respondent_id and region; it has \(header)")
         }
         var units: [Unit] = []
-        units.reserveCapacity(lines.count)
-        for (n, line) in lines.enumerated() {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
+        while let line = lines.next() {
+            let cells = cells(of: line.text)
             guard cells.count == header.count else {
-                throw SurveyDefinitionError(file: source, message: "line \(n + 2) has \(cells.count) fields, the header \(header.count)")
+                throw SurveyDefinitionError(file: source, message: "line \(line.number) has \(cells.count) fields, the header \(header.count)")
             }
             var attributes: [String: String] = [:]
-            for (i, name) in header.enumerated() where i != idColumn && i != regionColumn { attributes[name] = cells[i] }
-            units.append(Unit(id: cells[idColumn], region: cells[regionColumn], attributes: attributes))
+            for (i, name) in header.enumerated() where i != idColumn && i != regionColumn {
+                attributes[name] = String(decoding: cells[i], as: UTF8.self)
+            }
+            units.append(
+                Unit(
+                    id: String(decoding: cells[idColumn], as: UTF8.self),
+                    region: String(decoding: cells[regionColumn], as: UTF8.self),
+                    attributes: attributes
+                )
+            )
         }
-        self.init(units: units)
+        return units
     }
-}
 
-extension Substring {
-    /// Without leading and trailing spaces, tabs and carriage returns. Walks indices from both
-    /// ends and copies the remaining text once, so trimming costs the blanks plus one copy; a frame
-    /// has a few cells per unit and hundreds of thousands of units.
-    func trimmingWhitespace() -> String {
-        func isBlank(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\r" }
-        var start = startIndex
-        var end = endIndex
-        while start < end, isBlank(self[start]) { start = index(after: start) }
-        while end > start, isBlank(self[index(before: end)]) { end = index(before: end) }
-        return String(self[start..<end])
+    /// The non-empty lines of `bytes` with their 1-based line numbers; a line ends at LF, CR or CRLF.
+    private static func lines(of bytes: UnsafeBufferPointer<UInt8>) -> [(number: Int, text: UnsafeBufferPointer<UInt8>)] {
+        var lines: [(number: Int, text: UnsafeBufferPointer<UInt8>)] = []
+        var number = 1
+        var start = 0
+        var i = 0
+        while i <= bytes.count {
+            let end = i == bytes.count || bytes[i] == UInt8(ascii: "\n") || bytes[i] == UInt8(ascii: "\r")
+            if end {
+                if i > start { lines.append((number, UnsafeBufferPointer(rebasing: bytes[start..<i]))) }
+                if i < bytes.count, bytes[i] == UInt8(ascii: "\r"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }
+                number += 1
+                start = i + 1
+            }
+            i += 1
+        }
+        return lines
+    }
+
+    /// The comma-separated cells of one line, without leading and trailing spaces and tabs.
+    private static func cells(of line: UnsafeBufferPointer<UInt8>) -> [UnsafeBufferPointer<UInt8>] {
+        func isBlank(_ c: UInt8) -> Bool { c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") }
+        var cells: [UnsafeBufferPointer<UInt8>] = []
+        var start = 0
+        for i in 0...line.count where i == line.count || line[i] == UInt8(ascii: ",") {
+            var (from, to) = (start, i)
+            while from < to, isBlank(line[from]) { from += 1 }
+            while to > from, isBlank(line[to - 1]) { to -= 1 }
+            cells.append(UnsafeBufferPointer(rebasing: line[from..<to]))
+            start = i + 1
+        }
+        return cells
     }
 }
