@@ -42,7 +42,7 @@ import Testing
         return (validated, coded)
     }
 
-    func aggregator(restoring records: [(partition: Int, record: ChangelogRecord)] = []) -> AggregateProcessor {
+    func aggregator(restoring records: [(partition: Int, record: ChangelogRecord)] = [], tombstoneEveryField: Bool = false) -> AggregateProcessor {
         AggregateProcessor(
             plan: survey.plan,
             frame: survey.frame,
@@ -50,7 +50,8 @@ import Testing
             configuration: configuration,
             logger: logger,
             debounce: .zero,
-            loadChangelog: { _, body in try await body(records) }
+            loadChangelog: { _, body in try await body(records) },
+            tombstoneEveryField: tombstoneEveryField
         )
     }
 
@@ -169,7 +170,7 @@ import Testing
         try await processor.prepare([KafkaTopicPartition(topic: "survey.coded", partition: 0)])
         let output = try await processor.process(consumed(coded, topic: "survey.coded") + consumed(validated, topic: "survey.rejected"))
         let review = output.phases[0].filter { $0.topic == configuration.topics.codingReview }
-        #expect(review.contains { $0.value == nil }, "settled fields get tombstones")
+        #expect(review.allSatisfy { $0.value != nil }, "no head with texts in review was replaced: nothing to tombstone")
         var latest: [String: CodingReviewRecord] = [:]
         for record in review {
             let key = String(decoding: try #require(record.key), as: UTF8.self)
@@ -183,6 +184,73 @@ import Testing
         let expected = offline.review.sorted.map { $0.item.jsonLine(respondentID: $0.respondentID) }
         #expect(!expected.isEmpty)
         #expect(online.sorted() == expected.sorted())
+    }
+
+    /// An edit that settles the texts its head had in review takes them out of the queue with a
+    /// tombstone; a replay (an empty changelog of its own) tombstones every field without texts.
+    @Test func anEditThatSettlesItsHeadsReviewTextsTombstonesThatField() async throws {
+        let (validated, coded) = try await runStages()
+        let processor = aggregator()
+        try await processor.prepare([KafkaTopicPartition(topic: "survey.coded", partition: 0)])
+        let first = try await processor.process(consumed(coded, topic: "survey.coded") + consumed(validated, topic: "survey.rejected"))
+        let queued = try first.phases[0].filter { $0.topic == configuration.topics.codingReview }.map {
+            try CodingReviewRecord(bytes: try #require($0.value))
+        }
+        // A field whose texts in review all come from one answer, and an answer at the same path that went to no review.
+        let target = try #require(queued.first { Set($0.items.map(\.source)).count == 1 })
+        let path = target.items[0].source.split(separator: ".").map(String.init)
+        let documents = try submissions().compactMap { try? JSONSerialization.jsonObject(with: Data(try #require($0.value))) as? [String: Any] }
+        let inReview = Set(queued.filter { $0.field == target.field }.map(\.respondentID))
+        let settled = try #require(
+            documents.lazy.filter { !inReview.contains($0["respondent_id"] as? String ?? "") }
+                .compactMap { Self.value(at: path, in: $0) as? String }.first { !$0.isEmpty }
+        )
+        var edit = try #require(documents.first { $0["instance_id"] as? String == target.instanceID })
+        edit["deprecated_id"] = target.instanceID
+        edit["instance_id"] = "uuid:5e771ed0-0000-4000-8000-00000000ed17"
+        Self.set(settled, at: path, in: &edit)
+        let record = KafkaRecord(
+            topic: "survey.submissions",
+            partition: 0,
+            offset: 10_000,
+            key: Array(target.respondentID.utf8),
+            value: Array(try JSONSerialization.data(withJSONObject: edit))
+        )
+        let validatedEdit = try await ValidateProcessor(validator: survey.validator, configuration: WorkerConfiguration(workerName: "tally-validate"))
+            .process([record])
+        let codedEdit = try await CodeProcessor(
+            validator: survey.validator,
+            coder: survey.coder,
+            configuration: WorkerConfiguration(workerName: "tally-code")
+        )
+        .process(consumed(validatedEdit, topic: "survey.valid", from: 10_000))
+        let second = try await processor.process(consumed(codedEdit, topic: "survey.coded", from: 10_000))
+        #expect(consumed(codedEdit, topic: "survey.coded").count == 1 && second.rejectedByReason.isEmpty, "the edit names the head: accepted")
+        let written = second.phases[0].filter { $0.topic == configuration.topics.codingReview }
+        let key = CodingReviewRecord.key(respondentID: target.respondentID, field: target.field)
+        #expect(written.contains { $0.key == Array(key.utf8) && $0.value == nil }, "the settled field's record is a tombstone")
+        #expect(written.filter { $0.value == nil }.count == 1, "no other field had texts to take out")
+
+        let replay = aggregator(tombstoneEveryField: true)
+        try await replay.prepare([KafkaTopicPartition(topic: "survey.coded", partition: 0)])
+        let replayed = try await replay.process(consumed(coded, topic: "survey.coded"))
+        let tombstones = replayed.phases[0].filter { $0.topic == configuration.topics.codingReview && $0.value == nil }
+        #expect(tombstones.count > queued.count, "a replay tombstones every settled field of every head")
+    }
+
+    private static func value(at path: [String], in document: [String: Any]) -> Any? {
+        path.dropLast().reduce(document as Any?) { ($0 as? [String: Any])?[$1] }.flatMap { ($0 as? [String: Any])?[path.last!] }
+    }
+
+    private static func set(_ value: Any, at path: [String], in document: inout [String: Any]) {
+        guard let head = path.first else { return }
+        if path.count == 1 {
+            document[head] = value
+        } else {
+            var inner = document[head] as? [String: Any] ?? [:]
+            set(value, at: Array(path.dropFirst()), in: &inner)
+            document[head] = inner
+        }
     }
 
     /// Records produced into `survey.valid` by someone else: tally-code rejects what it cannot

@@ -310,6 +310,16 @@ public struct Aggregator: Sendable {
         existingEntryPosition(of: respondentId).map { entries[$0].fullState }
     }
 
+    /// The coded fields in which `respondentId`'s head version has texts waiting for review, with
+    /// their counts; `nil` without a head or without such texts. Read in place (no state is copied).
+    ///
+    /// - Parameter respondentId: A respondent id.
+    /// - Returns: Review items per coded field of the head version's coding.
+    public func headCodingReview(of respondentId: String) -> [String: Int]? {
+        guard let entry = existingEntryPosition(of: respondentId) else { return nil }
+        return entries.withElement(at: entry) { $0.counted?.codingReview }
+    }
+
     /// Every respondent state held.
     public var respondentStates: some Collection<RespondentState> { entries.lazy.map(\.fullState) }
 

@@ -235,6 +235,14 @@ enum CountedContribution: Sendable {
         return nil
     }
 
+    /// Review items per coded field of the version's coding; `nil` when none.
+    var codingReview: [String: Int]? {
+        switch self {
+        case .indexed(let indexed): indexed.codingReview
+        case .strings(let contribution): contribution.codingReview
+        }
+    }
+
     /// The contribution.
     var contribution: Contribution {
         switch self {

@@ -11,11 +11,13 @@ import Synchronization
 /// tally per partition to `survey.tallies` (key `<form_id>/<partition>`).
 ///
 /// It also keeps the compacted `survey.coding-review` topic: when a version becomes a
-/// respondent's head, each of its coded fields gets a record (key `respondent_id|field`) with the
-/// texts `tally-code` could not settle (the coded record's `coding.review`), or a tombstone when
-/// the field has none, so the topic holds the review items of head versions only: a rejected
-/// duplicate or stale edit leaves no item, and an edit or a replay with a newer codebook removes
-/// what it settles.
+/// respondent's head, each of its coded fields with texts `tally-code` could not settle (the coded
+/// record's `coding.review`) gets a record (key `respondent_id|field`) holding them, and each field
+/// in which the replaced head had such texts and the new one has none gets a tombstone, so the
+/// topic holds the review items of head versions only: a rejected duplicate or stale edit leaves
+/// no item, and an edit or a replay with a newer codebook removes what it settles. (The replaced
+/// head's fields are known from its changelog record; a replay, which counts into an empty
+/// changelog of its own, writes a tombstone for every field without texts.)
 ///
 /// Exactly-once tallies under at-least-once delivery: each message changes exactly one changelog
 /// record, which remembers the message's source position; a message delivered again (after any
@@ -48,6 +50,7 @@ public final class AggregateProcessor: RecordProcessor {
     public typealias ChangelogLoader =
         @Sendable (Set<Int>, _ body: ([(partition: Int, record: ChangelogRecord)]) async throws -> Void) async throws -> Void
     private let loadChangelog: ChangelogLoader
+    private let tombstoneEveryField: Bool
 
     public var inputTopics: [String] { [configuration.topics.coded, configuration.topics.rejected] }
 
@@ -66,6 +69,9 @@ public final class AggregateProcessor: RecordProcessor {
     ///   - debounce: least time between two partials of one partition. Default: 25 ms (at most 40
     ///     partials per second per partition; half of it is the mean latency it adds).
     ///   - loadChangelog: where state is restored from. Default: the changelog topic, read to its end.
+    ///   - tombstoneEveryField: write a coding-review tombstone for every coded field without texts to
+    ///     review of each new head, not only for those in which the replaced head had some: for a
+    ///     replay, whose empty changelog does not know what the live queue holds. Default: false.
     public init(
         plan: TallyPlan,
         frame: Frame,
@@ -73,9 +79,11 @@ public final class AggregateProcessor: RecordProcessor {
         configuration: WorkerConfiguration,
         logger: Logger,
         debounce: Duration = .milliseconds(25),
-        loadChangelog: ChangelogLoader? = nil
+        loadChangelog: ChangelogLoader? = nil,
+        tombstoneEveryField: Bool = false
     ) {
         self.loadChangelog = loadChangelog ?? Self.kafkaChangelogLoader(configuration: configuration, logger: logger)
+        self.tombstoneEveryField = tombstoneEveryField
         self.plan = plan
         self.frame = frame
         self.validator = validator
@@ -313,9 +321,17 @@ public final class AggregateProcessor: RecordProcessor {
             return (deadLetters.record(for: rejection, input: record, source: source, value: submission), rejection.reason.rawValue)
         case .prepared(let source, let position, let prepared, let coding):
             let (respondentID, instanceID) = (prepared.respondentId, prepared.instanceId)
+            // What the head has in review before this version may replace it: those fields need a tombstone if now settled.
+            let replacedReview = tombstoneEveryField || coding.fields.isEmpty ? nil : aggregator.headCodingReview(of: respondentID)
             let outcome = aggregator.apply(prepared, at: position)
             if outcome.isAccepted {
-                review += reviewRecords(respondentID: respondentID, instanceID: instanceID, source: source, coding: coding)
+                review += reviewRecords(
+                    respondentID: respondentID,
+                    instanceID: instanceID,
+                    source: source,
+                    coding: coding,
+                    replacedReview: replacedReview
+                )
             }
             guard case .rejected(let rejection, let detail) = outcome else { return nil }
             // Rare (duplicates, stale edits, conflicts): the record is decoded again for the original bytes.
@@ -331,16 +347,22 @@ public final class AggregateProcessor: RecordProcessor {
     }
 
     /// The coding-review records of a version that became its respondent's head: per coded field of
-    /// its coding (every field the codebook declares), the field's items, or a tombstone when none.
+    /// its coding (every field the codebook declares) with items, the field's items; a tombstone for
+    /// each other field in which the replaced head had items (every other field with
+    /// `tombstoneEveryField`).
     private func reviewRecords(
         respondentID: String,
         instanceID: String,
         source: KafkaTopicPartitionOffset,
-        coding: CodingResult
+        coding: CodingResult,
+        replacedReview: [String: Int]?
     ) -> [KafkaProducerRecord] {
         var byField: [String: [ReviewItem]] = [:]
         for item in coding.review { byField[item.field, default: []].append(item) }
-        return coding.fields.keys.sorted().map { field in
+        let fields = coding.fields.keys.filter { field in
+            byField[field] != nil || tombstoneEveryField || replacedReview?[field] != nil
+        }
+        return fields.sorted().map { field in
             let key = Array(CodingReviewRecord.key(respondentID: respondentID, field: field).utf8)
             let value = byField[field].map { items in
                 CodingReviewRecord(

@@ -81,7 +81,8 @@ struct ReplayCommand: AsyncParsableCommand {
                 frame: survey.frame,
                 validator: survey.validator,
                 configuration: aggregate,
-                logger: context.logger
+                logger: context.logger,
+                tombstoneEveryField: true
             ),
             metrics: metrics,
             readiness: Readiness(),
