@@ -5,8 +5,11 @@
 #     one instance and then two instances of each (one group); tally-validate, tally-code and
 #     tally-aggregate profiled with `perf record -g` in the one-instance run;
 #   - latency: produce call → published partial, p50/p99/p99.9, at 1,000 and 5,000 submissions/s;
-#   - restore: tally-aggregate taking over a changelog of --respondents respondents (restore time,
-#     memory per respondent), then kill -9 → first partial published again (static membership);
+#   - restore: tally-aggregate taking over a changelog of --respondents respondents (restore time
+#     beside kcat reading the same changelog, memory per respondent, a profile of the restore), then
+#     kill -9 → first partial published again (static membership);
+#   - why each missed target is missed: Deploy/bench/missed-targets.md, written by hand from the
+#     profiles and figures, appended to the report;
 #   - intake, dashboard, store, engine: the gateway, the subscribers and the engine alone.
 # Every section prints the machine's load at its start and end: the machine may be shared.
 #
@@ -103,7 +106,14 @@ done
 selected instances && bench instances workers --messages "$MESSAGES" --rounds "$ROUNDS" --partitions "$PARTITIONS" --instances 2 --skip-pipeline
 selected latency && bench latency-1000 latency --rate 1000 --seconds 30 --partitions "$PARTITIONS"
 selected latency && bench latency-5000 latency --rate 5000 --seconds 20 --partitions "$PARTITIONS"
-selected restore && bench restore restore --respondents "$RESPONDENTS" --partitions "$PARTITIONS"
+if selected restore; then
+  restore_flags=()
+  [ "$PERF" = 1 ] && restore_flags=(--profile)
+  bench restore restore --respondents "$RESPONDENTS" --partitions "$PARTITIONS" "${restore_flags[@]}"
+  logs="$(grep -o 'logs in [^ ;]*' "$RAW/restore.txt" 2>/dev/null | head -1 | cut -c9-)"
+  rm -f "$RAW/profile-restore.txt"
+  if [ -n "$logs" ] && [ -f "$logs/tally-aggregate.perf.data" ]; then profile_top "$logs/tally-aggregate.perf.data" > "$RAW/profile-restore.txt"; fi
+fi
 selected intake && bench intake intake --messages 20000 --partitions "$PARTITIONS"
 selected dashboard && bench dashboard dashboard --clients 1000 --events 100
 selected store && bench store store
@@ -183,6 +193,17 @@ missed() {
       cat "$RAW/profile-$worker.txt"
       printf '```\n'
     done
+  fi
+  if [ -s "$RAW/profile-restore.txt" ]; then
+    echo
+    echo "### tally-aggregate restoring its state (the restore benchmark's first instance, from ready to published)"
+    printf '\n```\n'
+    cat "$RAW/profile-restore.txt"
+    printf '```\n'
+  fi
+  if [ -f Deploy/bench/missed-targets.md ]; then
+    echo
+    cat Deploy/bench/missed-targets.md
   fi
   section "Workers against a kcat pipe (one instance each), and the pipeline end to end" workers
   section "Two instances of each worker (one group)" instances

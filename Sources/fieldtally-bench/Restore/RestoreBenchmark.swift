@@ -31,6 +31,9 @@ struct RestoreBenchmark: AsyncParsableCommand {
     @Flag(help: "Skip the kill -9 and restart.")
     var skipKill = false
 
+    @Flag(help: "Profile the first instance's restore with `perf record -g` (tally-aggregate.perf.data beside the logs).")
+    var profile = false
+
     @OptionGroup var kafka: BrokerOptions
     @OptionGroup var launch: WorkerLaunchOptions
 
@@ -121,6 +124,8 @@ struct RestoreBenchmark: AsyncParsableCommand {
             workers.append(first)
             try await first.waitUntilReady(timeout: .seconds(300))
             let idle = first.residentBytes ?? 0
+            // Attached once the instance is ready, so the profile holds the restore, not the start-up.
+            let profiler = profile ? try bench.attachProfiler(to: first) : nil
 
             // Copy copies+1, all at once: every partition gets new records and restores.
             let liveProducer = try KafkaProducer(configuration: broker.producerConfiguration())
@@ -132,6 +137,7 @@ struct RestoreBenchmark: AsyncParsableCommand {
                 }
             )
             let after = try await waitForPartials(topics: topics, bench: bench, since: liveStart, worker: first, timeout: .seconds(900))
+            profiler?.stop()
             let resident = first.residentBytes ?? 0
             let peak = first.peakResidentBytes ?? 0
             let restores = Self.restores(of: first)
