@@ -89,6 +89,32 @@ struct CodebookCompiler {
         guard book.review.minConfidence > 0, book.review.minConfidence <= 1 else {
             throw fail("review.min_confidence must be above 0 and at most 1")
         }
+        for (key, value) in [
+            ("misspelling_confidence", book.review.misspellingConfidence),
+            ("scoped_sentence_confidence", book.review.scopedSentenceConfidence),
+        ] where !(value > 0 && value <= 1) {
+            throw fail("review.\(key) must be above 0 and at most 1")
+        }
+        var clauseBreaks = breaks
+        for name in book.review.clauseBreaks {
+            guard let mark = Marks.named(name) else {
+                throw fail(
+                    "review.clause_breaks: '\(name)' is not a mark the tokenizer tracks; use any of "
+                        + Marks.names.map(\.name).joined(separator: " ")
+                )
+            }
+            clauseBreaks.formUnion(mark)
+        }
+        var doubts: [PhraseParser.Parsed] = []
+        for (k, phrase) in book.review.doubtPhrases.enumerated() {
+            for variant in try expand(phrase, context: "review.doubt_phrases[\(k)]") {
+                doubts.append(try parser.parse(variant, kind: .phrase(tolerant: false), context: "review.doubt_phrases[\(k)]", into: &lexicon))
+            }
+        }
+        var commonWordIDs = Set<Int32>()
+        for (k, word) in book.review.commonWords.enumerated() {
+            commonWordIDs.insert(try parser.singleWord(word, context: "review.common_words[\(k)]", into: &lexicon))
+        }
 
         // Concepts: names checked here, terms expanded where a phrase uses them.
         for name in book.concepts.keys.sorted() {
@@ -215,6 +241,7 @@ struct CodebookCompiler {
                 }
             }
             for parsed in pseudo { program.add(parsed, kind: .pseudo, target: -1) }
+            for parsed in doubts { program.add(parsed, kind: .doubt, target: -1) }
             for (cue, phrases, until) in cueParsed where cue.fields == nil || cue.fields!.contains(field.name) {
                 let index = Int32(program.cues.count)
                 let untilStart = Int32(program.untilWords.count)
@@ -396,8 +423,14 @@ struct CodebookCompiler {
         var backwardStops = [Bool](repeating: false, count: built.count)
         for id in forwardStopIDs { forwardStops[Int(id)] = true }
         for id in backwardStopIDs { backwardStops[Int(id)] = true }
+        for (key, names) in [("number_fields", book.review.numberFields), ("clause_fields", book.review.clauseFields)] {
+            for (k, name) in names.enumerated() where !fieldNames.contains(name) {
+                throw fail("review.\(key)[\(k)]: the codebook declares no field '\(name)'")
+            }
+        }
         let fields = pending.map { field in
-            FieldProgram(
+            let vocabulary = Self.vocabulary(of: field.patterns, entries: field.entries, lexicon: built, common: commonWordIDs)
+            return FieldProgram(
                 name: field.name,
                 sources: field.sources,
                 labelNames: field.labelNames,
@@ -413,7 +446,11 @@ struct CodebookCompiler {
                 entries: field.entries,
                 exactCases: field.exactCases,
                 numbers: field.numbers,
-                trie: PhraseTrie(patterns: field.patterns, lexicon: built)
+                trie: PhraseTrie(patterns: field.patterns, lexicon: built),
+                vocabulary: vocabulary.words,
+                vocabularyStems: vocabulary.stems,
+                numbersAreVocabulary: book.review.numberFields.contains(field.name),
+                checksClauses: book.review.clauseFields.contains(field.name)
             )
         }
         return CompiledCodebook(
@@ -424,8 +461,37 @@ struct CodebookCompiler {
             forwardStops: forwardStops,
             backwardStops: backwardStops,
             minConfidence: book.review.minConfidence,
+            clauseBreaks: clauseBreaks,
+            misspellingConfidence: book.review.misspellingConfidence,
+            scopedSentenceConfidence: book.review.scopedSentenceConfidence,
             stemming: built.stemCount > 0 ? book.text.stemming : nil
         )
+    }
+
+    /// A field's vocabulary: the words of its rule and concept patterns that are not common words,
+    /// by lexicon id, and their stems, by stem id.
+    private static func vocabulary(
+        of patterns: [(elements: [PatternElement], entry: Int32)],
+        entries: [FieldProgram.Entry],
+        lexicon: Lexicon,
+        common: Set<Int32>
+    ) -> (words: [Bool], stems: [Bool]) {
+        var words = [Bool](repeating: false, count: lexicon.count)
+        var stems = [Bool](repeating: false, count: lexicon.stemCount)
+        for pattern in patterns where [.rule, .concept].contains(entries[Int(pattern.entry)].kind) {
+            for element in pattern.elements {
+                let id: Int32
+                switch element {
+                case .word(let word, _), .stemmed(let word): id = word
+                case .number, .gap: continue
+                }
+                guard !common.contains(id) else { continue }
+                words[Int(id)] = true
+                let stem = lexicon.stemOf[Int(id)]
+                if stem >= 0 { stems[Int(stem)] = true }
+            }
+        }
+        return (words, stems)
     }
 
     /// Most variants one phrase may expand to through its concepts.
