@@ -339,18 +339,17 @@ struct TextAnalysis: ~Copyable {
 
     // MARK: Review signals
 
-    /// Flags found codes that rest on a weak signal: a word matched only as a possible misspelling
-    /// (an unknown word standing in for a codebook word, outside any stem match), or a cue (a
+    /// Flags found codes that rest on a weak signal: a first or last word matched only as a possible
+    /// misspelling (an unknown word standing in for a codebook word, outside any stem match), or a cue (a
     /// negation or scope cue outside a pseudo-negation, or a doubt phrase) in the code's sentence.
     private mutating func markWeakSignals(_ book: CompiledCodebook) {
         for k in positives.indices {
             let finding = positives[k]
             var weak: UInt8 = 0
-            if book.misspellingConfidence < 1 {
-                for token in tokens[Int(finding.start)..<Int(finding.end)] where token.id < 0 && token.stem < 0 && token.alternative0 >= 0 {
-                    weak |= Finding.misspelled
-                    break
-                }
+            // A pattern starts and ends with a word (never a gap), so an unknown word there that may be
+            // a misspelling was matched as one; an unknown word inside may just fill a gap.
+            if book.misspellingConfidence < 1, isMisspelling(tokens[Int(finding.start)]) || isMisspelling(tokens[Int(finding.end) - 1]) {
+                weak |= Finding.misspelled
             }
             if book.scopedSentenceConfidence < 1, !cueMatches.isEmpty || !doubts.isEmpty {
                 var start = finding.start
@@ -368,6 +367,10 @@ struct TextAnalysis: ~Copyable {
             positives[k].weak = weak
         }
     }
+
+    /// Whether a token is an unknown word that the matcher may take for a codebook word it misspells.
+    @inline(__always)
+    private func isMisspelling(_ token: Token) -> Bool { token.id < 0 && token.stem < 0 && token.alternative0 >= 0 }
 
     /// Finds the first clause (cut at ``CompiledCodebook/clauseBreaks``) that no rule, exclusion, cue
     /// or found code touches but that holds a word of the field's vocabulary: what a coded text says
