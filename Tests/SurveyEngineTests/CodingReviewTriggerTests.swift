@@ -11,6 +11,9 @@ import Testing
         concepts:
           family_member: [parent, family, carer]
           telling: [tell, report, say]
+        negation:
+          cues:
+            - {id: neg.not, phrases: [not]}
         review:
           min_confidence: 0.8
           clause_fields: [evidence]
@@ -109,6 +112,7 @@ import Testing
         #expect(trial.review?.reason == .lowConfidence)
         #expect(trial.review?.candidates.first?.confidence == 0.6)
         #expect(try code("Parent feedback forms in every team.").review == nil)
+        #expect(try code("Parent feedback is positive, though not yet written up.").review == nil, "a plain negation is no doubt")
     }
 
     @Test func reviewSettingsThatNameNoFieldOrAConfidenceOutOfRangeAreRejected() {

@@ -101,7 +101,7 @@ struct TextAnalysis: ~Copyable {
             findScopes(field, book)
             classify(field)
             if !conceptMatches.isEmpty && !field.together.isEmpty { applyTogether(field, book) }
-            if !positives.isEmpty, book.misspellingConfidence < 1 || book.scopedSentenceConfidence < 1 { markWeakSignals(book) }
+            if !positives.isEmpty, book.misspellingConfidence < 1 || book.scopedSentenceConfidence < 1 { markWeakSignals(field, book) }
             if !positives.isEmpty && !field.implied.isEmpty { applyImplications(field) }
             if !positives.isEmpty && field.checksClauses { findUncodedClause(field, book) }
         } else {
@@ -340,9 +340,11 @@ struct TextAnalysis: ~Copyable {
     // MARK: Review signals
 
     /// Flags found codes that rest on a weak signal: a first or last word matched only as a possible
-    /// misspelling (an unknown word standing in for a codebook word, outside any stem match), or a cue (a
-    /// negation or scope cue outside a pseudo-negation, or a doubt phrase) in the code's sentence.
-    private mutating func markWeakSignals(_ book: CompiledCodebook) {
+    /// misspelling (an unknown word standing in for a codebook word, outside any stem match), or, in
+    /// the code's sentence, a doubt phrase or a scope cue of a kind other than plain negation (past,
+    /// abandoned, rejected, future; outside a pseudo-negation). "Not" or "no" next to a code is
+    /// usually about something else ("it works but we have not evaluated it").
+    private mutating func markWeakSignals(_ field: FieldProgram, _ book: CompiledCodebook) {
         for k in positives.indices {
             let finding = positives[k]
             var weak: UInt8 = 0
@@ -358,7 +360,8 @@ struct TextAnalysis: ~Copyable {
                 while end < Int32(tokens.count), tokens[Int(end)].marksBefore.isDisjoint(with: book.breaks) { end += 1 }
                 if doubts.contains(where: { $0.start >= start && $0.end <= end })
                     || cueMatches.contains(where: { cue in
-                        cue.start >= start && cue.end <= end && !pseudo.contains { Self.overlaps($0, cue) }
+                        cue.start >= start && cue.end <= end && field.cues[Int(field.entries[Int(cue.entry)].target)].kind != .negation
+                            && !pseudo.contains { Self.overlaps($0, cue) }
                     })
                 {
                     weak |= Finding.scoped
