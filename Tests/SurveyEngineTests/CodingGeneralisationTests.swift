@@ -93,6 +93,16 @@ import Testing
         ("edge_of_care_service", "A home-based service lasting 12-16 weeks.", "targets_adolescents", false),
         ("fgc_timing", "Available at any stage, from early help through to leaving care.", "early_stage", false),
         ("fgc_timing", "Offered at the early help stage.", "early_stage", true),
+        ("fgc_timing", "At the first point of contact.", "early_stage", true),
+        ("fgc_timing", "Offered when a care placement is on the table.", "edge_of_care", true),
+        ("fgc_timing", "Offered to children in care when going home is being considered.", "edge_of_care", false),
+        ("whole_system_model", "Neighbouring councils use Signs of Safety; our model is systemic.", "signs_of_safety", false),
+        ("whole_system_model", "Signs of Safety is used here and across the region.", "signs_of_safety", true),
+        ("edge_of_care_service", "MST is no longer funded, replaced by an in-house adolescent team.", "targets_adolescents", true),
+        ("edge_of_care_service", "MST is no longer funded, replaced by an in-house adolescent team.", "multi_systemic_therapy", false),
+        ("edge_of_care_service", "Crisis intervention for families at the edge of care.", "intensive_family_work", true),
+        ("edge_of_care_service", "A small budget for crisis support when needed.", "intensive_family_work", false),
+        ("edge_of_care_service", "Intensive, home-based whole family work.", "intensive_family_work", true),
     ])
     func wordFamiliesAndCuesOfCodebook2_1(field: String, text: String, code: String, coded: Bool) throws {
         let source: String

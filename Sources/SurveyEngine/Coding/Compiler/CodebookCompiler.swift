@@ -47,6 +47,19 @@ struct CodebookCompiler {
         return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
     }
 
+    /// The marks named in a list of the codebook (`text.sentence_breaks`, `review.clause_breaks`).
+    /// - Throws: for a name the tokenizer does not track, naming `place` and the known names.
+    private func marks(_ names: [String], at place: String) throws(SurveyDefinitionError) -> Marks {
+        var marks: Marks = []
+        for name in names {
+            guard let mark = Marks.named(name) else {
+                throw fail("\(place): '\(name)' is not a mark the tokenizer tracks; use any of " + Marks.names.map(\.name).joined(separator: " "))
+            }
+            marks.formUnion(mark)
+        }
+        return marks
+    }
+
     /// Validates and compiles.
     /// - Throws: `SurveyDefinitionError` (file `codebook`) for the first problem found.
     func compile() throws(SurveyDefinitionError) -> CompiledCodebook {
@@ -59,16 +72,7 @@ struct CodebookCompiler {
         }
 
         // Text settings.
-        var breaks: Marks = []
-        for name in book.text.sentenceBreaks {
-            guard let mark = Marks.named(name) else {
-                throw fail(
-                    "text.sentence_breaks: '\(name)' is not a mark the tokenizer tracks; use any of "
-                        + Marks.names.map(\.name).joined(separator: " ")
-                )
-            }
-            breaks.formUnion(mark)
-        }
+        let breaks = try marks(book.text.sentenceBreaks, at: "text.sentence_breaks")
         for (k, tier) in book.text.tolerance.enumerated() {
             guard (1...3).contains(tier.maxEdits) else { throw fail("text.tolerance[\(k)]: max_edits must be 1, 2 or 3") }
             guard tier.minLength >= tier.maxEdits + 3 else {
@@ -95,16 +99,7 @@ struct CodebookCompiler {
         ] where !(value > 0 && value <= 1) {
             throw fail("review.\(key) must be above 0 and at most 1")
         }
-        var clauseBreaks = breaks
-        for name in book.review.clauseBreaks {
-            guard let mark = Marks.named(name) else {
-                throw fail(
-                    "review.clause_breaks: '\(name)' is not a mark the tokenizer tracks; use any of "
-                        + Marks.names.map(\.name).joined(separator: " ")
-                )
-            }
-            clauseBreaks.formUnion(mark)
-        }
+        let clauseBreaks = breaks.union(try marks(book.review.clauseBreaks, at: "review.clause_breaks"))
         var doubts: [PhraseParser.Parsed] = []
         for (k, phrase) in book.review.doubtPhrases.enumerated() {
             for variant in try expand(phrase, context: "review.doubt_phrases[\(k)]") {
