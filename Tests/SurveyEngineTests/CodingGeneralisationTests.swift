@@ -94,6 +94,8 @@ import Testing
         ("fgc_timing", "Available at any stage, from early help through to leaving care.", "early_stage", false),
         ("fgc_timing", "Offered at the early help stage.", "early_stage", true),
         ("fgc_timing", "At the first point of contact.", "early_stage", true),
+        ("evidence_source", "It was part of a national evaluation of family hubs.", "independent_evaluation", true),
+        ("evidence_source", "We use the national outcomes framework.", "independent_evaluation", false),
         ("fgc_timing", "Offered when a care placement is on the table.", "edge_of_care", true),
         ("fgc_timing", "Offered to children in care when going home is being considered.", "edge_of_care", false),
         ("whole_system_model", "Neighbouring councils use Signs of Safety; our model is systemic.", "signs_of_safety", false),

@@ -1,3 +1,4 @@
+import FieldTallyTestKit
 import SurveyEngine
 import Testing
 
@@ -113,6 +114,20 @@ import Testing
         #expect(trial.review?.candidates.first?.confidence == 0.6)
         #expect(try code("Parent feedback forms in every team.").review == nil)
         #expect(try code("Parent feedback is positive, though not yet written up.").review == nil, "a plain negation is no doubt")
+    }
+
+    @Test func theShippedCodebookKeepsAComparisonWithStatisticalNeighboursConfident() throws {
+        let shipped = try Coder(codebook: Codebook(contentsOfFile: GoldCodes.codebookPath))
+        let compared = try #require(
+            shipped.code(text: "We benchmark against our statistical neighbours.", field: "evidence_source", source: "answers.x.evidence")
+        )
+        #expect(compared.codes == ["comparison"])
+        #expect(compared.review == nil)
+        let trial = try #require(
+            shipped.code(text: "Signs of Safety was trialled in one locality.", field: "whole_system_model", source: "answers.x.description")
+        )
+        #expect(trial.codes == ["signs_of_safety"])
+        #expect(trial.review?.reason == .lowConfidence, "a trial puts the code in doubt")
     }
 
     @Test func reviewSettingsThatNameNoFieldOrAConfidenceOutOfRangeAreRejected() {
