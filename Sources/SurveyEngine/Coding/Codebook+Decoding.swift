@@ -405,7 +405,7 @@ extension Codebook.ReviewSettings: Decodable {
     /// Decodes `review: {min_confidence: 0.8, clause_fields: […], clause_breaks: [","], common_words: […],
     /// number_fields: […], misspelling_confidence: 0.7, scoped_sentence_confidence: 0.7, doubt_phrases: […]}`.
     /// - Parameter decoder: A decoder positioned at the `review:` mapping; absent keys take the
-    ///   defaults of ``init(minConfidence:clauseFields:clauseBreaks:commonWords:numberFields:misspellingConfidence:scopedSentenceConfidence:doubtPhrases:)``.
+    ///   defaults of the memberwise ``Codebook/ReviewSettings`` initializer.
     /// - Throws: a decoding problem for unknown keys or wrong types.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "review")

@@ -11,7 +11,7 @@ struct Finding {
 
     /// The match used a misspelling of a codebook word.
     static let misspelled: UInt8 = 1
-    /// The match is in a sentence that also holds a negation or scope cue.
+    /// The match is in a sentence that also holds a past, abandoned, rejected or future cue, or a doubt phrase.
     static let scoped: UInt8 = 2
 }
 
