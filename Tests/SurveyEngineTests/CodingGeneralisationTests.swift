@@ -102,6 +102,8 @@ import Testing
         ("whole_system_model", "Signs of Safety is used here and across the region.", "signs_of_safety", true),
         ("edge_of_care_service", "MST is no longer funded, replaced by an in-house adolescent team.", "targets_adolescents", true),
         ("edge_of_care_service", "MST is no longer funded, replaced by an in-house adolescent team.", "multi_systemic_therapy", false),
+        ("edge_of_care_service", "MST no longer commissioned; a teen support team instead.", "multi_systemic_therapy", false),
+        ("edge_of_care_service", "MST no longer commissioned; a teen support team instead.", "targets_adolescents", true),
         ("edge_of_care_service", "Crisis intervention for families at the edge of care.", "intensive_family_work", true),
         ("edge_of_care_service", "A small budget for crisis support when needed.", "intensive_family_work", false),
         ("edge_of_care_service", "Intensive, home-based whole family work.", "intensive_family_work", true),
