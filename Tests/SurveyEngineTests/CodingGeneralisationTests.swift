@@ -70,6 +70,54 @@ import Testing
         #expect(coded == ["targeted_family_support"])
     }
 
+    /// Codebook 2.1.0's word families and cues, each with a text that must code and one that must not.
+    @Test(arguments: [
+        ("evidence_source", "Re-referrals are down since we started the new model.", "before_after", true),
+        ("evidence_source", "We started the new model in the spring.", "before_after", false),
+        ("evidence_source", "Staff from the regional team visit each month.", "comparison", false),
+        ("evidence_source", "Our entry-to-care rate is lower than our regional neighbours.", "comparison", true),
+        ("evidence_source", "Outcomes are benchmarked each quarter.", "comparison", true),
+        ("evidence_source", "Case closures are tracked by the service.", "performance_data", true),
+        ("evidence_source", "YP say they trust their worker.", "family_feedback", true),
+        ("evidence_source", "The uni runs a summer school for carers.", "independent_evaluation", false),
+        ("evidence_source", "An evaluation by a local uni found fewer entries to care.", "independent_evaluation", true),
+        ("whole_system_model", "SoS with RP across all teams.", "restorative_practice", true),
+        ("whole_system_model", "Our rp sessions run monthly.", "restorative_practice", false),
+        ("whole_system_model", "The board is appraising Signs of Safety for next year.", "signs_of_safety", false),
+        ("whole_system_model", "Signs of Safety was adopted in 2015 and remains our model.", "signs_of_safety", true),
+        ("short_break_group", "Breaks for young people whose behaviour strains family life.", "challenging_behaviour", true),
+        ("short_break_group", "Breaks for young people whose carers need a rest.", "challenging_behaviour", false),
+        ("parenting_programme", "Stepping Stones groups for parents of disabled children.", "triple_p", true),
+        ("parenting_programme", "FNP ended last year and was not renewed; Triple P continues.", "family_nurse_partnership", false),
+        ("edge_of_care_service", "A home-based service for 12-18yrs.", "targets_adolescents", true),
+        ("edge_of_care_service", "A home-based service lasting 12-16 weeks.", "targets_adolescents", false),
+        ("fgc_timing", "Available at any stage, from early help through to leaving care.", "early_stage", false),
+        ("fgc_timing", "Offered at the early help stage.", "early_stage", true),
+        ("fgc_timing", "At the first point of contact.", "early_stage", true),
+        ("evidence_source", "It was part of a national evaluation of family hubs.", "independent_evaluation", true),
+        ("evidence_source", "We use the national outcomes framework.", "independent_evaluation", false),
+        ("fgc_timing", "Offered when a care placement is on the table.", "edge_of_care", true),
+        ("fgc_timing", "Offered to children in care when going home is being considered.", "edge_of_care", false),
+        ("whole_system_model", "Neighbouring councils use Signs of Safety; our model is systemic.", "signs_of_safety", false),
+        ("whole_system_model", "Signs of Safety is used here and across the region.", "signs_of_safety", true),
+        ("edge_of_care_service", "MST is no longer funded, replaced by an in-house adolescent team.", "targets_adolescents", true),
+        ("edge_of_care_service", "MST is no longer funded, replaced by an in-house adolescent team.", "multi_systemic_therapy", false),
+        ("edge_of_care_service", "MST no longer commissioned; a teen support team instead.", "multi_systemic_therapy", false),
+        ("edge_of_care_service", "MST no longer commissioned; a teen support team instead.", "targets_adolescents", true),
+        ("edge_of_care_service", "Crisis intervention for families at the edge of care.", "intensive_family_work", true),
+        ("edge_of_care_service", "A small budget for crisis support when needed.", "intensive_family_work", false),
+        ("edge_of_care_service", "Intensive, home-based whole family work.", "intensive_family_work", true),
+    ])
+    func wordFamiliesAndCuesOfCodebook2_1(field: String, text: String, code: String, coded: Bool) throws {
+        let source: String
+        switch field {
+        case "fgc_timing": source = "answers.fgc_offer_point"
+        case "evidence_source": source = "answers.approaches.other.evidence"
+        default: source = "answers.approaches.other.description"
+        }
+        #expect(try codes(text, field, source).contains(code) == coded, "\(text)")
+    }
+
     @Test func theDevelopmentHalfOfTheGeneralisationSetAgreesAtKappaAtLeast0_93() throws {
         let directory = GoldCodes.packageRoot.appendingPathComponent("Schemas/wwc-csc-2018/generalisation/dev")
         let gold = try CodingGold(
@@ -84,6 +132,8 @@ import Testing
         }
         let duration = try #require(check.numbers.first { $0.name == "duration_weeks" })
         #expect(duration.stated > 0 && duration.exact == duration.stated, "\(duration.misread)")
-        #expect(check.reviewShare < 0.2, "share of answered texts in review: \(check.reviewShare)")
+        // Every uncoded text and every code on a weak signal goes to review: the queue's share is the
+        // price of catching what the coder misses.
+        #expect(check.reviewShare < 0.3, "share of answered texts in review: \(check.reviewShare)")
     }
 }

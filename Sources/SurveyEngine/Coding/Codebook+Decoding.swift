@@ -393,15 +393,33 @@ extension Codebook.RangeRule: Decodable {
 extension Codebook.ReviewSettings: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case minConfidence = "min_confidence"
+        case clauseFields = "clause_fields"
+        case clauseBreaks = "clause_breaks"
+        case commonWords = "common_words"
+        case numberFields = "number_fields"
+        case misspellingConfidence = "misspelling_confidence"
+        case scopedSentenceConfidence = "scoped_sentence_confidence"
+        case doubtPhrases = "doubt_phrases"
     }
 
-    /// Decodes `review: {min_confidence: 0.8}`.
-    /// - Parameter decoder: A decoder positioned at the `review:` mapping; an absent `min_confidence`
-    ///   is 0.8.
+    /// Decodes `review: {min_confidence: 0.8, clause_fields: […], clause_breaks: [","], common_words: […],
+    /// number_fields: […], misspelling_confidence: 0.7, scoped_sentence_confidence: 0.7, doubt_phrases: […]}`.
+    /// - Parameter decoder: A decoder positioned at the `review:` mapping; absent keys take the
+    ///   defaults of the memberwise ``Codebook/ReviewSettings`` initializer.
     /// - Throws: a decoding problem for unknown keys or wrong types.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "review")
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(minConfidence: try c.decodeIfPresent(Double.self, forKey: .minConfidence) ?? Self().minConfidence)
+        let defaults = Self()
+        self.init(
+            minConfidence: try c.decodeIfPresent(Double.self, forKey: .minConfidence) ?? defaults.minConfidence,
+            clauseFields: try c.decodeIfPresent([String].self, forKey: .clauseFields) ?? [],
+            clauseBreaks: try c.decodeIfPresent([String].self, forKey: .clauseBreaks) ?? [],
+            commonWords: try c.decodeIfPresent([String].self, forKey: .commonWords) ?? [],
+            numberFields: try c.decodeIfPresent([String].self, forKey: .numberFields) ?? [],
+            misspellingConfidence: try c.decodeIfPresent(Double.self, forKey: .misspellingConfidence) ?? 1,
+            scopedSentenceConfidence: try c.decodeIfPresent(Double.self, forKey: .scopedSentenceConfidence) ?? 1,
+            doubtPhrases: try c.decodeIfPresent([String].self, forKey: .doubtPhrases) ?? []
+        )
     }
 }

@@ -179,12 +179,58 @@ extension Codebook {
     public struct ReviewSettings: Sendable, Hashable {
         /// A code whose best rule confidence is below this goes to review. Default: 0.8.
         public var minConfidence: Double
+        /// Fields whose coded texts go to review when a clause matches no rule but uses the field's
+        /// vocabulary (`uncoded_clause`). Default: none.
+        public var clauseFields: [String]
+        /// Marks that end a clause, besides the sentence breaks (names as in `text.sentence_breaks`,
+        /// e.g. `","`). Default: none (clauses are sentences).
+        public var clauseBreaks: [String]
+        /// Words of rule phrases and concepts that do not make a clause the field's vocabulary
+        /// (function words such as "of", "the", "with"). Default: none.
+        public var commonWords: [String]
+        /// Fields in which a number is vocabulary too (a figure in an evidence answer). Default: none.
+        public var numberFields: [String]
+        /// A code matched only through a misspelling ("Tripple P") is coded with at most this
+        /// confidence. Default: 1 (misspellings are as sure as exact words).
+        public var misspellingConfidence: Double
+        /// A code matched in a sentence that also holds a negation or scope cue or a ``doubtPhrases``
+        /// phrase ("X was trialled in 2015", "neighbours use X") is coded with at most this
+        /// confidence. Default: 1.
+        public var scopedSentenceConfidence: Double
+        /// Phrases (concepts allowed) that put the codes of their sentence in doubt: dates, "trialled",
+        /// "neighbouring". Default: none.
+        public var doubtPhrases: [String]
 
         /// Creates review settings.
-        /// - Parameter minConfidence: The confidence below which a code still gets coded but its text goes
-        ///   to review; validation requires a value above 0 and at most 1. Default: 0.8.
-        public init(minConfidence: Double = 0.8) {
+        /// - Parameters:
+        ///   - minConfidence: The confidence below which a code still gets coded but its text goes
+        ///     to review; validation requires a value above 0 and at most 1. Default: 0.8.
+        ///   - clauseFields: Fields whose coded texts are checked for uncoded clauses. Default: none.
+        ///   - clauseBreaks: Mark names that end a clause besides the sentence breaks. Default: none.
+        ///   - commonWords: Words that never count as a field's vocabulary. Default: none.
+        ///   - numberFields: Fields whose vocabulary includes numbers. Default: none.
+        ///   - misspellingConfidence: The highest confidence of a code matched through a misspelling. Default: 1.
+        ///   - scopedSentenceConfidence: The highest confidence of a code matched in a sentence with a cue or
+        ///     a doubt phrase. Default: 1.
+        ///   - doubtPhrases: Phrases that put the codes of their sentence in doubt. Default: none.
+        public init(
+            minConfidence: Double = 0.8,
+            clauseFields: [String] = [],
+            clauseBreaks: [String] = [],
+            commonWords: [String] = [],
+            numberFields: [String] = [],
+            misspellingConfidence: Double = 1,
+            scopedSentenceConfidence: Double = 1,
+            doubtPhrases: [String] = []
+        ) {
             self.minConfidence = minConfidence
+            self.clauseFields = clauseFields
+            self.doubtPhrases = doubtPhrases
+            self.clauseBreaks = clauseBreaks
+            self.commonWords = commonWords
+            self.numberFields = numberFields
+            self.misspellingConfidence = misspellingConfidence
+            self.scopedSentenceConfidence = scopedSentenceConfidence
         }
     }
 

@@ -33,7 +33,7 @@ public struct Codebook: Sendable, Hashable {
     /// The domain's abbreviations and what each stands for (`SW: social worker`), matched in the
     /// exact letter case written here: the text is matched as if the expansion were written. Default: none.
     public var abbreviations: [String: String]
-    /// When a coded text goes to review. Default: ``ReviewSettings/init(minConfidence:)``.
+    /// When a coded text goes to review. Default: ``ReviewSettings`` with its defaults.
     public var review: ReviewSettings
     /// The coded fields, in report order.
     public var fields: [Field]
@@ -49,7 +49,7 @@ public struct Codebook: Sendable, Hashable {
     ///   - concepts: Named concepts and their phrases, used as `@name` and in `together`. Default: none.
     ///   - abbreviations: Domain abbreviations and their expansions, matched in the exact case given.
     ///     Default: none.
-    ///   - review: When a coded text goes to review. Default: `ReviewSettings()` (confidence below 0.8).
+    ///   - review: When a coded text goes to review. Default: `ReviewSettings()` (confidence below 0.8, no clause checks, no weak-signal caps).
     ///   - fields: The coded fields in report order; validation requires at least one.
     public init(
         survey: String,

@@ -58,8 +58,8 @@ public final class Coder: Sendable {
     /// A number is taken from the first source text (in codebook order) that states one.
     ///
     /// A field whose texts are all blank stays unanswered, with no codes and no evidence. Review items
-    /// are judged per field: a text without any code goes to review only when the whole field got no
-    /// code, unless a code in it was cancelled or only suggested.
+    /// are judged per text: every answered text without a code goes to review, as `no_code` when
+    /// the whole field got no code and as `uncoded_text` when another text of the field was coded.
     /// - Parameter answers: The submission's `answers` value; paths that do not resolve, or that end at
     ///   a value that is not a string, contribute no text.
     /// - Returns: A result with the codebook version, every declared field, the numbers found and the
@@ -93,8 +93,6 @@ public final class Coder: Sendable {
             present.removeAll(keepingCapacity: true)
             present.append(contentsOf: repeatElement(false, count: field.labelNames.count))
             let reviewStart = review.count
-            // Texts with no code and nothing in doubt: review items only if the whole field gets no code.
-            var uncoded: [(text: Int, path: String)] = []
             while next < texts.found.count, texts.found[next].field == Int32(index) {
                 let current = next
                 next += 1
@@ -130,9 +128,7 @@ public final class Coder: Sendable {
                             numbers[rule.name] = self.number(number, rule, path ?? concretePath(), bytes, analysis)
                         }
                     }
-                    if Self.isUncoded(field, analysis) {
-                        uncoded.append((current, path ?? concretePath()))
-                    } else if let item = reviewItem(
+                    if let item = reviewItem(
                         field,
                         bytes,
                         analysis,
@@ -143,12 +139,7 @@ public final class Coder: Sendable {
                     }
                 }
             }
-            if codeCount == 0 {
-                for (text, path) in uncoded {
-                    review.append(ReviewItem(field: field.name, source: path, text: texts.found[text].text, reason: .noCode, candidates: []))
-                }
-            }
-            if codeCount > 0 && review.count > reviewStart { keepCodedFieldItems(&review, from: reviewStart) }
+            if codeCount > 0 && review.count > reviewStart { Self.renameUncodedTexts(&review, from: reviewStart) }
             var codes: [String] = []
             if codeCount > 0 {
                 func build() -> [String] {
@@ -164,22 +155,17 @@ public final class Coder: Sendable {
         return CodingResult(codebookVersion: program.version, fields: fields, numbers: numbers, review: review)
     }
 
-    /// "No code" is judged per field: once a field has a code, its texts without one leave review
-    /// unless a code was cancelled in them.
-    private func keepCodedFieldItems(_ review: inout [ReviewItem], from start: Int) {
-        var k = start
-        while k < review.count {
-            if review[k].reason == .noCode {
-                if review[k].candidates.contains(where: { $0.status == "suggested" }) {
-                    review[k].reason = .lowConfidence
-                } else if review[k].candidates.contains(where: { $0.status == "cancelled" }) {
-                    review[k].reason = .cancelled
-                } else {
-                    review.remove(at: k)
-                    continue
-                }
+    /// A text of a coded field is not `no_code`: a text without a code of its own says why it is
+    /// in doubt (a suggested or cancelled code), or is `uncoded_text` (another text was coded).
+    private static func renameUncodedTexts(_ review: inout [ReviewItem], from start: Int) {
+        for k in start..<review.count where review[k].reason == .noCode {
+            if review[k].candidates.contains(where: { $0.status == "suggested" }) {
+                review[k].reason = .lowConfidence
+            } else if review[k].candidates.contains(where: { $0.status == "cancelled" }) {
+                review[k].reason = .cancelled
+            } else {
+                review[k].reason = .uncodedText
             }
-            k += 1
         }
     }
 
@@ -198,14 +184,14 @@ public final class Coder: Sendable {
         var doubtful = false
         for finding in analysis.positives where field.labelReported[Int(finding.label)] {
             coded = true
-            if field.ruleConfidence[Int(finding.rule)] < threshold { doubtful = true }
+            if confidence(finding, field) < threshold { doubtful = true }
         }
         let cancelled = analysis.negated.contains { field.labelReported[Int($0.label)] }
-        if coded && !doubtful && !cancelled && analysis.suggested.isEmpty { return nil }
+        if coded && !doubtful && !cancelled && analysis.suggested.isEmpty && analysis.uncodedClause == nil { return nil }
         // The best confidence per reported code found.
         var best: [Int32: Double] = [:]
         for finding in analysis.positives where field.labelReported[Int(finding.label)] {
-            best[finding.label] = max(best[finding.label] ?? 0, field.ruleConfidence[Int(finding.rule)])
+            best[finding.label] = max(best[finding.label] ?? 0, confidence(finding, field))
         }
         func text(_ finding: Finding) -> String {
             String(decoding: UnsafeBufferPointer(rebasing: bytes[analysis.byteSpan(finding.start, finding.end)]), as: UTF8.self)
@@ -222,16 +208,16 @@ public final class Coder: Sendable {
                     matched: text(finding),
                     status: status,
                     why: why,
-                    confidence: field.ruleConfidence[Int(finding.rule)]
+                    confidence: confidence(finding, field)
                 )
             )
             return true
         }
         var low = false
         for finding in analysis.positives where field.labelReported[Int(finding.label)] {
-            let confidence = field.ruleConfidence[Int(finding.rule)]
+            let confidence = confidence(finding, field)
             guard let top = best[finding.label], top < threshold, confidence == top,
-                propose(finding, status: "coded", why: "confidence \(confidence) is below \(threshold)")
+                propose(finding, status: "coded", why: "confidence \(confidence) is below \(threshold)" + Self.weakness(finding))
             else { continue }
             low = true
         }
@@ -252,17 +238,29 @@ public final class Coder: Sendable {
             reason = .lowConfidence
         } else if anyCancelled {
             reason = .cancelled
+        } else if analysis.uncodedClause != nil {
+            reason = .uncodedClause
         } else {
             return nil
         }
         return ReviewItem(field: field.name, source: source(), text: original, reason: reason, candidates: candidates)
     }
 
-    /// Whether a text got no reported code and has no cancelled or suggested one.
-    private static func isUncoded(_ field: FieldProgram, _ analysis: borrowing TextAnalysis) -> Bool {
-        !analysis.positives.contains { field.labelReported[Int($0.label)] }
-            && !analysis.negated.contains { field.labelReported[Int($0.label)] }
-            && !analysis.suggested.contains { field.labelReported[Int($0.label)] }
+    /// A found code's confidence: its rule's, capped by the codebook's confidence for each weak
+    /// signal it rests on (a misspelling, a cue in its sentence).
+    private func confidence(_ finding: Finding, _ field: FieldProgram) -> Double {
+        var confidence = field.ruleConfidence[Int(finding.rule)]
+        if finding.weak & Finding.misspelled != 0 { confidence = min(confidence, program.misspellingConfidence) }
+        if finding.weak & Finding.scoped != 0 { confidence = min(confidence, program.scopedSentenceConfidence) }
+        return confidence
+    }
+
+    /// The weak signals of a finding in words, for a review candidate's `why`.
+    private static func weakness(_ finding: Finding) -> String {
+        var signals: [String] = []
+        if finding.weak & Finding.misspelled != 0 { signals.append("matched through a misspelling") }
+        if finding.weak & Finding.scoped != 0 { signals.append("a cue in the same sentence") }
+        return signals.isEmpty ? "" : " (" + signals.joined(separator: ", ") + ")"
     }
 
     /// Codes a submission's answers (see ``code(answers:)``).
@@ -342,7 +340,7 @@ public final class Coder: Sendable {
             start: span.lowerBound,
             end: span.upperBound,
             matched: String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self),
-            confidence: field.ruleConfidence[Int(finding.rule)]
+            confidence: confidence(finding, field)
         )
     }
 

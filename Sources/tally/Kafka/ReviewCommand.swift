@@ -12,8 +12,10 @@ struct ReviewCommand: AsyncParsableCommand {
             Reads survey.coding-review to its end and keeps the latest record per respondent and field (a \
             tombstone, written when a newer version or a replay with a newer codebook settles the field, removes \
             it): the items of every respondent's counted version. A text is in review when it was answered but \
-            its field got no code (no_code), a code came only from low-confidence or review-only rules \
-            (low_confidence), or a code was cancelled by a negation or scope cue (cancelled). \
+            its field got no code (no_code), it got no code while another text of its field did (uncoded_text), \
+            a code came only from low-confidence or review-only rules or weak signals (low_confidence), a code \
+            was cancelled by a negation or scope cue (cancelled), or a clause of it matched no rule but uses \
+            the field's vocabulary (uncoded_clause). \
             --format json prints one JSON line per text with the members of `tally offline --review`: \
             respondent_id, field, source, text, candidates (code, rule, matched, status, why, confidence), reason.
             """

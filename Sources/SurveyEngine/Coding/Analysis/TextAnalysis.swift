@@ -6,6 +6,13 @@ struct Finding {
     var end: Int32
     /// For a cancelled mention, the index of the cue whose scope covers it; else -1.
     var cue: Int32 = -1
+    /// Weak signals behind a found code: ``Finding/misspelled``, ``Finding/scoped``.
+    var weak: UInt8 = 0
+
+    /// The match used a misspelling of a codebook word.
+    static let misspelled: UInt8 = 1
+    /// The match is in a sentence that also holds a past, abandoned, rejected or future cue, or a doubt phrase.
+    static let scoped: UInt8 = 2
 }
 
 /// A number found in a text, over tokens `start..<end`.
@@ -33,6 +40,7 @@ struct TextAnalysis: ~Copyable {
     private var exclusions: [RawMatch] = []
     private var ruleMatches: [RawMatch] = []
     private var guards: [RawMatch] = []
+    private var doubts: [RawMatch] = []
     private var present: [Bool] = []
     /// Codes found, in text order.
     private(set) var positives: [Finding] = []
@@ -42,6 +50,9 @@ struct TextAnalysis: ~Copyable {
     private(set) var suggested: [Finding] = []
     /// Numbers found, at most one per number rule.
     private(set) var numbers: [NumberFinding] = []
+    /// Tokens `start..<end` of the first clause of a coded text that matched no rule but uses the
+    /// field's vocabulary, or `nil`.
+    private(set) var uncodedClause: (start: Int32, end: Int32)? = nil
     /// Misspelling searches and stems of unknown words, kept across texts and calls.
     private var memo = SpellingMemo()
     /// Stems unknown words when the codebook matches words by stem (made on first use).
@@ -71,6 +82,7 @@ struct TextAnalysis: ~Copyable {
         negated.clearKeepingCapacity()
         suggested.clearKeepingCapacity()
         numbers.clearKeepingCapacity()
+        uncodedClause = nil
         let needed = text.count * book.lexicon.tokensPerByte
         if needed > tokenCapacity {
             tokenStorage.deallocate()
@@ -89,7 +101,9 @@ struct TextAnalysis: ~Copyable {
             findScopes(field, book)
             classify(field)
             if !conceptMatches.isEmpty && !field.together.isEmpty { applyTogether(field, book) }
+            if !positives.isEmpty, book.misspellingConfidence < 1 || book.scopedSentenceConfidence < 1 { markWeakSignals(field, book) }
             if !positives.isEmpty && !field.implied.isEmpty { applyImplications(field) }
+            if !positives.isEmpty && field.checksClauses { findUncodedClause(field, book) }
         } else {
             ruleMatches.clearKeepingCapacity()
             guards.clearKeepingCapacity()
@@ -108,6 +122,7 @@ struct TextAnalysis: ~Copyable {
         exclusions.clearKeepingCapacity()
         ruleMatches.clearKeepingCapacity()
         guards.clearKeepingCapacity()
+        doubts.clearKeepingCapacity()
         var previous: RawMatch? = nil
         for match in matches {
             if let p = previous, p.entry == match.entry, p.start == match.start { continue }
@@ -121,6 +136,7 @@ struct TextAnalysis: ~Copyable {
             case .pseudo: pseudo.append(match)
             case .concept: conceptMatches.append(match)
             case .numberBefore, .numberAfter: guards.append(match)
+            case .doubt: doubts.append(match)
             }
         }
         if ruleMatches.count > 1 { Self.sort(&ruleMatches) { $0.textOrder } }
@@ -305,18 +321,93 @@ struct TextAnalysis: ~Copyable {
             var count = 0
             var start = Int32.max
             var end = Int32.min
+            var weak: UInt8 = 0
             for label in implied.of where present[Int(label)] {
                 count += 1
                 if let first = positives.first(where: { $0.label == label }) {
                     start = min(start, first.start)
                     end = max(end, first.end)
+                    weak |= first.weak
                 }
             }
             if count >= implied.atLeast, start < end {
-                positives.append(Finding(label: label, rule: ruleIndex, start: start, end: end))
+                positives.append(Finding(label: label, rule: ruleIndex, start: start, end: end, weak: weak))
                 present[Int(label)] = true
             }
         }
+    }
+
+    // MARK: Review signals
+
+    /// Flags found codes that rest on a weak signal: a first or last word matched only as a possible
+    /// misspelling (an unknown word standing in for a codebook word, outside any stem match), or, in
+    /// the code's sentence, a doubt phrase or a scope cue of a kind other than plain negation (past,
+    /// abandoned, rejected, future; outside a pseudo-negation). "Not" or "no" next to a code is
+    /// usually about something else ("it works but we have not evaluated it").
+    private mutating func markWeakSignals(_ field: FieldProgram, _ book: CompiledCodebook) {
+        for k in positives.indices {
+            let finding = positives[k]
+            var weak: UInt8 = 0
+            // A pattern starts and ends with a word (never a gap), so an unknown word there that may be
+            // a misspelling was matched as one; an unknown word inside may just fill a gap.
+            if book.misspellingConfidence < 1, isMisspelling(tokens[Int(finding.start)]) || isMisspelling(tokens[Int(finding.end) - 1]) {
+                weak |= Finding.misspelled
+            }
+            if book.scopedSentenceConfidence < 1, !cueMatches.isEmpty || !doubts.isEmpty {
+                var start = finding.start
+                while start > 0, tokens[Int(start)].marksBefore.isDisjoint(with: book.breaks) { start -= 1 }
+                var end = finding.end
+                while end < Int32(tokens.count), tokens[Int(end)].marksBefore.isDisjoint(with: book.breaks) { end += 1 }
+                if doubts.contains(where: { $0.start >= start && $0.end <= end })
+                    || cueMatches.contains(where: { cue in
+                        cue.start >= start && cue.end <= end && field.cues[Int(field.entries[Int(cue.entry)].target)].kind != .negation
+                            && !pseudo.contains { Self.overlaps($0, cue) }
+                    })
+                {
+                    weak |= Finding.scoped
+                }
+            }
+            positives[k].weak = weak
+        }
+    }
+
+    /// Whether a token is an unknown word that the matcher may take for a codebook word it misspells.
+    @inline(__always)
+    private func isMisspelling(_ token: Token) -> Bool { token.id < 0 && token.stem < 0 && token.alternative0 >= 0 }
+
+    /// Finds the first clause (cut at ``CompiledCodebook/clauseBreaks``) that no rule, exclusion, cue
+    /// or found code touches but that holds a word of the field's vocabulary: what a coded text says
+    /// that the rules did not explain. A one-clause text is explained by its code.
+    private mutating func findUncodedClause(_ field: FieldProgram, _ book: CompiledCodebook) {
+        let n = Int32(tokens.count)
+        var start: Int32 = 0
+        while start < n {
+            var end = start + 1
+            while end < n, tokens[Int(end)].marksBefore.isDisjoint(with: book.clauseBreaks) { end += 1 }
+            if start > 0 || end < n, !isExplained(start, end), usesVocabulary(field, start, end) {
+                uncodedClause = (start, end)
+                return
+            }
+            start = end
+        }
+    }
+
+    /// Whether a rule match (found, cancelled, suggested or excluded), an exclusion, a cue or a found
+    /// code touches tokens `start..<end`.
+    private func isExplained(_ start: Int32, _ end: Int32) -> Bool {
+        func touches(_ s: Int32, _ e: Int32) -> Bool { s < end && start < e }
+        return ruleMatches.contains { touches($0.start, $0.end) } || exclusions.contains { touches($0.start, $0.end) }
+            || cueMatches.contains { touches($0.start, $0.end) } || positives.contains { touches($0.start, $0.end) }
+    }
+
+    /// Whether tokens `start..<end` hold a word (or stem, or number) of the field's vocabulary.
+    private func usesVocabulary(_ field: FieldProgram, _ start: Int32, _ end: Int32) -> Bool {
+        for token in tokens[Int(start)..<Int(end)] {
+            if token.id >= 0, field.vocabulary[Int(token.id)] { return true }
+            if token.stem >= 0, field.vocabularyStems[Int(token.stem)] { return true }
+            if field.numbersAreVocabulary, !token.value.isNaN { return true }
+        }
+        return false
     }
 
     // MARK: Numbers

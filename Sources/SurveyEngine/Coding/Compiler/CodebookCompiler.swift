@@ -47,6 +47,19 @@ struct CodebookCompiler {
         return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
     }
 
+    /// The marks named in a list of the codebook (`text.sentence_breaks`, `review.clause_breaks`).
+    /// - Throws: for a name the tokenizer does not track, naming `place` and the known names.
+    private func marks(_ names: [String], at place: String) throws(SurveyDefinitionError) -> Marks {
+        var marks: Marks = []
+        for name in names {
+            guard let mark = Marks.named(name) else {
+                throw fail("\(place): '\(name)' is not a mark the tokenizer tracks; use any of " + Marks.names.map(\.name).joined(separator: " "))
+            }
+            marks.formUnion(mark)
+        }
+        return marks
+    }
+
     /// Validates and compiles.
     /// - Throws: `SurveyDefinitionError` (file `codebook`) for the first problem found.
     func compile() throws(SurveyDefinitionError) -> CompiledCodebook {
@@ -59,16 +72,7 @@ struct CodebookCompiler {
         }
 
         // Text settings.
-        var breaks: Marks = []
-        for name in book.text.sentenceBreaks {
-            guard let mark = Marks.named(name) else {
-                throw fail(
-                    "text.sentence_breaks: '\(name)' is not a mark the tokenizer tracks; use any of "
-                        + Marks.names.map(\.name).joined(separator: " ")
-                )
-            }
-            breaks.formUnion(mark)
-        }
+        let breaks = try marks(book.text.sentenceBreaks, at: "text.sentence_breaks")
         for (k, tier) in book.text.tolerance.enumerated() {
             guard (1...3).contains(tier.maxEdits) else { throw fail("text.tolerance[\(k)]: max_edits must be 1, 2 or 3") }
             guard tier.minLength >= tier.maxEdits + 3 else {
@@ -88,6 +92,23 @@ struct CodebookCompiler {
         }
         guard book.review.minConfidence > 0, book.review.minConfidence <= 1 else {
             throw fail("review.min_confidence must be above 0 and at most 1")
+        }
+        for (key, value) in [
+            ("misspelling_confidence", book.review.misspellingConfidence),
+            ("scoped_sentence_confidence", book.review.scopedSentenceConfidence),
+        ] where !(value > 0 && value <= 1) {
+            throw fail("review.\(key) must be above 0 and at most 1")
+        }
+        let clauseBreaks = breaks.union(try marks(book.review.clauseBreaks, at: "review.clause_breaks"))
+        var doubts: [PhraseParser.Parsed] = []
+        for (k, phrase) in book.review.doubtPhrases.enumerated() {
+            for variant in try expand(phrase, context: "review.doubt_phrases[\(k)]") {
+                doubts.append(try parser.parse(variant, kind: .phrase(tolerant: false), context: "review.doubt_phrases[\(k)]", into: &lexicon))
+            }
+        }
+        var commonWordIDs = Set<Int32>()
+        for (k, word) in book.review.commonWords.enumerated() {
+            commonWordIDs.insert(try parser.singleWord(word, context: "review.common_words[\(k)]", into: &lexicon))
         }
 
         // Concepts: names checked here, terms expanded where a phrase uses them.
@@ -215,6 +236,7 @@ struct CodebookCompiler {
                 }
             }
             for parsed in pseudo { program.add(parsed, kind: .pseudo, target: -1) }
+            for parsed in doubts { program.add(parsed, kind: .doubt, target: -1) }
             for (cue, phrases, until) in cueParsed where cue.fields == nil || cue.fields!.contains(field.name) {
                 let index = Int32(program.cues.count)
                 let untilStart = Int32(program.untilWords.count)
@@ -396,8 +418,14 @@ struct CodebookCompiler {
         var backwardStops = [Bool](repeating: false, count: built.count)
         for id in forwardStopIDs { forwardStops[Int(id)] = true }
         for id in backwardStopIDs { backwardStops[Int(id)] = true }
+        for (key, names) in [("number_fields", book.review.numberFields), ("clause_fields", book.review.clauseFields)] {
+            for (k, name) in names.enumerated() where !fieldNames.contains(name) {
+                throw fail("review.\(key)[\(k)]: the codebook declares no field '\(name)'")
+            }
+        }
         let fields = pending.map { field in
-            FieldProgram(
+            let vocabulary = Self.vocabulary(of: field.patterns, entries: field.entries, lexicon: built, common: commonWordIDs)
+            return FieldProgram(
                 name: field.name,
                 sources: field.sources,
                 labelNames: field.labelNames,
@@ -413,7 +441,11 @@ struct CodebookCompiler {
                 entries: field.entries,
                 exactCases: field.exactCases,
                 numbers: field.numbers,
-                trie: PhraseTrie(patterns: field.patterns, lexicon: built)
+                trie: PhraseTrie(patterns: field.patterns, lexicon: built),
+                vocabulary: vocabulary.words,
+                vocabularyStems: vocabulary.stems,
+                numbersAreVocabulary: book.review.numberFields.contains(field.name),
+                checksClauses: book.review.clauseFields.contains(field.name)
             )
         }
         return CompiledCodebook(
@@ -424,8 +456,37 @@ struct CodebookCompiler {
             forwardStops: forwardStops,
             backwardStops: backwardStops,
             minConfidence: book.review.minConfidence,
+            clauseBreaks: clauseBreaks,
+            misspellingConfidence: book.review.misspellingConfidence,
+            scopedSentenceConfidence: book.review.scopedSentenceConfidence,
             stemming: built.stemCount > 0 ? book.text.stemming : nil
         )
+    }
+
+    /// A field's vocabulary: the words of its rule and concept patterns that are not common words,
+    /// by lexicon id, and their stems, by stem id.
+    private static func vocabulary(
+        of patterns: [(elements: [PatternElement], entry: Int32)],
+        entries: [FieldProgram.Entry],
+        lexicon: Lexicon,
+        common: Set<Int32>
+    ) -> (words: [Bool], stems: [Bool]) {
+        var words = [Bool](repeating: false, count: lexicon.count)
+        var stems = [Bool](repeating: false, count: lexicon.stemCount)
+        for pattern in patterns where [.rule, .concept].contains(entries[Int(pattern.entry)].kind) {
+            for element in pattern.elements {
+                let id: Int32
+                switch element {
+                case .word(let word, _), .stemmed(let word): id = word
+                case .number, .gap: continue
+                }
+                guard !common.contains(id) else { continue }
+                words[Int(id)] = true
+                let stem = lexicon.stemOf[Int(id)]
+                if stem >= 0 { stems[Int(stem)] = true }
+            }
+        }
+        return (words, stems)
     }
 
     /// Most variants one phrase may expand to through its concepts.

@@ -14,6 +14,11 @@ final class CompiledCodebook: Sendable {
     let backwardStops: [Bool]
     /// A code whose best rule confidence is below this goes to review.
     let minConfidence: Double
+    /// Marks that end a clause (the sentence breaks and `review.clause_breaks`).
+    let clauseBreaks: Marks
+    /// The highest confidence of a code matched through a misspelling, or in a sentence with a scope cue.
+    let misspellingConfidence: Double
+    let scopedSentenceConfidence: Double
     /// The Snowball algorithm that stems text words, or `nil` when no codebook word is matched by stem.
     let stemming: String?
 
@@ -25,6 +30,9 @@ final class CompiledCodebook: Sendable {
         forwardStops: [Bool],
         backwardStops: [Bool],
         minConfidence: Double,
+        clauseBreaks: Marks,
+        misspellingConfidence: Double,
+        scopedSentenceConfidence: Double,
         stemming: String?
     ) {
         self.version = version
@@ -34,6 +42,9 @@ final class CompiledCodebook: Sendable {
         self.forwardStops = forwardStops
         self.backwardStops = backwardStops
         self.minConfidence = minConfidence
+        self.clauseBreaks = clauseBreaks
+        self.misspellingConfidence = misspellingConfidence
+        self.scopedSentenceConfidence = scopedSentenceConfidence
         self.stemming = stemming
     }
 
@@ -77,6 +88,8 @@ final class FieldProgram: Sendable {
             case numberBefore
             /// `target` = number index: a phrase that may not come right after the unit.
             case numberAfter
+            /// A `review.doubt_phrases` phrase: puts the codes of its sentence in doubt.
+            case doubt
         }
 
         var kind: Kind
@@ -127,6 +140,15 @@ final class FieldProgram: Sendable {
     let trie: PhraseTrie
     /// Reported labels, sorted by code name (the order of `CodedField.codes`).
     let reportOrder: [Int32]
+    /// The field's vocabulary: by lexicon id, whether the word is a word of the field's rules or
+    /// concepts (not a `review.common_words` word); by stem id, whether such a word has that stem.
+    /// A coded text's clause that uses it but matches no rule goes to review.
+    let vocabulary: [Bool]
+    let vocabularyStems: [Bool]
+    /// Whether a number is vocabulary too (`review.number_fields`).
+    let numbersAreVocabulary: Bool
+    /// Whether coded texts are checked for uncoded clauses (`review.clause_fields`).
+    let checksClauses: Bool
 
     init(
         name: String,
@@ -144,7 +166,11 @@ final class FieldProgram: Sendable {
         entries: [Entry],
         exactCases: [[[UInt8]]],
         numbers: [Number],
-        trie: PhraseTrie
+        trie: PhraseTrie,
+        vocabulary: [Bool],
+        vocabularyStems: [Bool],
+        numbersAreVocabulary: Bool,
+        checksClauses: Bool
     ) {
         self.name = name
         self.sources = sources
@@ -162,6 +188,10 @@ final class FieldProgram: Sendable {
         self.exactCases = exactCases
         self.numbers = numbers
         self.trie = trie
+        self.vocabulary = vocabulary
+        self.vocabularyStems = vocabularyStems
+        self.numbersAreVocabulary = numbersAreVocabulary
+        self.checksClauses = checksClauses
         self.reportOrder = labelNames.indices.filter { labelReported[$0] }.sorted { labelNames[$0] < labelNames[$1] }.map { Int32($0) }
     }
 }

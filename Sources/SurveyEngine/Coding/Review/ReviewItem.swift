@@ -1,8 +1,9 @@
 /// A coded text a human coder should look at: the coder answered it but is not sure.
 ///
-/// A text goes to review when it is answered but received no code in its field, when a code
-/// came only from low-confidence rules, or when a code was cancelled by a negation or scope cue
-/// ("previously", "we considered … but chose"). `tally-code` writes them into the coded record and
+/// A text goes to review when it is answered but received no code (whether or not another text
+/// of its field did), when a code came only from low-confidence rules or weak signals, when a
+/// code was cancelled by a negation or scope cue ("previously", "we considered … but chose"), or
+/// when a clause of a coded text matched no rule but uses the field's vocabulary. `tally-code` writes them into the coded record and
 /// `tally-aggregate` publishes a head version's items to the compacted `survey.coding-review`
 /// topic; a newer version or codebook that settles a text removes it from the queue.
 public struct ReviewItem: Sendable, Hashable, Codable {
@@ -10,11 +11,17 @@ public struct ReviewItem: Sendable, Hashable, Codable {
     public enum Reason: String, Sendable, Hashable, Codable, CaseIterable {
         /// Answered, and no code in the field (no text of the field received one).
         case noCode = "no_code"
-        /// A code came only from rules below the codebook's `review.min_confidence`, or a
-        /// `review_only` rule suggested a code.
+        /// Answered, and this text received no code although another text of the field did
+        /// (a respondent's other evidence answer, say).
+        case uncodedText = "uncoded_text"
+        /// A code came only from rules (or weak signals: a misspelling, a cue in its sentence) below
+        /// the codebook's `review.min_confidence`, or a `review_only` rule suggested a code.
         case lowConfidence = "low_confidence"
         /// A code was cancelled by a negation or scope cue.
         case cancelled
+        /// The text got a code, but one of its clauses matched no rule and uses the field's
+        /// vocabulary (a second service, a figure in an evidence answer).
+        case uncodedClause = "uncoded_clause"
     }
 
     /// A code the coder considered for the text, and why it is in doubt.
@@ -56,7 +63,8 @@ public struct ReviewItem: Sendable, Hashable, Codable {
     public var source: String
     /// The text.
     public var text: String
-    /// The first reason that applies, in the order no code, low confidence, cancelled.
+    /// The first reason that applies, in the order no code (`no_code` or `uncoded_text`), low
+    /// confidence, cancelled, uncoded clause.
     public var reason: Reason
     /// Low-confidence and cancelled codes, in text order.
     public var candidates: [Candidate]
@@ -66,7 +74,8 @@ public struct ReviewItem: Sendable, Hashable, Codable {
     ///   - field: The coded field's name.
     ///   - source: The concrete source path of the text, with no `*` steps.
     ///   - text: The full answer text, as submitted.
-    ///   - reason: Why the text is in review; the first of no code, low confidence, cancelled that applies.
+    ///   - reason: Why the text is in review; the first of no code (`no_code`, `uncoded_text`), low confidence,
+    ///     cancelled and uncoded clause that applies.
     ///   - candidates: The low-confidence, suggested and cancelled codes, in text order; empty for a
     ///     plain `no_code` item.
     public init(field: String, source: String, text: String, reason: Reason, candidates: [Candidate]) {

@@ -1,0 +1,141 @@
+import FieldTallyTestKit
+import SurveyEngine
+import Testing
+
+/// What sends a text to review, judged per answered text: a text without a code while another text
+/// of its field was coded, a sentence of a coded text that no rule explains but that speaks the
+/// field's vocabulary, and codes that rest on a weak signal.
+@Suite struct CodingReviewTriggerTests {
+    private static let yaml = """
+        survey: demo
+        version: "1"
+        concepts:
+          family_member: [parent, family, carer]
+          telling: [tell, report, say]
+        negation:
+          cues:
+            - {id: neg.not, phrases: [not]}
+        review:
+          min_confidence: 0.8
+          clause_fields: [evidence]
+          clause_breaks: [","]
+          common_words: [in, the, of]
+          number_fields: [evidence]
+          misspelling_confidence: 0.7
+          scoped_sentence_confidence: 0.6
+          doubt_phrases: [trialled]
+        fields:
+          - name: evidence
+            sources: [answers.approaches.*.evidence]
+            codes:
+              - code: family_feedback
+                rules:
+                  - {id: e.family, phrases: ["@family_member ~2 @telling", "@family_member feedback"]}
+              - code: outcome_data
+                rules:
+                  - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}
+        """
+
+    private let coder: Coder
+
+    init() throws {
+        coder = try Coder(yaml: Self.yaml)
+    }
+
+    /// Codes one respondent's evidence answers, keyed by approach.
+    private func code(_ answers: [String: String]) -> CodingResult {
+        coder.code(
+            answers: .object([
+                "approaches": .object(answers.mapValues { .object(["evidence": .string($0)]) })
+            ])
+        )
+    }
+
+    @Test func anUncodedTextGoesToReviewWhenAnotherTextOfItsFieldWasCoded() {
+        let result = code([
+            "alpha": "Parents tell us the groups help them.",
+            "beta": "The panel looked at it last spring.",
+        ])
+        #expect(result.fields["evidence"]?.codes == ["family_feedback"])
+        #expect(result.review.map(\.source) == ["answers.approaches.beta.evidence"])
+        #expect(result.review.map(\.reason) == [.uncodedText])
+        #expect(result.review.first?.text == "The panel looked at it last spring.")
+    }
+
+    @Test func textsThatAreAllCodedLeaveNothingInReviewAndAFieldWithoutCodesIsNoCode() {
+        let coded = code([
+            "alpha": "Parents tell us the groups help them.",
+            "beta": "A reduction in referrals since 2016.",
+        ])
+        #expect(coded.fields["evidence"]?.codes == ["family_feedback", "outcome_data"])
+        #expect(coded.review.isEmpty)
+
+        let uncoded = code(["alpha": "Nothing formal yet.", "beta": "Ask the panel."])
+        #expect(uncoded.review.map(\.reason) == [.noCode, .noCode])
+    }
+
+    /// Codes one evidence text on its own.
+    private func code(_ text: String) throws -> CodedText {
+        try #require(coder.code(text: text, field: "evidence", source: "answers.approaches.alpha.evidence"))
+    }
+
+    @Test func aClauseWithTheFieldsVocabularyThatNoRuleMatchedSendsACodedTextToReview() throws {
+        let figure = try code("Parents tell us the groups help them, and referrals to the panel fell by 20%.")
+        #expect(figure.codes == ["family_feedback"])
+        #expect(figure.review?.reason == .uncodedClause, "a figure is evidence vocabulary")
+        let words = try code("Carers say it helps; the outcome figures are due.")
+        #expect(words.codes == ["family_feedback"])
+        #expect(words.review?.reason == .uncodedClause, "'outcome' is a word of the field's rules")
+    }
+
+    @Test func aCodedTextWhoseOtherClausesSayNothingOfTheFieldStaysOutOfReview() throws {
+        let coded = try code("Parents tell us the groups help them, which is lovely to hear.")
+        #expect(coded.codes == ["family_feedback"])
+        #expect(coded.review == nil)
+        #expect(try code("Parents tell us the groups help them.").review == nil, "one clause is explained by its code")
+    }
+
+    @Test func aCodeMatchedThroughAMisspellingIsCodedWithLowConfidenceAndReviewed() throws {
+        let misspelt = try code("A reducton in referrals.")
+        #expect(misspelt.codes == ["outcome_data"])
+        #expect(misspelt.evidence.first?.confidence == 0.7)
+        let review = try #require(misspelt.review)
+        #expect(review.reason == .lowConfidence)
+        #expect(review.candidates.first?.why.contains("misspelling") == true)
+        let exact = try code("A reduction in referrals.")
+        #expect(exact.evidence.first?.confidence == 1)
+        #expect(exact.review == nil)
+    }
+
+    @Test func aCodeInASentenceWithADoubtPhraseIsCodedWithLowConfidenceAndReviewed() throws {
+        let trial = try code("Parent feedback forms were trialled in one team.")
+        #expect(trial.codes == ["family_feedback"])
+        #expect(trial.review?.reason == .lowConfidence)
+        #expect(trial.review?.candidates.first?.confidence == 0.6)
+        #expect(try code("Parent feedback forms in every team.").review == nil)
+        #expect(try code("Parent feedback is positive, though not yet written up.").review == nil, "a plain negation is no doubt")
+    }
+
+    @Test func theShippedCodebookKeepsAComparisonWithStatisticalNeighboursConfident() throws {
+        let shipped = try Coder(codebook: Codebook(contentsOfFile: GoldCodes.codebookPath))
+        let compared = try #require(
+            shipped.code(text: "We benchmark against our statistical neighbours.", field: "evidence_source", source: "answers.x.evidence")
+        )
+        #expect(compared.codes == ["comparison"])
+        #expect(compared.review == nil)
+        let trial = try #require(
+            shipped.code(text: "Signs of Safety was trialled in one locality.", field: "whole_system_model", source: "answers.x.description")
+        )
+        #expect(trial.codes == ["signs_of_safety"])
+        #expect(trial.review?.reason == .lowConfidence, "a trial puts the code in doubt")
+    }
+
+    @Test func reviewSettingsThatNameNoFieldOrAConfidenceOutOfRangeAreRejected() {
+        #expect(throws: SurveyDefinitionError.self) {
+            try Coder(yaml: Self.yaml.replacingOccurrences(of: "clause_fields: [evidence]", with: "clause_fields: [evidense]"))
+        }
+        #expect(throws: SurveyDefinitionError.self) {
+            try Coder(yaml: Self.yaml.replacingOccurrences(of: "misspelling_confidence: 0.7", with: "misspelling_confidence: 0"))
+        }
+    }
+}
