@@ -2,8 +2,10 @@
 # Runs every FieldTally test on this machine: installs what is missing (Deploy/setup.sh),
 # builds everything including the test and probe executables, runs the unit and integration
 # tests (integration tests start their own Tansu broker on a free loopback port), the Kafka
-# binding's tests again under the thread sanitizer, the formatter's lint, and finally the demo,
-# non-interactively at a bounded pace, checking its final report.
+# binding's tests again under the thread sanitizer, the formatter's lint, the demo,
+# non-interactively at a bounded pace, checking its final report, and, in CI (CI=true) or when
+# FIELDTALLY_CONTAINER_TEST=1, the image, manifests and compose set run in containers
+# (Deploy/container-test.sh: as root, about 20-35 minutes cold on 2 cores).
 #
 # The repository must stand alone: when a `shared/` folder sits beside the clone (where the
 # project's data first came from), the whole run happens in a private mount namespace in which
@@ -37,4 +39,8 @@ if [ "$#" -eq 0 ]; then
   swift format lint --strict --recursive --parallel Package.swift Sources Tests
   echo "[test] the demo, non-interactively (Deploy/demo.sh --pace 40 --once)" >&2
   bash Deploy/demo-check.sh
+  if [ "${CI:-}" = true ] || [ "${FIELDTALLY_CONTAINER_TEST:-}" = 1 ]; then
+    echo "[test] the image, the manifests and compose.yaml in containers (Deploy/container-test.sh)" >&2
+    bash Deploy/container-test.sh
+  fi
 fi
