@@ -22,7 +22,7 @@ final class RawHTTPConnection: @unchecked Sendable {
         headers: [String: String] = [:],
         body: Data? = nil,
         receiveBuffer: Int32? = nil,
-        timeout: Int = 5
+        timeout: Int = 30
     ) throws {
         fd = try connectedLoopbackSocket(port: port, receiveBuffer: receiveBuffer)
         var limit = timeval(tv_sec: timeout, tv_usec: 0)
@@ -97,7 +97,7 @@ final class RawHTTPConnection: @unchecked Sendable {
         return out
     }
 
-    /// Reads until the text received so far contains `marker` (or 5 s pass without data).
+    /// Reads until the text received so far contains `marker` (or the timeout passes without data).
     /// - Returns: everything received so far.
     func read(until marker: String) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in

@@ -54,7 +54,7 @@ enum RunningDashboard {
     /// `GET path` with `headers`: status, headers and body text.
     static func get(_ port: Int, _ path: String, headers: [String: String] = [:]) async throws -> (Int, [String: String], String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-        request.timeoutInterval = 5
+        request.timeoutInterval = 30
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as? HTTPURLResponse
