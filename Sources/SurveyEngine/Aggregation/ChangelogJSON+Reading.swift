@@ -19,7 +19,7 @@ extension ChangelogJSON {
     static func readRespondentState(_ value: Data) throws(ReadError) -> RespondentState {
         let root = try object(parse(value), "the record")
         var state = RespondentState(respondentId: try string(root, "respondent_id"))
-        state.applied = try offsets(member(root, "applied"), "applied")
+        state.applied = try counts(member(root, "applied"), "applied")
         if let head = root["head_instance_id"], head != .null { state.headInstanceId = try string(head, "head_instance_id") }
         state.paradata = try paradata(member(root, "paradata"), "paradata")
         for (instance, fingerprint) in try object(member(root, "versions"), "versions") {
@@ -41,7 +41,7 @@ extension ChangelogJSON {
     static func readPartitionParadata(_ value: Data) throws(ReadError) -> PartitionParadata {
         let root = try object(parse(value), "the record")
         var record = PartitionParadata(partition: try integer(member(root, "partition"), "partition"))
-        record.applied = try offsets(member(root, "applied"), "applied")
+        record.applied = try counts(member(root, "applied"), "applied")
         record.paradata = try paradata(member(root, "paradata"), "paradata")
         return record
     }
@@ -142,9 +142,5 @@ extension ChangelogJSON {
         counts.reserveCapacity(members.count)
         for (name, count) in members { counts[name] = try integer(count, "\(path).\(name)") }
         return counts
-    }
-
-    private static func offsets(_ value: JSONValue, _ path: String) throws(ReadError) -> [String: Int64] {
-        try counts(value, path)
     }
 }

@@ -142,7 +142,7 @@ public final class AggregateProcessor: RecordProcessor {
             _ = try await reader.readToEnd(topic: configuration.topics.changelog, partitions: wanted) { batch in
                 var records: [(partition: Int, record: ChangelogRecord)] = []
                 records.reserveCapacity(batch.records.count)
-                for record in batch.records where wanted.contains(record.partition) {
+                for record in batch.records {
                     guard let key = record.keyString, let value = record.value else { continue }
                     records.append((record.partition, ChangelogRecord(key: key, value: Data(value))))
                 }
