@@ -130,6 +130,63 @@ import Testing
         #expect(trial.review?.reason == .lowConfidence, "a trial puts the code in doubt")
     }
 
+    /// The demo codebook with the settings that settle texts: empty answers, no review for a code
+    /// cancelled beside sure codes, and second texts without the field's words.
+    private static let settling = try! Coder(
+        yaml: yaml.replacingOccurrences(
+            of: "  doubt_phrases: [trialled]",
+            with: """
+                  doubt_phrases: [trialled]
+                  empty_answers: [n/a, too early to say, no formal evaluation]
+                  cancelled_beside_code: false
+                  uncoded_text_without_vocabulary: false
+                """
+        )
+    )
+
+    @Test func anAnswerThatSaysItHasNothingToCodeIsSettledUnlessItAlsoSpeaksTheFieldsWords() throws {
+        func settled(_ text: String) throws -> CodedText {
+            try #require(Self.settling.code(text: text, field: "evidence", source: "answers.approaches.alpha.evidence"))
+        }
+        for text in ["N/A", "Too early to say.", "No formal evaluation yet."] {
+            let result = try settled(text)
+            #expect(result.answered)
+            #expect(result.codes.isEmpty)
+            #expect(result.review == nil, "\(text) says there is nothing to code")
+            #expect(try code(text).review?.reason == .noCode, "without empty_answers \(text) is reviewed")
+        }
+        #expect(try settled("No formal evaluation, but outcome figures are collected.").review?.reason == .noCode, "'outcome' is the field's word")
+        #expect(try settled("Too early to say: 40 families so far.").review?.reason == .noCode, "a figure is evidence vocabulary here")
+        #expect(try settled("Nothing to report.").review?.reason == .noCode, "no empty-answer phrase")
+    }
+
+    @Test func aCodeCancelledBesideSureCodesIsReviewedOnlyWhenTheCodebookAsks() throws {
+        let text = "Parent feedback forms, not outcome data."
+        let asked = try code(text)
+        #expect(asked.codes == ["family_feedback"])
+        #expect(asked.review?.reason == .cancelled)
+        let settled = try #require(Self.settling.code(text: text, field: "evidence", source: "answers.approaches.alpha.evidence"))
+        #expect(settled.codes == ["family_feedback"])
+        #expect(settled.review == nil)
+        let alone = try #require(Self.settling.code(text: "Not outcome data.", field: "evidence", source: "answers.approaches.alpha.evidence"))
+        #expect(alone.review?.candidates.map(\.status) == ["cancelled"], "a cancelled code with nothing found is still reviewed")
+    }
+
+    @Test func aSecondTextWithoutTheFieldsWordsIsSettledWhenTheCodebookSaysSo() {
+        let answers: JSONValue = .object([
+            "approaches": .object([
+                "alpha": .object(["evidence": .string("Parents tell us the groups help them.")]),
+                "beta": .object(["evidence": .string("The panel met last spring.")]),
+                "gamma": .object(["evidence": .string("Referrals fell by 20%.")]),
+            ])
+        ])
+        let settled = Self.settling.code(answers: answers)
+        #expect(settled.fields["evidence"]?.codes == ["family_feedback"])
+        #expect(settled.review.map(\.source) == ["answers.approaches.gamma.evidence"], "a figure is the field's vocabulary")
+        #expect(settled.review.map(\.reason) == [.uncodedText])
+        #expect(coder.code(answers: answers).review.count == 2)
+    }
+
     @Test func reviewSettingsThatNameNoFieldOrAConfidenceOutOfRangeAreRejected() {
         #expect(throws: SurveyDefinitionError.self) {
             try Coder(yaml: Self.yaml.replacingOccurrences(of: "clause_fields: [evidence]", with: "clause_fields: [evidense]"))

@@ -400,10 +400,14 @@ extension Codebook.ReviewSettings: Decodable {
         case misspellingConfidence = "misspelling_confidence"
         case scopedSentenceConfidence = "scoped_sentence_confidence"
         case doubtPhrases = "doubt_phrases"
+        case emptyAnswers = "empty_answers"
+        case cancelledBesideCode = "cancelled_beside_code"
+        case uncodedTextWithoutVocabulary = "uncoded_text_without_vocabulary"
     }
 
     /// Decodes `review: {min_confidence: 0.8, clause_fields: […], clause_breaks: [","], common_words: […],
-    /// number_fields: […], misspelling_confidence: 0.7, scoped_sentence_confidence: 0.7, doubt_phrases: […]}`.
+    /// number_fields: […], misspelling_confidence: 0.7, scoped_sentence_confidence: 0.7, doubt_phrases: […], empty_answers: […],
+    /// cancelled_beside_code: false, uncoded_text_without_vocabulary: false}`.
     /// - Parameter decoder: A decoder positioned at the `review:` mapping; absent keys take the
     ///   defaults of the memberwise ``Codebook/ReviewSettings`` initializer.
     /// - Throws: a decoding problem for unknown keys or wrong types.
@@ -419,7 +423,11 @@ extension Codebook.ReviewSettings: Decodable {
             numberFields: try c.decodeIfPresent([String].self, forKey: .numberFields) ?? [],
             misspellingConfidence: try c.decodeIfPresent(Double.self, forKey: .misspellingConfidence) ?? 1,
             scopedSentenceConfidence: try c.decodeIfPresent(Double.self, forKey: .scopedSentenceConfidence) ?? 1,
-            doubtPhrases: try c.decodeIfPresent([String].self, forKey: .doubtPhrases) ?? []
+            doubtPhrases: try c.decodeIfPresent([String].self, forKey: .doubtPhrases) ?? [],
+            emptyAnswers: try c.decodeIfPresent([String].self, forKey: .emptyAnswers) ?? [],
+            cancelledBesideCode: try c.decodeIfPresent(Bool.self, forKey: .cancelledBesideCode) ?? defaults.cancelledBesideCode,
+            uncodedTextWithoutVocabulary: try c.decodeIfPresent(Bool.self, forKey: .uncodedTextWithoutVocabulary)
+                ?? defaults.uncodedTextWithoutVocabulary
         )
     }
 }

@@ -200,6 +200,20 @@ extension Codebook {
         /// Phrases (concepts allowed) that put the codes of their sentence in doubt: dates, "trialled",
         /// "neighbouring". Default: none.
         public var doubtPhrases: [String]
+        /// Phrases (concepts allowed) that say an answer has nothing to code: "n/a", "too early to say",
+        /// "no formal evaluation yet". An answered text in which no code was found, suggested or
+        /// cancelled is settled without a code, and not reviewed, when it holds one of them and no
+        /// clause outside it uses the field's vocabulary. Default: none.
+        public var emptyAnswers: [String]
+        /// Whether a text whose found codes are all sure still goes to review for a code that a cue in
+        /// it cancelled ("previously X, now Y"). A text in which only cancelled codes were found goes
+        /// to review either way. Default: true.
+        public var cancelledBesideCode: Bool
+        /// Whether an answered text without a code goes to review when another text of its field was
+        /// coded (`uncoded_text`) even if it uses none of the field's vocabulary: a second text that
+        /// says nothing in the field's words (a fuller description beside the offer point) is then
+        /// settled without a code. Default: true.
+        public var uncodedTextWithoutVocabulary: Bool
 
         /// Creates review settings.
         /// - Parameters:
@@ -213,6 +227,10 @@ extension Codebook {
         ///   - scopedSentenceConfidence: The highest confidence of a code matched in a sentence with a cue or
         ///     a doubt phrase. Default: 1.
         ///   - doubtPhrases: Phrases that put the codes of their sentence in doubt. Default: none.
+        ///   - emptyAnswers: Phrases that say an answer has nothing to code. Default: none.
+        ///   - cancelledBesideCode: Whether a text with sure codes is reviewed for a cancelled one. Default: true.
+        ///   - uncodedTextWithoutVocabulary: Whether a text without a code beside a coded text of its field is
+        ///     reviewed when it uses none of the field's vocabulary. Default: true.
         public init(
             minConfidence: Double = 0.8,
             clauseFields: [String] = [],
@@ -221,8 +239,14 @@ extension Codebook {
             numberFields: [String] = [],
             misspellingConfidence: Double = 1,
             scopedSentenceConfidence: Double = 1,
-            doubtPhrases: [String] = []
+            doubtPhrases: [String] = [],
+            emptyAnswers: [String] = [],
+            cancelledBesideCode: Bool = true,
+            uncodedTextWithoutVocabulary: Bool = true
         ) {
+            self.emptyAnswers = emptyAnswers
+            self.cancelledBesideCode = cancelledBesideCode
+            self.uncodedTextWithoutVocabulary = uncodedTextWithoutVocabulary
             self.minConfidence = minConfidence
             self.clauseFields = clauseFields
             self.doubtPhrases = doubtPhrases

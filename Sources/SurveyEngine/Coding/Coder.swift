@@ -93,6 +93,9 @@ public final class Coder: Sendable {
             present.removeAll(keepingCapacity: true)
             present.append(contentsOf: repeatElement(false, count: field.labelNames.count))
             let reviewStart = review.count
+            // Review items of texts without a code or candidate that use none of the field's words:
+            // settled, not reviewed, if another text codes the field and the codebook says so.
+            var silent: [Int] = []
             while next < texts.found.count, texts.found[next].field == Int32(index) {
                 let current = next
                 next += 1
@@ -135,11 +138,19 @@ public final class Coder: Sendable {
                         text: texts.found[current].text,
                         source: { path ?? concretePath() }
                     ) {
+                        if !program.uncodedTextWithoutVocabulary, item.reason == .noCode, item.candidates.isEmpty,
+                            !analysis.usesVocabulary(field)
+                        {
+                            silent.append(review.count)
+                        }
                         review.append(item)
                     }
                 }
             }
-            if codeCount > 0 && review.count > reviewStart { Self.renameUncodedTexts(&review, from: reviewStart) }
+            if codeCount > 0 && review.count > reviewStart {
+                for k in silent.reversed() { review.remove(at: k) }
+                Self.renameUncodedTexts(&review, from: reviewStart)
+            }
             var codes: [String] = []
             if codeCount > 0 {
                 func build() -> [String] {
@@ -187,7 +198,9 @@ public final class Coder: Sendable {
             if confidence(finding, field) < threshold { doubtful = true }
         }
         let cancelled = analysis.negated.contains { field.labelReported[Int($0.label)] }
-        if coded && !doubtful && !cancelled && analysis.suggested.isEmpty && analysis.uncodedClause == nil { return nil }
+        let suggested = analysis.suggested.contains { field.labelReported[Int($0.label)] }
+        if coded && !doubtful && (!cancelled || !program.cancelledBesideCode) && !suggested && analysis.uncodedClause == nil { return nil }
+        if !coded && !cancelled && !suggested && analysis.statesNothingToCode(field) { return nil }
         // The best confidence per reported code found.
         var best: [Int32: Double] = [:]
         for finding in analysis.positives where field.labelReported[Int(finding.label)] {

@@ -41,6 +41,8 @@ struct TextAnalysis: ~Copyable {
     private var ruleMatches: [RawMatch] = []
     private var guards: [RawMatch] = []
     private var doubts: [RawMatch] = []
+    /// Matches of `review.empty_answers` phrases in the current text.
+    private var empties: [RawMatch] = []
     private var present: [Bool] = []
     /// Codes found, in text order.
     private(set) var positives: [Finding] = []
@@ -83,6 +85,7 @@ struct TextAnalysis: ~Copyable {
         suggested.clearKeepingCapacity()
         numbers.clearKeepingCapacity()
         uncodedClause = nil
+        empties.clearKeepingCapacity()
         let needed = text.count * book.lexicon.tokensPerByte
         if needed > tokenCapacity {
             tokenStorage.deallocate()
@@ -137,6 +140,7 @@ struct TextAnalysis: ~Copyable {
             case .concept: conceptMatches.append(match)
             case .numberBefore, .numberAfter: guards.append(match)
             case .doubt: doubts.append(match)
+            case .empty: empties.append(match)
             }
         }
         if ruleMatches.count > 1 { Self.sort(&ruleMatches) { $0.textOrder } }
@@ -402,12 +406,29 @@ struct TextAnalysis: ~Copyable {
 
     /// Whether tokens `start..<end` hold a word (or stem, or number) of the field's vocabulary.
     private func usesVocabulary(_ field: FieldProgram, _ start: Int32, _ end: Int32) -> Bool {
-        for token in tokens[Int(start)..<Int(end)] {
-            if token.id >= 0, field.vocabulary[Int(token.id)] { return true }
-            if token.stem >= 0, field.vocabularyStems[Int(token.stem)] { return true }
-            if field.numbersAreVocabulary, !token.value.isNaN { return true }
-        }
+        for token in tokens[Int(start)..<Int(end)] where isVocabulary(token, field) { return true }
         return false
+    }
+
+    @inline(__always)
+    private func isVocabulary(_ token: Token, _ field: FieldProgram) -> Bool {
+        (token.id >= 0 && field.vocabulary[Int(token.id)]) || (token.stem >= 0 && field.vocabularyStems[Int(token.stem)])
+            || (field.numbersAreVocabulary && !token.value.isNaN)
+    }
+
+    /// Whether the text holds a word (or stem, or number) of the field's vocabulary.
+    func usesVocabulary(_ field: FieldProgram) -> Bool { usesVocabulary(field, 0, Int32(tokens.count)) }
+
+    /// Whether the text says it has nothing to code: it holds a `review.empty_answers` phrase, and
+    /// no word outside those phrases is of the field's vocabulary ("n/a", "none yet", but not
+    /// "no formal evaluation, but social workers say it works").
+    func statesNothingToCode(_ field: FieldProgram) -> Bool {
+        guard !empties.isEmpty else { return false }
+        for (k, token) in tokens.enumerated() where isVocabulary(token, field) {
+            let position = Int32(k)
+            if !empties.contains(where: { position >= $0.start && position < $0.end }) { return false }
+        }
+        return true
     }
 
     // MARK: Numbers

@@ -106,6 +106,12 @@ struct CodebookCompiler {
                 doubts.append(try parser.parse(variant, kind: .phrase(tolerant: false), context: "review.doubt_phrases[\(k)]", into: &lexicon))
             }
         }
+        var empties: [PhraseParser.Parsed] = []
+        for (k, phrase) in book.review.emptyAnswers.enumerated() {
+            for variant in try expand(phrase, context: "review.empty_answers[\(k)]") {
+                empties.append(try parser.parse(variant, kind: .phrase(tolerant: false), context: "review.empty_answers[\(k)]", into: &lexicon))
+            }
+        }
         var commonWordIDs = Set<Int32>()
         for (k, word) in book.review.commonWords.enumerated() {
             commonWordIDs.insert(try parser.singleWord(word, context: "review.common_words[\(k)]", into: &lexicon))
@@ -237,6 +243,7 @@ struct CodebookCompiler {
             }
             for parsed in pseudo { program.add(parsed, kind: .pseudo, target: -1) }
             for parsed in doubts { program.add(parsed, kind: .doubt, target: -1) }
+            for parsed in empties { program.add(parsed, kind: .empty, target: -1) }
             for (cue, phrases, until) in cueParsed where cue.fields == nil || cue.fields!.contains(field.name) {
                 let index = Int32(program.cues.count)
                 let untilStart = Int32(program.untilWords.count)
@@ -459,6 +466,8 @@ struct CodebookCompiler {
             clauseBreaks: clauseBreaks,
             misspellingConfidence: book.review.misspellingConfidence,
             scopedSentenceConfidence: book.review.scopedSentenceConfidence,
+            cancelledBesideCode: book.review.cancelledBesideCode,
+            uncodedTextWithoutVocabulary: book.review.uncodedTextWithoutVocabulary,
             stemming: built.stemCount > 0 ? book.text.stemming : nil
         )
     }

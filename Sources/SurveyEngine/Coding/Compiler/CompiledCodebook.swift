@@ -19,6 +19,9 @@ final class CompiledCodebook: Sendable {
     /// The highest confidence of a code matched through a misspelling, or in a sentence with a scope cue.
     let misspellingConfidence: Double
     let scopedSentenceConfidence: Double
+    /// `review.cancelled_beside_code` and `review.uncoded_text_without_vocabulary`.
+    let cancelledBesideCode: Bool
+    let uncodedTextWithoutVocabulary: Bool
     /// The Snowball algorithm that stems text words, or `nil` when no codebook word is matched by stem.
     let stemming: String?
 
@@ -33,8 +36,12 @@ final class CompiledCodebook: Sendable {
         clauseBreaks: Marks,
         misspellingConfidence: Double,
         scopedSentenceConfidence: Double,
+        cancelledBesideCode: Bool,
+        uncodedTextWithoutVocabulary: Bool,
         stemming: String?
     ) {
+        self.cancelledBesideCode = cancelledBesideCode
+        self.uncodedTextWithoutVocabulary = uncodedTextWithoutVocabulary
         self.version = version
         self.lexicon = lexicon
         self.fields = fields
@@ -90,6 +97,8 @@ final class FieldProgram: Sendable {
             case numberAfter
             /// A `review.doubt_phrases` phrase: puts the codes of its sentence in doubt.
             case doubt
+            /// A `review.empty_answers` phrase: says the answer has nothing to code.
+            case empty
         }
 
         var kind: Kind
