@@ -20,7 +20,9 @@ struct CodebookCheckCommand: ParsableCommand {
             --gold is a file in the format of Schemas/<survey>/sample/gold-codes.json; --stream is the message file \
             holding the coded versions (matched by instance_id). Prints a table per field, the numbers read exactly, \
             the review queue's share of answered texts and how many disagreements it catches, then every \
-            disagreement with its texts and the evidence that fired (leave them out with --brief).
+            disagreement with its texts and the evidence that fired (leave them out with --brief). With --rules it also \
+            lists every rule that fired, with the share of its texts whose gold holds its code: what the rule's \
+            confidence should say.
             """
     )
 
@@ -35,6 +37,9 @@ struct CodebookCheckCommand: ParsableCommand {
 
     @Flag(help: "Print the figures only, not each disagreement.")
     var brief = false
+
+    @Flag(help: "List every rule that fired, with how many of its texts gold agrees with.")
+    var rules = false
 
     func run() throws {
         let coder: Coder
@@ -54,6 +59,6 @@ struct CodebookCheckCommand: ParsableCommand {
             throw ValidationError("\(self.gold): \(error.description)")
         }
         print("codebook \(codebook) version \(coder.version); \(gold.respondents.count) coded respondents")
-        print(CodebookCheck(coder: coder, gold: gold).report(brief: brief), terminator: "")
+        print(CodebookCheck(coder: coder, gold: gold).report(brief: brief, allRules: rules), terminator: "")
     }
 }

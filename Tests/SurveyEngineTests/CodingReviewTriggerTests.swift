@@ -187,6 +187,37 @@ import Testing
         #expect(coder.code(answers: answers).review.count == 2)
     }
 
+    @Test func codesThatCodersConfuseFoundInOneSentenceAreCodedWithLowConfidenceAndReviewed() throws {
+        let confusing = try Coder(
+            yaml: Self.yaml.replacingOccurrences(of: "  doubt_phrases: [trialled]", with: "  doubt_phrases: [trialled]\n  confused_confidence: 0.65")
+                .replacingOccurrences(
+                    of: "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}",
+                    with: "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}\n"
+                        + "        confused_with: [family_feedback]"
+                )
+        )
+        func coded(_ text: String) throws -> CodedText {
+            try #require(confusing.code(text: text, field: "evidence", source: "answers.approaches.alpha.evidence"))
+        }
+        let together = try coded("Parent feedback and outcome data.")
+        #expect(together.codes == ["family_feedback", "outcome_data"])
+        #expect(together.evidence.map(\.confidence) == [0.65, 0.65], "confused_with works both ways")
+        #expect(together.review?.reason == .lowConfidence)
+        #expect(together.review?.candidates.first?.why.contains("confused with") == true)
+        let apart = try coded("Parent feedback. Outcome data too.")
+        #expect(apart.codes == ["family_feedback", "outcome_data"])
+        #expect(apart.review == nil, "in separate sentences neither is in doubt")
+        #expect(throws: SurveyDefinitionError.self) {
+            try Coder(
+                yaml: Self.yaml.replacingOccurrences(
+                    of: "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}",
+                    with: "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}\n"
+                        + "        confused_with: [family_feedbak]"
+                )
+            )
+        }
+    }
+
     @Test func reviewSettingsThatNameNoFieldOrAConfidenceOutOfRangeAreRejected() {
         #expect(throws: SurveyDefinitionError.self) {
             try Coder(yaml: Self.yaml.replacingOccurrences(of: "clause_fields: [evidence]", with: "clause_fields: [evidense]"))

@@ -238,6 +238,7 @@ extension Codebook.Field: Decodable {
 extension Codebook.Code: Decodable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case code, label, description, report, rules, exclude
+        case confusedWith = "confused_with"
     }
 
     /// Decodes one code.
@@ -253,7 +254,8 @@ extension Codebook.Code: Decodable {
             description: try c.decodeIfPresent(String.self, forKey: .description),
             report: try c.decodeIfPresent(Bool.self, forKey: .report) ?? true,
             rules: try c.list(.rules),
-            exclude: try c.list(.exclude)
+            exclude: try c.list(.exclude),
+            confusedWith: try c.list(.confusedWith)
         )
     }
 }
@@ -401,6 +403,7 @@ extension Codebook.ReviewSettings: Decodable {
         case scopedSentenceConfidence = "scoped_sentence_confidence"
         case doubtPhrases = "doubt_phrases"
         case emptyAnswers = "empty_answers"
+        case confusedConfidence = "confused_confidence"
         case cancelledBesideCode = "cancelled_beside_code"
         case uncodedTextWithoutVocabulary = "uncoded_text_without_vocabulary"
     }
@@ -424,6 +427,7 @@ extension Codebook.ReviewSettings: Decodable {
             misspellingConfidence: try c.decodeIfPresent(Double.self, forKey: .misspellingConfidence) ?? 1,
             scopedSentenceConfidence: try c.decodeIfPresent(Double.self, forKey: .scopedSentenceConfidence) ?? 1,
             doubtPhrases: try c.decodeIfPresent([String].self, forKey: .doubtPhrases) ?? [],
+            confusedConfidence: try c.decodeIfPresent(Double.self, forKey: .confusedConfidence) ?? 1,
             emptyAnswers: try c.decodeIfPresent([String].self, forKey: .emptyAnswers) ?? [],
             cancelledBesideCode: try c.decodeIfPresent(Bool.self, forKey: .cancelledBesideCode) ?? defaults.cancelledBesideCode,
             uncodedTextWithoutVocabulary: try c.decodeIfPresent(Bool.self, forKey: .uncodedTextWithoutVocabulary)

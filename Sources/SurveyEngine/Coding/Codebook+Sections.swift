@@ -200,6 +200,9 @@ extension Codebook {
         /// Phrases (concepts allowed) that put the codes of their sentence in doubt: dates, "trialled",
         /// "neighbouring". Default: none.
         public var doubtPhrases: [String]
+        /// A code found in one sentence with a code it is ``Code/confusedWith`` is coded with at most
+        /// this confidence. Default: 1.
+        public var confusedConfidence: Double
         /// Phrases (concepts allowed) that say an answer has nothing to code: "n/a", "too early to say",
         /// "no formal evaluation yet". An answered text in which no code was found, suggested or
         /// cancelled is settled without a code, and not reviewed, when it holds one of them and no
@@ -227,6 +230,7 @@ extension Codebook {
         ///   - scopedSentenceConfidence: The highest confidence of a code matched in a sentence with a cue or
         ///     a doubt phrase. Default: 1.
         ///   - doubtPhrases: Phrases that put the codes of their sentence in doubt. Default: none.
+        ///   - confusedConfidence: The highest confidence of a code found beside a code it is confused with. Default: 1.
         ///   - emptyAnswers: Phrases that say an answer has nothing to code. Default: none.
         ///   - cancelledBesideCode: Whether a text with sure codes is reviewed for a cancelled one. Default: true.
         ///   - uncodedTextWithoutVocabulary: Whether a text without a code beside a coded text of its field is
@@ -240,11 +244,13 @@ extension Codebook {
             misspellingConfidence: Double = 1,
             scopedSentenceConfidence: Double = 1,
             doubtPhrases: [String] = [],
+            confusedConfidence: Double = 1,
             emptyAnswers: [String] = [],
             cancelledBesideCode: Bool = true,
             uncodedTextWithoutVocabulary: Bool = true
         ) {
             self.emptyAnswers = emptyAnswers
+            self.confusedConfidence = confusedConfidence
             self.cancelledBesideCode = cancelledBesideCode
             self.uncodedTextWithoutVocabulary = uncodedTextWithoutVocabulary
             self.minConfidence = minConfidence
@@ -309,6 +315,11 @@ extension Codebook {
         /// one of them is dropped ("children and young people" is not an adolescent service).
         /// Default: none.
         public var exclude: [String]
+        /// Codes of the same field that human coders confuse with this one: found in one sentence
+        /// with one of them, this code is coded with at most `review.confused_confidence` ("LAC
+        /// numbers fell from 420 to 355 since the model started" may be performance data, a
+        /// before-and-after comparison, or both). Default: none.
+        public var confusedWith: [String]
 
         /// Creates a code.
         /// - Parameters:
@@ -320,14 +331,17 @@ extension Codebook {
         ///   - rules: The matching rules, any one of which assigns the code; at least one is required.
         ///   - exclude: Phrases that look like the code but are not it; a match overlapping one is dropped.
         ///     Default: none.
+        ///   - confusedWith: Codes of the same field that coders confuse with this one in one sentence. Default: none.
         public init(
             code: String,
             label: String? = nil,
             description: String? = nil,
             report: Bool = true,
             rules: [Rule],
-            exclude: [String] = []
+            exclude: [String] = [],
+            confusedWith: [String] = []
         ) {
+            self.confusedWith = confusedWith
             self.code = code
             self.label = label
             self.description = description

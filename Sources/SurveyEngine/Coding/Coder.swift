@@ -265,6 +265,7 @@ public final class Coder: Sendable {
         var confidence = field.ruleConfidence[Int(finding.rule)]
         if finding.weak & Finding.misspelled != 0 { confidence = min(confidence, program.misspellingConfidence) }
         if finding.weak & Finding.scoped != 0 { confidence = min(confidence, program.scopedSentenceConfidence) }
+        if finding.weak & Finding.confused != 0 { confidence = min(confidence, program.confusedConfidence) }
         return confidence
     }
 
@@ -273,6 +274,7 @@ public final class Coder: Sendable {
         var signals: [String] = []
         if finding.weak & Finding.misspelled != 0 { signals.append("matched through a misspelling") }
         if finding.weak & Finding.scoped != 0 { signals.append("a cue in the same sentence") }
+        if finding.weak & Finding.confused != 0 { signals.append("a code it is confused with in the same sentence") }
         return signals.isEmpty ? "" : " (" + signals.joined(separator: ", ") + ")"
     }
 

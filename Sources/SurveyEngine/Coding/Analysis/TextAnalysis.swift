@@ -13,6 +13,8 @@ struct Finding {
     static let misspelled: UInt8 = 1
     /// The match is in a sentence that also holds a past, abandoned, rejected or future cue, or a doubt phrase.
     static let scoped: UInt8 = 2
+    /// The match is in a sentence that also holds a found code it is confused with.
+    static let confused: UInt8 = 4
 }
 
 /// A number found in a text, over tokens `start..<end`.
@@ -104,7 +106,9 @@ struct TextAnalysis: ~Copyable {
             findScopes(field, book)
             classify(field)
             if !conceptMatches.isEmpty && !field.together.isEmpty { applyTogether(field, book) }
-            if !positives.isEmpty, book.misspellingConfidence < 1 || book.scopedSentenceConfidence < 1 { markWeakSignals(field, book) }
+            if !positives.isEmpty, book.misspellingConfidence < 1 || book.scopedSentenceConfidence < 1 || book.confusedConfidence < 1 {
+                markWeakSignals(field, book)
+            }
             if !positives.isEmpty && !field.implied.isEmpty { applyImplications(field) }
             if !positives.isEmpty && field.checksClauses { findUncodedClause(field, book) }
         } else {
@@ -261,8 +265,11 @@ struct TextAnalysis: ~Copyable {
     }
 
     /// Evaluates `together` rules: the code is found when each listed concept has a mention (not
-    /// excluded for the code) in one sentence; with every such sentence needing a negated
-    /// mention, the code is cancelled instead. The evidence spans the mentions used.
+    /// excluded for the code) in one sentence; when every such sentence has only negated mentions
+    /// of the concepts, the code is cancelled instead ("we have no universal prevention offer"). A
+    /// sentence where a cue covers only some of the mentions neither finds nor cancels the code:
+    /// "instead of Signs of Safety we have a relational model" does not mention a blend.
+    /// The evidence spans the mentions used.
     private mutating func applyTogether(_ field: FieldProgram, _ book: CompiledCodebook) {
         sentences.clearKeepingCapacity()
         var sentence: Int32 = 0
@@ -280,6 +287,7 @@ struct TextAnalysis: ~Copyable {
                 var start = first.start
                 var end = first.end
                 var cue = negatingCue(first.start)
+                var allNegated = cue >= 0
                 var complete = true
                 for concept in concepts.dropFirst() {
                     var best: RawMatch? = nil
@@ -300,6 +308,7 @@ struct TextAnalysis: ~Copyable {
                     }
                     start = min(start, best.start)
                     end = max(end, best.end)
+                    if bestCue < 0 { allNegated = false }
                     if cue < 0 { cue = bestCue }
                 }
                 guard complete else { continue }
@@ -307,7 +316,7 @@ struct TextAnalysis: ~Copyable {
                     found = Finding(label: label, rule: ruleIndex, start: start, end: end)
                     break
                 }
-                if cancelled == nil { cancelled = Finding(label: label, rule: ruleIndex, start: start, end: end, cue: cue) }
+                if cancelled == nil, allNegated { cancelled = Finding(label: label, rule: ruleIndex, start: start, end: end, cue: cue) }
             }
             if let found {
                 positives.append(found)
@@ -344,8 +353,8 @@ struct TextAnalysis: ~Copyable {
     // MARK: Review signals
 
     /// Flags found codes that rest on a weak signal: a first or last word matched only as a possible
-    /// misspelling (an unknown word standing in for a codebook word, outside any stem match), or, in
-    /// the code's sentence, a doubt phrase or a scope cue of a kind other than plain negation (past,
+    /// misspelling (an unknown word standing in for a codebook word, outside any stem match), a found
+    /// code it is confused with in its sentence, or, in the code's sentence, a doubt phrase or a scope cue of a kind other than plain negation (past,
     /// abandoned, rejected, future; outside a pseudo-negation). "Not" or "no" next to a code is
     /// usually about something else ("it works but we have not evaluated it").
     private mutating func markWeakSignals(_ field: FieldProgram, _ book: CompiledCodebook) {
@@ -357,16 +366,21 @@ struct TextAnalysis: ~Copyable {
             if book.misspellingConfidence < 1, isMisspelling(tokens[Int(finding.start)]) || isMisspelling(tokens[Int(finding.end) - 1]) {
                 weak |= Finding.misspelled
             }
-            if book.scopedSentenceConfidence < 1, !cueMatches.isEmpty || !doubts.isEmpty {
+            let confusedWith = field.confused[Int(finding.label)]
+            if book.scopedSentenceConfidence < 1 && (!cueMatches.isEmpty || !doubts.isEmpty) || book.confusedConfidence < 1 && !confusedWith.isEmpty {
                 var start = finding.start
                 while start > 0, tokens[Int(start)].marksBefore.isDisjoint(with: book.breaks) { start -= 1 }
                 var end = finding.end
                 while end < Int32(tokens.count), tokens[Int(end)].marksBefore.isDisjoint(with: book.breaks) { end += 1 }
-                if doubts.contains(where: { $0.start >= start && $0.end <= end })
-                    || cueMatches.contains(where: { cue in
-                        cue.start >= start && cue.end <= end && field.cues[Int(field.entries[Int(cue.entry)].target)].kind != .negation
-                            && !pseudo.contains { Self.overlaps($0, cue) }
-                    })
+                if !confusedWith.isEmpty, positives.contains(where: { confusedWith.contains($0.label) && $0.start >= start && $0.end <= end }) {
+                    weak |= Finding.confused
+                }
+                if book.scopedSentenceConfidence < 1,
+                    doubts.contains(where: { $0.start >= start && $0.end <= end })
+                        || cueMatches.contains(where: { cue in
+                            cue.start >= start && cue.end <= end && field.cues[Int(field.entries[Int(cue.entry)].target)].kind != .negation
+                                && !pseudo.contains { Self.overlaps($0, cue) }
+                        })
                 {
                     weak |= Finding.scoped
                 }

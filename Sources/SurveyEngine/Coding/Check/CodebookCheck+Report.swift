@@ -2,12 +2,13 @@ import Foundation
 
 extension CodebookCheck {
     /// The printed report: a table of precision, recall and kappa per field, the numbers read,
-    /// the review queue's share and catch rate, then (unless `brief`) every disagreement with its
-    /// texts and the evidence that fired.
+    /// the review queue's share and catch rate, then (unless `brief`) the rules that fired where gold
+    /// disagrees, and every disagreement with its texts and the evidence that fired.
     ///
     /// - Parameters:
     ///   - brief: leave out the list of disagreements.
-    public func report(brief: Bool = false) -> String {
+    ///   - allRules: list every rule that fired with its agreement, not only those gold disagrees with.
+    public func report(brief: Bool = false, allRules: Bool = false) -> String {
         func f(_ value: Double) -> String { String(format: "%.3f", value) }
         func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
         var lines = ["field                   TP   FP   FN     TN  precision  recall  kappa"]
@@ -34,6 +35,16 @@ extension CodebookCheck {
             "review: \(reviewedTexts) of \(answeredTexts) answered texts (\(String(format: "%.1f", 100 * reviewShare))%); "
                 + "catches \(caughtPairs) of \(disagreeingPairs) disagreeing (text, code) pairs (\(String(format: "%.1f", 100 * catchRate))%)"
         )
+        let listed = allRules ? rules : brief ? [] : rules.filter { $0.agreed < $0.fired }
+        if !listed.isEmpty {
+            lines.append("")
+            lines.append(
+                "rules that fired\(allRules ? "" : " where gold disagrees") (texts agreeing / fired; lowest confidence seen):"
+            )
+            for rule in listed {
+                lines.append("- \(rule.rule) → \(rule.code): \(rule.agreed)/\(rule.fired) (\(f(rule.confidence)))")
+            }
+        }
         guard !brief else { return lines.joined(separator: "\n") + "\n" }
         if !textDisagreements.isEmpty {
             lines.append("")

@@ -54,6 +54,11 @@ public struct CodebookCheck: Sendable {
             reviewed: Bool
         )] = []
 
+    /// Per rule that fired, in rule-id order: the texts it fired in and those whose gold holds its
+    /// code. A rule's share of agreeing texts is what its `confidence` should say; a rule below the
+    /// review threshold in practice sends its texts to review when its confidence says so.
+    public var rules: [(rule: String, code: String, confidence: Double, fired: Int, agreed: Int)] = []
+
     /// Codes every gold respondent with `coder` and compares.
     ///
     /// - Parameters:
@@ -63,6 +68,7 @@ public struct CodebookCheck: Sendable {
         let book = coder.codebook
         var agreements = book.fields.map { FieldAgreement(field: $0.name) }
         var disagreements: [Disagreement] = []
+        var ruleCounts: [String: (code: String, confidence: Double, fired: Int, agreed: Int)] = [:]
         var numbers = book.fields.flatMap { $0.numbers.map(\.name) }.map { (name: $0, stated: 0, exact: 0, misread: [String]()) }
         for respondent in gold.respondents {
             let result = coder.code(answers: respondent.answers)
@@ -97,7 +103,15 @@ public struct CodebookCheck: Sendable {
                     answeredTexts += 1
                     let textReviewed = reviewed.contains("\(field.name)|\(source)")
                     if textReviewed { reviewedTexts += 1 }
-                    let codedText = Set((result.fields[field.name]?.evidence ?? []).filter { $0.source == source }.map(\.code))
+                    let textEvidence = (result.fields[field.name]?.evidence ?? []).filter { $0.source == source }
+                    let codedText = Set(textEvidence.map(\.code))
+                    for evidence in textEvidence {
+                        var count = ruleCounts[evidence.rule] ?? (evidence.code, 1, 0, 0)
+                        count.confidence = min(count.confidence, evidence.confidence)
+                        count.fired += 1
+                        if goldText.contains(evidence.code) { count.agreed += 1 }
+                        ruleCounts[evidence.rule] = count
+                    }
                     for code in goldText.symmetricDifference(codedText).sorted() {
                         disagreeingPairs += 1
                         if textReviewed { caughtPairs += 1 }
@@ -125,6 +139,10 @@ public struct CodebookCheck: Sendable {
             }
         }
         self.fields = agreements
+        self.rules = ruleCounts.keys.sorted().map { rule in
+            let count = ruleCounts[rule]!
+            return (rule, count.code, count.confidence, count.fired, count.agreed)
+        }
         self.disagreements = disagreements
         self.numbers = numbers
     }

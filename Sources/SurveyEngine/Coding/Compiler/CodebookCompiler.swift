@@ -25,6 +25,8 @@ struct CodebookCompiler {
         var exactCases: [[[UInt8]]] = []
         var patterns: [(elements: [PatternElement], entry: Int32)] = []
         var numbers: [FieldProgram.Number] = []
+        /// Per label, the labels it is confused with (`confused_with`, both ways).
+        var confused: [[Int32]] = []
 
         mutating func add(_ parsed: PhraseParser.Parsed, kind: FieldProgram.Entry.Kind, target: Int32) {
             let entry = Int32(entries.count)
@@ -96,6 +98,7 @@ struct CodebookCompiler {
         for (key, value) in [
             ("misspelling_confidence", book.review.misspellingConfidence),
             ("scoped_sentence_confidence", book.review.scopedSentenceConfidence),
+            ("confused_confidence", book.review.confusedConfidence),
         ] where !(value > 0 && value <= 1) {
             throw fail("review.\(key) must be above 0 and at most 1")
         }
@@ -223,6 +226,19 @@ struct CodebookCompiler {
                 labels.append(code.code)
             }
             var program = PendingField(name: field.name, sources: sources, labelNames: labels, labelReported: field.codes.map(\.report))
+            program.confused = Array(repeating: [], count: labels.count)
+            for (c, code) in field.codes.enumerated() {
+                for name in code.confusedWith {
+                    guard let other = labels.firstIndex(of: name), other != c else {
+                        throw fail(
+                            "\(place) › codes[\(c)] \(code.code) › confused_with: '\(name)' is not another code of field \(field.name); "
+                                + "known codes: " + labels.joined(separator: ", ")
+                        )
+                    }
+                    if !program.confused[c].contains(Int32(other)) { program.confused[c].append(Int32(other)) }
+                    if !program.confused[other].contains(Int32(c)) { program.confused[other].append(Int32(c)) }
+                }
+            }
             /// Parses each phrase of a rule's or code's list (`name` at `place`), its concept references expanded
             /// when `expanding`, and adds it to the field's program as `entry` for `target`.
             func add(
@@ -437,6 +453,7 @@ struct CodebookCompiler {
                 sources: field.sources,
                 labelNames: field.labelNames,
                 labelReported: field.labelReported,
+                confused: field.confused,
                 ruleIDs: field.ruleIDs,
                 ruleLabels: field.ruleLabels,
                 ruleConfidence: field.ruleConfidence,
@@ -466,6 +483,7 @@ struct CodebookCompiler {
             clauseBreaks: clauseBreaks,
             misspellingConfidence: book.review.misspellingConfidence,
             scopedSentenceConfidence: book.review.scopedSentenceConfidence,
+            confusedConfidence: book.review.confusedConfidence,
             cancelledBesideCode: book.review.cancelledBesideCode,
             uncodedTextWithoutVocabulary: book.review.uncodedTextWithoutVocabulary,
             stemming: built.stemCount > 0 ? book.text.stemming : nil

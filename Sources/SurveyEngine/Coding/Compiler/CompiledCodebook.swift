@@ -19,6 +19,8 @@ final class CompiledCodebook: Sendable {
     /// The highest confidence of a code matched through a misspelling, or in a sentence with a scope cue.
     let misspellingConfidence: Double
     let scopedSentenceConfidence: Double
+    /// The highest confidence of a code found in one sentence with a code it is confused with.
+    let confusedConfidence: Double
     /// `review.cancelled_beside_code` and `review.uncoded_text_without_vocabulary`.
     let cancelledBesideCode: Bool
     let uncodedTextWithoutVocabulary: Bool
@@ -36,11 +38,13 @@ final class CompiledCodebook: Sendable {
         clauseBreaks: Marks,
         misspellingConfidence: Double,
         scopedSentenceConfidence: Double,
+        confusedConfidence: Double,
         cancelledBesideCode: Bool,
         uncodedTextWithoutVocabulary: Bool,
         stemming: String?
     ) {
         self.cancelledBesideCode = cancelledBesideCode
+        self.confusedConfidence = confusedConfidence
         self.uncodedTextWithoutVocabulary = uncodedTextWithoutVocabulary
         self.version = version
         self.lexicon = lexicon
@@ -129,6 +133,8 @@ final class FieldProgram: Sendable {
     /// Code names and whether each is reported, by label index.
     let labelNames: [String]
     let labelReported: [Bool]
+    /// Per label, the labels coders confuse it with (empty for most).
+    let confused: [[Int32]]
     /// Rule ids and the label each assigns, by rule index.
     let ruleIDs: [String]
     let ruleLabels: [Int32]
@@ -164,6 +170,7 @@ final class FieldProgram: Sendable {
         sources: [SourcePath],
         labelNames: [String],
         labelReported: [Bool],
+        confused: [[Int32]],
         ruleIDs: [String],
         ruleLabels: [Int32],
         ruleConfidence: [Double],
@@ -185,6 +192,7 @@ final class FieldProgram: Sendable {
         self.sources = sources
         self.labelNames = labelNames
         self.labelReported = labelReported
+        self.confused = confused
         self.ruleIDs = ruleIDs
         self.ruleLabels = ruleLabels
         self.ruleConfidence = ruleConfidence
