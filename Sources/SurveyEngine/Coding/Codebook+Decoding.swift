@@ -409,8 +409,8 @@ extension Codebook.ReviewSettings: Decodable {
     }
 
     /// Decodes `review: {min_confidence: 0.8, clause_fields: […], clause_breaks: [","], common_words: […],
-    /// number_fields: […], misspelling_confidence: 0.7, scoped_sentence_confidence: 0.7, doubt_phrases: […], empty_answers: […],
-    /// cancelled_beside_code: false, uncoded_text_without_vocabulary: false}`.
+    /// number_fields: […], misspelling_confidence: 0.7, scoped_sentence_confidence: 0.7, confused_confidence: 0.7,
+    /// doubt_phrases: […], empty_answers: […], cancelled_beside_code: false, uncoded_text_without_vocabulary: false}`.
     /// - Parameter decoder: A decoder positioned at the `review:` mapping; absent keys take the
     ///   defaults of the memberwise ``Codebook/ReviewSettings`` initializer.
     /// - Throws: a decoding problem for unknown keys or wrong types.

@@ -206,7 +206,7 @@ extension Codebook {
         /// Phrases (concepts allowed) that say an answer has nothing to code: "n/a", "too early to say",
         /// "no formal evaluation yet". An answered text in which no code was found, suggested or
         /// cancelled is settled without a code, and not reviewed, when it holds one of them and no
-        /// clause outside it uses the field's vocabulary. Default: none.
+        /// word outside them is of the field's vocabulary. Default: none.
         public var emptyAnswers: [String]
         /// Whether a text whose found codes are all sure still goes to review for a code that a cue in
         /// it cancelled ("previously X, now Y"). A text in which only cancelled codes were found goes

@@ -54,9 +54,9 @@ public struct CodebookCheck: Sendable {
             reviewed: Bool
         )] = []
 
-    /// Per rule that fired, in rule-id order: the texts it fired in and those whose gold holds its
-    /// code. A rule's share of agreeing texts is what its `confidence` should say; a rule below the
-    /// review threshold in practice sends its texts to review when its confidence says so.
+    /// Per rule that fired, in rule-id order: the texts it fired in, those whose gold holds its code,
+    /// and the lowest confidence it was coded with. A rule whose texts gold often disagrees with is
+    /// one whose `confidence` should be below `review.min_confidence`, so that its texts go to review.
     public var rules: [(rule: String, code: String, confidence: Double, fired: Int, agreed: Int)] = []
 
     /// Codes every gold respondent with `coder` and compares.
