@@ -20,7 +20,7 @@ import Testing
         #expect(compared > 50)
     }
 
-    @Test func escapesAndNumbersMatchTheWriter() {
+    @Test func escapesNumbersAndReviewItemsMatchTheWriter() {
         let evidence = Evidence(code: "c\"1", rule: "r\\1", source: "answers.a\nb", start: 0, end: 12, matched: "ünïcode \u{1}")
         let coding = CodingResult(
             codebookVersion: "v/1",
@@ -28,7 +28,20 @@ import Testing
                 "b": CodedField(answered: false, codes: [], evidence: []),
                 "a": CodedField(answered: true, codes: ["x", "y"], evidence: [evidence]),
             ],
-            numbers: ["weeks": CodedNumber(value: 12.5, evidence: evidence), "n": CodedNumber(value: 13, evidence: evidence)]
+            numbers: ["weeks": CodedNumber(value: 12.5, evidence: evidence), "n": CodedNumber(value: 13, evidence: evidence)],
+            review: [
+                ReviewItem(field: "a", source: "answers.a", text: "plain", reason: .noCode, candidates: []),
+                ReviewItem(
+                    field: "a\"b",
+                    source: "answers.a\tb",
+                    text: "ünï \u{1} \\ \"",
+                    reason: .lowConfidence,
+                    candidates: [
+                        .init(code: "x\"", rule: "r\n", matched: "ïn\u{7}", status: "coded", why: "confidence 0.55 is below 0.8", confidence: 0.55),
+                        .init(code: "y", rule: "r2", matched: "m", status: "cancelled", why: "cancelled by n (past)"),
+                    ]
+                ),
+            ]
         )
         var direct: [UInt8] = []
         coding.writeJSON(into: &direct)

@@ -10,6 +10,8 @@ public final class Coder: Sendable {
     private let program: CompiledCodebook
     private let sources: SourceTree
     private let pool = AnalysisPool()
+    /// Per field, the confidences of its found codes and the words of its review candidates.
+    private let wordings: [ReviewWording]
     /// Every field unanswered, and where each field sits in it: a result starts as a copy of this
     /// dictionary (a copy keeps the indices valid) and only answered fields are written, by index,
     /// so building one hashes no field name.
@@ -31,8 +33,10 @@ public final class Coder: Sendable {
     /// - Throws: `SurveyDefinitionError` when the codebook is invalid (see ``Codebook/validate()``).
     public init(codebook: Codebook) throws(SurveyDefinitionError) {
         self.codebook = codebook
-        self.program = try CodebookCompiler(codebook: codebook).compile()
+        let program = try CodebookCompiler(codebook: codebook).compile()
+        self.program = program
         self.sources = SourceTree(paths: program.fields.map(\.sources))
+        self.wordings = program.fields.map { ReviewWording(field: $0, book: program) }
         var unanswered: [String: CodedField] = Dictionary(minimumCapacity: program.fields.count)
         for field in program.fields { unanswered[field.name] = CodedField(answered: false, codes: [], evidence: []) }
         self.fieldSlots = program.fields.map { unanswered.index(forKey: $0.name)! }
@@ -83,6 +87,7 @@ public final class Coder: Sendable {
         var review: [ReviewItem] = []
         var next = 0
         for (index, field) in program.fields.enumerated() {
+            let wording = wordings[index]
             var answered = false
             var evidence: [Evidence] = []
             var codeCount = 0
@@ -123,7 +128,7 @@ public final class Coder: Sendable {
                             if finding.label < 56 { mask |= 1 << UInt64(finding.label) } else { shareable = false }
                         }
                         if path == nil { path = concretePath() }
-                        evidence.append(self.evidence(finding, field, path!, bytes, analysis))
+                        evidence.append(self.evidence(finding, field, wording, path!, bytes, analysis))
                     }
                     for number in analysis.numbers {
                         let rule = field.numbers[Int(number.number)]
@@ -133,6 +138,7 @@ public final class Coder: Sendable {
                     }
                     if let item = reviewItem(
                         field,
+                        wording,
                         bytes,
                         analysis,
                         text: texts.found[current].text,
@@ -185,6 +191,7 @@ public final class Coder: Sendable {
     /// reported code was cancelled without also being found.
     private func reviewItem(
         _ field: FieldProgram,
+        _ wording: ReviewWording,
         _ bytes: UnsafeBufferPointer<UInt8>,
         _ analysis: borrowing TextAnalysis,
         text original: String,
@@ -195,16 +202,18 @@ public final class Coder: Sendable {
         var doubtful = false
         for finding in analysis.positives where field.labelReported[Int(finding.label)] {
             coded = true
-            if confidence(finding, field) < threshold { doubtful = true }
+            if wording.confidence(finding) < threshold { doubtful = true }
         }
         let cancelled = analysis.negated.contains { field.labelReported[Int($0.label)] }
         let suggested = analysis.suggested.contains { field.labelReported[Int($0.label)] }
         if coded && !doubtful && (!cancelled || !program.cancelledBesideCode) && !suggested && analysis.uncodedClause == nil { return nil }
         if !coded && !cancelled && !suggested && analysis.statesNothingToCode(field) { return nil }
-        // The best confidence per reported code found.
-        var best: [Int32: Double] = [:]
-        for finding in analysis.positives where field.labelReported[Int(finding.label)] {
-            best[finding.label] = max(best[finding.label] ?? 0, confidence(finding, field))
+        /// The best confidence of the code `label` among the codes found, or `nil` when it was not found
+        /// (a text has a few findings: scanning them costs less than a dictionary).
+        func best(_ label: Int32) -> Double? {
+            var top: Double? = nil
+            for finding in analysis.positives where finding.label == label { top = max(top ?? 0, wording.confidence(finding)) }
+            return top
         }
         func text(_ finding: Finding) -> String {
             String(decoding: UnsafeBufferPointer(rebasing: bytes[analysis.byteSpan(finding.start, finding.end)]), as: UTF8.self)
@@ -221,28 +230,27 @@ public final class Coder: Sendable {
                     matched: text(finding),
                     status: status,
                     why: why,
-                    confidence: confidence(finding, field)
+                    confidence: wording.confidence(finding)
                 )
             )
             return true
         }
         var low = false
         for finding in analysis.positives where field.labelReported[Int(finding.label)] {
-            let confidence = confidence(finding, field)
-            guard let top = best[finding.label], top < threshold, confidence == top,
-                propose(finding, status: "coded", why: "confidence \(confidence) is below \(threshold)" + Self.weakness(finding))
+            let confidence = wording.confidence(finding)
+            guard let top = best(finding.label), top < threshold, confidence == top,
+                propose(finding, status: "coded", why: wording.belowThreshold(finding))
             else { continue }
             low = true
         }
-        for finding in analysis.suggested where field.labelReported[Int(finding.label)] && best[finding.label] == nil {
-            guard propose(finding, status: "suggested", why: "\(field.ruleIDs[Int(finding.rule)]) only suggests the code") else { continue }
+        for finding in analysis.suggested where field.labelReported[Int(finding.label)] && best(finding.label) == nil {
+            guard propose(finding, status: "suggested", why: wording.suggestion(finding)) else { continue }
             low = true
         }
         var anyCancelled = false
-        for finding in analysis.negated where field.labelReported[Int(finding.label)] && best[finding.label] == nil {
+        for finding in analysis.negated where field.labelReported[Int(finding.label)] && best(finding.label) == nil {
             anyCancelled = true
-            let cue = finding.cue >= 0 ? field.cues[Int(finding.cue)] : nil
-            _ = propose(finding, status: "cancelled", why: cue.map { "cancelled by \($0.id) (\($0.kind.rawValue))" } ?? "cancelled")
+            _ = propose(finding, status: "cancelled", why: wording.cancellation(finding))
         }
         let reason: ReviewItem.Reason
         if !coded {
@@ -257,25 +265,6 @@ public final class Coder: Sendable {
             return nil
         }
         return ReviewItem(field: field.name, source: source(), text: original, reason: reason, candidates: candidates)
-    }
-
-    /// A found code's confidence: its rule's, capped by the codebook's confidence for each weak
-    /// signal it rests on (a misspelling, a cue in its sentence).
-    private func confidence(_ finding: Finding, _ field: FieldProgram) -> Double {
-        var confidence = field.ruleConfidence[Int(finding.rule)]
-        if finding.weak & Finding.misspelled != 0 { confidence = min(confidence, program.misspellingConfidence) }
-        if finding.weak & Finding.scoped != 0 { confidence = min(confidence, program.scopedSentenceConfidence) }
-        if finding.weak & Finding.confused != 0 { confidence = min(confidence, program.confusedConfidence) }
-        return confidence
-    }
-
-    /// The weak signals of a finding in words, for a review candidate's `why`.
-    private static func weakness(_ finding: Finding) -> String {
-        var signals: [String] = []
-        if finding.weak & Finding.misspelled != 0 { signals.append("matched through a misspelling") }
-        if finding.weak & Finding.scoped != 0 { signals.append("a cue in the same sentence") }
-        if finding.weak & Finding.confused != 0 { signals.append("a code it is confused with in the same sentence") }
-        return signals.isEmpty ? "" : " (" + signals.joined(separator: ", ") + ")"
     }
 
     /// Codes a submission's answers (see ``code(answers:)``).
@@ -299,7 +288,8 @@ public final class Coder: Sendable {
     public func code(text: String, field: String, source: String) -> CodedText? {
         guard let index = program.fieldIndex(field) else { return nil }
         let program = program.fields[index]
-        return pool.withWorkspace { workspace in code(text, field, source, program, &workspace.analysis) }
+        let wording = wordings[index]
+        return pool.withWorkspace { workspace in code(text, field, source, program, wording, &workspace.analysis) }
     }
 
     private func code(
@@ -307,6 +297,7 @@ public final class Coder: Sendable {
         _ field: String,
         _ source: String,
         _ program: FieldProgram,
+        _ wording: ReviewWording,
         _ analysis: inout TextAnalysis
     ) -> CodedText {
         var result = CodedText(
@@ -325,17 +316,17 @@ public final class Coder: Sendable {
             var found = Set<Int32>()
             for finding in analysis.positives where program.labelReported[Int(finding.label)] {
                 found.insert(finding.label)
-                result.evidence.append(evidence(finding, program, source, bytes, analysis))
+                result.evidence.append(evidence(finding, program, wording, source, bytes, analysis))
             }
             for finding in analysis.negated where program.labelReported[Int(finding.label)] && !found.contains(finding.label) {
-                result.negated.append(evidence(finding, program, source, bytes, analysis))
+                result.negated.append(evidence(finding, program, wording, source, bytes, analysis))
             }
             result.codes = program.reportOrder.filter { found.contains($0) }.map { program.labelNames[Int($0)] }
             for number in analysis.numbers {
                 let rule = program.numbers[Int(number.number)]
                 result.numbers[rule.name] = self.number(number, rule, source, bytes, analysis)
             }
-            result.review = reviewItem(program, bytes, analysis, text: text, source: { source })
+            result.review = reviewItem(program, wording, bytes, analysis, text: text, source: { source })
         }
         return result
     }
@@ -343,6 +334,7 @@ public final class Coder: Sendable {
     private func evidence(
         _ finding: Finding,
         _ field: FieldProgram,
+        _ wording: ReviewWording,
         _ source: String,
         _ bytes: UnsafeBufferPointer<UInt8>,
         _ analysis: borrowing TextAnalysis
@@ -355,7 +347,7 @@ public final class Coder: Sendable {
             start: span.lowerBound,
             end: span.upperBound,
             matched: String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self),
-            confidence: confidence(finding, field)
+            confidence: wording.confidence(finding)
         )
     }
 

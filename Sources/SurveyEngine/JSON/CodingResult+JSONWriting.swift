@@ -33,10 +33,9 @@ extension CodingResult {
         }
         if !review.isEmpty {
             output.append(contentsOf: #","review":["#.utf8)
-            let writer = JSONWriter()
             for (k, item) in review.enumerated() {
                 if k > 0 { output.append(UInt8(ascii: ",")) }
-                writer.write(item.jsonValue, into: &output)
+                item.writeJSON(into: &output)
             }
             output.append(UInt8(ascii: "]"))
         }
@@ -66,6 +65,49 @@ extension Evidence {
         JSONWriter.writeString(source, into: &output)
         output.append(contentsOf: #","start":"#.utf8)
         JSONWriter.writeNumber(Double(start), into: &output)
+        output.append(UInt8(ascii: "}"))
+    }
+}
+
+extension ReviewItem {
+    /// Appends the item's JSON form: the bytes `JSONWriter()` writes for ``jsonValue`` (members in
+    /// name order), written directly instead of through a tree of dictionaries.
+    /// - Parameter output: The buffer the object is appended to; its existing bytes are kept.
+    public func writeJSON(into output: inout [UInt8]) {
+        output.append(contentsOf: #"{"candidates":["#.utf8)
+        for (k, candidate) in candidates.enumerated() {
+            if k > 0 { output.append(UInt8(ascii: ",")) }
+            candidate.writeJSON(into: &output)
+        }
+        output.append(contentsOf: #"],"field":"#.utf8)
+        JSONWriter.writeString(field, into: &output)
+        output.append(contentsOf: #","reason":"#.utf8)
+        JSONWriter.writeString(reason.rawValue, into: &output)
+        output.append(contentsOf: #","source":"#.utf8)
+        JSONWriter.writeString(source, into: &output)
+        output.append(contentsOf: #","text":"#.utf8)
+        JSONWriter.writeString(text, into: &output)
+        output.append(UInt8(ascii: "}"))
+    }
+}
+
+extension ReviewItem.Candidate {
+    /// Appends the candidate's JSON form: the bytes `JSONWriter()` writes for ``jsonValue``
+    /// (members in name order).
+    /// - Parameter output: The buffer the object is appended to; its existing bytes are kept.
+    public func writeJSON(into output: inout [UInt8]) {
+        output.append(contentsOf: #"{"code":"#.utf8)
+        JSONWriter.writeString(code, into: &output)
+        output.append(contentsOf: #","confidence":"#.utf8)
+        JSONWriter.writeNumber(confidence, into: &output)
+        output.append(contentsOf: #","matched":"#.utf8)
+        JSONWriter.writeString(matched, into: &output)
+        output.append(contentsOf: #","rule":"#.utf8)
+        JSONWriter.writeString(rule, into: &output)
+        output.append(contentsOf: #","status":"#.utf8)
+        JSONWriter.writeString(status, into: &output)
+        output.append(contentsOf: #","why":"#.utf8)
+        JSONWriter.writeString(why, into: &output)
         output.append(UInt8(ascii: "}"))
     }
 }

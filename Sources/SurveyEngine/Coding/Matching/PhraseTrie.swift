@@ -178,6 +178,29 @@ final class PhraseTrie: Sendable {
     /// Appends every match of every pattern in `tokens` to `matches` (unordered, possibly with
     /// several ends for one start).
     func scan(_ tokens: UnsafeBufferPointer<Token>, lexicon: Lexicon, breaks: Marks, into matches: inout [RawMatch]) {
+        nodes.withUnsafeBufferPointer { nodes in
+            edges.withUnsafeBufferPointer { edges in
+                terminals.withUnsafeBufferPointer { terminals in
+                    bounds.withUnsafeBufferPointer { bounds in
+                        let walker = Walker(
+                            nodes: nodes,
+                            edges: edges,
+                            terminals: terminals,
+                            bounds: bounds,
+                            tokens: tokens,
+                            lexicon: lexicon,
+                            breaks: breaks
+                        )
+                        scan(walker, into: &matches)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Walks from the root nodes each token leads to.
+    private func scan(_ walker: Walker, into matches: inout [RawMatch]) {
+        let tokens = walker.tokens
         knownStart.withUnsafeBufferPointer { knownStart in
             knownNext.withUnsafeBufferPointer { knownNext in
                 tolerantStart.withUnsafeBufferPointer { tolerantStart in
@@ -187,31 +210,31 @@ final class PhraseTrie: Sendable {
                             if token.id >= 0 {
                                 let id = Int(token.id)
                                 for k in Int(knownStart[id])..<Int(knownStart[id + 1]) {
-                                    walk(knownNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                                    walker.walk(knownNext[k], at: i + 1, from: i, &matches)
                                 }
                             } else {
                                 if token.alternative0 >= 0 {
                                     let id = Int(token.alternative0)
                                     for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) {
-                                        walk(tolerantNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                                        walker.walk(tolerantNext[k], at: i + 1, from: i, &matches)
                                     }
                                 }
                                 if token.alternative1 >= 0 {
                                     let id = Int(token.alternative1)
                                     for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) {
-                                        walk(tolerantNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                                        walker.walk(tolerantNext[k], at: i + 1, from: i, &matches)
                                     }
                                 }
                                 if token.stem >= 0 {
                                     let stem = Int(token.stem)
                                     for k in Int(stemStart[stem])..<Int(stemStart[stem + 1]) {
-                                        walk(stemNext[k], at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                                        walker.walk(stemNext[k], at: i + 1, from: i, &matches)
                                     }
                                 }
                             }
                             if !token.value.isNaN {
                                 for edge in rootNumberEdges where token.value >= edge.low && token.value <= edge.high {
-                                    walk(edge.next, at: i + 1, from: i, tokens, lexicon, breaks, &matches)
+                                    walker.walk(edge.next, at: i + 1, from: i, &matches)
                                 }
                             }
                         }
@@ -221,55 +244,56 @@ final class PhraseTrie: Sendable {
         }
     }
 
-    private func walk(
-        _ node: Int32,
-        at j: Int,
-        from start: Int,
-        _ tokens: UnsafeBufferPointer<Token>,
-        _ lexicon: Lexicon,
-        _ breaks: Marks,
-        _ matches: inout [RawMatch]
-    ) {
-        let n = Int(node)
-        let here = nodes[n]
-        let after = nodes[n + 1]
-        for k in Int(here.terminalStart)..<Int(after.terminalStart) {
-            matches.append(RawMatch(entry: terminals[k], start: Int32(start), end: Int32(j)))
-        }
-        let first = Int(here.edgeStart)
-        let last = Int(after.edgeStart)
-        guard first < last, j < tokens.count else { return }
-        let token = tokens[j]
-        if !token.marksBefore.isDisjoint(with: breaks) { return }
-        for k in first..<last {
-            let edge = edges[k]
-            switch edge.kind {
-            case .exact:
-                if token.id == edge.word { walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches) }
-            case .tolerant:
-                if token.matches(tolerant: edge.word, in: lexicon) {
-                    walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches)
-                }
-            case .stemmed:
-                if token.matches(stemmed: edge.word, in: lexicon) {
-                    walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches)
-                }
-            case .number:
-                let range = bounds[Int(edge.word)]
-                if token.value >= range.low && token.value <= range.high {
-                    walk(edge.next, at: j + 1, from: start, tokens, lexicon, breaks, &matches)
-                }
-            case .gap:
-                let range = bounds[Int(edge.word)]
-                let minimum = Int(range.low)
-                let maximum = Int(range.high)
-                var p = j
-                var skipped = 0
-                while skipped <= maximum, p < tokens.count {
-                    if skipped >= minimum { walk(edge.next, at: p, from: start, tokens, lexicon, breaks, &matches) }
-                    p += 1
-                    skipped += 1
-                    if p < tokens.count, !tokens[p].marksBefore.isDisjoint(with: breaks) { break }
+    /// The trie's tables and one text, as raw buffers for the duration of one ``scan(_:lexicon:breaks:into:)``:
+    /// a walk runs for every node a token reaches, so it reads them without bounds checks or
+    /// reloading the arrays.
+    private struct Walker {
+        let nodes: UnsafeBufferPointer<Node>
+        let edges: UnsafeBufferPointer<CompactEdge>
+        let terminals: UnsafeBufferPointer<Int32>
+        let bounds: UnsafeBufferPointer<(low: Double, high: Double)>
+        let tokens: UnsafeBufferPointer<Token>
+        let lexicon: Lexicon
+        let breaks: Marks
+
+        /// Records the terminals of `node` as matches `start..<j`, then follows every edge the
+        /// token at `j` takes.
+        func walk(_ node: Int32, at j: Int, from start: Int, _ matches: inout [RawMatch]) {
+            let n = Int(node)
+            let here = nodes[n]
+            let after = nodes[n + 1]
+            for k in Int(here.terminalStart)..<Int(after.terminalStart) {
+                matches.append(RawMatch(entry: terminals[k], start: Int32(start), end: Int32(j)))
+            }
+            let first = Int(here.edgeStart)
+            let last = Int(after.edgeStart)
+            guard first < last, j < tokens.count else { return }
+            let token = tokens[j]
+            if !token.marksBefore.isDisjoint(with: breaks) { return }
+            for k in first..<last {
+                let edge = edges[k]
+                switch edge.kind {
+                case .exact:
+                    if token.id == edge.word { walk(edge.next, at: j + 1, from: start, &matches) }
+                case .tolerant:
+                    if token.matches(tolerant: edge.word, in: lexicon) { walk(edge.next, at: j + 1, from: start, &matches) }
+                case .stemmed:
+                    if token.matches(stemmed: edge.word, in: lexicon) { walk(edge.next, at: j + 1, from: start, &matches) }
+                case .number:
+                    let range = bounds[Int(edge.word)]
+                    if token.value >= range.low && token.value <= range.high { walk(edge.next, at: j + 1, from: start, &matches) }
+                case .gap:
+                    let range = bounds[Int(edge.word)]
+                    let minimum = Int(range.low)
+                    let maximum = Int(range.high)
+                    var p = j
+                    var skipped = 0
+                    while skipped <= maximum, p < tokens.count {
+                        if skipped >= minimum { walk(edge.next, at: p, from: start, &matches) }
+                        p += 1
+                        skipped += 1
+                        if p < tokens.count, !tokens[p].marksBefore.isDisjoint(with: breaks) { break }
+                    }
                 }
             }
         }
