@@ -11,17 +11,11 @@ extension CodingResult {
         JSONWriter.writeObject(fields, into: &output) { field, output in
             output.append(contentsOf: #"{"answered":"#.utf8)
             output.append(contentsOf: (field.answered ? "true" : "false").utf8)
-            output.append(contentsOf: #","codes":["#.utf8)
-            for (k, code) in field.codes.enumerated() {
-                if k > 0 { output.append(UInt8(ascii: ",")) }
-                JSONWriter.writeString(code, into: &output)
-            }
-            output.append(contentsOf: #"],"evidence":["#.utf8)
-            for (k, evidence) in field.evidence.enumerated() {
-                if k > 0 { output.append(UInt8(ascii: ",")) }
-                evidence.writeJSON(into: &output)
-            }
-            output.append(contentsOf: "]}".utf8)
+            output.append(contentsOf: #","codes":"#.utf8)
+            JSONWriter.writeArray(field.codes, into: &output) { code, output in JSONWriter.writeString(code, into: &output) }
+            output.append(contentsOf: #","evidence":"#.utf8)
+            JSONWriter.writeArray(field.evidence, into: &output) { evidence, output in evidence.writeJSON(into: &output) }
+            output.append(UInt8(ascii: "}"))
         }
         output.append(contentsOf: #","numbers":"#.utf8)
         JSONWriter.writeObject(numbers, into: &output) { number, output in
@@ -32,12 +26,8 @@ extension CodingResult {
             output.append(UInt8(ascii: "}"))
         }
         if !review.isEmpty {
-            output.append(contentsOf: #","review":["#.utf8)
-            for (k, item) in review.enumerated() {
-                if k > 0 { output.append(UInt8(ascii: ",")) }
-                item.writeJSON(into: &output)
-            }
-            output.append(UInt8(ascii: "]"))
+            output.append(contentsOf: #","review":"#.utf8)
+            JSONWriter.writeArray(review, into: &output) { item, output in item.writeJSON(into: &output) }
         }
         output.append(UInt8(ascii: "}"))
     }
@@ -74,12 +64,9 @@ extension ReviewItem {
     /// name order), written directly instead of through a tree of dictionaries.
     /// - Parameter output: The buffer the object is appended to; its existing bytes are kept.
     public func writeJSON(into output: inout [UInt8]) {
-        output.append(contentsOf: #"{"candidates":["#.utf8)
-        for (k, candidate) in candidates.enumerated() {
-            if k > 0 { output.append(UInt8(ascii: ",")) }
-            candidate.writeJSON(into: &output)
-        }
-        output.append(contentsOf: #"],"field":"#.utf8)
+        output.append(contentsOf: #"{"candidates":"#.utf8)
+        JSONWriter.writeArray(candidates, into: &output) { candidate, output in candidate.writeJSON(into: &output) }
+        output.append(contentsOf: #","field":"#.utf8)
         JSONWriter.writeString(field, into: &output)
         output.append(contentsOf: #","reason":"#.utf8)
         JSONWriter.writeString(reason.rawValue, into: &output)

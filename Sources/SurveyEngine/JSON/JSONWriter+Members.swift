@@ -49,6 +49,17 @@ extension JSONWriter {
         out.append(UInt8(ascii: "}"))
     }
 
+    /// Appends `[element,…]`, each element written by `writeElement`.
+    @inline(__always)
+    static func writeArray<Element>(_ elements: [Element], into out: inout [UInt8], _ writeElement: (Element, inout [UInt8]) -> Void) {
+        out.append(UInt8(ascii: "["))
+        for (n, element) in elements.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            writeElement(element, &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
     /// Appends `{"name":count,…}` with the names in byte order.
     static func writeCounts<Count: BinaryInteger>(_ counts: [String: Count], into out: inout [UInt8]) {
         writeObject(counts, into: &out) { count, out in writeInteger(Int64(count), into: &out) }

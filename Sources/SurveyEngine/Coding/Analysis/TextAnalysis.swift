@@ -353,9 +353,9 @@ struct TextAnalysis: ~Copyable {
     // MARK: Review signals
 
     /// Flags found codes that rest on a weak signal: a first or last word matched only as a possible
-    /// misspelling (an unknown word standing in for a codebook word, outside any stem match), a found
-    /// code it is confused with in its sentence, or, in the code's sentence, a doubt phrase or a scope cue of a kind other than plain negation (past,
-    /// abandoned, rejected, future; outside a pseudo-negation). "Not" or "no" next to a code is
+    /// misspelling (an unknown word standing in for a codebook word, outside any stem match), or,
+    /// in the code's sentence, a found code it is confused with, a doubt phrase or a scope cue of a
+    /// kind other than plain negation (past, abandoned, rejected, future; outside a pseudo-negation). "Not" or "no" next to a code is
     /// usually about something else ("it works but we have not evaluated it").
     private mutating func markWeakSignals(_ field: FieldProgram, _ book: CompiledCodebook) {
         for k in positives.indices {
