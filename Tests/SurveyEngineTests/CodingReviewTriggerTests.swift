@@ -218,6 +218,26 @@ import Testing
         }
     }
 
+    @Test func aReviewOnlyTogetherRuleSuggestsItsCodeWithoutCodingIt() throws {
+        let suggesting = try Coder(
+            yaml: Self.yaml.replacingOccurrences(
+                of: "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}",
+                with: "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}\n"
+                    + "          - {id: e.outcomes.told, together: [family_member, telling], review_only: true}"
+            )
+        )
+        func coded(_ text: String) throws -> CodedText {
+            try #require(suggesting.code(text: text, field: "evidence", source: "answers.approaches.alpha.evidence"))
+        }
+        let suggested = try coded("Carers in the weekly groups often report it.")
+        #expect(suggested.codes.isEmpty, "a review_only rule never codes, together or not")
+        let candidate = try #require(suggested.review?.candidates.first { $0.code == "outcome_data" })
+        #expect(candidate.status == "suggested")
+        #expect(candidate.rule == "e.outcomes.told")
+        let apart = try coded("Carers in the weekly groups. They often report it.")
+        #expect(apart.review?.candidates.contains { $0.code == "outcome_data" } != true, "the concepts are in two sentences")
+    }
+
     @Test func reviewSettingsThatNameNoFieldOrAConfidenceOutOfRangeAreRejected() {
         #expect(throws: SurveyDefinitionError.self) {
             try Coder(yaml: Self.yaml.replacingOccurrences(of: "clause_fields: [evidence]", with: "clause_fields: [evidense]"))

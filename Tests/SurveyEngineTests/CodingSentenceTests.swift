@@ -125,7 +125,9 @@ import Testing
         eh("Universal services through our children’s centres and schools.", ["generalised_prevention"]),
         eh("Targetted family support for families with emerging needs.", ["targeted_family_support"]),
         eh("Our MASH and locality early help hubs triage all contacts.", ["multi_agency_hub"]),
-        eh("The Troubled Families Programme funds our keyworkers.", ["troubled_families_programme"]),
+        // Keywork is in targeted_family_support's definition: the blind coders of v3 and v4 coded
+        // the keyworkers or family practitioners a programme funds (4 texts).
+        eh("The Troubled Families Programme funds our keyworkers.", ["troubled_families_programme", "targeted_family_support"]),
         eh("Our TF programme is called Stronger Families.", ["troubled_families_programme"]),
         eh("A public health approach: prevention for everyone, from pregnancy onwards.", ["generalised_prevention"]),
         eh("Families on universal credit are prioritised.", []),

@@ -269,7 +269,8 @@ struct TextAnalysis: ~Copyable {
     /// of the concepts, the code is cancelled instead ("we have no universal prevention offer"). A
     /// sentence where a cue covers only some of the mentions neither finds nor cancels the code:
     /// "instead of Signs of Safety we have a relational model" does not mention a blend.
-    /// The evidence spans the mentions used.
+    /// The evidence spans the mentions used. A `review_only` rule's code found this way is only
+    /// suggested for review, like its phrase matches.
     private mutating func applyTogether(_ field: FieldProgram, _ book: CompiledCodebook) {
         sentences.clearKeepingCapacity()
         var sentence: Int32 = 0
@@ -318,7 +319,9 @@ struct TextAnalysis: ~Copyable {
                 }
                 if cancelled == nil, allNegated { cancelled = Finding(label: label, rule: ruleIndex, start: start, end: end, cue: cue) }
             }
-            if let found {
+            if let found, field.ruleReviewOnly[Int(ruleIndex)] {
+                if !suggested.contains(where: { $0.rule == ruleIndex }) { suggested.append(found) }
+            } else if let found {
                 positives.append(found)
                 present[Int(label)] = true
             } else if let cancelled, !negated.contains(where: { $0.rule == ruleIndex }) {
