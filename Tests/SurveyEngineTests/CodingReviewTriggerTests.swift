@@ -238,6 +238,42 @@ import Testing
         #expect(apart.review?.candidates.contains { $0.code == "outcome_data" } != true, "the concepts are in two sentences")
     }
 
+    @Test func aRuleThatYieldsToACodeFoundInItsSentenceOnlySuggestsItsCode() throws {
+        let yaml = """
+            survey: demo
+            version: "1"
+            fields:
+              - name: evidence
+                sources: [answers.approaches.*.evidence]
+                codes:
+                  - code: performance_data
+                    rules:
+                      - {id: p.figures, phrases: [re referrals], yields_to: [before_after]}
+                      - {id: p.dashboard, phrases: [dashboard]}
+                  - code: before_after
+                    rules:
+                      - {id: b.since, phrases: [since ~3 introduced]}
+            """
+        let coder = try Coder(yaml: yaml)
+        func coded(_ text: String) throws -> CodedText {
+            try #require(coder.code(text: text, field: "evidence", source: "answers.approaches.alpha.evidence"))
+        }
+        let compared = try coded("Re-referrals fell since the model was introduced.")
+        #expect(compared.codes == ["before_after"], "the figures are what the before/after compares")
+        let candidate = try #require(compared.review?.candidates.first { $0.code == "performance_data" })
+        #expect(candidate.status == "suggested")
+        #expect(candidate.why == "p.figures yields to before_after in the same sentence")
+        #expect(try coded("Re-referrals are down this year.").codes == ["performance_data"], "nothing to yield to")
+        #expect(try coded("Re-referrals are down. Outcomes improved since the hub was introduced.").codes == ["before_after", "performance_data"])
+        let both = try coded("Re-referrals fell since the model was introduced, as the dashboard shows.")
+        #expect(both.codes == ["before_after", "performance_data"], "another rule of the code does not yield")
+        for (list, problem) in [("[before_afte]", "unknown code"), ("[performance_data]", "its own code")] {
+            #expect(throws: SurveyDefinitionError.self, "yields_to naming \(problem)") {
+                try Coder(yaml: yaml.replacingOccurrences(of: "yields_to: [before_after]", with: "yields_to: \(list)"))
+            }
+        }
+    }
+
     @Test func reviewSettingsThatNameNoFieldOrAConfidenceOutOfRangeAreRejected() {
         #expect(throws: SurveyDefinitionError.self) {
             try Coder(yaml: Self.yaml.replacingOccurrences(of: "clause_fields: [evidence]", with: "clause_fields: [evidense]"))

@@ -268,11 +268,12 @@ extension Codebook.Rule: Decodable {
         case impliedBy = "implied_by"
         case together, stem, confidence
         case reviewOnly = "review_only"
+        case yieldsTo = "yields_to"
     }
 
     /// Decodes one rule.
     /// - Parameter decoder: A decoder positioned at one element of a code's `rules`; absent keys take
-    ///   the defaults of ``init(id:phrases:misspellings:abbreviations:caseSensitive:fuzzy:impliedBy:together:stem:confidence:reviewOnly:)``.
+    ///   the defaults of ``init(id:phrases:misspellings:abbreviations:caseSensitive:fuzzy:impliedBy:together:stem:confidence:reviewOnly:yieldsTo:)``.
     /// - Throws: a decoding problem for unknown keys or a missing id.
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self, in: "a rule")
@@ -288,7 +289,8 @@ extension Codebook.Rule: Decodable {
             together: try c.list(.together),
             stem: try c.decodeIfPresent(Bool.self, forKey: .stem) ?? false,
             confidence: try c.decodeIfPresent(Double.self, forKey: .confidence) ?? 1,
-            reviewOnly: try c.decodeIfPresent(Bool.self, forKey: .reviewOnly) ?? false
+            reviewOnly: try c.decodeIfPresent(Bool.self, forKey: .reviewOnly) ?? false,
+            yieldsTo: try c.list(.yieldsTo)
         )
     }
 }

@@ -382,6 +382,10 @@ extension Codebook {
         /// Whether a match only suggests the code: it is not coded, and the text goes to review
         /// with the code as a candidate (a word that is often, but not reliably, the code). Default: `false`.
         public var reviewOnly: Bool
+        /// Codes of the same field this rule gives way to: a match in a sentence where one of them is
+        /// found only suggests the code for review ("re-referrals fell since the model was introduced"
+        /// is a before/after comparison, its figures are not also performance data). Default: none.
+        public var yieldsTo: [String]
 
         /// Creates a rule.
         ///
@@ -401,6 +405,7 @@ extension Codebook {
         ///     also goes to review. Default: 1.
         ///   - reviewOnly: Whether a match only suggests the code for review instead of coding it.
         ///     Default: `false`.
+        ///   - yieldsTo: Codes of the same field in whose sentence a match only suggests the code. Default: none.
         public init(
             id: String,
             phrases: [String] = [],
@@ -412,7 +417,8 @@ extension Codebook {
             together: [String] = [],
             stem: Bool = false,
             confidence: Double = 1,
-            reviewOnly: Bool = false
+            reviewOnly: Bool = false,
+            yieldsTo: [String] = []
         ) {
             self.id = id
             self.phrases = phrases
@@ -425,6 +431,7 @@ extension Codebook {
             self.stem = stem
             self.confidence = confidence
             self.reviewOnly = reviewOnly
+            self.yieldsTo = yieldsTo
         }
     }
 

@@ -106,6 +106,7 @@ struct TextAnalysis: ~Copyable {
             findScopes(field, book)
             classify(field)
             if !conceptMatches.isEmpty && !field.together.isEmpty { applyTogether(field, book) }
+            if positives.count > 1 && field.yields { applyYields(field, book) }
             if !positives.isEmpty, book.misspellingConfidence < 1 || book.scopedSentenceConfidence < 1 || book.confusedConfidence < 1 {
                 markWeakSignals(field, book)
             }
@@ -330,6 +331,36 @@ struct TextAnalysis: ~Copyable {
         }
     }
 
+    /// Turns a found code whose rule yields to another code found in the same sentence into a
+    /// suggestion (`yields_to`): the figures of a before/after comparison are not also performance data.
+    /// The code stays found when another of its rules found it outside such a sentence.
+    private mutating func applyYields(_ field: FieldProgram, _ book: CompiledCodebook) {
+        var k = 0
+        while k < positives.count {
+            let finding = positives[k]
+            let yields = field.ruleYields[Int(finding.rule)]
+            if !yields.isEmpty {
+                let (start, end) = sentence(around: finding, book)
+                if positives.contains(where: { yields.contains($0.label) && $0.start >= start && $0.end <= end }) {
+                    positives.remove(at: k)
+                    if !suggested.contains(where: { $0.rule == finding.rule }) { suggested.append(finding) }
+                    present[Int(finding.label)] = positives.contains { $0.label == finding.label }
+                    continue
+                }
+            }
+            k += 1
+        }
+    }
+
+    /// The token range of the sentence holding `finding`.
+    private func sentence(around finding: Finding, _ book: CompiledCodebook) -> (start: Int32, end: Int32) {
+        var start = finding.start
+        while start > 0, tokens[Int(start)].marksBefore.isDisjoint(with: book.breaks) { start -= 1 }
+        var end = finding.end
+        while end < Int32(tokens.count), tokens[Int(end)].marksBefore.isDisjoint(with: book.breaks) { end += 1 }
+        return (start, end)
+    }
+
     /// Evaluates `implied_by` rules in codebook order over the codes found so far.
     private mutating func applyImplications(_ field: FieldProgram) {
         for (ruleIndex, implied) in field.implied {
@@ -371,10 +402,7 @@ struct TextAnalysis: ~Copyable {
             }
             let confusedWith = field.confused[Int(finding.label)]
             if book.scopedSentenceConfidence < 1 && (!cueMatches.isEmpty || !doubts.isEmpty) || book.confusedConfidence < 1 && !confusedWith.isEmpty {
-                var start = finding.start
-                while start > 0, tokens[Int(start)].marksBefore.isDisjoint(with: book.breaks) { start -= 1 }
-                var end = finding.end
-                while end < Int32(tokens.count), tokens[Int(end)].marksBefore.isDisjoint(with: book.breaks) { end += 1 }
+                let (start, end) = sentence(around: finding, book)
                 if !confusedWith.isEmpty, positives.contains(where: { confusedWith.contains($0.label) && $0.start >= start && $0.end <= end }) {
                     weak |= Finding.confused
                 }

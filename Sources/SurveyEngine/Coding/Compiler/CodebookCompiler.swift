@@ -16,6 +16,7 @@ struct CodebookCompiler {
         var ruleLabels: [Int32] = []
         var ruleConfidence: [Double] = []
         var ruleReviewOnly: [Bool] = []
+        var ruleYields: [[Int32]] = []
         var together: [(rule: Int32, concepts: [Int32])] = []
         var conceptSlots: [String: Int32] = [:]
         var implied: [(rule: Int32, implication: FieldProgram.Implied)] = []
@@ -345,6 +346,19 @@ struct CodebookCompiler {
                     program.ruleLabels.append(label)
                     program.ruleConfidence.append(rule.confidence)
                     program.ruleReviewOnly.append(rule.reviewOnly)
+                    var yields: [Int32] = []
+                    for name in rule.yieldsTo {
+                        guard let index = labels.firstIndex(of: name) else {
+                            throw fail(
+                                "\(rulePlace) › yields_to: unknown code '\(name)' in field \(field.name); known codes: "
+                                    + labels.joined(separator: ", ")
+                            )
+                        }
+                        guard index != c else { throw fail("\(rulePlace) › yields_to: a rule cannot yield to its own code ('\(name)')") }
+                        if yields.contains(Int32(index)) { throw fail("\(rulePlace) › yields_to: '\(name)' is listed twice") }
+                        yields.append(Int32(index))
+                    }
+                    program.ruleYields.append(yields)
                     try add(
                         rule.phrases,
                         "phrases",
@@ -458,6 +472,7 @@ struct CodebookCompiler {
                 ruleLabels: field.ruleLabels,
                 ruleConfidence: field.ruleConfidence,
                 ruleReviewOnly: field.ruleReviewOnly,
+                ruleYields: field.ruleYields,
                 implied: field.implied,
                 together: field.together,
                 cues: field.cues,

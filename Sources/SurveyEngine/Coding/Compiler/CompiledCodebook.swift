@@ -142,6 +142,10 @@ final class FieldProgram: Sendable {
     let ruleConfidence: [Double]
     /// Whether each rule only suggests its code (never codes; sends the text to review).
     let ruleReviewOnly: [Bool]
+    /// Per rule, the labels it yields to (`yields_to`): in their sentence its match only suggests its code.
+    let ruleYields: [[Int32]]
+    /// Whether any rule yields to another code.
+    let yields: Bool
     /// Rules with an implication, in codebook order.
     let implied: [(rule: Int32, implication: Implied)]
     /// Co-occurrence rules: every concept slot listed must be mentioned in one sentence.
@@ -175,6 +179,7 @@ final class FieldProgram: Sendable {
         ruleLabels: [Int32],
         ruleConfidence: [Double],
         ruleReviewOnly: [Bool],
+        ruleYields: [[Int32]],
         implied: [(rule: Int32, implication: Implied)],
         together: [(rule: Int32, concepts: [Int32])],
         cues: [Cue],
@@ -197,6 +202,8 @@ final class FieldProgram: Sendable {
         self.ruleLabels = ruleLabels
         self.ruleConfidence = ruleConfidence
         self.ruleReviewOnly = ruleReviewOnly
+        self.ruleYields = ruleYields
+        self.yields = ruleYields.contains { !$0.isEmpty }
         self.implied = implied
         self.together = together
         self.cues = cues

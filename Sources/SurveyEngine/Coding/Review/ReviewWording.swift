@@ -39,7 +39,11 @@ struct ReviewWording: Sendable {
         }
         self.confidences = confidences
         self.belowThreshold = belowThreshold
-        self.suggestions = field.ruleIDs.map { "\($0) only suggests the code" }
+        self.suggestions = zip(field.ruleIDs, field.ruleYields).map { id, yields in
+            yields.isEmpty
+                ? "\(id) only suggests the code"
+                : "\(id) yields to " + yields.map { field.labelNames[Int($0)] }.joined(separator: " or ") + " in the same sentence"
+        }
         self.cancellations = field.cues.map { "cancelled by \($0.id) (\($0.kind.rawValue))" }
     }
 
@@ -62,7 +66,7 @@ struct ReviewWording: Sendable {
         return Int(finding.rule) * signalSets + Int(finding.weak)
     }
 
-    /// Why a `review_only` rule's code is in doubt.
+    /// Why a suggested code is in doubt: a `review_only` rule, or a rule that yields to a code found beside it.
     func suggestion(_ finding: Finding) -> String { suggestions[Int(finding.rule)] }
 
     /// Why a cancelled code is in doubt: the cue that cancelled it, or plain "cancelled" without one.
