@@ -87,6 +87,16 @@ import Testing
         // Edge of care service, with durations.
         eoc("Intensive family support for 12-17 year olds, lasting 12 weeks.", ["intensive_family_work", "targets_adolescents"], weeks: 12),
         eoc("MST for teens at risk of care; typically 3-5 months.", ["multi_systemic_therapy", "targets_adolescents"], weeks: 17),
+        // Phases add up; a follow-up, a pilot's or a grant's length and visits "a week" are no length.
+        eoc("An intensive phase of 6 weeks and then a lighter-touch phase of 6 weeks.", [], weeks: 12),
+        eoc("Intense for 2 weeks then reduces over another 4 weeks.", [], weeks: 6),
+        eoc("A 12-week programme followed by 3 months of step-down.", [], weeks: 12),
+        eoc("Mentoring and youth work for young people, up to a year.", ["targets_adolescents"], weeks: 52),
+        eoc("Workers stay involved for about a year and a half.", [], weeks: 78),
+        eoc("Length varies but no more than a year.", [], weeks: 52),
+        eoc("Workers visit twice a week in the evenings.", []),
+        eoc("A 2 yr pilot funded by the grant; interventions last 10 weeks.", [], weeks: 10),
+        eoc("Referred at around 20 weeks gestation.", []),
         eoc(
             "Our edge of care team offers multi-systemic therapy (MST) to families of adolescents for around 4 months.",
             ["multi_systemic_therapy", "targets_adolescents"],

@@ -317,6 +317,8 @@ extension Codebook.NumberRule: Decodable {
         case name, id, units, range, round, min, max
         case notPrecededBy = "not_preceded_by"
         case notFollowedBy = "not_followed_by"
+        case phaseJoiners = "phase_joiners"
+        case article
     }
 
     /// Decodes one number rule.
@@ -335,8 +337,26 @@ extension Codebook.NumberRule: Decodable {
             min: try c.decodeIfPresent(Double.self, forKey: .min),
             max: try c.decodeIfPresent(Double.self, forKey: .max),
             notPrecededBy: try c.list(.notPrecededBy),
-            notFollowedBy: try c.list(.notFollowedBy)
+            notFollowedBy: try c.list(.notFollowedBy),
+            phaseJoiners: try c.list(.phaseJoiners),
+            article: try c.decodeIfPresent(Codebook.ArticleRule.self, forKey: .article)
         )
+    }
+}
+
+extension Codebook.ArticleRule: Decodable {
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case words, after, half
+    }
+
+    /// Decodes `article: {words: [a, an], after: [up to, lasts], half: [and, a, half]}`.
+    /// - Parameter decoder: A decoder positioned at a number rule's `article` mapping; `words` and
+    ///   `after` are required, `half` may be absent.
+    /// - Throws: a decoding problem for unknown keys or a missing list.
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self, in: "article")
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(words: try c.decode([String].self, forKey: .words), after: try c.decode([String].self, forKey: .after), half: try c.list(.half))
     }
 }
 

@@ -476,6 +476,16 @@ extension Codebook {
         public var notPrecededBy: [String]
         /// Phrases that, right after the unit, mean it is not this quantity ("7 days a week"). Default: none.
         public var notFollowedBy: [String]
+        /// Words that join the phases of one intervention ("6 weeks intensive, then 6 weeks lighter
+        /// touch"): a quantity that follows such a word in the same sentence, at most
+        /// ``phaseWindow`` words after the previous one, is added to it. Default: none (the first
+        /// quantity is read alone).
+        public var phaseJoiners: [String]
+        /// The number of words that may lie between one phase's quantity and the next. Default: 10.
+        public static let phaseWindow = 10
+        /// When an article before a unit is one unit ("up to a year", "lasts a year"). Default: `nil`
+        /// (a quantity needs a number).
+        public var article: ArticleRule?
 
         /// Creates a number rule.
         /// - Parameters:
@@ -490,6 +500,9 @@ extension Codebook {
         ///   - max: The largest plausible value after conversion; larger values are ignored. Default: `nil`.
         ///   - notPrecededBy: Phrases that, right before the number, mean it is another quantity. Default: none.
         ///   - notFollowedBy: Phrases that, right after the unit, mean it is another quantity. Default: none.
+        ///   - phaseJoiners: Single words that join successive phases whose quantities add up
+        ///     ("then", "plus"). Default: none.
+        ///   - article: When "a year" is one year. Default: `nil`, never.
         public init(
             name: String,
             id: String,
@@ -499,7 +512,9 @@ extension Codebook {
             min: Double? = nil,
             max: Double? = nil,
             notPrecededBy: [String] = [],
-            notFollowedBy: [String] = []
+            notFollowedBy: [String] = [],
+            phaseJoiners: [String] = [],
+            article: ArticleRule? = nil
         ) {
             self.name = name
             self.id = id
@@ -510,6 +525,31 @@ extension Codebook {
             self.max = max
             self.notPrecededBy = notPrecededBy
             self.notFollowedBy = notFollowedBy
+            self.phaseJoiners = phaseJoiners
+            self.article = article
+        }
+    }
+
+    /// When an article before a unit word counts as one unit: "up to a year" is 52 weeks, but
+    /// "visits twice a week" says nothing of a length, so the article counts only right after one
+    /// of the `after` phrases.
+    public struct ArticleRule: Sendable, Hashable {
+        /// Single words that stand for one (`a`, `an`).
+        public var words: [String]
+        /// Phrases one of which must come right before the article (`up to`, `lasts`, `for`).
+        public var after: [String]
+        /// Words that add half a unit right after it (`and a half`). Default: none.
+        public var half: [String]
+
+        /// Creates an article rule.
+        /// - Parameters:
+        ///   - words: Single words that stand for one; at least one.
+        ///   - after: Phrases that must come right before the article; at least one.
+        ///   - half: Words that add half a unit after the unit word ("a year and a half"). Default: none.
+        public init(words: [String], after: [String], half: [String] = []) {
+            self.words = words
+            self.after = after
+            self.half = half
         }
     }
 

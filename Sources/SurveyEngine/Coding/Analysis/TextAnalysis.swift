@@ -117,7 +117,11 @@ struct TextAnalysis: ~Copyable {
             guards.clearKeepingCapacity()
             scopes.clearKeepingCapacity()
         }
-        if !field.numbers.isEmpty, tokens.contains(where: { !$0.value.isNaN }) { readNumbers(field) }
+        if !field.numbers.isEmpty,
+            tokens.contains(where: { !$0.value.isNaN }) || guards.contains(where: { field.entries[Int($0.entry)].kind == .numberArticle })
+        {
+            readNumbers(field, book)
+        }
     }
 
     /// Sorts by (entry, start, end), keeps the shortest match per (entry, start), drops
@@ -143,7 +147,7 @@ struct TextAnalysis: ~Copyable {
             case .cue: cueMatches.append(match)
             case .pseudo: pseudo.append(match)
             case .concept: conceptMatches.append(match)
-            case .numberBefore, .numberAfter: guards.append(match)
+            case .numberBefore, .numberAfter, .numberArticle: guards.append(match)
             case .doubt: doubts.append(match)
             case .empty: empties.append(match)
             }
@@ -479,17 +483,55 @@ struct TextAnalysis: ~Copyable {
     // MARK: Numbers
 
     /// Reads the first acceptable quantity for every number rule of the field.
-    private mutating func readNumbers(_ field: FieldProgram) {
+    /// Reads each number rule's first quantity, adding the quantities of the phases that follow it
+    /// ("6 weeks intensive, then 6 weeks lighter touch" is 12).
+    private mutating func readNumbers(_ field: FieldProgram, _ book: CompiledCodebook) {
         for (index, number) in field.numbers.enumerated() {
-            if let found = firstQuantity(number, Int32(index), field) { numbers.append(found) }
+            guard var found = firstQuantity(number, Int32(index), field, from: 0, startingBefore: tokens.count) else { continue }
+            while let next = nextPhase(after: found, number, field, book), found.value + next.value <= number.max {
+                found.value += next.value
+                found.end = next.end
+            }
+            numbers.append(found)
         }
     }
 
-    private func firstQuantity(_ number: FieldProgram.Number, _ index: Int32, _ field: FieldProgram) -> NumberFinding? {
+    /// The quantity of the next phase: the first one after a phase joiner that follows `previous`
+    /// within ``Codebook/NumberRule/phaseWindow`` words, in the same sentence.
+    private func nextPhase(
+        after previous: NumberFinding,
+        _ number: FieldProgram.Number,
+        _ field: FieldProgram,
+        _ book: CompiledCodebook
+    ) -> NumberFinding? {
+        guard !number.phaseJoiners.isEmpty else { return nil }
+        let limit = Swift.min(tokens.count, Int(previous.end) + Codebook.NumberRule.phaseWindow + 1)
+        var k = Int(previous.end)
+        while k < limit {
+            if !tokens[k].marksBefore.isDisjoint(with: book.breaks) { return nil }
+            if number.phaseJoiners.contains(tokens[k].id) {
+                var sentenceEnd = k + 1
+                while sentenceEnd < limit, tokens[sentenceEnd].marksBefore.isDisjoint(with: book.breaks) { sentenceEnd += 1 }
+                return firstQuantity(number, previous.number, field, from: k + 1, startingBefore: sentenceEnd)
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    /// The first quantity of `number` that starts at or after token `from` and before `startingBefore`.
+    private func firstQuantity(
+        _ number: FieldProgram.Number,
+        _ index: Int32,
+        _ field: FieldProgram,
+        from: Int,
+        startingBefore limit: Int
+    ) -> NumberFinding? {
         let n = tokens.count
-        var i = 0
-        while i < n {
+        var i = from
+        while i < limit {
             guard let (first, afterFirst) = readValue(at: i) else {
+                if let found = articleQuantity(number, index, field, at: i) { return found }
                 i += 1
                 continue
             }
@@ -522,18 +564,52 @@ struct TextAnalysis: ~Copyable {
             case .high?: value = Swift.max(low, high)
             case .midpoint?, nil: value = (low + high) / 2
             }
-            if number.round { value = value.rounded(.toNearestOrAwayFromZero) }
-            let blocked = guards.contains { g in
-                let entry = field.entries[Int(g.entry)]
-                guard entry.target == index else { return false }
-                return entry.kind == .numberBefore ? g.end == Int32(i) : g.start == Int32(end)
-            }
-            if !blocked, !isNegated(Int32(i)), value >= number.min, value <= number.max {
-                return NumberFinding(number: index, value: value, start: Int32(i), end: Int32(end))
-            }
+            if let found = accepted(value, number, index, field, start: i, end: end) { return found }
             i = end
         }
         return nil
+    }
+
+    /// "a year" at `i` right after an `article.after` phrase ("up to a year"), with half a unit
+    /// more for "a year and a half".
+    private func articleQuantity(_ number: FieldProgram.Number, _ index: Int32, _ field: FieldProgram, at i: Int) -> NumberFinding? {
+        guard number.articleWords.contains(tokens[i].id), let factor = unitFactor(number, at: i + 1),
+            guards.contains(where: {
+                field.entries[Int($0.entry)].kind == .numberArticle && field.entries[Int($0.entry)].target == index && $0.end == Int32(i)
+            })
+        else { return nil }
+        var value = factor
+        var end = i + 2
+        let half = number.halfWords
+        if !half.isEmpty, end + half.count <= tokens.count, half.indices.allSatisfy({ tokens[end + $0].id == half[$0] }) {
+            value += factor / 2
+            end += half.count
+        }
+        return accepted(value, number, index, field, start: i, end: end)
+    }
+
+    /// The quantity `start..<end` with `value` (rounded when the rule says so), unless a
+    /// `not_preceded_by` or `not_followed_by` phrase touches it, a cue negates it or it is out of bounds.
+    private func accepted(
+        _ value: Double,
+        _ number: FieldProgram.Number,
+        _ index: Int32,
+        _ field: FieldProgram,
+        start: Int,
+        end: Int
+    ) -> NumberFinding? {
+        let value = number.round ? value.rounded(.toNearestOrAwayFromZero) : value
+        let blocked = guards.contains { g in
+            let entry = field.entries[Int(g.entry)]
+            guard entry.target == index else { return false }
+            switch entry.kind {
+            case .numberBefore: return g.end == Int32(start)
+            case .numberAfter: return g.start == Int32(end)
+            default: return false
+            }
+        }
+        guard !blocked, !isNegated(Int32(start)), value >= number.min, value <= number.max else { return nil }
+        return NumberFinding(number: index, value: value, start: Int32(start), end: Int32(end))
     }
 
     /// A number at `i` ("12", "twelve", "twenty-four"): its value and the index after it.

@@ -411,6 +411,23 @@ struct CodebookCompiler {
                         joiners.append(try parser.singleWord(word, context: "\(numberPlace) › range.joiners", into: &lexicon))
                     }
                 }
+                var phaseJoiners: [Int32] = []
+                for word in number.phaseJoiners {
+                    phaseJoiners.append(try parser.singleWord(word, context: "\(numberPlace) › phase_joiners", into: &lexicon))
+                }
+                var articleWords: [Int32] = []
+                var halfWords: [Int32] = []
+                if let article = number.article {
+                    guard !article.words.isEmpty, !article.after.isEmpty else {
+                        throw fail("\(numberPlace) › article: list the words (a, an) and the phrases they follow (up to, lasts)")
+                    }
+                    for word in article.words {
+                        articleWords.append(try parser.singleWord(word, context: "\(numberPlace) › article.words", into: &lexicon))
+                    }
+                    for word in article.half {
+                        halfWords.append(try parser.singleWord(word, context: "\(numberPlace) › article.half", into: &lexicon))
+                    }
+                }
                 let low = number.min ?? -.infinity
                 let high = number.max ?? .infinity
                 guard low <= high else { throw fail("\(numberPlace): min must not exceed max") }
@@ -423,6 +440,9 @@ struct CodebookCompiler {
                         hyphenJoins: hyphenJoins,
                         joiners: joiners,
                         take: number.range?.take,
+                        phaseJoiners: phaseJoiners,
+                        articleWords: articleWords,
+                        halfWords: halfWords,
                         round: number.round,
                         min: low,
                         max: high
@@ -445,6 +465,15 @@ struct CodebookCompiler {
                         into: &lexicon
                     )
                     program.add(parsed, kind: .numberAfter, target: index)
+                }
+                for (p, phrase) in (number.article?.after ?? []).enumerated() {
+                    let parsed = try parser.parse(
+                        phrase,
+                        kind: .phrase(tolerant: false),
+                        context: "\(numberPlace) › article.after[\(p)]",
+                        into: &lexicon
+                    )
+                    program.add(parsed, kind: .numberArticle, target: index)
                 }
             }
             pending.append(program)

@@ -99,6 +99,8 @@ final class FieldProgram: Sendable {
             case numberBefore
             /// `target` = number index: a phrase that may not come right after the unit.
             case numberAfter
+            /// `target` = number index: a phrase after which an article before a unit is one unit.
+            case numberArticle
             /// A `review.doubt_phrases` phrase: puts the codes of its sentence in doubt.
             case doubt
             /// A `review.empty_answers` phrase: says the answer has nothing to code.
@@ -123,6 +125,12 @@ final class FieldProgram: Sendable {
         var joiners: [Int32]
         /// `nil`: no ranges.
         var take: Codebook.RangeRule.Take?
+        /// Word ids that join phases whose quantities add up ("then", "plus").
+        var phaseJoiners: [Int32]
+        /// Word ids of articles that are one unit after a ``Entry/Kind/numberArticle`` phrase.
+        var articleWords: [Int32]
+        /// Word ids that add half a unit after the unit word ("and a half").
+        var halfWords: [Int32]
         var round: Bool
         var min: Double
         var max: Double
