@@ -38,6 +38,17 @@ import Testing
 
     private let coder: Coder
 
+    /// The demo codebook with `lines` added after the outcome_data rule (more rules, or code keys).
+    private static func yaml(afterOutcomes lines: String) -> String {
+        let rule = "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}"
+        return yaml.replacingOccurrences(of: rule, with: rule + "\n" + lines)
+    }
+
+    /// Codes one text as an evidence answer.
+    private static func evidence(_ text: String, with coder: Coder) throws -> CodedText {
+        try #require(coder.code(text: text, field: "evidence", source: "answers.approaches.alpha.evidence"))
+    }
+
     init() throws {
         coder = try Coder(yaml: Self.yaml)
     }
@@ -145,9 +156,7 @@ import Testing
     )
 
     @Test func anAnswerThatSaysItHasNothingToCodeIsSettledUnlessItAlsoSpeaksTheFieldsWords() throws {
-        func settled(_ text: String) throws -> CodedText {
-            try #require(Self.settling.code(text: text, field: "evidence", source: "answers.approaches.alpha.evidence"))
-        }
+        func settled(_ text: String) throws -> CodedText { try Self.evidence(text, with: Self.settling) }
         for text in ["N/A", "Too early to say.", "No formal evaluation yet."] {
             let result = try settled(text)
             #expect(result.answered)
@@ -165,10 +174,10 @@ import Testing
         let asked = try code(text)
         #expect(asked.codes == ["family_feedback"])
         #expect(asked.review?.reason == .cancelled)
-        let settled = try #require(Self.settling.code(text: text, field: "evidence", source: "answers.approaches.alpha.evidence"))
+        let settled = try Self.evidence(text, with: Self.settling)
         #expect(settled.codes == ["family_feedback"])
         #expect(settled.review == nil)
-        let alone = try #require(Self.settling.code(text: "Not outcome data.", field: "evidence", source: "answers.approaches.alpha.evidence"))
+        let alone = try Self.evidence("Not outcome data.", with: Self.settling)
         #expect(alone.review?.candidates.map(\.status) == ["cancelled"], "a cancelled code with nothing found is still reviewed")
     }
 
@@ -189,16 +198,10 @@ import Testing
 
     @Test func codesThatCodersConfuseFoundInOneSentenceAreCodedWithLowConfidenceAndReviewed() throws {
         let confusing = try Coder(
-            yaml: Self.yaml.replacingOccurrences(of: "  doubt_phrases: [trialled]", with: "  doubt_phrases: [trialled]\n  confused_confidence: 0.65")
-                .replacingOccurrences(
-                    of: "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}",
-                    with: "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}\n"
-                        + "        confused_with: [family_feedback]"
-                )
+            yaml: Self.yaml(afterOutcomes: "        confused_with: [family_feedback]")
+                .replacingOccurrences(of: "  doubt_phrases: [trialled]", with: "  doubt_phrases: [trialled]\n  confused_confidence: 0.65")
         )
-        func coded(_ text: String) throws -> CodedText {
-            try #require(confusing.code(text: text, field: "evidence", source: "answers.approaches.alpha.evidence"))
-        }
+        func coded(_ text: String) throws -> CodedText { try Self.evidence(text, with: confusing) }
         let together = try coded("Parent feedback and outcome data.")
         #expect(together.codes == ["family_feedback", "outcome_data"])
         #expect(together.evidence.map(\.confidence) == [0.65, 0.65], "confused_with works both ways")
@@ -208,27 +211,15 @@ import Testing
         #expect(apart.codes == ["family_feedback", "outcome_data"])
         #expect(apart.review == nil, "in separate sentences neither is in doubt")
         #expect(throws: SurveyDefinitionError.self) {
-            try Coder(
-                yaml: Self.yaml.replacingOccurrences(
-                    of: "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}",
-                    with: "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}\n"
-                        + "        confused_with: [family_feedbak]"
-                )
-            )
+            try Coder(yaml: Self.yaml(afterOutcomes: "        confused_with: [family_feedbak]"))
         }
     }
 
     @Test func aReviewOnlyTogetherRuleSuggestsItsCodeWithoutCodingIt() throws {
         let suggesting = try Coder(
-            yaml: Self.yaml.replacingOccurrences(
-                of: "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}",
-                with: "          - {id: e.outcomes, phrases: [outcome data, reduction in referrals]}\n"
-                    + "          - {id: e.outcomes.told, together: [family_member, telling], review_only: true}"
-            )
+            yaml: Self.yaml(afterOutcomes: "          - {id: e.outcomes.told, together: [family_member, telling], review_only: true}")
         )
-        func coded(_ text: String) throws -> CodedText {
-            try #require(suggesting.code(text: text, field: "evidence", source: "answers.approaches.alpha.evidence"))
-        }
+        func coded(_ text: String) throws -> CodedText { try Self.evidence(text, with: suggesting) }
         let suggested = try coded("Carers in the weekly groups often report it.")
         #expect(suggested.codes.isEmpty, "a review_only rule never codes, together or not")
         let candidate = try #require(suggested.review?.candidates.first { $0.code == "outcome_data" })
@@ -255,9 +246,7 @@ import Testing
                       - {id: b.since, phrases: [since ~3 introduced]}
             """
         let coder = try Coder(yaml: yaml)
-        func coded(_ text: String) throws -> CodedText {
-            try #require(coder.code(text: text, field: "evidence", source: "answers.approaches.alpha.evidence"))
-        }
+        func coded(_ text: String) throws -> CodedText { try Self.evidence(text, with: coder) }
         let compared = try coded("Re-referrals fell since the model was introduced.")
         #expect(compared.codes == ["before_after"], "the figures are what the before/after compares")
         let candidate = try #require(compared.review?.candidates.first { $0.code == "performance_data" })

@@ -481,7 +481,7 @@ extension Codebook {
         /// ``phaseWindow`` words after the previous one, is added to it. Default: none (the first
         /// quantity is read alone).
         public var phaseJoiners: [String]
-        /// The number of words that may lie between one phase's quantity and the next. Default: 10.
+        /// How many words may lie between one phase's quantity and the next: 10.
         public static let phaseWindow = 10
         /// When an article before a unit is one unit ("up to a year", "lasts a year"). Default: `nil`
         /// (a quantity needs a number).

@@ -482,8 +482,7 @@ struct TextAnalysis: ~Copyable {
 
     // MARK: Numbers
 
-    /// Reads the first acceptable quantity for every number rule of the field.
-    /// Reads each number rule's first quantity, adding the quantities of the phases that follow it
+    /// Reads each number rule's first acceptable quantity, adding the quantities of the phases that follow it
     /// ("6 weeks intensive, then 6 weeks lighter touch" is 12).
     private mutating func readNumbers(_ field: FieldProgram, _ book: CompiledCodebook) {
         for (index, number) in field.numbers.enumerated() {

@@ -45,6 +45,36 @@ struct CodebookCompiler {
         SurveyDefinitionError(file: "codebook", message: message)
     }
 
+    /// The label indices of `names`, which must be codes of the field other than the rule's own,
+    /// each listed once (`implied_by`, `yields_to`).
+    /// - Parameters:
+    ///   - names: The listed code names.
+    ///   - labels: The field's code names, by label index.
+    ///   - own: The label index of the rule's own code.
+    ///   - place: Where the list is, for messages.
+    ///   - field: The field's name, for messages.
+    ///   - ownCode: What is wrong when the rule's own code is listed.
+    /// - Throws: ``SurveyDefinitionError`` for an unknown, own or repeated code.
+    private func otherCodes(
+        _ names: [String],
+        _ labels: [String],
+        own: Int,
+        at place: String,
+        field: String,
+        ownCode: String
+    ) throws(SurveyDefinitionError) -> [Int32] {
+        var indices: [Int32] = []
+        for name in names {
+            guard let index = labels.firstIndex(of: name) else {
+                throw fail("\(place): unknown code '\(name)' in field \(field); known codes: " + labels.joined(separator: ", "))
+            }
+            guard index != own else { throw fail("\(place): \(ownCode) ('\(name)')") }
+            if indices.contains(Int32(index)) { throw fail("\(place): '\(name)' is listed twice") }
+            indices.append(Int32(index))
+        }
+        return indices
+    }
+
     private static func isIdentifier(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
         return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
@@ -325,18 +355,14 @@ struct CodebookCompiler {
                         program.together.append((ruleIndex, slots))
                     }
                     if let implication = rule.impliedBy {
-                        var of: [Int32] = []
-                        for name in implication.of {
-                            guard let index = labels.firstIndex(of: name) else {
-                                throw fail(
-                                    "\(rulePlace) › implied_by: unknown code '\(name)' in field \(field.name); known codes: "
-                                        + labels.joined(separator: ", ")
-                                )
-                            }
-                            guard index != c else { throw fail("\(rulePlace) › implied_by: a code cannot imply itself ('\(name)')") }
-                            if of.contains(Int32(index)) { throw fail("\(rulePlace) › implied_by: '\(name)' is listed twice") }
-                            of.append(Int32(index))
-                        }
+                        let of = try otherCodes(
+                            implication.of,
+                            labels,
+                            own: c,
+                            at: "\(rulePlace) › implied_by",
+                            field: field.name,
+                            ownCode: "a code cannot imply itself"
+                        )
                         guard implication.atLeast >= 1, implication.atLeast <= of.count else {
                             throw fail("\(rulePlace) › implied_by: at_least must be between 1 and the \(of.count) listed codes")
                         }
@@ -346,19 +372,16 @@ struct CodebookCompiler {
                     program.ruleLabels.append(label)
                     program.ruleConfidence.append(rule.confidence)
                     program.ruleReviewOnly.append(rule.reviewOnly)
-                    var yields: [Int32] = []
-                    for name in rule.yieldsTo {
-                        guard let index = labels.firstIndex(of: name) else {
-                            throw fail(
-                                "\(rulePlace) › yields_to: unknown code '\(name)' in field \(field.name); known codes: "
-                                    + labels.joined(separator: ", ")
-                            )
-                        }
-                        guard index != c else { throw fail("\(rulePlace) › yields_to: a rule cannot yield to its own code ('\(name)')") }
-                        if yields.contains(Int32(index)) { throw fail("\(rulePlace) › yields_to: '\(name)' is listed twice") }
-                        yields.append(Int32(index))
-                    }
-                    program.ruleYields.append(yields)
+                    program.ruleYields.append(
+                        try otherCodes(
+                            rule.yieldsTo,
+                            labels,
+                            own: c,
+                            at: "\(rulePlace) › yields_to",
+                            field: field.name,
+                            ownCode: "a rule cannot yield to its own code"
+                        )
+                    )
                     try add(
                         rule.phrases,
                         "phrases",
