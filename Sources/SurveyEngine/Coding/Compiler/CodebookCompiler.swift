@@ -471,32 +471,22 @@ struct CodebookCompiler {
                         max: high
                     )
                 )
-                for (p, phrase) in number.notPrecededBy.enumerated() {
-                    let parsed = try parser.parse(
-                        phrase,
-                        kind: .phrase(tolerant: false),
-                        context: "\(numberPlace) › not_preceded_by[\(p)]",
-                        into: &lexicon
-                    )
-                    program.add(parsed, kind: .numberBefore, target: index)
-                }
-                for (p, phrase) in number.notFollowedBy.enumerated() {
-                    let parsed = try parser.parse(
-                        phrase,
-                        kind: .phrase(tolerant: false),
-                        context: "\(numberPlace) › not_followed_by[\(p)]",
-                        into: &lexicon
-                    )
-                    program.add(parsed, kind: .numberAfter, target: index)
-                }
-                for (p, phrase) in (number.article?.after ?? []).enumerated() {
-                    let parsed = try parser.parse(
-                        phrase,
-                        kind: .phrase(tolerant: false),
-                        context: "\(numberPlace) › article.after[\(p)]",
-                        into: &lexicon
-                    )
-                    program.add(parsed, kind: .numberArticle, target: index)
+                // Phrases around a quantity, matched word for word.
+                let around: [(phrases: [String], key: String, kind: FieldProgram.Entry.Kind)] = [
+                    (number.notPrecededBy, "not_preceded_by", .numberBefore),
+                    (number.notFollowedBy, "not_followed_by", .numberAfter),
+                    (number.article?.after ?? [], "article.after", .numberArticle),
+                ]
+                for (phrases, key, kind) in around {
+                    for (p, phrase) in phrases.enumerated() {
+                        let parsed = try parser.parse(
+                            phrase,
+                            kind: .phrase(tolerant: false),
+                            context: "\(numberPlace) › \(key)[\(p)]",
+                            into: &lexicon
+                        )
+                        program.add(parsed, kind: kind, target: index)
+                    }
                 }
             }
             pending.append(program)
