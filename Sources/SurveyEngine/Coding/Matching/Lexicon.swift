@@ -6,9 +6,21 @@
 final class Lexicon: Sendable {
     /// Number of words; ids are `0..<count`.
     let count: Int
+    /// What tokenizing a known word reads, one record per id so a word costs one cache line:
+    /// where its bytes are in ``storage`` and the word's ``stemOf``, ``expansionOf`` and
+    /// ``numberValues`` entries.
+    struct Entry: Sendable {
+        var from: Int32
+        var length: Int32
+        var stem: Int32
+        var expansion: Int32
+        var value: Double
+    }
+
     /// Word bytes, `storage[offsets[id]..<offsets[id + 1]]`.
     private let storage: [UInt8]
     private let offsets: [Int32]
+    private let entries: [Entry]
     /// Open-addressing hash table, 4 bytes a slot so it stays in the first-level cache: the id in
     /// the low ``idBits`` bits, the top bits of the word's hash above them (a filter before the
     /// bytes are compared); `UInt32.max` = empty.
@@ -129,6 +141,15 @@ final class Lexicon: Sendable {
             neighbourStart.append(Int32(neighbourWords.count))
         }
         self.count = words.count
+        self.entries = words.indices.map { id in
+            Entry(
+                from: offsets[id],
+                length: offsets[id + 1] - offsets[id],
+                stem: stemOf[id],
+                expansion: expansionOf[id],
+                value: numberValues[id]
+            )
+        }
         self.storage = storage
         self.offsets = offsets
         self.slots = slots
@@ -151,6 +172,10 @@ final class Lexicon: Sendable {
         }
     }
 
+    /// The hot-path record of the word `id`.
+    @inline(__always)
+    func entry(_ id: Int32) -> Entry { entries[Int(id)] }
+
     /// The word's bytes.
     func word(_ id: Int32) -> ArraySlice<UInt8> { storage[Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])] }
 
@@ -167,9 +192,8 @@ final class Lexicon: Sendable {
             if entry == .max { return -1 }
             let id = Int32(bitPattern: entry & (1 << idBits &- 1))
             if entry & ~(1 << idBits &- 1) == Self.slotTag(hash, idBits: idBits) {
-                let from = Int(offsets[Int(id)])
-                let to = Int(offsets[Int(id) + 1])
-                if to - from == word.count, storedWord(at: from, equals: word) { return id }
+                let entry = entries[Int(id)]
+                if Int(entry.length) == word.count, storedWord(at: Int(entry.from), equals: word) { return id }
             }
             slot = (slot + 1) & slotMask
         }

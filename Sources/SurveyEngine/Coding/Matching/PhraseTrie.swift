@@ -41,32 +41,25 @@ final class PhraseTrie: Sendable {
         var next: Int32
     }
 
-    /// Where a node's edges and terminals start (the next node's entry says where they end). The
-    /// word edges come first, the number and gap edges from `otherStart` on; `indexed` says the
-    /// word edges are followed through the ``WordDispatch`` table rather than tested in turn.
-    struct Node: Sendable {
-        var edgeStart: Int32
-        var otherStart: Int32
-        var terminalStart: Int32
-        var indexed: Bool
-    }
-
-    /// An edge as walked: 12 bytes, so a node's edges share cache lines. `word` is the lexicon id
-    /// of a word edge, or the index into ``bounds`` of a number or gap edge.
-    struct CompactEdge: Sendable {
-        var kind: Edge.Kind
-        var word: Int32
-        var next: Int32
+    /// A node's record in ``program``: a header of two words, `terminals | otherEdges << 16` and
+    /// `wordEdges`, with the top bit set when the node's word edges are followed through
+    /// ``WordDispatch`` (then they are not stored); then its terminals (entry ids); then its word
+    /// edges and its number and gap edges, two words each: `kind << 28 | word` (the lexicon id of
+    /// a word edge, the index into ``bounds`` of a number or gap edge) and the next node's record.
+    /// A node is the offset of its record, so one walk step reads one stretch of memory.
+    enum Record {
+        static let header = 2
+        static let indexedFlag = Int32(bitPattern: 0x8000_0000)
+        static let kindShift: Int32 = 28
+        static let wordMask: Int32 = 0x0FFF_FFFF
     }
 
     /// Interior nodes with at most this many word edges test them in turn (cheaper than a probe).
     static let linearWordEdges = 4
 
-    /// One entry per node plus a closing one.
-    private let nodes: [Node]
-    private let edges: [CompactEdge]
+    /// Every node's record (see ``Record``), the root's first.
+    private let program: [Int32]
     private let bounds: [(low: Double, high: Double)]
-    private let terminals: [Int32]
     /// The word edges of indexed interior nodes.
     private let dispatch: WordDispatch
     /// Per lexicon id, the nodes a text word with that id leads to from the root:
@@ -120,46 +113,54 @@ final class PhraseTrie: Sendable {
             if !nodeTerminals[node].contains(entry) { nodeTerminals[node].append(entry) }
         }
         let ways = WaysIn(lexicon: lexicon)
-        var nodes: [Node] = []
-        var edges: [CompactEdge] = []
-        var bounds: [(low: Double, high: Double)] = []
-        var terminals: [Int32] = []
-        var dispatchLists: [UInt64: [Int32]] = [:]
+        let isWord: (Edge) -> Bool = { $0.kind == .exact || $0.kind == .tolerant || $0.kind == .stemmed }
+        // The root is dispatched by the tables below, so its record holds no edges.
+        let indexed = nodeEdges.indices.map { $0 > 0 && nodeEdges[$0].filter(isWord).count > Self.linearWordEdges }
+        var offsets: [Int32] = []
+        var size = 0
         for (index, (outgoing, ends)) in zip(nodeEdges, nodeTerminals).enumerated() {
-            let words = outgoing.filter { $0.kind == .exact || $0.kind == .tolerant || $0.kind == .stemmed }
-            let indexed = index > 0 && words.count > Self.linearWordEdges
-            nodes.append(
-                Node(
-                    edgeStart: Int32(edges.count),
-                    otherStart: Int32(edges.count + words.count),
-                    terminalStart: Int32(terminals.count),
-                    indexed: indexed
-                )
-            )
+            offsets.append(Int32(size))
+            let stored = indexed[index] ? outgoing.filter { !isWord($0) }.count : outgoing.count
+            size += Record.header + (index == 0 ? 0 : ends.count + 2 * stored)
+        }
+        var program: [Int32] = [0, 0]  // the root's record
+        program.reserveCapacity(size)
+        var bounds: [(low: Double, high: Double)] = []
+        var dispatchLists: [UInt64: [Int32]] = [:]
+        for (index, (outgoing, ends)) in zip(nodeEdges, nodeTerminals).enumerated() where index > 0 {
+            let words = outgoing.filter(isWord)
+            let others = outgoing.filter { !isWord($0) }
+            let node = offsets[index]
+            program.append(Int32(ends.count) | Int32(others.count) << 16)
+            program.append(indexed[index] ? Record.indexedFlag : Int32(words.count))
+            program.append(contentsOf: ends)
             for edge in words {
-                edges.append(CompactEdge(kind: edge.kind, word: edge.word, next: edge.next))
-                if indexed {
+                let next = offsets[Int(edge.next)]
+                if indexed[index] {
                     ways.forEach(edge) { kind, word in
-                        dispatchLists[WordDispatch.key(kind, node: Int32(index), word: word), default: []].appendIfNew(edge.next)
+                        dispatchLists[WordDispatch.key(kind, node: node, word: word), default: []].appendIfNew(next)
                     }
+                } else {
+                    program.append(Int32(edge.kind.rawValue) << Record.kindShift | edge.word)
+                    program.append(next)
                 }
             }
-            for edge in outgoing where edge.kind == .number || edge.kind == .gap {
-                edges.append(CompactEdge(kind: edge.kind, word: Int32(bounds.count), next: edge.next))
+            for edge in others {
+                program.append(Int32(edge.kind.rawValue) << Record.kindShift | Int32(bounds.count))
+                program.append(offsets[Int(edge.next)])
                 bounds.append((edge.low, edge.high))
             }
-            terminals.append(contentsOf: ends)
         }
-        nodes.append(Node(edgeStart: Int32(edges.count), otherStart: Int32(edges.count), terminalStart: Int32(terminals.count), indexed: false))
         var known = [[Int32]](repeating: [], count: wordCount)
         var tolerant = [[Int32]](repeating: [], count: wordCount)
         var stems = [[Int32]](repeating: [], count: lexicon.stemCount)
-        for edge in nodeEdges[0] where edge.kind == .exact || edge.kind == .tolerant || edge.kind == .stemmed {
+        for edge in nodeEdges[0] where isWord(edge) {
+            let next = offsets[Int(edge.next)]
             ways.forEach(edge) { kind, word in
                 switch kind {
-                case .known: known[Int(word)].appendIfNew(edge.next)
-                case .alternative: tolerant[Int(word)].appendIfNew(edge.next)
-                case .stem: stems[Int(word)].appendIfNew(edge.next)
+                case .known: known[Int(word)].appendIfNew(next)
+                case .alternative: tolerant[Int(word)].appendIfNew(next)
+                case .stem: stems[Int(word)].appendIfNew(next)
                 }
             }
         }
@@ -171,16 +172,19 @@ final class PhraseTrie: Sendable {
         for list in stems { stemLists.append(list) }
         self.stemStart = stemLists.starts
         self.stemNext = stemLists.elements
-        self.nodes = nodes
-        self.edges = edges
+        self.program = program
         self.bounds = bounds
-        self.terminals = terminals
         self.dispatch = WordDispatch(dispatchLists)
         self.knownStart = knownLists.starts
         self.knownNext = knownLists.elements
         self.tolerantStart = tolerantLists.starts
         self.tolerantNext = tolerantLists.elements
-        self.rootNumberEdges = nodeEdges[0].filter { $0.kind == .number }  // a root gap edge is rejected by the compiler
+        // A root gap edge is rejected by the compiler.
+        self.rootNumberEdges = nodeEdges[0].filter { $0.kind == .number }.map { edge in
+            var edge = edge
+            edge.next = offsets[Int(edge.next)]
+            return edge
+        }
     }
 
     /// The tokens that take a word edge, as ``WordDispatch`` keys.
@@ -222,27 +226,21 @@ final class PhraseTrie: Sendable {
     /// Appends every match of every pattern in `tokens` to `matches` (unordered, possibly with
     /// several ends for one start).
     func scan(_ tokens: UnsafeBufferPointer<Token>, lexicon: Lexicon, breaks: Marks, into matches: inout [RawMatch]) {
-        nodes.withUnsafeBufferPointer { nodes in
-            edges.withUnsafeBufferPointer { edges in
-                terminals.withUnsafeBufferPointer { terminals in
-                    bounds.withUnsafeBufferPointer { bounds in
-                        dispatch.slots.withUnsafeBufferPointer { slots in
-                            dispatch.targets.withUnsafeBufferPointer { targets in
-                                let walker = Walker(
-                                    nodes: nodes,
-                                    edges: edges,
-                                    terminals: terminals,
-                                    bounds: bounds,
-                                    slots: slots,
-                                    targets: targets,
-                                    mask: dispatch.mask,
-                                    tokens: tokens,
-                                    lexicon: lexicon,
-                                    breaks: breaks
-                                )
-                                scan(walker, into: &matches)
-                            }
-                        }
+        program.withUnsafeBufferPointer { program in
+            bounds.withUnsafeBufferPointer { bounds in
+                dispatch.slots.withUnsafeBufferPointer { slots in
+                    dispatch.targets.withUnsafeBufferPointer { targets in
+                        let walker = Walker(
+                            program: program,
+                            bounds: bounds,
+                            slots: slots,
+                            targets: targets,
+                            mask: dispatch.mask,
+                            tokens: tokens,
+                            lexicon: lexicon,
+                            breaks: breaks
+                        )
+                        scan(walker, into: &matches)
                     }
                 }
             }
@@ -299,9 +297,7 @@ final class PhraseTrie: Sendable {
     /// a walk runs for every node a token reaches, so it reads them without bounds checks or
     /// reloading the arrays.
     private struct Walker {
-        let nodes: UnsafeBufferPointer<Node>
-        let edges: UnsafeBufferPointer<CompactEdge>
-        let terminals: UnsafeBufferPointer<Int32>
+        let program: UnsafeBufferPointer<Int32>
         let bounds: UnsafeBufferPointer<(low: Double, high: Double)>
         /// ``WordDispatch/slots``, ``WordDispatch/targets`` and ``WordDispatch/mask`` of the trie's dispatch.
         let slots: UnsafeBufferPointer<WordDispatch.Slot>
@@ -315,36 +311,40 @@ final class PhraseTrie: Sendable {
         /// token at `j` takes.
         func walk(_ node: Int32, at j: Int, from start: Int, _ matches: inout [RawMatch]) {
             let n = Int(node)
-            let here = nodes[n]
-            let after = nodes[n + 1]
-            for k in Int(here.terminalStart)..<Int(after.terminalStart) {
-                matches.append(RawMatch(entry: terminals[k], start: Int32(start), end: Int32(j)))
+            let counts = program[n]
+            let wordEdges = program[n + 1]
+            let terminalEnd = n + Record.header + Int(counts & 0xFFFF)
+            for k in (n + Record.header)..<terminalEnd {
+                matches.append(RawMatch(entry: program[k], start: Int32(start), end: Int32(j)))
             }
-            let first = Int(here.edgeStart)
-            let last = Int(after.edgeStart)
-            guard first < last, j < tokens.count else { return }
+            let otherCount = Int(counts >> 16)
+            guard wordEdges != 0 || otherCount > 0, j < tokens.count else { return }
             let token = tokens[j]
             if !token.marksBefore.isDisjoint(with: breaks) { return }
-            let other = Int(here.otherStart)
-            if here.indexed {
+            var k = terminalEnd
+            if wordEdges < 0 {
                 followIndexed(node, token, at: j, from: start, &matches)
             } else {
-                for k in first..<other {
-                    let edge = edges[k]
+                let end = k + 2 * Int(wordEdges)
+                while k < end {
+                    let word = program[k] & Record.wordMask
                     let taken: Bool
-                    switch edge.kind {
-                    case .exact: taken = token.id == edge.word
-                    case .tolerant: taken = token.matches(tolerant: edge.word, in: lexicon)
-                    default: taken = token.matches(stemmed: edge.word, in: lexicon)
+                    switch program[k] >> Record.kindShift {
+                    case Int32(Edge.Kind.exact.rawValue): taken = token.id == word
+                    case Int32(Edge.Kind.tolerant.rawValue): taken = token.matches(tolerant: word, in: lexicon)
+                    default: taken = token.matches(stemmed: word, in: lexicon)
                     }
-                    if taken { walk(edge.next, at: j + 1, from: start, &matches) }
+                    if taken { walk(program[k + 1], at: j + 1, from: start, &matches) }
+                    k += 2
                 }
             }
-            for k in other..<last {
-                let edge = edges[k]
-                let range = bounds[Int(edge.word)]
-                if edge.kind == .number {
-                    if token.value >= range.low && token.value <= range.high { walk(edge.next, at: j + 1, from: start, &matches) }
+            let end = k + 2 * otherCount
+            while k < end {
+                let range = bounds[Int(program[k] & Record.wordMask)]
+                let next = program[k + 1]
+                k += 2
+                if program[k - 2] >> Record.kindShift == Int32(Edge.Kind.number.rawValue) {
+                    if token.value >= range.low && token.value <= range.high { walk(next, at: j + 1, from: start, &matches) }
                     continue
                 }
                 let minimum = Int(range.low)
@@ -352,7 +352,7 @@ final class PhraseTrie: Sendable {
                 var p = j
                 var skipped = 0
                 while skipped <= maximum, p < tokens.count {
-                    if skipped >= minimum { walk(edge.next, at: p, from: start, &matches) }
+                    if skipped >= minimum { walk(next, at: p, from: start, &matches) }
                     p += 1
                     skipped += 1
                     if p < tokens.count, !tokens[p].marksBefore.isDisjoint(with: breaks) { break }
