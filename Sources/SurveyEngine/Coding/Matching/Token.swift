@@ -55,9 +55,9 @@ extension Lexicon {
             var stem: Int32 = -1
             var value = raw.value
             if !raw.tooLong {
-                id = lookup(raw.lowercased, hash: raw.hash)
+                let known = find(raw.lowercased, hash: raw.hash)
+                id = known.id
                 if id >= 0 {
-                    let known = entry(id)
                     stem = known.stem
                     if !raw.isDigits { value = known.value }
                     var expansion = Int(known.expansion)
@@ -77,8 +77,8 @@ extension Lexicon {
                                     alternative1: -1,
                                     marksBefore: k == 0 ? raw.marksBefore : [],
                                     isDigits: false,
-                                    value: entry(word).value,
-                                    stem: entry(word).stem
+                                    value: numberValues[Int(word)],
+                                    stem: stemOf[Int(word)]
                                 )
                             )
                             count += 1
