@@ -54,6 +54,34 @@ final class PhraseTrie: Sendable {
         static let wordMask: Int32 = 0x0FFF_FFFF
     }
 
+    /// A node the root leads to, with a filter of the tokens that may go on from it: one bit per
+    /// ``WordDispatch`` key of its word edges (``bit(_:word:)``), or ``always`` when the node has
+    /// terminals or number or gap edges. A node whose filter shares no bit with the next token's
+    /// (``follows(_:)``) is not walked, so most first words of a phrase cost no visit of the node.
+    struct RootTarget: Sendable, Equatable {
+        var node: Int32
+        var filter: UInt64
+
+        static let always = UInt64.max
+
+        /// The filter bit of a key.
+        @inline(__always)
+        static func bit(_ kind: WordDispatch.Key, _ word: Int32) -> UInt64 {
+            1 << (((kind.rawValue << 32 | UInt64(UInt32(word))) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+        }
+
+        /// The filter bits of the keys `token` is looked up by (see ``WordDispatch``).
+        @inline(__always)
+        static func follows(_ token: Token) -> UInt64 {
+            if token.id >= 0 { return bit(.known, token.id) }
+            var bits: UInt64 = 0
+            if token.alternative0 >= 0 { bits |= bit(.alternative, token.alternative0) }
+            if token.alternative1 >= 0 { bits |= bit(.alternative, token.alternative1) }
+            if token.stem >= 0 { bits |= bit(.stem, token.stem) }
+            return bits
+        }
+    }
+
     /// Interior nodes with at most this many word edges test them in turn (cheaper than a probe).
     static let linearWordEdges = 4
 
@@ -66,15 +94,15 @@ final class PhraseTrie: Sendable {
     /// `knownNext[knownStart[id]..<knownStart[id + 1]]`, its own word edges then the tolerant
     /// edges of the words it may be a misspelling of (the lexicon's neighbours).
     private let knownStart: [Int32]
-    private let knownNext: [Int32]
+    private let knownNext: [RootTarget]
     /// Per lexicon id, the nodes its tolerant root edges lead to (for unknown words that may be
     /// a misspelling of it): `tolerantNext[tolerantStart[id]..<tolerantStart[id + 1]]`.
     private let tolerantStart: [Int32]
-    private let tolerantNext: [Int32]
+    private let tolerantNext: [RootTarget]
     /// Per stem id, the nodes the stemmed root edges of words with that stem lead to (for unknown
     /// words with that stem): `stemNext[stemStart[stem]..<stemStart[stem + 1]]`.
     private let stemStart: [Int32]
-    private let stemNext: [Int32]
+    private let stemNext: [RootTarget]
     private let rootNumberEdges: [Edge]
 
     /// Builds the trie. `patterns` pairs each element list with its entry id; lists never start
@@ -151,11 +179,20 @@ final class PhraseTrie: Sendable {
                 bounds.append((edge.low, edge.high))
             }
         }
-        var known = [[Int32]](repeating: [], count: wordCount)
-        var tolerant = [[Int32]](repeating: [], count: wordCount)
-        var stems = [[Int32]](repeating: [], count: lexicon.stemCount)
+        // What the root leads to, each node with the filter of the tokens that may go on from it.
+        func target(_ index: Int) -> RootTarget {
+            if !nodeTerminals[index].isEmpty || nodeEdges[index].contains(where: { !isWord($0) }) {
+                return RootTarget(node: offsets[index], filter: RootTarget.always)
+            }
+            var filter: UInt64 = 0
+            for edge in nodeEdges[index] { ways.forEach(edge) { kind, word in filter |= RootTarget.bit(kind, word) } }
+            return RootTarget(node: offsets[index], filter: filter)
+        }
+        var known = [[RootTarget]](repeating: [], count: wordCount)
+        var tolerant = [[RootTarget]](repeating: [], count: wordCount)
+        var stems = [[RootTarget]](repeating: [], count: lexicon.stemCount)
         for edge in nodeEdges[0] where isWord(edge) {
-            let next = offsets[Int(edge.next)]
+            let next = target(Int(edge.next))
             ways.forEach(edge) { kind, word in
                 switch kind {
                 case .known: known[Int(word)].appendIfNew(next)
@@ -164,9 +201,9 @@ final class PhraseTrie: Sendable {
                 }
             }
         }
-        var knownLists = FlatLists<Int32>()
-        var tolerantLists = FlatLists<Int32>()
-        var stemLists = FlatLists<Int32>()
+        var knownLists = FlatLists<RootTarget>()
+        var tolerantLists = FlatLists<RootTarget>()
+        var stemLists = FlatLists<RootTarget>()
         for list in known { knownLists.append(list) }
         for list in tolerant { tolerantLists.append(list) }
         for list in stems { stemLists.append(list) }
@@ -256,29 +293,30 @@ final class PhraseTrie: Sendable {
                     tolerantNext.withUnsafeBufferPointer { tolerantNext in
                         for i in 0..<tokens.count {
                             let token = tokens[i]
+                            var next: UInt64 = 0
+                            if i + 1 < tokens.count, tokens[i + 1].marksBefore.isDisjoint(with: walker.breaks) {
+                                next = RootTarget.follows(tokens[i + 1])
+                            }
+                            @inline(__always) func visit(_ target: RootTarget) {
+                                if target.filter == RootTarget.always || target.filter & next != 0 {
+                                    walker.walk(target.node, at: i + 1, from: i, &matches)
+                                }
+                            }
                             if token.id >= 0 {
                                 let id = Int(token.id)
-                                for k in Int(knownStart[id])..<Int(knownStart[id + 1]) {
-                                    walker.walk(knownNext[k], at: i + 1, from: i, &matches)
-                                }
+                                for k in Int(knownStart[id])..<Int(knownStart[id + 1]) { visit(knownNext[k]) }
                             } else {
                                 if token.alternative0 >= 0 {
                                     let id = Int(token.alternative0)
-                                    for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) {
-                                        walker.walk(tolerantNext[k], at: i + 1, from: i, &matches)
-                                    }
+                                    for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) { visit(tolerantNext[k]) }
                                 }
                                 if token.alternative1 >= 0 {
                                     let id = Int(token.alternative1)
-                                    for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) {
-                                        walker.walk(tolerantNext[k], at: i + 1, from: i, &matches)
-                                    }
+                                    for k in Int(tolerantStart[id])..<Int(tolerantStart[id + 1]) { visit(tolerantNext[k]) }
                                 }
                                 if token.stem >= 0 {
                                     let stem = Int(token.stem)
-                                    for k in Int(stemStart[stem])..<Int(stemStart[stem + 1]) {
-                                        walker.walk(stemNext[k], at: i + 1, from: i, &matches)
-                                    }
+                                    for k in Int(stemStart[stem])..<Int(stemStart[stem + 1]) { visit(stemNext[k]) }
                                 }
                             }
                             if !token.value.isNaN {
