@@ -46,7 +46,9 @@ final class PhraseTrie: Sendable {
     /// ``WordDispatch`` (then they are not stored); then its terminals (entry ids); then its word
     /// edges and its number and gap edges, two words each: `kind << 28 | word` (the lexicon id of
     /// a word edge, the index into ``bounds`` of a number or gap edge) and the next node's record.
-    /// A node is the offset of its record, so one walk step reads one stretch of memory.
+    /// A node is the offset of its record, so one walk step reads one stretch of memory. (The
+    /// counts stay far below 2^15: one terminal per entry ending at the node, one number or gap
+    /// edge per distinct range leaving it.)
     enum Record {
         static let header = 2
         static let indexedFlag = Int32(bitPattern: 0x8000_0000)
@@ -55,7 +57,7 @@ final class PhraseTrie: Sendable {
     }
 
     /// A node the root leads to, with a filter of the tokens that may go on from it: one bit per
-    /// ``WordDispatch`` key of its word edges (``bit(_:word:)``), or ``always`` when the node has
+    /// ``WordDispatch`` key of its word edges (``bit(_:_:)``), or ``always`` when the node has
     /// terminals or number or gap edges. A node whose filter shares no bit with the next token's
     /// (``follows(_:)``) is not walked, so most first words of a phrase cost no visit of the node.
     struct RootTarget: Sendable, Equatable {
@@ -91,8 +93,9 @@ final class PhraseTrie: Sendable {
     /// The word edges of indexed interior nodes.
     private let dispatch: WordDispatch
     /// Per lexicon id, the nodes a text word with that id leads to from the root:
-    /// `knownNext[knownStart[id]..<knownStart[id + 1]]`, its own word edges then the tolerant
-    /// edges of the words it may be a misspelling of (the lexicon's neighbours).
+    /// `knownNext[knownStart[id]..<knownStart[id + 1]]`, through its own word edges, the tolerant
+    /// and stemmed edges of the words it may be a misspelling of (the lexicon's neighbours) and
+    /// the stemmed edges of the words sharing its stem (see ``WaysIn``).
     private let knownStart: [Int32]
     private let knownNext: [RootTarget]
     /// Per lexicon id, the nodes its tolerant root edges lead to (for unknown words that may be
