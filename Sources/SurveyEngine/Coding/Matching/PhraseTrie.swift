@@ -44,19 +44,21 @@ final class PhraseTrie: Sendable {
     /// A node's record in ``program``: a header of two words, `terminals | otherEdges << 16` and
     /// `wordEdges`, with the top bit set when the node's word edges are followed through
     /// ``WordDispatch`` (then they are not stored); then its terminals (entry ids); then its word
-    /// edges and its number and gap edges, two words each: `kind << 28 | word` (the lexicon id of
-    /// a word edge, the index into ``bounds`` of a number or gap edge) and the next node's record.
+    /// edges and its number and gap edges, four words each: `kind << 28 | word` (the lexicon id of
+    /// a word edge, the index into ``bounds`` of a number or gap edge), the next node's record and
+    /// the next node's ``RootTarget/filter`` (low and high half), checked before the node is visited.
     /// A node is the offset of its record, so one walk step reads one stretch of memory. (The
     /// counts stay far below 2^15: one terminal per entry ending at the node, one number or gap
     /// edge per distinct range leaving it.)
     enum Record {
         static let header = 2
+        static let edge = 4
         static let indexedFlag = Int32(bitPattern: 0x8000_0000)
         static let kindShift: Int32 = 28
         static let wordMask: Int32 = 0x0FFF_FFFF
     }
 
-    /// A node the root leads to, with a filter of the tokens that may go on from it: one bit per
+    /// A node the root (or an edge) leads to, with a filter of the tokens that may go on from it: one bit per
     /// ``WordDispatch`` key of its word edges (``bit(_:_:)``), or ``always`` when the node has
     /// terminals or number or gap edges. A node whose filter shares no bit with the next token's
     /// (``follows(_:)``) is not walked, so most first words of a phrase cost no visit of the node.
@@ -152,7 +154,21 @@ final class PhraseTrie: Sendable {
         for (index, (outgoing, ends)) in zip(nodeEdges, nodeTerminals).enumerated() {
             offsets.append(Int32(size))
             let stored = indexed[index] ? outgoing.filter { !isWord($0) }.count : outgoing.count
-            size += Record.header + (index == 0 ? 0 : ends.count + 2 * stored)
+            size += Record.header + (index == 0 ? 0 : ends.count + Record.edge * stored)
+        }
+        // Each node an edge leads to, with the filter of the tokens that may go on from it.
+        func target(_ index: Int) -> RootTarget {
+            if !nodeTerminals[index].isEmpty || nodeEdges[index].contains(where: { !isWord($0) }) {
+                return RootTarget(node: offsets[index], filter: RootTarget.always)
+            }
+            var filter: UInt64 = 0
+            for edge in nodeEdges[index] { ways.forEach(edge) { kind, word in filter |= RootTarget.bit(kind, word) } }
+            return RootTarget(node: offsets[index], filter: filter)
+        }
+        func append(_ target: RootTarget, to program: inout [Int32]) {
+            program.append(target.node)
+            program.append(Int32(truncatingIfNeeded: target.filter))
+            program.append(Int32(truncatingIfNeeded: target.filter >> 32))
         }
         var program: [Int32] = [0, 0]  // the root's record
         program.reserveCapacity(size)
@@ -173,23 +189,14 @@ final class PhraseTrie: Sendable {
                     }
                 } else {
                     program.append(Int32(edge.kind.rawValue) << Record.kindShift | edge.word)
-                    program.append(next)
+                    append(target(Int(edge.next)), to: &program)
                 }
             }
             for edge in others {
                 program.append(Int32(edge.kind.rawValue) << Record.kindShift | Int32(bounds.count))
-                program.append(offsets[Int(edge.next)])
+                append(target(Int(edge.next)), to: &program)
                 bounds.append((edge.low, edge.high))
             }
-        }
-        // What the root leads to, each node with the filter of the tokens that may go on from it.
-        func target(_ index: Int) -> RootTarget {
-            if !nodeTerminals[index].isEmpty || nodeEdges[index].contains(where: { !isWord($0) }) {
-                return RootTarget(node: offsets[index], filter: RootTarget.always)
-            }
-            var filter: UInt64 = 0
-            for edge in nodeEdges[index] { ways.forEach(edge) { kind, word in filter |= RootTarget.bit(kind, word) } }
-            return RootTarget(node: offsets[index], filter: filter)
         }
         var known = [[RootTarget]](repeating: [], count: wordCount)
         var tolerant = [[RootTarget]](repeating: [], count: wordCount)
@@ -363,10 +370,11 @@ final class PhraseTrie: Sendable {
             let token = tokens[j]
             if !token.marksBefore.isDisjoint(with: breaks) { return }
             var k = terminalEnd
+            let following = follows(at: j + 1)
             if wordEdges < 0 {
                 followIndexed(node, token, at: j, from: start, &matches)
             } else {
-                let end = k + 2 * Int(wordEdges)
+                let end = k + Record.edge * Int(wordEdges)
                 while k < end {
                     let word = program[k] & Record.wordMask
                     let taken: Bool
@@ -375,17 +383,20 @@ final class PhraseTrie: Sendable {
                     case Int32(Edge.Kind.tolerant.rawValue): taken = token.matches(tolerant: word, in: lexicon)
                     default: taken = token.matches(stemmed: word, in: lexicon)
                     }
-                    if taken { walk(program[k + 1], at: j + 1, from: start, &matches) }
-                    k += 2
+                    if taken, goesOn(k, following) { walk(program[k + 1], at: j + 1, from: start, &matches) }
+                    k += Record.edge
                 }
             }
-            let end = k + 2 * otherCount
+            let end = k + Record.edge * otherCount
             while k < end {
+                let edge = k
                 let range = bounds[Int(program[k] & Record.wordMask)]
                 let next = program[k + 1]
-                k += 2
-                if program[k - 2] >> Record.kindShift == Int32(Edge.Kind.number.rawValue) {
-                    if token.value >= range.low && token.value <= range.high { walk(next, at: j + 1, from: start, &matches) }
+                k += Record.edge
+                if program[edge] >> Record.kindShift == Int32(Edge.Kind.number.rawValue) {
+                    if token.value >= range.low && token.value <= range.high, goesOn(edge, following) {
+                        walk(next, at: j + 1, from: start, &matches)
+                    }
                     continue
                 }
                 let minimum = Int(range.low)
@@ -393,12 +404,27 @@ final class PhraseTrie: Sendable {
                 var p = j
                 var skipped = 0
                 while skipped <= maximum, p < tokens.count {
-                    if skipped >= minimum { walk(next, at: p, from: start, &matches) }
+                    if skipped >= minimum, goesOn(edge, follows(at: p)) { walk(next, at: p, from: start, &matches) }
                     p += 1
                     skipped += 1
                     if p < tokens.count, !tokens[p].marksBefore.isDisjoint(with: breaks) { break }
                 }
             }
+        }
+
+        /// The filter bits of the token at `j` (``RootTarget/follows(_:)``), or 0 when no token can
+        /// go on there (the text ends, or a sentence break comes first).
+        @inline(__always)
+        private func follows(at j: Int) -> UInt64 {
+            guard j < tokens.count, tokens[j].marksBefore.isDisjoint(with: breaks) else { return 0 }
+            return RootTarget.follows(tokens[j])
+        }
+
+        /// Whether the node the edge at `k` leads to is worth a visit by a token with filter bits `following`.
+        @inline(__always)
+        private func goesOn(_ k: Int, _ following: UInt64) -> Bool {
+            let filter = UInt64(UInt32(bitPattern: program[k + 2])) | UInt64(UInt32(bitPattern: program[k + 3])) << 32
+            return filter == RootTarget.always || filter & following != 0
         }
 
         /// Follows the word edges of the indexed `node` that `token` takes: one probe for a known
