@@ -6,14 +6,26 @@
 final class Lexicon: Sendable {
     /// Number of words; ids are `0..<count`.
     let count: Int
+    /// One slot of the lookup table: a word's first eight bytes (zero-padded), its length and id,
+    /// and what tokenizing the word needs (its ``stemOf``, ``expansionOf`` and ``numberValues``
+    /// entries), so finding a word of up to eight bytes reads one 32-byte slot and nothing else.
+    struct Entry: Sendable {
+        var prefix: UInt64
+        var value: Double
+        /// -1 for an empty slot (and for a word not found).
+        var id: Int32
+        var length: Int32
+        var stem: Int32
+        var expansion: Int32
+
+        static let absent = Entry(prefix: 0, value: .nan, id: -1, length: 0, stem: -1, expansion: -1)
+    }
+
     /// Word bytes, `storage[offsets[id]..<offsets[id + 1]]`.
     private let storage: [UInt8]
     private let offsets: [Int32]
-    /// Open-addressing hash table, 4 bytes a slot so it stays in the first-level cache: the id in
-    /// the low ``idBits`` bits, the top bits of the word's hash above them (a filter before the
-    /// bytes are compared); `UInt32.max` = empty.
-    private let slots: [UInt32]
-    private let idBits: UInt32
+    /// Open-addressing hash table of ``Entry`` slots, probed from the low bits of the word's hash.
+    private let slots: [Entry]
     private let slotMask: Int
     /// The value of a number word, NaN for other words.
     let numberValues: [Double]
@@ -84,18 +96,23 @@ final class Lexicon: Sendable {
             storage.append(contentsOf: word)
             offsets.append(Int32(storage.count))
         }
-        // Slack so ``lookup(_:hash:)`` may compare the last word 8 bytes at a time.
+        // Slack so ``find(_:hash:)`` may compare the last word 8 bytes at a time.
         storage.append(contentsOf: repeatElement(0, count: 8))
         var capacity = 16
-        while capacity < words.count * 3 { capacity <<= 1 }
-        // Ids up to `words.count` fit in idBits (the all-ones id is never used: it marks empty).
-        let idBits = UInt32(Swift.min(31, UInt32.bitWidth - UInt32(words.count + 1).leadingZeroBitCount))
-        var slots = [UInt32](repeating: .max, count: capacity)
+        while capacity < words.count * 2 { capacity <<= 1 }
+        var slots = [Entry](repeating: .absent, count: capacity)
         for (id, word) in words.enumerated() {
             let hash = Self.hash(word)
             var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
-            while slots[slot] != .max { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Self.slotTag(hash, idBits: idBits) | UInt32(id)
+            while slots[slot].id >= 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = Entry(
+                prefix: word.prefix(8).enumerated().reduce(0) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) },
+                value: numberValues[id],
+                id: Int32(id),
+                length: Int32(word.count),
+                stem: stemOf[id],
+                expansion: expansionOf[id]
+            )
         }
 
         let tiers = tolerance.sorted { $0.minLength < $1.minLength }
@@ -132,7 +149,6 @@ final class Lexicon: Sendable {
         self.storage = storage
         self.offsets = offsets
         self.slots = slots
-        self.idBits = idBits
         self.slotMask = capacity - 1
         self.numberValues = numberValues
         self.neighbourStart = neighbourStart
@@ -157,21 +173,26 @@ final class Lexicon: Sendable {
     /// The word as a string (for messages and tests).
     func string(_ id: Int32) -> String { String(decoding: word(id), as: UTF8.self) }
 
-    /// The id of a lower-cased word, or -1. `word` must be readable in whole 8-byte words (see
-    /// ``RawWord/lowercased``).
+    /// The slot of a lower-cased word, or ``Entry/absent`` (id -1). `word` must be readable in
+    /// whole 8-byte words (see ``RawWord/lowercased``).
     @inline(__always)
-    func lookup(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32 {
-        var slot = Int(truncatingIfNeeded: hash) & slotMask
-        while true {
-            let entry = slots[slot]
-            if entry == .max { return -1 }
-            let id = Int32(bitPattern: entry & (1 << idBits &- 1))
-            if entry & ~(1 << idBits &- 1) == Self.slotTag(hash, idBits: idBits) {
-                let from = Int(offsets[Int(id)])
-                let to = Int(offsets[Int(id) + 1])
-                if to - from == word.count, storedWord(at: from, equals: word) { return id }
+    func find(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Entry {
+        guard let base = word.baseAddress, !word.isEmpty else { return .absent }
+        let length = word.count
+        let head = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self))
+        let prefix = length >= 8 ? head : head & (UInt64.max >> UInt64(64 - 8 * length))
+        return slots.withUnsafeBufferPointer { slots in
+            var slot = Int(truncatingIfNeeded: hash) & slotMask
+            while true {
+                let entry = slots[slot]
+                if entry.id < 0 { return .absent }
+                if entry.prefix == prefix, Int(entry.length) == length {
+                    if length <= 8 { return entry }
+                    let rest = UnsafeBufferPointer(rebasing: word[8...])
+                    if storedWord(at: Int(offsets[Int(entry.id)]) + 8, equals: rest) { return entry }
+                }
+                slot = (slot + 1) & slotMask
             }
-            slot = (slot + 1) & slotMask
         }
     }
 
@@ -192,12 +213,6 @@ final class Lexicon: Sendable {
             }
             return true
         }
-    }
-
-    /// The top `32 - idBits` bits of `hash`, in place above the id.
-    @inline(__always)
-    private static func slotTag(_ hash: UInt64, idBits: UInt32) -> UInt32 {
-        UInt32(truncatingIfNeeded: hash >> 32) & ~(1 << idBits &- 1)
     }
 
     /// Indices into ``neighbour(at:)`` of the tolerant words `id` may be a misspelling of.

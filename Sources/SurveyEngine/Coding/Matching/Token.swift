@@ -53,11 +53,14 @@ extension Lexicon {
             var id: Int32 = -1
             var alternatives: (Int32, Int32) = (-1, -1)
             var stem: Int32 = -1
+            var value = raw.value
             if !raw.tooLong {
-                id = lookup(raw.lowercased, hash: raw.hash)
+                let known = find(raw.lowercased, hash: raw.hash)
+                id = known.id
                 if id >= 0 {
-                    stem = stemOf[Int(id)]
-                    var expansion = Int(expansionOf[Int(id)])
+                    stem = known.stem
+                    if !raw.isDigits { value = known.value }
+                    var expansion = Int(known.expansion)
                     while expansion >= 0, expansion < expansions.count, expansions[expansion].abbreviation == id,
                         !isWritten(expansions[expansion].exact, text, raw.start, raw.end)
                     {
@@ -97,7 +100,6 @@ extension Lexicon {
                     }
                 }
             }
-            let value = raw.isDigits ? raw.value : (id >= 0 ? numberValues[Int(id)] : .nan)
             (tokens + count).initialize(
                 to: Token(
                     start: Int32(raw.start),
