@@ -52,15 +52,18 @@ public final class TestBroker: Sendable {
 
     /// Starts a new broker and waits until it serves requests (at most `timeout`).
     ///
-    /// The broker listens on a free loopback port, logs to `fieldtally-tansu-<port>.log` in the temporary
+    /// The broker listens on `port` (a free loopback port by default), logs to `fieldtally-tansu-<port>.log` in the temporary
     /// folder and keeps nothing on disk; it is killed when this object is released or the test process ends.
     ///
-    /// - Parameter timeout: Longest wait for the broker to create a probe topic. Default: 30 s.
+    /// - Parameters:
+    ///   - port: The loopback port to listen on, e.g. one clients were told before the broker
+    ///     started; `nil` (the default) picks a free one.
+    ///   - timeout: Longest wait for the broker to create a probe topic. Default: 30 s.
     /// - Returns: The running broker.
     /// - Throws: ``BrokerError`` when the binary is missing (run `Deploy/setup.sh`)
     ///   or the broker does not answer in time (with its log's tail).
-    public static func start(timeout: Duration = .seconds(30)) async throws -> TestBroker {
-        let port = try freeLoopbackPort()
+    public static func start(port: Int? = nil, timeout: Duration = .seconds(30)) async throws -> TestBroker {
+        let port = try port ?? freeLoopbackPort()
         return try await launch(port: port, advertisedPort: port, tunnel: nil, timeout: timeout)
     }
 

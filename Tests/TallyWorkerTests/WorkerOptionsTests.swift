@@ -30,7 +30,7 @@ import Testing
                 case "TALLY_LOG_FORMAT": "human"
                 case "TALLY_LOG_LEVEL": "debug"
                 case "TALLY_BROKERS": "kafka-0:9093"
-                case "TALLY_SHUTDOWN_TIMEOUT": "7s"
+                case "TALLY_SHUTDOWN_TIMEOUT", "TALLY_STARTUP_TIMEOUT": "7s"
                 case "TALLY_KAFKA_PROPERTIES": "a=b"
                 default: "x-\(name)"
                 }
@@ -74,18 +74,23 @@ import Testing
         }
     }
 
-    @Test func shutdownTimeoutReadsUnitsAndRejectsNonsense() throws {
+    @Test(arguments: [
+        ("--shutdown-timeout", Duration.seconds(20)),
+        ("--startup-timeout", Duration.seconds(120)),
+    ])
+    func timeoutsReadUnitsAndRejectNonsense(flag: String, byDefault: Duration) throws {
+        let setting: (WorkerConfiguration) -> Duration = flag == "--shutdown-timeout" ? { $0.shutdownTimeout } : { $0.startupTimeout }
         let cases: [(String, Duration)] = [
             ("20s", .seconds(20)), ("1500ms", .milliseconds(1_500)), ("1m", .seconds(60)), ("2.5", .milliseconds(2_500)),
         ]
         for (text, expected) in cases {
-            let c = try WorkerOptions.parse(["--shutdown-timeout", text]).resolve(workerName: "w", environment: [:])
-            #expect(c.shutdownTimeout == expected, "\(text)")
+            let c = try WorkerOptions.parse([flag, text]).resolve(workerName: "w", environment: [:])
+            #expect(setting(c) == expected, "\(flag) \(text)")
         }
-        #expect(try WorkerOptions.parse([]).resolve(workerName: "w", environment: [:]).shutdownTimeout == .seconds(20))
+        #expect(setting(try WorkerOptions.parse([]).resolve(workerName: "w", environment: [:])) == byDefault)
         for bad in ["soon", "0s", "-3s", "10h"] {
-            #expect(throws: ValidationError.self, "\(bad)") {
-                try WorkerOptions.parse(["--shutdown-timeout=\(bad)"]).resolve(workerName: "w", environment: [:])
+            #expect(throws: ValidationError.self, "\(flag) \(bad)") {
+                try WorkerOptions.parse(["\(flag)=\(bad)"]).resolve(workerName: "w", environment: [:])
             }
         }
     }

@@ -80,6 +80,13 @@ public struct WorkerConfiguration: Sendable {
     /// next. Keep it below the orchestrator's kill deadline (the manifests'
     /// `terminationGracePeriodSeconds` is 30 s). Default: 20 s.
     public var shutdownTimeout: Duration = .seconds(20)
+    /// How long start-up keeps trying brokers it cannot reach (a broker still starting, a name
+    /// the cluster's DNS does not answer yet) before the process gives up with the last error:
+    /// creating and describing topics are retried with pauses of 1, 2, 4 … up to 10 s while the
+    /// error is a transport failure or a timeout, and one attempt begun before the bound may run
+    /// its request timeout past it. Errors that retrying cannot mend (a refused topic, bad
+    /// settings) end start-up at once. Default: 2 minutes.
+    public var startupTimeout: Duration = .seconds(120)
     /// The worker's name, as it appears in logs, dead letters and the default group id.
     public var workerName: String
 

@@ -73,6 +73,15 @@ public struct WorkerOptions: ParsableArguments, Sendable {
     )
     public var shutdownTimeout: String?
 
+    @Option(
+        name: .customLong("startup-timeout"),
+        help: ArgumentHelp(
+            "How long start-up retries brokers it cannot reach (a transport failure or a timeout), e.g. 2m, 30s; then it exits with the last error. Env: TALLY_STARTUP_TIMEOUT. Default: 2m.",
+            valueName: "duration"
+        )
+    )
+    public var startupTimeout: String?
+
     public init() {}
 
     /// Every environment variable `resolve` reads (for documentation and deployment checks).
@@ -80,7 +89,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         "TALLY_BROKERS", "TALLY_SCHEMAS", "TALLY_GROUP", "TALLY_INSTANCE_ID", "TALLY_HTTP_PORT", "TALLY_HTTP_HOST",
         "TALLY_TOPIC_SUBMISSIONS", "TALLY_TOPIC_VALID", "TALLY_TOPIC_CODED", "TALLY_TOPIC_REJECTED", "TALLY_TOPIC_TALLIES",
         "TALLY_TOPIC_CHANGELOG", "TALLY_TOPIC_CODING_REVIEW", "TALLY_PARTITIONS", "TALLY_KAFKA_PROPERTIES", "TALLY_LOG_FORMAT", "TALLY_LOG_LEVEL",
-        "TALLY_MAX_BATCH", "TALLY_MAX_BATCH_WAIT_MS", "TALLY_SHUTDOWN_TIMEOUT",
+        "TALLY_MAX_BATCH", "TALLY_MAX_BATCH_WAIT_MS", "TALLY_SHUTDOWN_TIMEOUT", "TALLY_STARTUP_TIMEOUT",
     ]
 
     /// Resolves flags, then environment variables, then defaults into a configuration.
@@ -135,12 +144,8 @@ public struct WorkerOptions: ParsableArguments, Sendable {
             }
             c.logLevel = level
         }
-        if let v = pick(shutdownTimeout, "TALLY_SHUTDOWN_TIMEOUT") {
-            guard let timeout = Self.duration(v), timeout > .zero else {
-                throw ValidationError("shutdown timeout '\(v)' is not a positive duration such as 20s, 1500ms or 1m")
-            }
-            c.shutdownTimeout = timeout
-        }
+        if let v = pick(shutdownTimeout, "TALLY_SHUTDOWN_TIMEOUT") { c.shutdownTimeout = try Self.positiveDuration(v, "shutdown timeout") }
+        if let v = pick(startupTimeout, "TALLY_STARTUP_TIMEOUT") { c.startupTimeout = try Self.positiveDuration(v, "startup timeout") }
         var pairs = (environment["TALLY_KAFKA_PROPERTIES"] ?? "").split(separator: ",").map(String.init)
         pairs += kafkaProperty
         c.kafkaProperties.merge(try KafkaPropertyList.parse(pairs)) { _, given in given }
@@ -159,6 +164,18 @@ public struct WorkerOptions: ParsableArguments, Sendable {
             else { throw ValidationError("broker '\(entry)' is not host:port (a port from 1 to 65535)") }
         }
         return entries
+    }
+
+    /// ``duration(_:)`` for a setting that must be above zero.
+    /// - Parameters:
+    ///   - text: the setting's value.
+    ///   - name: the setting's name in the error, e.g. `shutdown timeout`.
+    /// - Throws: `ValidationError` naming the setting and the value when it is not a positive duration.
+    static func positiveDuration(_ text: String, _ name: String) throws -> Duration {
+        guard let value = duration(text), value > .zero else {
+            throw ValidationError("\(name) '\(text)' is not a positive duration such as 20s, 1500ms or 1m")
+        }
+        return value
     }
 
     /// Reads a duration written as a number and a unit (`ms`, `s`, `m`), or a bare number of seconds.

@@ -25,14 +25,17 @@ public enum TopicProvisioner {
     }
 
     /// Creates every pipeline topic that does not exist yet; existing topics are left as they are.
+    /// Brokers out of reach are tried again for up to the configuration's `startupTimeout`.
     /// - Parameters:
     ///   - configuration: the brokers and the topics to create (``pipelineTopics(_:)``).
-    ///   - logger: for the admin client's messages and the "topics ready" line.
-    /// - Throws: `KafkaError` when the brokers cannot be reached or refuse a topic.
+    ///   - logger: for the admin client's messages, each retry and the "topics ready" line.
+    /// - Throws: `KafkaError` when the brokers stay out of reach past the start-up bound or refuse a topic.
     public static func ensure(_ configuration: WorkerConfiguration, logger: Logger) async throws {
         let admin = try KafkaAdmin(configuration: configuration.adminConfiguration(), logger: logger)
         let specs = pipelineTopics(configuration)
-        try await admin.createTopics(specs)
+        try await retryingUnreachableBrokers("creating the pipeline's topics", configuration: configuration, logger: logger) {
+            try await admin.createTopics(specs)
+        }
         logger.info("topics ready", metadata: ["topics": "\(specs.map(\.name))"])
     }
 
@@ -46,7 +49,55 @@ public enum TopicProvisioner {
     public static func partitionCounts(_ topics: [String], configuration: WorkerConfiguration, logger: Logger) async throws -> [String: Int] {
         let admin = try KafkaAdmin(configuration: configuration.adminConfiguration(), logger: logger)
         var counts: [String: Int] = [:]
-        for topic in topics { counts[topic] = try await admin.describeTopic(topic).partitions.count }
+        for topic in topics {
+            counts[topic] = try await retryingUnreachableBrokers("describing \(topic)", configuration: configuration, logger: logger) {
+                try await admin.describeTopic(topic).partitions.count
+            }
+        }
         return counts
+    }
+
+    /// Runs `attempt` again while it fails because the brokers are out of reach (a transport
+    /// failure, no broker up, a timeout: a broker still starting, a cluster name its DNS does not
+    /// answer yet), pausing 1, 2, 4 … up to 10 s and logging each retry, until `configuration`'s
+    /// `startupTimeout` has passed since the first attempt. Other errors are thrown at once.
+    /// - Parameters:
+    ///   - what: the step, as the retry's log line names it.
+    ///   - configuration: supplies `startupTimeout`.
+    ///   - logger: for one warning a retry.
+    ///   - attempt: the step; its client keeps reconnecting between attempts.
+    /// - Returns: what `attempt` returns.
+    /// - Throws: the last error once the bound has passed, or an error retrying cannot mend.
+    static func retryingUnreachableBrokers<T>(
+        _ what: String,
+        configuration: WorkerConfiguration,
+        logger: Logger,
+        _ attempt: () async throws -> T
+    ) async throws -> T {
+        let clock = ContinuousClock()
+        let deadline = clock.now + configuration.startupTimeout
+        var pause = Duration.seconds(1)
+        var attempts = 1
+        while true {
+            do {
+                return try await attempt()
+            } catch let error as KafkaError where isUnreachable(error) && clock.now + pause < deadline {
+                logger.warning(
+                    "brokers not reachable yet; retrying",
+                    metadata: [
+                        "step": "\(what)", "attempt": "\(attempts)", "error": "\(error)", "retry_in": "\(pause)",
+                        "startup_timeout": "\(configuration.startupTimeout)",
+                    ]
+                )
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(10))
+                attempts += 1
+            }
+        }
+    }
+
+    /// True for the failures a broker coming up (or its name becoming resolvable) mends.
+    private static func isUnreachable(_ error: KafkaError) -> Bool {
+        [.transport, .allBrokersDown, .timedOut].contains(error.code) || (error.isRetriable && !error.isFatal)
     }
 }
