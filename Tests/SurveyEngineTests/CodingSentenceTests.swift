@@ -48,7 +48,8 @@ import Testing
         wsm("The authority uses the Signs of Saftey approach.", ["signs_of_safety"]),
         wsm("Our practice framework is SoS, supported by a practice academy.", ["signs_of_safety"]),
         wsm("We are an ‘SoS’ authority.", ["signs_of_safety"]),
-        wsm("Our plans were approved by the Secretary of State; sos in lower case is not an abbreviation we use.", []),
+        // Lower-case "sos" meant Signs of Safety in all five blind answers that wrote it (v8, v9): coded, and reviewed.
+        wsm("Our practice framework is sos, with a practice academy behind it.", ["signs_of_safety"]),
         wsm("The service uses a systemic approach, with a clinician in every unit.", ["systemic_practice"]),
         wsm("We adopted the Reclaiming Social Work model in 2012.", ["systemic_practice"]),
         wsm("Practitioners are trained to think systemically about the whole family.", ["systemic_practice"]),
