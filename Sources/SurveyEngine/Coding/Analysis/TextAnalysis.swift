@@ -253,7 +253,7 @@ struct TextAnalysis: ~Copyable {
             var finding = Finding(label: label, rule: ruleIndex, start: match.start, end: match.end)
             let cue = negatingCue(match.start)
             if field.ruleReviewOnly[Int(ruleIndex)] && cue < 0 {
-                if !suggested.contains(where: { $0.rule == ruleIndex }) { suggested.append(finding) }
+                suggest(finding)
             } else if cue >= 0 {
                 finding.cue = cue
                 if !negated.contains(where: { $0.rule == ruleIndex }) { negated.append(finding) }
@@ -325,7 +325,7 @@ struct TextAnalysis: ~Copyable {
                 if cancelled == nil, allNegated { cancelled = Finding(label: label, rule: ruleIndex, start: start, end: end, cue: cue) }
             }
             if let found, field.ruleReviewOnly[Int(ruleIndex)] {
-                if !suggested.contains(where: { $0.rule == ruleIndex }) { suggested.append(found) }
+                suggest(found)
             } else if let found {
                 positives.append(found)
                 present[Int(label)] = true
@@ -347,7 +347,7 @@ struct TextAnalysis: ~Copyable {
                 let (start, end) = sentence(around: finding, book)
                 if positives.contains(where: { yields.contains($0.label) && $0.start >= start && $0.end <= end }) {
                     positives.remove(at: k)
-                    if !suggested.contains(where: { $0.rule == finding.rule }) { suggested.append(finding) }
+                    suggest(finding)
                     present[Int(finding.label)] = positives.contains { $0.label == finding.label }
                     continue
                 }
@@ -356,13 +356,23 @@ struct TextAnalysis: ~Copyable {
         }
     }
 
+    /// Adds `finding` to the codes suggested for review, once per rule.
+    private mutating func suggest(_ finding: Finding) {
+        if !suggested.contains(where: { $0.rule == finding.rule }) { suggested.append(finding) }
+    }
+
     /// The token range of the sentence holding `finding`.
     private func sentence(around finding: Finding, _ book: CompiledCodebook) -> (start: Int32, end: Int32) {
         var start = finding.start
         while start > 0, tokens[Int(start)].marksBefore.isDisjoint(with: book.breaks) { start -= 1 }
-        var end = finding.end
-        while end < Int32(tokens.count), tokens[Int(end)].marksBefore.isDisjoint(with: book.breaks) { end += 1 }
-        return (start, end)
+        return (start, Int32(sentenceEnd(from: Int(finding.end), before: tokens.count, book)))
+    }
+
+    /// The first token at or after `from`, and before `limit`, that starts a new sentence; `limit` when none does.
+    private func sentenceEnd(from: Int, before limit: Int, _ book: CompiledCodebook) -> Int {
+        var end = from
+        while end < limit, tokens[end].marksBefore.isDisjoint(with: book.breaks) { end += 1 }
+        return end
     }
 
     /// Evaluates `implied_by` rules in codebook order over the codes found so far.
@@ -509,9 +519,7 @@ struct TextAnalysis: ~Copyable {
         while k < limit {
             if !tokens[k].marksBefore.isDisjoint(with: book.breaks) { return nil }
             if number.phaseJoiners.contains(tokens[k].id) {
-                var sentenceEnd = k + 1
-                while sentenceEnd < limit, tokens[sentenceEnd].marksBefore.isDisjoint(with: book.breaks) { sentenceEnd += 1 }
-                return firstQuantity(number, previous.number, field, from: k + 1, startingBefore: sentenceEnd)
+                return firstQuantity(number, previous.number, field, from: k + 1, startingBefore: sentenceEnd(from: k + 1, before: limit, book))
             }
             k += 1
         }
@@ -526,7 +534,6 @@ struct TextAnalysis: ~Copyable {
         from: Int,
         startingBefore limit: Int
     ) -> NumberFinding? {
-        let n = tokens.count
         var i = from
         while i < limit {
             guard let (first, afterFirst) = readValue(at: i) else {

@@ -434,22 +434,15 @@ struct CodebookCompiler {
                         joiners.append(try parser.singleWord(word, context: "\(numberPlace) › range.joiners", into: &lexicon))
                     }
                 }
-                var phaseJoiners: [Int32] = []
-                for word in number.phaseJoiners {
-                    phaseJoiners.append(try parser.singleWord(word, context: "\(numberPlace) › phase_joiners", into: &lexicon))
-                }
+                let phaseJoiners = try parser.singleWords(number.phaseJoiners, context: "\(numberPlace) › phase_joiners", into: &lexicon)
                 var articleWords: [Int32] = []
                 var halfWords: [Int32] = []
                 if let article = number.article {
                     guard !article.words.isEmpty, !article.after.isEmpty else {
                         throw fail("\(numberPlace) › article: list the words (a, an) and the phrases they follow (up to, lasts)")
                     }
-                    for word in article.words {
-                        articleWords.append(try parser.singleWord(word, context: "\(numberPlace) › article.words", into: &lexicon))
-                    }
-                    for word in article.half {
-                        halfWords.append(try parser.singleWord(word, context: "\(numberPlace) › article.half", into: &lexicon))
-                    }
+                    articleWords = try parser.singleWords(article.words, context: "\(numberPlace) › article.words", into: &lexicon)
+                    halfWords = try parser.singleWords(article.half, context: "\(numberPlace) › article.half", into: &lexicon)
                 }
                 let low = number.min ?? -.infinity
                 let high = number.max ?? .infinity

@@ -232,4 +232,17 @@ struct PhraseParser {
         }
         return lexicon.intern(word)
     }
+
+    /// ``singleWord(_:context:into:)`` for each of `texts`, in order.
+    /// - Parameters:
+    ///   - texts: the words.
+    ///   - context: where the list is, for messages.
+    ///   - lexicon: where the words are interned.
+    /// - Returns: the words' ids.
+    /// - Throws: `SurveyDefinitionError` naming the first text that is not exactly one word.
+    func singleWords(_ texts: [String], context: String, into lexicon: inout LexiconBuilder) throws(SurveyDefinitionError) -> [Int32] {
+        var ids: [Int32] = []
+        for text in texts { ids.append(try singleWord(text, context: context, into: &lexicon)) }
+        return ids
+    }
 }

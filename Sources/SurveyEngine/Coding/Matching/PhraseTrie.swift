@@ -84,6 +84,12 @@ final class PhraseTrie: Sendable {
             if token.stem >= 0 { bits |= bit(.stem, token.stem) }
             return bits
         }
+
+        /// Whether a node with `filter` is worth a visit by a token with filter bits `following`.
+        @inline(__always)
+        static func admits(_ filter: UInt64, _ following: UInt64) -> Bool {
+            filter == always || filter & following != 0
+        }
     }
 
     /// Interior nodes with at most this many word edges test them in turn (cheaper than a probe).
@@ -303,14 +309,9 @@ final class PhraseTrie: Sendable {
                     tolerantNext.withUnsafeBufferPointer { tolerantNext in
                         for i in 0..<tokens.count {
                             let token = tokens[i]
-                            var next: UInt64 = 0
-                            if i + 1 < tokens.count, tokens[i + 1].marksBefore.isDisjoint(with: walker.breaks) {
-                                next = RootTarget.follows(tokens[i + 1])
-                            }
+                            let next = walker.follows(at: i + 1)
                             @inline(__always) func visit(_ target: RootTarget) {
-                                if target.filter == RootTarget.always || target.filter & next != 0 {
-                                    walker.walk(target.node, at: i + 1, from: i, &matches)
-                                }
+                                if RootTarget.admits(target.filter, next) { walker.walk(target.node, at: i + 1, from: i, &matches) }
                             }
                             if token.id >= 0 {
                                 let id = Int(token.id)
@@ -415,7 +416,7 @@ final class PhraseTrie: Sendable {
         /// The filter bits of the token at `j` (``RootTarget/follows(_:)``), or 0 when no token can
         /// go on there (the text ends, or a sentence break comes first).
         @inline(__always)
-        private func follows(at j: Int) -> UInt64 {
+        func follows(at j: Int) -> UInt64 {
             guard j < tokens.count, tokens[j].marksBefore.isDisjoint(with: breaks) else { return 0 }
             return RootTarget.follows(tokens[j])
         }
@@ -424,7 +425,7 @@ final class PhraseTrie: Sendable {
         @inline(__always)
         private func goesOn(_ k: Int, _ following: UInt64) -> Bool {
             let filter = UInt64(UInt32(bitPattern: program[k + 2])) | UInt64(UInt32(bitPattern: program[k + 3])) << 32
-            return filter == RootTarget.always || filter & following != 0
+            return RootTarget.admits(filter, following)
         }
 
         /// Follows the word edges of the indexed `node` that `token` takes: one probe for a known
