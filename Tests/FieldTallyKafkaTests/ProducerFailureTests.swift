@@ -9,12 +9,12 @@ struct ProducerFailureTests {
         var configuration = KafkaProducerConfiguration(bootstrapServers: ["127.0.0.1:\(deadPort)"])
         configuration.deliveryTimeout = .seconds(3)
         let producer = try KafkaProducer(configuration: configuration)
-        let started = ContinuousClock.now
+        // The send ends through the delivery timeout: librdkafka's msg_timed_out says so (a
+        // wall-clock bound would measure this shared machine's load; the suite's time limit
+        // catches a send that never ends).
         let error = await #expect(throws: KafkaError.self) {
             try await producer.send(KafkaProducerRecord(topic: "nowhere", key: "k", value: "v"))
         }
-        let elapsed = ContinuousClock.now - started
-        #expect(elapsed < .seconds(8), "took \(elapsed)")
         #expect(error?.code == .messageTimedOut)
         #expect(error?.message.contains("127.0.0.1:\(deadPort)") == true, "\(error?.message ?? "")")
         #expect(error?.message.contains("nowhere") == true)
