@@ -367,7 +367,7 @@ for c in "${WORKERS[@]}" "${SERVICES[@]}" "$DASHBOARD"; do
 done
 log "every container runs as uid 10001 on a read-only root filesystem"
 # The ConfigMap's survey files are the repository's Schemas/ (what the Deployments mount).
-for f in "$ROOT"/Schemas/wwc-csc-2018/*.yaml "$ROOT"/Schemas/wwc-csc-2018/*.csv; do
+for f in "$ROOT"/Schemas/wwc-csc-2018/*.yaml "$ROOT"/Schemas/wwc-csc-2018/*.csv "$ROOT"/Schemas/wwc-csc-2018/*.json; do
   podman exec tally-code-pod-0-tally-code cat "/srv/fieldtally/Schemas/wwc-csc-2018/$(basename "$f")" | cmp -s - "$f" \
     || fail "the mounted $(basename "$f") differs from Schemas/wwc-csc-2018/ (run Deploy/k8s/schemas-configmap.sh)"
 done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes Deploy/k8s/schemas-<survey>.yaml: one ConfigMap per survey folder of Schemas/ holding the
-# files the programs read at run time (the folder's *.yaml and *.csv), which the Deployments mount
+# files the programs read at run time (the folder's *.yaml, *.csv and *.json), which the Deployments mount
 # over /srv/fieldtally/Schemas/<survey> so a new codebook or instrument version ships without a
 # rebuild. One ConfigMap per folder because a ConfigMap is flat (and podman 4.3 cannot map a key
 # into a subfolder). `--check` writes nothing and fails when a file is out of date.
@@ -22,7 +22,7 @@ print("apiVersion: v1\nkind: ConfigMap\nmetadata:")
 print(f"  name: fieldtally-schemas-{survey}")
 print(f"  labels: {{app.kubernetes.io/part-of: fieldtally, fieldtally/survey: {survey}}}")
 print("data:")
-for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".csv")):
+for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".csv", ".json")):
     body = path.read_text(encoding="utf-8")
     lines = body.split("\n")
     # A literal block keeps the file readable in a diff; JSON quoting where a block cannot hold it exactly.

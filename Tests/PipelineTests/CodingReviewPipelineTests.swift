@@ -131,7 +131,7 @@ private struct ChangedSurvey {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("fieldtally-review-\(UUID().uuidString)")
         let folder = root.appendingPathComponent("wwc-csc-2018")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for file in ["instrument.yaml", "tally.yaml", "frame.csv", "intake.yaml"] {
+        for file in ["instrument.yaml", "tally.yaml", "frame.csv", "intake.yaml", "second-opinion.json"] {
             try FileManager.default.copyItem(at: source.appendingPathComponent(file), to: folder.appendingPathComponent(file))
         }
         var lines = try String(contentsOf: source.appendingPathComponent("codebook.yaml"), encoding: .utf8)

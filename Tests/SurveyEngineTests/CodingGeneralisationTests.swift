@@ -150,7 +150,7 @@ import Testing
         ("whole_system_model", "We used Signs of Safety until 2016; systemic practice is our model now.", "signs_of_safety", false),
         ("whole_system_model", "We used Signs of Safety until 2016; systemic practice is our model now.", "systemic_practice", true),
         ("edge_of_care_service", "We ran MST for four years but now have our own teen team.", "multi_systemic_therapy", false),
-        ("whole_system_model", "The school nurses use restorative practice, but that is their model rather than ours.", "restorative_practice", false),
+        ("whole_system_model", "Nurses use restorative practice, but that is their model, not ours.", "restorative_practice", false),
         ("parenting_programme", "Incredible Years is coming in from April; today we run Triple P.", "incredible_years", false),
         ("parenting_programme", "Incredible Years is coming in from April; today we run Triple P.", "triple_p", true),
         ("evidence_source", "One lad said his worker never gave up on him.", "family_feedback", true),

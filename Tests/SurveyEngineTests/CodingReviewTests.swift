@@ -51,7 +51,8 @@ import Testing
         )
         #expect(gold.respondents.count == 60)
         let yaml = try String(contentsOfFile: GoldCodes.codebookPath, encoding: .utf8)
-        let check = CodebookCheck(coder: try Coder(yaml: yaml), gold: gold)
+        // The codebook's folder holds its second-opinion model.
+        let check = CodebookCheck(coder: try Coder(yaml: yaml, source: GoldCodes.codebookPath), gold: gold)
         #expect(check.fields.allSatisfy { $0.kappa == 1 }, "\(check.report(brief: true))")
         #expect(check.disagreements.isEmpty)
         #expect(check.numbers.first { $0.name == "duration_weeks" }.map { ($0.stated, $0.exact) } ?? (0, 0) == (20, 20))
@@ -61,7 +62,8 @@ import Testing
             yaml: yaml.replacingOccurrences(
                 of: "id: sb.disabilities.phrase\n",
                 with: "id: sb.disabilities.phrase\n            review_only: true\n"
-            )
+            ),
+            source: GoldCodes.codebookPath
         )
         let report = CodebookCheck(coder: worse, gold: gold)
         let missed = report.disagreements.filter { $0.code == "children_with_disabilities" }

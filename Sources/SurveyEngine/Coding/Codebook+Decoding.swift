@@ -428,11 +428,14 @@ extension Codebook.ReviewSettings: Decodable {
         case confusedConfidence = "confused_confidence"
         case cancelledBesideCode = "cancelled_beside_code"
         case uncodedTextWithoutVocabulary = "uncoded_text_without_vocabulary"
+        case secondOpinion = "second_opinion"
+        case secondOpinionMargin = "second_opinion_margin"
     }
 
     /// Decodes `review: {min_confidence: 0.8, clause_fields: […], clause_breaks: [","], common_words: […],
     /// number_fields: […], misspelling_confidence: 0.7, scoped_sentence_confidence: 0.7, confused_confidence: 0.7,
-    /// doubt_phrases: […], empty_answers: […], cancelled_beside_code: false, uncoded_text_without_vocabulary: false}`.
+    /// doubt_phrases: […], empty_answers: […], cancelled_beside_code: false, uncoded_text_without_vocabulary: false,
+    /// second_opinion: second-opinion.json, second_opinion_margin: 0.1}`.
     /// - Parameter decoder: A decoder positioned at the `review:` mapping; absent keys take the
     ///   defaults of the memberwise ``Codebook/ReviewSettings`` initializer.
     /// - Throws: a decoding problem for unknown keys or wrong types.
@@ -453,7 +456,9 @@ extension Codebook.ReviewSettings: Decodable {
             emptyAnswers: try c.decodeIfPresent([String].self, forKey: .emptyAnswers) ?? [],
             cancelledBesideCode: try c.decodeIfPresent(Bool.self, forKey: .cancelledBesideCode) ?? defaults.cancelledBesideCode,
             uncodedTextWithoutVocabulary: try c.decodeIfPresent(Bool.self, forKey: .uncodedTextWithoutVocabulary)
-                ?? defaults.uncodedTextWithoutVocabulary
+                ?? defaults.uncodedTextWithoutVocabulary,
+            secondOpinion: try c.decodeIfPresent(String.self, forKey: .secondOpinion),
+            secondOpinionMargin: try c.decodeIfPresent(Double.self, forKey: .secondOpinionMargin) ?? defaults.secondOpinionMargin
         )
     }
 }

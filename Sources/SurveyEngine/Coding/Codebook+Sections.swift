@@ -217,6 +217,13 @@ extension Codebook {
         /// says nothing in the field's words (a fuller description beside the offer point) is then
         /// settled without a code. Default: true.
         public var uncodedTextWithoutVocabulary: Bool
+        /// The file of the second opinion (``SecondOpinion``), relative to the codebook's folder:
+        /// a text the rules are sure of goes to review when the model reads one of its codes
+        /// clearly otherwise. Default: none.
+        public var secondOpinion: String?
+        /// How far from 0.5 the model's probability must lie to disagree with the rules: a coded
+        /// code below `0.5 - margin`, an uncoded one above `0.5 + margin`. Default: 0.1.
+        public var secondOpinionMargin: Double
 
         /// Creates review settings.
         /// - Parameters:
@@ -235,6 +242,9 @@ extension Codebook {
         ///   - cancelledBesideCode: Whether a text with sure codes is reviewed for a cancelled one. Default: true.
         ///   - uncodedTextWithoutVocabulary: Whether a text without a code beside a coded text of its field is
         ///     reviewed when it uses none of the field's vocabulary. Default: true.
+        ///   - secondOpinion: The second opinion's model file, relative to the codebook's folder. Default: none.
+        ///   - secondOpinionMargin: How far from 0.5 the model must read a code to disagree; at least 0
+        ///     and below 0.5. Default: 0.1.
         public init(
             minConfidence: Double = 0.8,
             clauseFields: [String] = [],
@@ -247,8 +257,12 @@ extension Codebook {
             confusedConfidence: Double = 1,
             emptyAnswers: [String] = [],
             cancelledBesideCode: Bool = true,
-            uncodedTextWithoutVocabulary: Bool = true
+            uncodedTextWithoutVocabulary: Bool = true,
+            secondOpinion: String? = nil,
+            secondOpinionMargin: Double = 0.1
         ) {
+            self.secondOpinion = secondOpinion
+            self.secondOpinionMargin = secondOpinionMargin
             self.emptyAnswers = emptyAnswers
             self.confusedConfidence = confusedConfidence
             self.cancelledBesideCode = cancelledBesideCode

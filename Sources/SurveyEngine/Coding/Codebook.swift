@@ -37,6 +37,8 @@ public struct Codebook: Sendable, Hashable {
     public var review: ReviewSettings
     /// The coded fields, in report order.
     public var fields: [Field]
+    /// The model `review.second_opinion` names, read with the codebook. Default: `nil`.
+    public var secondOpinion: SecondOpinion?
 
     /// Creates a codebook from its parts; call ``validate()`` (or compile it with `Coder`) to check it.
     /// - Parameters:
@@ -51,6 +53,7 @@ public struct Codebook: Sendable, Hashable {
     ///     Default: none.
     ///   - review: When a coded text goes to review. Default: `ReviewSettings()` (confidence below 0.8, no clause checks, no weak-signal caps).
     ///   - fields: The coded fields in report order; validation requires at least one.
+    ///   - secondOpinion: The model `review.second_opinion` names. Default: `nil`.
     public init(
         survey: String,
         version: String,
@@ -61,8 +64,10 @@ public struct Codebook: Sendable, Hashable {
         concepts: [String: [String]] = [:],
         abbreviations: [String: String] = [:],
         review: ReviewSettings = ReviewSettings(),
-        fields: [Field]
+        fields: [Field],
+        secondOpinion: SecondOpinion? = nil
     ) {
+        self.secondOpinion = secondOpinion
         self.survey = survey
         self.version = version
         self.description = description
@@ -79,7 +84,8 @@ public struct Codebook: Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - yaml: the YAML document.
-    ///   - source: the file name used in error messages. Default: `codebook.yaml`.
+    ///   - source: the file name used in error messages; a relative `review.second_opinion` is read
+    ///     from its folder. Default: `codebook.yaml`.
     /// - Throws: `SurveyDefinitionError` naming the file, the place in the document
     ///   (e.g. `fields[0] whole_system_model › codes › signs_of_safety › rules[1] wsm.sos.abbrev`)
     ///   and what to change: YAML syntax errors (with line and column), unknown or missing keys,
@@ -96,6 +102,11 @@ public struct Codebook: Sendable, Hashable {
             throw SurveyDefinitionError(file: source, message: Self.describe(error))
         } catch {
             throw SurveyDefinitionError(file: source, message: "could not be read as a codebook: \(error)")
+        }
+        if let model = review.secondOpinion {
+            let folder = URL(fileURLWithPath: source).deletingLastPathComponent()
+            let path = model.hasPrefix("/") ? model : folder.appendingPathComponent(model).path
+            secondOpinion = try SecondOpinion(contentsOfFile: path)
         }
         do {
             try validate()

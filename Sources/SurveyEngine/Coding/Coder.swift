@@ -150,6 +150,8 @@ public final class Coder: Sendable {
                             silent.append(review.count)
                         }
                         review.append(item)
+                    } else if let item = secondOpinion(index, field, &analysis, text: texts.found[current].text, source: { path ?? concretePath() }) {
+                        review.append(item)
                     }
                 }
             }
@@ -265,6 +267,36 @@ public final class Coder: Sendable {
             return nil
         }
         return ReviewItem(field: field.name, source: source(), text: original, reason: reason, candidates: candidates)
+    }
+
+    /// The review item for a text the rules are sure of when the codebook's second opinion reads one
+    /// of the field's codes clearly otherwise, else `nil`.
+    private func secondOpinion(
+        _ index: Int,
+        _ field: FieldProgram,
+        _ analysis: inout TextAnalysis,
+        text original: String,
+        source: () -> String
+    ) -> ReviewItem? {
+        guard let model = program.secondOpinion else { return nil }
+        let positives = analysis.positives
+        let disagreements = model.disagreements(field: index, tokens: UnsafeBufferPointer(analysis.tokens), scratch: &analysis.secondOpinion) {
+            label in
+            positives.contains { $0.label == label }
+        }
+        guard !disagreements.isEmpty else { return nil }
+        let candidates = disagreements.map { disagreement in
+            let coded = positives.contains { $0.label == disagreement.label }
+            return ReviewItem.Candidate(
+                code: field.labelNames[Int(disagreement.label)],
+                rule: "second_opinion",
+                matched: disagreement.because,
+                status: coded ? "coded" : "suggested",
+                why: ReviewWording.secondOpinion(disagreement.probability, coded: coded, margin: model.margin),
+                confidence: min(1, max(0.001, (disagreement.probability * 1000).rounded() / 1000))
+            )
+        }
+        return ReviewItem(field: field.name, source: source(), text: original, reason: .secondOpinion, candidates: candidates)
     }
 
     /// Codes a submission's answers (see ``code(answers:)``).

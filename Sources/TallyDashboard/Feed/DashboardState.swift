@@ -32,7 +32,7 @@ public struct DashboardState: Sendable {
         public var field: String
         /// The respondent.
         public var respondent: String
-        /// Why the text is in review (`no_code`, `uncoded_text`, `low_confidence`, `cancelled`, `uncoded_clause`).
+        /// Why the text is in review (`no_code`, `uncoded_text`, `low_confidence`, `cancelled`, `uncoded_clause`, `second_opinion`).
         public var reason: String
         /// The text, as the respondent wrote it.
         public var text: String

@@ -14,8 +14,9 @@ struct ReviewCommand: AsyncParsableCommand {
             it): the items of every respondent's counted version. A text is in review when it was answered but \
             its field got no code (no_code), it got no code while another text of its field did (uncoded_text), \
             a code came only from low-confidence or review-only rules or weak signals (low_confidence), a code \
-            was cancelled by a negation or scope cue (cancelled), or a clause of it matched no rule but uses \
-            the field's vocabulary (uncoded_clause). \
+            was cancelled by a negation or scope cue (cancelled), a clause of it matched no rule but uses \
+            the field's vocabulary (uncoded_clause), or the codebook's second opinion reads a code of a text \
+            the rules were sure of clearly otherwise (second_opinion). \
             --format json prints one JSON line per text with the members of `tally offline --review`: \
             respondent_id, field, source, text, candidates (code, rule, matched, status, why, confidence), reason.
             """

@@ -522,6 +522,17 @@ struct CodebookCompiler {
                 checksClauses: book.review.clauseFields.contains(field.name)
             )
         }
+        var secondOpinion: CompiledSecondOpinion? = nil
+        if let path = book.review.secondOpinion {
+            guard let model = book.secondOpinion else {
+                throw fail("review.second_opinion: the model '\(path)' was not loaded (read the codebook from its file)")
+            }
+            do {
+                secondOpinion = try CompiledSecondOpinion(model, margin: book.review.secondOpinionMargin, fields: fields)
+            } catch {
+                throw fail(error.message)
+            }
+        }
         return CompiledCodebook(
             version: book.version,
             lexicon: built,
@@ -536,7 +547,8 @@ struct CodebookCompiler {
             confusedConfidence: book.review.confusedConfidence,
             cancelledBesideCode: book.review.cancelledBesideCode,
             uncodedTextWithoutVocabulary: book.review.uncodedTextWithoutVocabulary,
-            stemming: built.stemCount > 0 ? book.text.stemming : nil
+            stemming: built.stemCount > 0 ? book.text.stemming : nil,
+            secondOpinion: secondOpinion
         )
     }
 

@@ -26,6 +26,8 @@ final class CompiledCodebook: Sendable {
     let uncodedTextWithoutVocabulary: Bool
     /// The Snowball algorithm that stems text words, or `nil` when no codebook word is matched by stem.
     let stemming: String?
+    /// The review queue's second opinion (`review.second_opinion`), or `nil`.
+    let secondOpinion: CompiledSecondOpinion?
 
     init(
         version: String,
@@ -41,8 +43,10 @@ final class CompiledCodebook: Sendable {
         confusedConfidence: Double,
         cancelledBesideCode: Bool,
         uncodedTextWithoutVocabulary: Bool,
-        stemming: String?
+        stemming: String?,
+        secondOpinion: CompiledSecondOpinion?
     ) {
+        self.secondOpinion = secondOpinion
         self.cancelledBesideCode = cancelledBesideCode
         self.confusedConfidence = confusedConfidence
         self.uncodedTextWithoutVocabulary = uncodedTextWithoutVocabulary

@@ -17,6 +17,9 @@ struct Token {
     var value: Double
     /// The id of the word's stem when a stemmed codebook word shares it (``Lexicon/stemOf``), else -1.
     var stem: Int32
+    /// ``TextScanner/hash(_:)`` of the lower-cased word as written, for the second opinion's word
+    /// lookup; 0 on the second and later tokens of an abbreviation's expansion (the word was one).
+    var hash: UInt64
 
     /// Whether this token is `word` or may be a misspelling of it.
     @inline(__always)
@@ -78,7 +81,8 @@ extension Lexicon {
                                     marksBefore: k == 0 ? raw.marksBefore : [],
                                     isDigits: false,
                                     value: numberValues[Int(word)],
-                                    stem: stemOf[Int(word)]
+                                    stem: stemOf[Int(word)],
+                                    hash: k == 0 ? raw.hash : 0
                                 )
                             )
                             count += 1
@@ -110,7 +114,8 @@ extension Lexicon {
                     marksBefore: raw.marksBefore,
                     isDigits: raw.isDigits,
                     value: value,
-                    stem: stem
+                    stem: stem,
+                    hash: raw.hash
                 )
             )
             count += 1

@@ -22,6 +22,10 @@ public struct ReviewItem: Sendable, Hashable, Codable {
         /// The text got a code, but one of its clauses matched no rule and uses the field's
         /// vocabulary (a second service, a figure in an evidence answer).
         case uncodedClause = "uncoded_clause"
+        /// The rules were sure, but the codebook's second opinion (``SecondOpinion``) reads one of
+        /// the field's codes clearly otherwise: a code found that it finds unlikely, or one not found
+        /// that it finds likely.
+        case secondOpinion = "second_opinion"
     }
 
     /// A code the coder considered for the text, and why it is in doubt.
@@ -64,7 +68,7 @@ public struct ReviewItem: Sendable, Hashable, Codable {
     /// The text.
     public var text: String
     /// The first reason that applies, in the order no code (`no_code` or `uncoded_text`), low
-    /// confidence, cancelled, uncoded clause.
+    /// confidence, cancelled, uncoded clause, second opinion.
     public var reason: Reason
     /// Low-confidence and cancelled codes, in text order.
     public var candidates: [Candidate]
@@ -75,7 +79,7 @@ public struct ReviewItem: Sendable, Hashable, Codable {
     ///   - source: The concrete source path of the text, with no `*` steps.
     ///   - text: The full answer text, as submitted.
     ///   - reason: Why the text is in review; the first of no code (`no_code`, `uncoded_text`), low confidence,
-    ///     cancelled and uncoded clause that applies.
+    ///     cancelled, uncoded clause and second opinion that applies.
     ///   - candidates: The low-confidence, suggested and cancelled codes, in text order; empty for a
     ///     plain `no_code` item.
     public init(field: String, source: String, text: String, reason: Reason, candidates: [Candidate]) {

@@ -72,6 +72,21 @@ struct ReviewWording: Sendable {
     /// Why a cancelled code is in doubt: the cue that cancelled it, or plain "cancelled" without one.
     func cancellation(_ finding: Finding) -> String { finding.cue >= 0 ? cancellations[Int(finding.cue)] : "cancelled" }
 
+    /// Why the second opinion doubts a code: "second opinion 0.23 for a coded code (below 0.40)".
+    /// - Parameters:
+    ///   - probability: The model's probability of the code.
+    ///   - coded: Whether the rules coded it.
+    ///   - margin: `review.second_opinion_margin`.
+    static func secondOpinion(_ probability: Double, coded: Bool, margin: Double) -> String {
+        func figure(_ value: Double) -> String {
+            let hundredths = Int((value * 100).rounded())
+            return "\(hundredths / 100)." + (hundredths % 100 < 10 ? "0" : "") + "\(hundredths % 100)"
+        }
+        return coded
+            ? "second opinion \(figure(probability)) for a coded code (below \(figure(0.5 - margin)))"
+            : "second opinion \(figure(probability)) for a code not found (above \(figure(0.5 + margin)))"
+    }
+
     /// The weak signals of a finding in words.
     private static func weakness(_ weak: UInt8) -> String {
         var signals: [String] = []
