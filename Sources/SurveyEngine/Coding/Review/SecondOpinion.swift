@@ -61,20 +61,43 @@ public struct SecondOpinion: Sendable, Hashable, Decodable {
 /// A ``SecondOpinion`` compiled against a codebook's fields: word lookups through a ``Lexicon`` of
 /// the model's forms, features and weights as flat arrays.
 final class CompiledSecondOpinion: Sendable {
-    /// One field's model.
-    struct FieldModel: Sendable {
+    /// One field's model (a class, so a text borrows it without retaining each array).
+    final class FieldModel: Sendable {
         /// Per stem, its single-word feature, or -1.
         let single: [Int32]
-        /// Pairs of stems (`first << 32 | second`) and their feature.
+        /// Pairs of stems (`first << 16 | second`) and their feature.
         let pairs: HashedTable
+        /// Per stem, whether some pair starts with it (most words start none: no probe for them).
+        let pairStarts: [Bool]
         let idf: [Double]
         /// The field's label of each modelled code.
         let labels: [Int32]
         let intercepts: [Double]
-        /// `weights[feature * labels.count + k]`: code `k`'s weight of `feature`.
-        let weights: [Double]
+        /// `weights[feature * labels.count + k]`: code `k`'s weight of `feature` (single precision:
+        /// the file rounds weights to three decimals, and half the bytes keep more rows in cache).
+        let weights: [Float]
         /// Each feature as stems, for the candidates' `matched`.
         let names: [String]
+
+        init(
+            single: [Int32],
+            pairs: HashedTable,
+            pairStarts: [Bool],
+            idf: [Double],
+            labels: [Int32],
+            intercepts: [Double],
+            weights: [Float],
+            names: [String]
+        ) {
+            self.single = single
+            self.pairs = pairs
+            self.pairStarts = pairStarts
+            self.idf = idf
+            self.labels = labels
+            self.intercepts = intercepts
+            self.weights = weights
+            self.names = names
+        }
     }
 
     /// A code the model reads otherwise than the rules did.
@@ -85,9 +108,10 @@ final class CompiledSecondOpinion: Sendable {
         var because: String
     }
 
-    /// The stem of each form, by the form's ``TextScanner/hash(_:)``: a text's tokens carry the
-    /// hash of their word, so finding a word's stem is one probe. Two words with one 64-bit hash
-    /// would share a stem; the model only chooses texts to review, and that chance is negligible.
+    /// The stem of each form, by the top 32 bits of the form's ``TextScanner/hash(_:)``: a text's
+    /// tokens carry the hash of their word, so finding a word's stem is one probe. A word whose
+    /// hash shares those bits with a form's takes its stem; the model only chooses texts to review,
+    /// and with two thousand forms that chance is about one in two million per word.
     let forms: HashedTable
     /// Per field of the compiled codebook, its model, or `nil` when the model has none.
     let fields: [FieldModel?]
@@ -106,12 +130,15 @@ final class CompiledSecondOpinion: Sendable {
     init(_ model: SecondOpinion, margin: Double, fields: [FieldProgram]) throws(CodebookProblem) {
         guard model.format == 1 else { throw CodebookProblem("review.second_opinion: format \(model.format) is not 1") }
         guard (0..<0.5).contains(margin) else { throw CodebookProblem("review.second_opinion_margin must be at least 0 and below 0.5") }
-        var forms: [(key: UInt64, value: Int32)] = []
+        guard model.stems.count < 1 << 16 else {
+            throw CodebookProblem("review.second_opinion: \(model.stems.count) stems; at most 65535 are supported")
+        }
+        var forms: [(key: UInt32, value: Int32)] = []
         for (form, stem) in model.forms.sorted(by: { $0.key < $1.key }) {
             guard model.stems.indices.contains(stem) else {
                 throw CodebookProblem("review.second_opinion: the form '\(form)' has stem \(stem), beyond the \(model.stems.count) stems")
             }
-            forms.append((Lexicon.hash(Array(form.utf8)), Int32(stem)))
+            forms.append((Self.formKey(Lexicon.hash(Array(form.utf8))), Int32(stem)))
         }
         self.forms = HashedTable(forms)
         var compiled = [FieldModel?](repeating: nil, count: fields.count)
@@ -125,13 +152,19 @@ final class CompiledSecondOpinion: Sendable {
                 throw CodebookProblem("review.second_opinion: field \(name) has \(count) features and \(field.idf.count) idf values")
             }
             var single = [Int32](repeating: -1, count: model.stems.count)
-            var pairs: [(key: UInt64, value: Int32)] = []
+            var pairs: [(key: UInt32, value: Int32)] = []
+            var pairStarts = [Bool](repeating: false, count: model.stems.count)
             var names: [String] = []
             for (k, stems) in field.features.enumerated() {
                 guard (1...2).contains(stems.count), stems.allSatisfy(model.stems.indices.contains) else {
                     throw CodebookProblem("review.second_opinion: field \(name) feature \(k) is not one or two known stems")
                 }
-                if stems.count == 1 { single[stems[0]] = Int32(k) } else { pairs.append((UInt64(stems[0]) << 32 | UInt64(stems[1]), Int32(k))) }
+                if stems.count == 1 {
+                    single[stems[0]] = Int32(k)
+                } else {
+                    pairs.append((UInt32(stems[0]) << 16 | UInt32(stems[1]), Int32(k)))
+                    pairStarts[stems[0]] = true
+                }
                 names.append(stems.map { model.stems[$0] }.joined(separator: " "))
             }
             let codes = field.codes.sorted { $0.key < $1.key }
@@ -145,13 +178,14 @@ final class CompiledSecondOpinion: Sendable {
                 }
                 labels.append(Int32(label))
             }
-            var weights = [Double](repeating: 0, count: count * codes.count)
+            var weights = [Float](repeating: 0, count: count * codes.count)
             for (k, (_, regression)) in codes.enumerated() {
-                for (feature, weight) in regression.weights.enumerated() { weights[feature * codes.count + k] = weight }
+                for (feature, weight) in regression.weights.enumerated() { weights[feature * codes.count + k] = Float(weight) }
             }
             compiled[index] = FieldModel(
                 single: single,
                 pairs: HashedTable(pairs),
+                pairStarts: pairStarts,
                 idf: field.idf,
                 labels: labels,
                 intercepts: codes.map(\.value.intercept),
@@ -191,12 +225,12 @@ final class CompiledSecondOpinion: Sendable {
                     counts[Int(feature)] += 1
                 }
                 for token in tokens where token.hash != 0 {
-                    let stem = forms.value(token.hash)
+                    let stem = forms.value(Self.formKey(token.hash))
                     if stem >= 0 {
                         let feature = single[Int(stem)]
                         if feature >= 0 { count(feature) }
-                        if previous >= 0 {
-                            let pair = model.pairs.value(UInt64(previous) << 32 | UInt64(stem))
+                        if previous >= 0, model.pairStarts[Int(previous)] {
+                            let pair = model.pairs.value(UInt32(previous) << 16 | UInt32(stem))
                             if pair >= 0 { count(pair) }
                         }
                     }
@@ -218,7 +252,7 @@ final class CompiledSecondOpinion: Sendable {
         var found: [Disagreement] = []
         for k in 0..<width {
             var dot = 0.0
-            for (n, feature) in scratch.seen.enumerated() { dot += model.weights[Int(feature) * width + k] * scratch.values[n] }
+            for (n, feature) in scratch.seen.enumerated() { dot += Double(model.weights[Int(feature) * width + k]) * scratch.values[n] }
             // Compared as log-odds: the probability is only computed for a disagreement.
             let z = model.intercepts[k] + dot / length
             let label = model.labels[k]
@@ -229,12 +263,18 @@ final class CompiledSecondOpinion: Sendable {
         return found
     }
 
+    /// A word's key in ``forms``: the top 32 bits of its hash (`UInt32.max`, the table's empty mark, becomes `UInt32.max - 1`).
+    @inline(__always)
+    private static func formKey(_ hash: UInt64) -> UInt32 {
+        min(UInt32(truncatingIfNeeded: hash >> 32), UInt32.max - 1)
+    }
+
     /// The (up to three) features that pull code `k` hardest towards the model's reading: down for a
     /// coded code, up otherwise.
     private func because(_ model: FieldModel, _ k: Int, _ isCoded: Bool, _ scratch: SecondOpinionScratch) -> String {
         let width = model.labels.count
         let pulls = scratch.seen.indices.map { n in
-            (n, model.weights[Int(scratch.seen[n]) * width + k] * scratch.values[n] * (isCoded ? -1 : 1))
+            (n, Double(model.weights[Int(scratch.seen[n]) * width + k]) * scratch.values[n] * (isCoded ? -1 : 1))
         }
         return pulls.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(3).map { model.names[Int(scratch.seen[$0.0])] }.joined(separator: ", ")
     }
@@ -248,41 +288,38 @@ struct SecondOpinionScratch {
     var values: [Double] = []
 }
 
-/// 64-bit keys and their `Int32` values in an open-addressing table with linear probing, at most
-/// half full, probed from the key's multiplicative hash; `UInt64.max` marks an empty slot.
+/// 32-bit keys and their `Int32` values in an open-addressing table with linear probing, at most
+/// half full, probed from the key's multiplicative hash. A slot is one 64-bit word (`key << 32 |
+/// value`), so a probe reads one place; `UInt64.max` marks an empty slot (`UInt32.max` is no key).
 struct HashedTable: Sendable {
-    private let keys: [UInt64]
-    private let values: [Int32]
-    private let shift: UInt64
+    private let slots: [UInt64]
+    private let shift: UInt32
 
-    /// - Parameter entries: Distinct keys other than `UInt64.max`, and their values.
-    init(_ entries: [(key: UInt64, value: Int32)]) {
-        var bits: UInt64 = 4
+    /// - Parameter entries: Keys below `UInt32.max` and their values; of two entries with one key the first is kept.
+    init(_ entries: [(key: UInt32, value: Int32)]) {
+        var bits: UInt32 = 4
         while 1 << bits < 2 * max(entries.count, 1) { bits += 1 }
-        var keys = [UInt64](repeating: .max, count: 1 << bits)
-        var values = [Int32](repeating: -1, count: 1 << bits)
+        var slots = [UInt64](repeating: .max, count: 1 << bits)
         let mask = (1 << Int(bits)) - 1
         for (key, value) in entries {
-            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> (64 - bits))
-            while keys[slot] != .max { slot = (slot + 1) & mask }
-            keys[slot] = key
-            values[slot] = value
+            var slot = Int((key &* 0x9E37_79B1) >> (32 - bits))
+            while slots[slot] != .max, slots[slot] >> 32 != UInt64(key) { slot = (slot + 1) & mask }
+            if slots[slot] == .max { slots[slot] = UInt64(key) << 32 | UInt64(UInt32(bitPattern: value)) }
         }
-        self.keys = keys
-        self.values = values
-        self.shift = 64 - bits
+        self.slots = slots
+        self.shift = 32 - bits
     }
 
     /// The value of `key`, or -1.
     @inline(__always)
-    func value(_ key: UInt64) -> Int32 {
-        keys.withUnsafeBufferPointer { keys in
-            let mask = keys.count - 1
-            var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+    func value(_ key: UInt32) -> Int32 {
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var slot = Int((key &* 0x9E37_79B1) >> shift)
             while true {
-                let found = keys[slot]
-                if found == key { return values[slot] }
+                let found = slots[slot]
                 if found == .max { return -1 }
+                if found >> 32 == UInt64(key) { return Int32(bitPattern: UInt32(truncatingIfNeeded: found)) }
                 slot = (slot + 1) & mask
             }
         }
