@@ -286,13 +286,12 @@ public final class Coder: Sendable {
         }
         guard !disagreements.isEmpty else { return nil }
         let candidates = disagreements.map { disagreement in
-            let coded = positives.contains { $0.label == disagreement.label }
-            return ReviewItem.Candidate(
+            ReviewItem.Candidate(
                 code: field.labelNames[Int(disagreement.label)],
                 rule: "second_opinion",
                 matched: disagreement.because,
-                status: coded ? "coded" : "suggested",
-                why: ReviewWording.secondOpinion(disagreement.probability, coded: coded, margin: model.margin),
+                status: disagreement.coded ? "coded" : "suggested",
+                why: ReviewWording.secondOpinion(disagreement.probability, coded: disagreement.coded, margin: model.margin),
                 confidence: min(1, max(0.001, (disagreement.probability * 1000).rounded() / 1000))
             )
         }

@@ -103,6 +103,8 @@ final class CompiledSecondOpinion: Sendable {
     /// A code the model reads otherwise than the rules did.
     struct Disagreement {
         var label: Int32
+        /// Whether the rules coded it (then the model finds it unlikely; otherwise likely).
+        var coded: Bool
         var probability: Double
         /// The features that pushed the model hardest towards its reading, strongest first.
         var because: String
@@ -258,7 +260,7 @@ final class CompiledSecondOpinion: Sendable {
             let label = model.labels[k]
             let isCoded = coded(label)
             guard isCoded ? z < lowLogOdds : z > highLogOdds else { continue }
-            found.append(Disagreement(label: label, probability: 1 / (1 + exp(-z)), because: because(model, k, isCoded, scratch)))
+            found.append(Disagreement(label: label, coded: isCoded, probability: 1 / (1 + exp(-z)), because: because(model, k, isCoded, scratch)))
         }
         return found
     }
