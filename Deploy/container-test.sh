@@ -71,9 +71,10 @@ phase "install podman and make base images"
 eval "$(sed -n '/^apt_install_missing() {/,/^}/p; /^debian_mirror() {/,/^}/p' Deploy/setup.sh)"
 declare -F apt_install_missing >/dev/null && declare -F debian_mirror >/dev/null \
   || fail "Deploy/setup.sh no longer defines apt_install_missing() and debian_mirror()"
-# catatonit: podman builds the pods' pause image from it (only a Recommends of podman, which a
-# machine installing without recommends lacks: "finding pause binary: catatonit").
-apt_install_missing podman runc fuse-overlayfs catatonit debootstrap curl python3
+# Two Recommends of podman that a machine installing without recommends lacks: catatonit, from
+# which podman builds the pods' pause image ("finding pause binary: catatonit"), and the CNI
+# dnsname plugin, without which a podman network has no DNS and the pods cannot resolve "tansu".
+apt_install_missing podman runc fuse-overlayfs catatonit golang-github-containernetworking-plugin-dnsname debootstrap curl python3
 # Three settings: podman's default nofile exceeds this host's hard limit; crun refuses hybrid
 # cgroups, runc with the cgroupfs manager works.
 wanted_conf='# Written by FieldTally Deploy/container-test.sh.
