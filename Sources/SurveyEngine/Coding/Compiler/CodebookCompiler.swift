@@ -485,7 +485,17 @@ struct CodebookCompiler {
             pending.append(program)
         }
 
-        let built = lexicon.build(tolerance: book.text.tolerance, sameFirstLetter: book.text.sameFirstLetter, stemmer: stemmer)
+        // The second opinion's words share the lexicon's table: a token's one lookup finds both.
+        var forms: [(word: [UInt8], form: Int32)] = []
+        if book.review.secondOpinion != nil, let model = book.secondOpinion {
+            do { forms = try CompiledSecondOpinion.forms(of: model) } catch { throw fail(error.message) }
+        }
+        let built = lexicon.build(
+            tolerance: book.text.tolerance,
+            sameFirstLetter: book.text.sameFirstLetter,
+            stemmer: stemmer,
+            forms: forms
+        )
         var forwardStops = [Bool](repeating: false, count: built.count)
         var backwardStops = [Bool](repeating: false, count: built.count)
         for id in forwardStopIDs { forwardStops[Int(id)] = true }

@@ -8,7 +8,9 @@ final class Lexicon: Sendable {
     let count: Int
     /// One slot of the lookup table: a word's first eight bytes (zero-padded), its length and id,
     /// and what tokenizing the word needs (its ``stemOf``, ``expansionOf`` and ``numberValues``
-    /// entries), so finding a word of up to eight bytes reads one 32-byte slot and nothing else.
+    /// entries) and its second-opinion form, so finding a word of up to eight bytes reads one
+    /// 40-byte slot and nothing else. A slot may hold a word only the second opinion knows
+    /// (``id`` -1, ``form`` set): looking it up then costs the tokenizer no second probe.
     struct Entry: Sendable {
         var prefix: UInt64
         var value: Double
@@ -18,7 +20,13 @@ final class Lexicon: Sendable {
         var stem: Int32
         var expansion: Int32
 
-        static let absent = Entry(prefix: 0, value: .nan, id: -1, length: 0, stem: -1, expansion: -1)
+        /// The second opinion's stem of the word (``SecondOpinion/forms``), or -1.
+        var form: Int32
+        /// Where the word's bytes start in the lexicon's storage.
+        var offset: Int32
+
+        /// An empty slot (length 0), and what looking up a word no slot holds gives.
+        static let absent = Entry(prefix: 0, value: .nan, id: -1, length: 0, stem: -1, expansion: -1, form: -1, offset: 0)
     }
 
     /// Word bytes, `storage[offsets[id]..<offsets[id + 1]]`.
@@ -62,7 +70,8 @@ final class Lexicon: Sendable {
         sameFirstLetter: Bool,
         stemmed: [Bool] = [],
         stemmer: SnowballStemmer? = nil,
-        expansions: [(abbreviation: Int32, exact: [UInt8], words: [Int32])] = []
+        expansions: [(abbreviation: Int32, exact: [UInt8], words: [Int32])] = [],
+        forms: [(word: [UInt8], form: Int32)] = []
     ) {
         var stemIDs: [[UInt8]: Int32] = [:]
         var stemOf = [Int32](repeating: -1, count: words.count)
@@ -96,24 +105,52 @@ final class Lexicon: Sendable {
             storage.append(contentsOf: word)
             offsets.append(Int32(storage.count))
         }
-        // Slack so ``find(_:hash:)`` may compare the last word 8 bytes at a time.
-        storage.append(contentsOf: repeatElement(0, count: 8))
+        var formOf = [Int32](repeating: -1, count: words.count)
+        var formOnly: [(word: [UInt8], form: Int32)] = []
+        do {
+            var ids: [[UInt8]: Int] = [:]
+            for (id, word) in words.enumerated() { ids[word] = id }
+            for entry in forms where !entry.word.isEmpty {
+                if let id = ids[entry.word] { formOf[id] = entry.form } else { formOnly.append(entry) }
+            }
+        }
         var capacity = 16
-        while capacity < words.count * 2 { capacity <<= 1 }
+        while capacity < (words.count + formOnly.count) * 2 { capacity <<= 1 }
         var slots = [Entry](repeating: .absent, count: capacity)
+        func insert(_ word: [UInt8], _ entry: Entry) {
+            var slot = Int(truncatingIfNeeded: Self.hash(word)) & (capacity - 1)
+            while slots[slot].length > 0 { slot = (slot + 1) & (capacity - 1) }
+            slots[slot] = entry
+        }
+        func prefix(_ word: [UInt8]) -> UInt64 {
+            word.prefix(8).enumerated().reduce(0) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+        }
         for (id, word) in words.enumerated() {
-            let hash = Self.hash(word)
-            var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
-            while slots[slot].id >= 0 { slot = (slot + 1) & (capacity - 1) }
-            slots[slot] = Entry(
-                prefix: word.prefix(8).enumerated().reduce(0) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) },
-                value: numberValues[id],
-                id: Int32(id),
-                length: Int32(word.count),
-                stem: stemOf[id],
-                expansion: expansionOf[id]
+            insert(
+                word,
+                Entry(
+                    prefix: prefix(word),
+                    value: numberValues[id],
+                    id: Int32(id),
+                    length: Int32(word.count),
+                    stem: stemOf[id],
+                    expansion: expansionOf[id],
+                    form: formOf[id],
+                    offset: offsets[id]
+                )
             )
         }
+        // Words only the second opinion knows: their bytes follow the lexicon's words in storage.
+        for (word, form) in formOnly {
+            let offset = Int32(storage.count)
+            storage.append(contentsOf: word)
+            insert(
+                word,
+                Entry(prefix: prefix(word), value: .nan, id: -1, length: Int32(word.count), stem: -1, expansion: -1, form: form, offset: offset)
+            )
+        }
+        // Slack so ``find(_:hash:)`` may compare the last word 8 bytes at a time.
+        storage.append(contentsOf: repeatElement(0, count: 8))
 
         let tiers = tolerance.sorted { $0.minLength < $1.minLength }
         func edits(for word: [UInt8]) -> Int {
@@ -173,8 +210,8 @@ final class Lexicon: Sendable {
     /// The word as a string (for messages and tests).
     func string(_ id: Int32) -> String { String(decoding: word(id), as: UTF8.self) }
 
-    /// The slot of a lower-cased word, or ``Entry/absent`` (id -1). `word` must be readable in
-    /// whole 8-byte words (see ``RawWord/lowercased``).
+    /// The slot of a lower-cased word, or ``Entry/absent``; id -1 for a word the codebook does not
+    /// mention. `word` must be readable in whole 8-byte words (see ``RawWord/lowercased``).
     @inline(__always)
     func find(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Entry {
         guard let base = word.baseAddress, !word.isEmpty else { return .absent }
@@ -185,11 +222,11 @@ final class Lexicon: Sendable {
             var slot = Int(truncatingIfNeeded: hash) & slotMask
             while true {
                 let entry = slots[slot]
-                if entry.id < 0 { return .absent }
+                if entry.length == 0 { return .absent }
                 if entry.prefix == prefix, Int(entry.length) == length {
                     if length <= 8 { return entry }
                     let rest = UnsafeBufferPointer(rebasing: word[8...])
-                    if storedWord(at: Int(offsets[Int(entry.id)]) + 8, equals: rest) { return entry }
+                    if storedWord(at: Int(entry.offset) + 8, equals: rest) { return entry }
                 }
                 slot = (slot + 1) & slotMask
             }
@@ -320,7 +357,12 @@ struct LexiconBuilder {
     /// The id of a word already interned, or `nil`.
     func id(of word: [UInt8]) -> Int32? { ids[word] }
 
-    func build(tolerance: [Codebook.Tolerance], sameFirstLetter: Bool, stemmer: SnowballStemmer?) -> Lexicon {
+    func build(
+        tolerance: [Codebook.Tolerance],
+        sameFirstLetter: Bool,
+        stemmer: SnowballStemmer?,
+        forms: [(word: [UInt8], form: Int32)] = []
+    ) -> Lexicon {
         Lexicon(
             words: words,
             numberValues: numberValues,
@@ -329,7 +371,8 @@ struct LexiconBuilder {
             sameFirstLetter: sameFirstLetter,
             stemmed: stemmed,
             stemmer: stemmer,
-            expansions: expansions
+            expansions: expansions,
+            forms: forms
         )
     }
 }

@@ -17,9 +17,13 @@ struct Token {
     var value: Double
     /// The id of the word's stem when a stemmed codebook word shares it (``Lexicon/stemOf``), else -1.
     var stem: Int32
-    /// ``TextScanner/hash(_:)`` of the lower-cased word as written, for the second opinion's word
-    /// lookup; 0 on the second and later tokens of an abbreviation's expansion (the word was one).
-    var hash: UInt64
+    /// The second opinion's stem of the lower-cased word as written (``Lexicon/Entry/form``), -1
+    /// when the model has none, and ``Token/expanded`` on the second and later tokens of an
+    /// abbreviation's expansion (the word was one).
+    var form: Int32
+
+    /// The ``form`` of a token that continues an abbreviation's expansion.
+    static let expanded: Int32 = -2
 
     /// Whether this token is `word` or may be a misspelling of it.
     @inline(__always)
@@ -56,10 +60,12 @@ extension Lexicon {
             var id: Int32 = -1
             var alternatives: (Int32, Int32) = (-1, -1)
             var stem: Int32 = -1
+            var form: Int32 = -1
             var value = raw.value
             if !raw.tooLong {
                 let known = find(raw.lowercased, hash: raw.hash)
                 id = known.id
+                form = known.form
                 if id >= 0 {
                     stem = known.stem
                     if !raw.isDigits { value = known.value }
@@ -82,7 +88,7 @@ extension Lexicon {
                                     isDigits: false,
                                     value: numberValues[Int(word)],
                                     stem: stemOf[Int(word)],
-                                    hash: k == 0 ? raw.hash : 0
+                                    form: k == 0 ? known.form : Token.expanded
                                 )
                             )
                             count += 1
@@ -115,7 +121,7 @@ extension Lexicon {
                     isDigits: raw.isDigits,
                     value: value,
                     stem: stem,
-                    hash: raw.hash
+                    form: form
                 )
             )
             count += 1

@@ -58,8 +58,9 @@ public struct SecondOpinion: Sendable, Hashable, Decodable {
     }
 }
 
-/// A ``SecondOpinion`` compiled against a codebook's fields: word lookups through a ``Lexicon`` of
-/// the model's forms, features and weights as flat arrays.
+/// A ``SecondOpinion`` compiled against a codebook's fields: features and weights as flat arrays.
+/// The model's forms go into the codebook's ``Lexicon`` (``forms(of:)``), so a text's tokens
+/// arrive with their stems (``Token/form``) and scoring a text looks no word up.
 final class CompiledSecondOpinion: Sendable {
     /// One field's model (a class, so a text borrows it without retaining each array).
     final class FieldModel: Sendable {
@@ -110,11 +111,6 @@ final class CompiledSecondOpinion: Sendable {
         var because: String
     }
 
-    /// The stem of each form, by the top 32 bits of the form's ``TextScanner/hash(_:)``: a text's
-    /// tokens carry the hash of their word, so finding a word's stem is one probe. A word whose
-    /// hash shares those bits with a form's takes its stem; the model only chooses texts to review,
-    /// and with two thousand forms that chance is about one in two million per word.
-    let forms: HashedTable
     /// Per field of the compiled codebook, its model, or `nil` when the model has none.
     let fields: [FieldModel?]
     let margin: Double
@@ -135,14 +131,7 @@ final class CompiledSecondOpinion: Sendable {
         guard model.stems.count < 1 << 16 else {
             throw CodebookProblem("review.second_opinion: \(model.stems.count) stems; at most 65535 are supported")
         }
-        var forms: [(key: UInt32, value: Int32)] = []
-        for (form, stem) in model.forms.sorted(by: { $0.key < $1.key }) {
-            guard model.stems.indices.contains(stem) else {
-                throw CodebookProblem("review.second_opinion: the form '\(form)' has stem \(stem), beyond the \(model.stems.count) stems")
-            }
-            forms.append((Self.formKey(Lexicon.hash(Array(form.utf8))), Int32(stem)))
-        }
-        self.forms = HashedTable(forms)
+        _ = try Self.forms(of: model)
         var compiled = [FieldModel?](repeating: nil, count: fields.count)
         for (name, field) in model.fields.sorted(by: { $0.key < $1.key }) {
             guard let index = fields.firstIndex(where: { $0.name == name }) else {
@@ -206,7 +195,8 @@ final class CompiledSecondOpinion: Sendable {
     ///
     /// - Parameters:
     ///   - index: The field's index in the compiled codebook.
-    ///   - tokens: The text's tokens (``Lexicon/tokenize(_:into:memo:stemmer:)``), which carry their words' hashes.
+    ///   - tokens: The text's tokens (``Lexicon/tokenize(_:into:memo:stemmer:)``), which carry their words' stems in the model
+    ///     (``Token/form``): the codebook's lexicon must have been built with ``forms(of:)``.
     ///   - scratch: Buffers kept between calls (one per ``TextAnalysis``).
     ///   - coded: Whether the rules coded a label in this text.
     func disagreements(
@@ -216,67 +206,109 @@ final class CompiledSecondOpinion: Sendable {
         coded: (Int32) -> Bool
     ) -> [Disagreement] {
         guard let model = fields[index] else { return [] }
-        if scratch.counts.count < model.idf.count { scratch.counts = [Int32](repeating: 0, count: model.idf.count) }
-        scratch.seen.removeAll(keepingCapacity: true)
-        scratch.counts.withUnsafeMutableBufferPointer { counts in
-            model.single.withUnsafeBufferPointer { single in
+        let width = model.labels.count
+        scratch.prepare(features: model.idf.count, width: width)
+        var seenCount = 0
+        var length: Float = 0
+        // Raw buffers: this runs for every text the rules are sure of, and array accesses in the
+        // loops below would each be bounds-checked and retain the model's arrays.
+        model.single.withUnsafeBufferPointer { single in
+            model.pairStarts.withUnsafeBufferPointer { pairStarts in
+                let counts = scratch.counts
+                let seen = scratch.seen
                 var previous: Int32 = -1
-                /// Counts a feature, remembering it the first time.
-                func count(_ feature: Int32) {
-                    if counts[Int(feature)] == 0 { scratch.seen.append(feature) }
-                    counts[Int(feature)] += 1
-                }
-                for token in tokens where token.hash != 0 {
-                    let stem = forms.value(Self.formKey(token.hash))
+                for token in tokens where token.form != Token.expanded {
+                    let stem = token.form
                     if stem >= 0 {
                         let feature = single[Int(stem)]
-                        if feature >= 0 { count(feature) }
-                        if previous >= 0, model.pairStarts[Int(previous)] {
+                        if feature >= 0 {
+                            if counts[Int(feature)] == 0 {
+                                seen[seenCount] = feature
+                                seenCount += 1
+                            }
+                            counts[Int(feature)] += 1
+                        }
+                        if previous >= 0, pairStarts[Int(previous)] {
                             let pair = model.pairs.value(UInt32(previous) << 16 | UInt32(stem))
-                            if pair >= 0 { count(pair) }
+                            if pair >= 0 {
+                                if counts[Int(pair)] == 0 {
+                                    seen[seenCount] = pair
+                                    seenCount += 1
+                                }
+                                counts[Int(pair)] += 1
+                            }
                         }
                     }
                     previous = stem
                 }
             }
         }
-        scratch.values.removeAll(keepingCapacity: true)
-        var length = 0.0
-        for feature in scratch.seen {
-            let count = Int(scratch.counts[Int(feature)])
-            let value = (count < Self.termWeights.count ? Self.termWeights[count] : 1 + log(Double(count))) * model.idf[Int(feature)]
-            scratch.counts[Int(feature)] = 0
-            scratch.values.append(value)
-            length += value * value
+        // TF-IDF with a sublinear term weight, then the L2 norm; the counts go back to zero.
+        model.idf.withUnsafeBufferPointer { idf in
+            for n in 0..<seenCount {
+                let feature = Int(scratch.seen[n])
+                let count = Int(scratch.counts[feature])
+                let term = count < Self.termWeights.count ? Self.termWeights[count] : 1 + log(Double(count))
+                let value = Float(term * idf[feature])
+                scratch.counts[feature] = 0
+                scratch.values[n] = value
+                length += value * value
+            }
         }
-        length = length > 0 ? length.squareRoot() : 1
-        let width = model.labels.count
+        let scale: Float = length > 0 ? 1 / length.squareRoot() : 1
+        // Feature-major: each feature's weights for the field's codes are adjacent.
+        let z = scratch.logOdds
+        for k in 0..<width { z[k] = 0 }
+        model.weights.withUnsafeBufferPointer { weights in
+            for n in 0..<seenCount {
+                let row = weights.baseAddress! + Int(scratch.seen[n]) * width
+                let value = scratch.values[n] * scale
+                for k in 0..<width { z[k] += row[k] * value }
+            }
+        }
+        scratch.seenCount = seenCount
+        scratch.scale = scale
         var found: [Disagreement] = []
         for k in 0..<width {
-            var dot = 0.0
-            for (n, feature) in scratch.seen.enumerated() { dot += Double(model.weights[Int(feature) * width + k]) * scratch.values[n] }
             // Compared as log-odds: the probability is only computed for a disagreement.
-            let z = model.intercepts[k] + dot / length
+            let logOdds = model.intercepts[k] + Double(z[k])
             let label = model.labels[k]
             let isCoded = coded(label)
-            guard isCoded ? z < lowLogOdds : z > highLogOdds else { continue }
-            found.append(Disagreement(label: label, coded: isCoded, probability: 1 / (1 + exp(-z)), because: because(model, k, isCoded, scratch)))
+            guard isCoded ? logOdds < lowLogOdds : logOdds > highLogOdds else { continue }
+            found.append(
+                Disagreement(
+                    label: label,
+                    coded: isCoded,
+                    probability: 1 / (1 + exp(-logOdds)),
+                    because: because(model, k, isCoded, scratch)
+                )
+            )
         }
         return found
     }
 
-    /// A word's key in ``forms``: the top 32 bits of its hash (`UInt32.max`, the table's empty mark, becomes `UInt32.max - 1`).
-    @inline(__always)
-    private static func formKey(_ hash: UInt64) -> UInt32 {
-        min(UInt32(truncatingIfNeeded: hash >> 32), UInt32.max - 1)
+    /// The model's forms (lower-cased words as the training texts wrote them) with their stems,
+    /// for ``LexiconBuilder/build(tolerance:sameFirstLetter:stemmer:forms:)``.
+    ///
+    /// - Parameter model: The decoded model.
+    /// - Throws: a message naming a form whose stem is not one of the model's stems.
+    static func forms(of model: SecondOpinion) throws(CodebookProblem) -> [(word: [UInt8], form: Int32)] {
+        var forms: [(word: [UInt8], form: Int32)] = []
+        for (form, stem) in model.forms.sorted(by: { $0.key < $1.key }) {
+            guard model.stems.indices.contains(stem) else {
+                throw CodebookProblem("review.second_opinion: the form '\(form)' has stem \(stem), beyond the \(model.stems.count) stems")
+            }
+            forms.append((Array(form.utf8), Int32(stem)))
+        }
+        return forms
     }
 
     /// The (up to three) features that pull code `k` hardest towards the model's reading: down for a
     /// coded code, up otherwise.
-    private func because(_ model: FieldModel, _ k: Int, _ isCoded: Bool, _ scratch: SecondOpinionScratch) -> String {
+    private func because(_ model: FieldModel, _ k: Int, _ isCoded: Bool, _ scratch: borrowing SecondOpinionScratch) -> String {
         let width = model.labels.count
-        let pulls = scratch.seen.indices.map { n in
-            (n, Double(model.weights[Int(scratch.seen[n]) * width + k]) * scratch.values[n] * (isCoded ? -1 : 1))
+        let pulls = (0..<scratch.seenCount).map { n in
+            (n, model.weights[Int(scratch.seen[n]) * width + k] * scratch.values[n] * (isCoded ? -1 : 1))
         }
         return pulls.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(3).map { model.names[Int(scratch.seen[$0.0])] }.joined(separator: ", ")
     }
@@ -284,10 +316,49 @@ final class CompiledSecondOpinion: Sendable {
 
 /// Buffers the second opinion reuses from text to text: per feature a word count (zero between
 /// calls), and the features a text has with their values.
-struct SecondOpinionScratch {
-    var counts: [Int32] = []
-    var seen: [Int32] = []
-    var values: [Double] = []
+struct SecondOpinionScratch: ~Copyable {
+    /// Per feature, its word count in the text being scored (zero between texts).
+    private(set) var counts = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    /// The features the text has, in order of first appearance (the first ``seenCount``).
+    private(set) var seen = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    /// Their TF-IDF values before the norm's ``scale``.
+    private(set) var values = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+    /// Per code of the field, the model's log-odds less its intercept.
+    private(set) var logOdds = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+    var seenCount = 0
+    var scale: Float = 1
+    private var features = 0
+    private var width = 0
+
+    init() {}
+
+    deinit {
+        counts.deallocate()
+        seen.deallocate()
+        values.deallocate()
+        logOdds.deallocate()
+    }
+
+    /// Makes room for a field of `features` features and `width` codes; counts stay zero.
+    mutating func prepare(features: Int, width: Int) {
+        if features > self.features {
+            counts.deallocate()
+            seen.deallocate()
+            values.deallocate()
+            counts = .allocate(capacity: features)
+            counts.initialize(repeating: 0, count: features)
+            // A feature is seen at most once per text.
+            seen = .allocate(capacity: features)
+            values = .allocate(capacity: features)
+            self.features = features
+        }
+        if width > self.width {
+            logOdds.deallocate()
+            logOdds = .allocate(capacity: width)
+            self.width = width
+        }
+        seenCount = 0
+    }
 }
 
 /// 32-bit keys and their `Int32` values in an open-addressing table with linear probing, at most
