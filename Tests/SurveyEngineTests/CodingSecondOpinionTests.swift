@@ -28,7 +28,7 @@ import Testing
     /// "their" speaks against restorative (weight -3), "restor" for it (+2), "unit" for systemic.
     private static let model = """
         {"format": 1, "texts": 10, "stems": ["restor", "their", "unit"],
-         "forms": {"restorative": 0, "their": 1, "units": 2, "unit": 2},
+         "forms": {"restorative": 0, "their": 1, "partnerships": 1, "units": 2, "unit": 2},
          "fields": {"model": {"features": [[0], [1], [2], [1, 0]], "idf": [1.0, 2.0, 1.0, 1.0],
            "codes": {"restorative": {"intercept": 0.0, "weights": [2.0, -3.0, 0.0, 0.0]},
                      "systemic": {"intercept": -1.0, "weights": [0.0, 0.0, 4.0, 0.0]}}}}}
@@ -85,6 +85,20 @@ import Testing
         #expect(item.candidates.first?.status == "suggested")
         #expect(item.candidates.first?.matched == "unit")
         #expect(item.candidates.first?.why == "second opinion 0.86 for a code not found (above 0.60)")
+    }
+
+    /// The model's words share the codebook's lexicon table, which compares a word longer than
+    /// eight bytes in whole: "partnerships" is a form of "their", "partnership" (same first eight
+    /// bytes) is no form at all.
+    @Test func aLongWordOnlyTheModelKnowsIsMatchedWhole() throws {
+        let coder = try Self.coder()
+        // As "their" in the first test: restorative 0.143.
+        let items = Self.review("Restorative circles run by partnerships.", coder)
+        #expect(items.map(\.reason) == [.secondOpinion])
+        #expect(items.first?.candidates.first?.matched == "their")
+        #expect(items.first?.candidates.first?.why == "second opinion 0.14 for a coded code (below 0.40)")
+        // "restorative" alone: 0.881 for the coded code, no disagreement.
+        #expect(Self.review("Restorative circles run by a partnership.", coder).isEmpty)
     }
 
     /// A text without a code is reviewed as `no_code` whatever the model says: the second opinion

@@ -267,7 +267,6 @@ final class CompiledSecondOpinion: Sendable {
             }
         }
         scratch.seenCount = seenCount
-        scratch.scale = scale
         var found: [Disagreement] = []
         for k in 0..<width {
             // Compared as log-odds: the probability is only computed for a disagreement.
@@ -321,12 +320,12 @@ struct SecondOpinionScratch: ~Copyable {
     private(set) var counts = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
     /// The features the text has, in order of first appearance (the first ``seenCount``).
     private(set) var seen = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
-    /// Their TF-IDF values before the norm's ``scale``.
+    /// Their TF-IDF values, not yet scaled to unit length (``because`` only ranks them).
     private(set) var values = UnsafeMutablePointer<Float>.allocate(capacity: 0)
     /// Per code of the field, the model's log-odds less its intercept.
     private(set) var logOdds = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+    /// How many features the last text scored had.
     var seenCount = 0
-    var scale: Float = 1
     private var features = 0
     private var width = 0
 
