@@ -104,8 +104,7 @@ public struct Codebook: Sendable, Hashable {
             throw SurveyDefinitionError(file: source, message: "could not be read as a codebook: \(error)")
         }
         if let model = review.secondOpinion {
-            let folder = URL(fileURLWithPath: source).deletingLastPathComponent()
-            let path = model.hasPrefix("/") ? model : folder.appendingPathComponent(model).path
+            let path = DefinitionFile.path(model, relativeTo: (source as NSString).deletingLastPathComponent)
             secondOpinion = try SecondOpinion(contentsOfFile: path)
         }
         do {

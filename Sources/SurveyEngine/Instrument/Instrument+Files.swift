@@ -23,9 +23,7 @@ extension Instrument {
     /// - Returns: `frameFile` itself when it is absolute or there is no folder to resolve against (an instrument
     ///   loaded from text); otherwise `folder/frameFile`. The file's existence is not checked.
     public func framePath(relativeTo folder: String? = nil) -> String {
-        if frameFile.hasPrefix("/") { return frameFile }
-        guard let base = folder ?? directory, !base.isEmpty else { return frameFile }
-        return (base as NSString).appendingPathComponent(frameFile)
+        DefinitionFile.path(frameFile, relativeTo: folder ?? directory)
     }
 
     /// Loads the population frame the instrument names.

@@ -59,7 +59,7 @@ struct TextAnalysis: ~Copyable {
     private(set) var uncodedClause: (start: Int32, end: Int32)? = nil
     /// Misspelling searches and stems of unknown words, kept across texts and calls.
     private var memo = SpellingMemo()
-    /// Buffers of the second opinion (``CompiledSecondOpinion/disagreements(field:text:scratch:coded:)``).
+    /// Buffers of the second opinion (``CompiledSecondOpinion/disagreements(field:tokens:scratch:coded:)``).
     var secondOpinion = SecondOpinionScratch()
     /// Stems unknown words when the codebook matches words by stem (made on first use).
     private var stemmer: SnowballStemmer?

@@ -485,9 +485,16 @@ struct CodebookCompiler {
             pending.append(program)
         }
 
+        var model: SecondOpinion? = nil
+        if let path = book.review.secondOpinion {
+            guard let loaded = book.secondOpinion else {
+                throw fail("review.second_opinion: the model '\(path)' was not loaded (read the codebook from its file)")
+            }
+            model = loaded
+        }
         // The second opinion's words share the lexicon's table: a token's one lookup finds both.
         var forms: [(word: [UInt8], form: Int32)] = []
-        if book.review.secondOpinion != nil, let model = book.secondOpinion {
+        if let model {
             do { forms = try CompiledSecondOpinion.forms(of: model) } catch { throw fail(error.message) }
         }
         let built = lexicon.build(
@@ -533,10 +540,7 @@ struct CodebookCompiler {
             )
         }
         var secondOpinion: CompiledSecondOpinion? = nil
-        if let path = book.review.secondOpinion {
-            guard let model = book.secondOpinion else {
-                throw fail("review.second_opinion: the model '\(path)' was not loaded (read the codebook from its file)")
-            }
+        if let model {
             do {
                 secondOpinion = try CompiledSecondOpinion(model, margin: book.review.secondOpinionMargin, fields: fields)
             } catch {

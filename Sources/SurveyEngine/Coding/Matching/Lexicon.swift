@@ -71,7 +71,8 @@ final class Lexicon: Sendable {
         stemmed: [Bool] = [],
         stemmer: SnowballStemmer? = nil,
         expansions: [(abbreviation: Int32, exact: [UInt8], words: [Int32])] = [],
-        forms: [(word: [UInt8], form: Int32)] = []
+        formOf: [Int32] = [],
+        formOnly: [(word: [UInt8], form: Int32)] = []
     ) {
         var stemIDs: [[UInt8]: Int32] = [:]
         var stemOf = [Int32](repeating: -1, count: words.count)
@@ -105,15 +106,6 @@ final class Lexicon: Sendable {
             storage.append(contentsOf: word)
             offsets.append(Int32(storage.count))
         }
-        var formOf = [Int32](repeating: -1, count: words.count)
-        var formOnly: [(word: [UInt8], form: Int32)] = []
-        do {
-            var ids: [[UInt8]: Int] = [:]
-            for (id, word) in words.enumerated() { ids[word] = id }
-            for entry in forms where !entry.word.isEmpty {
-                if let id = ids[entry.word] { formOf[id] = entry.form } else { formOnly.append(entry) }
-            }
-        }
         var capacity = 16
         while capacity < (words.count + formOnly.count) * 2 { capacity <<= 1 }
         var slots = [Entry](repeating: .absent, count: capacity)
@@ -135,7 +127,7 @@ final class Lexicon: Sendable {
                     length: Int32(word.count),
                     stem: stemOf[id],
                     expansion: expansionOf[id],
-                    form: formOf[id],
+                    form: id < formOf.count ? formOf[id] : -1,
                     offset: offsets[id]
                 )
             )
@@ -357,13 +349,25 @@ struct LexiconBuilder {
     /// The id of a word already interned, or `nil`.
     func id(of word: [UInt8]) -> Int32? { ids[word] }
 
+    /// Builds the lexicon of the words interned.
+    /// - Parameters:
+    ///   - tolerance: The misspelling tiers of tolerant words.
+    ///   - sameFirstLetter: Whether a misspelling must keep the word's first letter.
+    ///   - stemmer: Stems the stemmed words, or `nil` when nothing is matched by stem.
+    ///   - forms: The second opinion's words with their stems (``CompiledSecondOpinion/forms(of:)``). Default: none.
     func build(
         tolerance: [Codebook.Tolerance],
         sameFirstLetter: Bool,
         stemmer: SnowballStemmer?,
         forms: [(word: [UInt8], form: Int32)] = []
     ) -> Lexicon {
-        Lexicon(
+        // A form that is a codebook word goes on that word's entry; the others get entries of their own.
+        var formOf = [Int32](repeating: -1, count: words.count)
+        var formOnly: [(word: [UInt8], form: Int32)] = []
+        for entry in forms where !entry.word.isEmpty {
+            if let id = ids[entry.word] { formOf[Int(id)] = entry.form } else { formOnly.append(entry) }
+        }
+        return Lexicon(
             words: words,
             numberValues: numberValues,
             tolerant: tolerant,
@@ -372,7 +376,8 @@ struct LexiconBuilder {
             stemmed: stemmed,
             stemmer: stemmer,
             expansions: expansions,
-            forms: forms
+            formOf: formOf,
+            formOnly: formOnly
         )
     }
 }

@@ -124,14 +124,14 @@ final class CompiledSecondOpinion: Sendable {
     ///   - model: The decoded model.
     ///   - margin: How far from 0.5 a probability must be to disagree (`review.second_opinion_margin`).
     ///   - fields: The compiled fields; every modelled field and code must be one of them.
-    /// - Throws: a message naming the unknown field or code, or the inconsistent sizes.
+    /// - Throws: a message naming the unknown field or code, or the inconsistent sizes. (The forms
+    ///   are checked by ``forms(of:)``, which the compiler calls to build the lexicon.)
     init(_ model: SecondOpinion, margin: Double, fields: [FieldProgram]) throws(CodebookProblem) {
         guard model.format == 1 else { throw CodebookProblem("review.second_opinion: format \(model.format) is not 1") }
         guard (0..<0.5).contains(margin) else { throw CodebookProblem("review.second_opinion_margin must be at least 0 and below 0.5") }
         guard model.stems.count < 1 << 16 else {
             throw CodebookProblem("review.second_opinion: \(model.stems.count) stems; at most 65535 are supported")
         }
-        _ = try Self.forms(of: model)
         var compiled = [FieldModel?](repeating: nil, count: fields.count)
         for (name, field) in model.fields.sorted(by: { $0.key < $1.key }) {
             guard let index = fields.firstIndex(where: { $0.name == name }) else {
